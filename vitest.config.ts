@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+// Tests run against TypeScript sources: the "source" export condition maps
+// every workspace package to its src/ (see each package.json "exports").
+export default defineConfig({
+  resolve: { conditions: ["source"] },
+  ssr: { resolve: { conditions: ["source"], externalConditions: ["source"] } },
+  test: {
+    include: ["{compiler,runtime,language-server,vscode-extension,test}/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**"],
+    globalSetup: ["test/support/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
