@@ -341,4 +341,9 @@ export interface Step {
   cacheKey: string;
   /** True when the runtime key also depends on data content (an `ingest` upstream). */
   dataDependent: boolean;
+  /**
+   * False for steps that read or change registry state (gate with champion
+   * rules, register, deploy, batch_predict, monitor): they run every time.
+   */
+  cacheable: boolean;
 }

@@ -1,0 +1,76 @@
+import type { CliIO, Command } from "./command.js";
+import { UsageError } from "./command.js";
+import { VERSION } from "../version.js";
+
+/**
+ * Commands are loaded lazily so `mlops check` never pays for the runtime.
+ * Runtime commands live in `@mlops/runtime` (which depends on the compiler,
+ * not the other way round) and are found through its `cli` export.
+ */
+const compilerCommands: Record<string, () => Promise<Command>> = {};
+
+const runtimeCommandNames = ["run", "run-step", "serve", "monitor", "models", "runs"];
+
+async function loadRuntimeCommand(name: string): Promise<Command | undefined> {
+  const specifier = "@mlops/runtime/cli";
+  try {
+    const module = (await import(specifier)) as { commands: Record<string, Command> };
+    return module.commands[name];
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND") return undefined;
+    throw error;
+  }
+}
+
+export function defaultIO(): CliIO {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: Boolean(process.stdout.isTTY),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+function helpText(): string {
+  const names = [...Object.keys(compilerCommands), ...runtimeCommandNames].sort();
+  return `mlops ${VERSION} — a typed language for ML systems\n\nusage: mlops <command> [options]\n\ncommands: ${names.join(", ")}\n\nRun \`mlops help <command>\` for a command's options.\n`;
+}
+
+export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help" && args.length === 0) {
+    io.stdout(helpText());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const wanted = name === "help" ? args[0]! : name;
+  const command = await findCommand(wanted);
+  if (!command) {
+    io.stderr(`mlops: unknown command '${wanted}' (run \`mlops --help\` for the list)\n`);
+    return 2;
+  }
+  if (name === "help" || args.includes("--help") || args.includes("-h")) {
+    io.stdout(`${command.usage.trimEnd()}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr(`mlops ${command.name}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function findCommand(name: string): Promise<Command | undefined> {
+  const load = compilerCommands[name];
+  if (load) return load();
+  if (runtimeCommandNames.includes(name)) return loadRuntimeCommand(name);
+  return undefined;
+}

@@ -1,0 +1,81 @@
+import type { Diagnostic, DiagnosticCode } from "./diagnostic.js";
+import { DEFAULT_SEVERITY } from "./diagnostic.js";
+
+export interface SarifOptions {
+  toolVersion: string;
+  /** The URI of a file relative to the repository root (SARIF `artifactLocation.uri`). */
+  fileUri: (file: string) => string;
+}
+
+const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
+  "syntax-error": "The parser could not read the file",
+  "unknown-reference": "A name resolves to nothing",
+  "duplicate-declaration": "Two declarations, columns, features or fields share a name",
+  "unknown-field": "A field the block kind does not have",
+  "missing-field": "A required field is absent",
+  "type-mismatch": "A value of the wrong type",
+  "unit-mismatch": "A quantity unit the expected type has no use for",
+  "out-of-range": "A literal outside its allowed range",
+  "nullable-misuse": "A nullable value used where a non-null one is required",
+  "enum-value": "A string that is not a member of the enum",
+  "cyclic-reference": "Features, templates or imports that depend on themselves",
+  "target-type": "The model target does not fit the task",
+  "metric-not-for-task": "A metric the model's task does not have",
+  "drift-method-for-type": "A drift method the column type does not support",
+  "drift-direction": "A drift threshold compared the wrong way for its method",
+  "signature-mismatch": "A pretrained ONNX model does not fit the features or task",
+  "invalid-cron": "A cron expression that does not parse",
+  "secret-exposure": "A secret used where it would be rendered as plain text",
+  "unknown-import": "An import that resolves to no file or stdlib module",
+  "missing-pipeline": "No pipeline declaration, or more than one",
+  "unused-declaration": "A source, feature set or param nothing uses",
+};
+
+/** SARIF 2.1.0 for code scanning in CI. SARIF columns are 1-based. */
+export function formatDiagnosticsSarif(diagnostics: readonly Diagnostic[], options: SarifOptions): string {
+  const codes = Object.keys(RULE_DESCRIPTIONS) as DiagnosticCode[];
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "mlops",
+            version: options.toolVersion,
+            informationUri: "https://github.com/mlops-toolchain/mlops",
+            rules: codes.map((code) => ({
+              id: code,
+              shortDescription: { text: RULE_DESCRIPTIONS[code] },
+              defaultConfiguration: { level: sarifLevel(DEFAULT_SEVERITY[code]) },
+            })),
+          },
+        },
+        results: diagnostics.map((d) => ({
+          ruleId: d.code,
+          ruleIndex: codes.indexOf(d.code),
+          level: sarifLevel(d.severity),
+          message: { text: d.hints.length > 0 ? `${d.message}\n${d.hints.join("\n")}` : d.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: options.fileUri(d.file) },
+                region: {
+                  startLine: d.range.start.line + 1,
+                  startColumn: d.range.start.character + 1,
+                  endLine: d.range.end.line + 1,
+                  endColumn: d.range.end.character + 1,
+                },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2);
+}
+
+function sarifLevel(severity: string): "error" | "warning" | "note" {
+  return severity === "error" ? "error" : severity === "warning" ? "warning" : "note";
+}

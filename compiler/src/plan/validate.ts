@@ -1,0 +1,78 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import schema from "./plan.schema.json" with { type: "json" };
+import type { Plan } from "./types.js";
+
+export { schema as planSchema };
+
+export interface PlanSchemaError {
+  /** JSON Pointer into the plan, e.g. `/models/fraud_clf/split/test`. */
+  path: string;
+  message: string;
+}
+
+let validator: ValidateFunction | undefined;
+
+function compiled(): ValidateFunction {
+  validator ??= new Ajv2020({ allErrors: true, strict: true, strictTuples: false }).compile(schema);
+  return validator;
+}
+
+/** Checks a value against the plan JSON Schema; returns the errors (empty when valid). */
+export function validatePlan(value: unknown): PlanSchemaError[] {
+  const validate = compiled();
+  if (validate(value)) return [];
+  return mostSpecific(validate.errors ?? []).map((error) => ({
+    path: error.instancePath || "/",
+    message: describe(error),
+  }));
+}
+
+/** Parses and validates plan JSON; throws an error listing every schema violation with its path. */
+export function loadPlan(json: string, origin = "plan"): Plan {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`${origin}: not valid JSON (${(error as Error).message})`);
+  }
+  const errors = validatePlan(value);
+  if (errors.length > 0) {
+    const lines = errors.slice(0, 20).map((e) => `  ${e.path}: ${e.message}`);
+    throw new Error(`${origin}: not a valid plan (schema planVersion 1):\n${lines.join("\n")}`);
+  }
+  return value as Plan;
+}
+
+/** oneOf failures list every branch; keep the errors at the deepest paths, which name the real problem. */
+function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
+  const deepest = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    if (error.keyword === "oneOf" || error.keyword === "anyOf") continue;
+    const list = deepest.get(error.instancePath) ?? [];
+    list.push(error);
+    deepest.set(error.instancePath, list);
+  }
+  const paths = [...deepest.keys()];
+  const leaves = paths.filter((p) => !paths.some((q) => q !== p && q.startsWith(`${p}/`)));
+  const result = leaves.flatMap((p) => dedupe(deepest.get(p)!));
+  return result.length > 0 ? result : errors;
+}
+
+function dedupe(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = describe(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describe(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === "additionalProperties") return `unknown property '${String(params.additionalProperty)}'`;
+  if (error.keyword === "required") return `missing property '${String(params.missingProperty)}'`;
+  if (error.keyword === "const") return `must be ${JSON.stringify(params.allowedValue)}`;
+  if (error.keyword === "enum") return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  return error.message ?? error.keyword;
+}
