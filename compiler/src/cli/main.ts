@@ -7,9 +7,16 @@ import { VERSION } from "../version.js";
  * Runtime commands live in `@mlops/runtime` (which depends on the compiler,
  * not the other way round) and are found through its `cli` export.
  */
-const compilerCommands: Record<string, () => Promise<Command>> = {};
+const compilerCommands: Record<string, () => Promise<Command>> = {
+  check: async () => (await import("./commands/check.js")).checkCommand,
+  build: async () => (await import("./commands/build.js")).buildCommand,
+  plan: async () => (await import("./commands/plan.js")).planCommand,
+  diff: async () => (await import("./commands/diff.js")).diffCommand,
+  render: async () => (await import("./commands/render.js")).renderCommand,
+  fmt: async () => (await import("./commands/fmt.js")).fmtCommand,
+};
 
-const runtimeCommandNames = ["run", "run-step", "serve", "monitor", "models", "runs"];
+const runtimeCommandNames = ["run", "run-step", "models", "runs"];
 
 async function loadRuntimeCommand(name: string): Promise<Command | undefined> {
   const specifier = "@mlops/runtime/cli";

@@ -179,6 +179,7 @@ export type TrainerSpec =
       epochs: number;
       learningRate: number;
       l2: number;
+      /** Rows per gradient step; 0 = the whole training split. */
       batchSize: number;
       tolerance: number;
     }

@@ -13,7 +13,7 @@ export interface PlanSchemaError {
 let validator: ValidateFunction | undefined;
 
 function compiled(): ValidateFunction {
-  validator ??= new Ajv2020({ allErrors: true, strict: true, strictTuples: false }).compile(schema);
+  validator ??= new Ajv2020({ allErrors: true, strict: true, strictTuples: false, allowUnionTypes: true }).compile(schema);
   return validator;
 }
 
@@ -55,7 +55,18 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
   const paths = [...deepest.keys()];
   const leaves = paths.filter((p) => !paths.some((q) => q !== p && q.startsWith(`${p}/`)));
   const result = leaves.flatMap((p) => dedupe(deepest.get(p)!));
-  return result.length > 0 ? result : errors;
+  return withoutOtherBranches(result.length > 0 ? result : errors);
+}
+
+/**
+ * A tagged union (`kind`) that fails in its own branch also fails every other
+ * branch on `kind`; when an object has errors besides its `kind`, those are the real ones.
+ */
+function withoutOtherBranches(errors: ErrorObject[]): ErrorObject[] {
+  const parentOf = (path: string) => path.slice(0, path.lastIndexOf("/"));
+  const isKindMismatch = (e: ErrorObject) => e.instancePath.endsWith("/kind") && (e.keyword === "const" || e.keyword === "enum");
+  const parentsWithRealErrors = new Set(errors.filter((e) => !isKindMismatch(e)).map((e) => e.instancePath));
+  return errors.filter((e) => !isKindMismatch(e) || ![...parentsWithRealErrors].some((p) => p.startsWith(`${parentOf(e.instancePath)}/`)));
 }
 
 function dedupe(errors: ErrorObject[]): ErrorObject[] {

@@ -1,0 +1,69 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { CliIO } from "./command.js";
+import { UsageError } from "./command.js";
+import { compilationInput, displayPath } from "./inputs.js";
+import { compile } from "./compile.js";
+import { printDiagnostics } from "./print-diagnostics.js";
+import { emitPlan } from "../plan/emit.js";
+import { loadPlan } from "../plan/validate.js";
+import type { Plan } from "../plan/types.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+
+export interface BuiltPlan {
+  plan: Plan;
+  projectRoot: string;
+}
+
+/**
+ * Compiles FILE|DIR for an env and emits its plan; on errors prints the
+ * diagnostics (text, to stderr) and returns undefined. Shared by build, plan,
+ * diff, render and the runtime's run.
+ */
+export function buildPlanFromSources(arg: string, env: string | undefined, io: CliIO): BuiltPlan | undefined {
+  const input = compilationInput(arg, io.cwd);
+  const { program } = compile(input, env);
+  const diagnostics = program.diagnostics();
+  if (env !== undefined && !program.model().envs[env]) {
+    throw new UsageError(`no env '${env}' in ${arg} (declared: ${Object.keys(program.model().envs).join(", ") || "none"})`);
+  }
+  if (hasErrors(diagnostics)) {
+    printDiagnostics(diagnostics, "text", { ...io, stdout: io.stderr }, {
+      fileCount: program.files().length,
+      readSource: (file) => program.file(file)?.text,
+      displayPath: (file) => displayPath(file, io.cwd),
+    });
+    return undefined;
+  }
+  const plan = emitPlan(program, { projectRoot: input.projectRoot, env: env ?? null });
+  return { plan, projectRoot: input.projectRoot };
+}
+
+/** A plan from a `.json` file (validated against the schema) or from sources. */
+export function planFromInput(arg: string, env: string | undefined, io: CliIO): BuiltPlan | undefined {
+  if (arg.endsWith(".json")) {
+    const path = resolve(io.cwd, arg);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      throw new UsageError(`cannot read ${arg}`);
+    }
+    if (env !== undefined) throw new UsageError("--env applies to sources, not to a built plan");
+    return { plan: loadPlan(text, arg), projectRoot: dirname(path) };
+  }
+  return buildPlanFromSources(arg, env, io);
+}
+
+/** Writes a file atomically: a temp file beside it, then rename. */
+export function writeFileAtomic(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, content);
+  renameSync(temp, path);
+}
+
+/** Where `mlops build` remembers its last plan, so `mlops plan` can say what would re-run. */
+export function lastBuildPath(projectRoot: string): string {
+  return join(projectRoot, ".mlops", "last-build.json");
+}

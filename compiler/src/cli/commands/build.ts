@@ -1,0 +1,33 @@
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import type { Command } from "../command.js";
+import { buildPlanFromSources, lastBuildPath, writeFileAtomic } from "../build-plan.js";
+import { serializePlan } from "../../plan/emit.js";
+
+const usage = `usage: mlops build [FILE|DIR] [--env NAME] [-o plan.json]
+
+Compiles the program (default: the current directory) and writes its portable
+plan: to the -o file, or to stdout. Exit 1 with diagnostics when the program
+has errors.`;
+
+export const buildCommand: Command = {
+  name: "build",
+  summary: "compile to the portable plan (JSON)",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { env: { type: "string" }, output: { type: "string", short: "o" } },
+    });
+    const built = buildPlanFromSources(positionals[0] ?? ".", values.env, io);
+    if (!built) return 1;
+    const json = serializePlan(built.plan);
+    if (values.output) {
+      writeFileAtomic(resolve(io.cwd, values.output), json);
+      io.stderr(`wrote ${values.output} (${built.plan.steps.length} steps)\n`);
+    } else io.stdout(json);
+    writeFileAtomic(lastBuildPath(built.projectRoot), json);
+    return 0;
+  },
+};
