@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { diffPlans, isEmptyDiff } from "@mlops/compiler";
+import { compilePlan, repoRoot } from "./compile-plan.js";
+
+const fraudSource = readFileSync(join(repoRoot, "examples/fraud/fraud.mlops"), "utf8");
+
+/** Compiles the fraud example after replacing `from` by `to` in its text (each must occur). */
+function fraudWith(...edits: Array<[string, string]>) {
+  let text = fraudSource;
+  for (const [from, to] of edits) {
+    expect(text.includes(from), `the example contains ${from}`).toBe(true);
+    text = text.replace(from, to);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "mlops-diff-"));
+  mkdirSync(join(dir, "data"));
+  copyFileSync(join(repoRoot, "examples/fraud/data/transactions.csv"), join(dir, "data/transactions.csv"));
+  writeFileSync(join(dir, "fraud.mlops"), text);
+  return compilePlan(join(dir, "fraud.mlops"));
+}
+
+const before = fraudWith();
+
+describe("mlops diff classifies changes", () => {
+  it("finds nothing between identical programs", () => {
+    expect(isEmptyDiff(diffPlans(before, fraudWith()))).toBe(true);
+  });
+
+  it("reports changed params", () => {
+    const diff = diffPlans(before, fraudWith(["param replicas: int   = 2", "param replicas: int   = 3"]));
+    expect(diff.params).toEqual([{ param: "replicas", before: 2, after: 3 }]);
+    expect(diff.deployments).toContainEqual({ deployment: "fraud_api", field: "replicas", before: "2", after: "3" });
+  });
+
+  it("says a gate was loosened when a lower bound goes down", () => {
+    const diff = diffPlans(before, fraudWith(["require recall >= 70%", "require recall >= 60%"]));
+    expect(diff.gates).toEqual([{ gate: "release", rule: "recall >= 60%", effect: "loosened", before: "recall >= 70%", after: "recall >= 60%" }]);
+  });
+
+  it("says a gate was tightened when an upper bound goes down", () => {
+    const diff = diffPlans(before, fraudWith(["latency_p95 <= 20ms", "latency_p95 <= 10ms"]));
+    expect(diff.gates).toMatchObject([{ gate: "release", effect: "tightened", before: "latency_p95 <= 20ms", after: "latency_p95 <= 10ms" }]);
+  });
+
+  it("treats a removed rule as loosening and a wider champion margin as loosening", () => {
+    const removed = diffPlans(before, fraudWith(["  require recall >= 70%\n", ""]));
+    expect(removed.gates).toMatchObject([{ effect: "loosened", rule: "recall >= 70%" }]);
+    const margin = diffPlans(before, fraudWith(["champion.auc - 0.01", "champion.auc - 0.05"]));
+    expect(margin.gates).toMatchObject([{ effect: "loosened" }]);
+  });
+
+  it("classifies schema changes as breaking or compatible", () => {
+    const diff = diffPlans(
+      before,
+      fraudWith(
+        ["hour:              int range(0, 23)", "hour:              float range(0, 23)"],
+        ["country:           string?", "country:           string?\n    channel:           string?"],
+        ["tx_id:             string unique", "tx_id:             string? unique"],
+      ),
+    );
+    expect(diff.schemas).toEqual([
+      { source: "transactions", column: "channel", effect: "compatible", what: "column added (string?)" },
+      { source: "transactions", column: "hour", effect: "compatible", what: "type widened: int → float" },
+      { source: "transactions", column: "tx_id", effect: "breaking", what: "became nullable: consumers must handle nulls" },
+    ]);
+    const narrowed = diffPlans(before, fraudWith(["enum(\"grocery\", \"travel\", \"online\", \"fuel\")", "enum(\"grocery\", \"travel\", \"online\")"], ["amount:            float range(0, 100000)", "amount:            float range(0, 50000)"]));
+    expect(narrowed.schemas.map((s) => [s.column, s.effect])).toEqual([
+      ["amount", "breaking"],
+      ["merchant_category", "breaking"],
+    ]);
+  });
+
+  it("reports features added, removed and changed", () => {
+    const diff = diffPlans(before, fraudWith(["amount_log = log1p(amount)", "amount_sqrt = sqrt(amount)"], ["is_night   = hour < 6 or hour >= 22", "is_night   = hour < 5 or hour >= 22"]));
+    expect(diff.features.map((f) => [f.feature, f.change])).toEqual([
+      ["amount_log", "removed"],
+      ["amount_sqrt", "added"],
+      ["is_night", "changed"],
+    ]);
+  });
+
+  it("reports deployment resource changes and the steps whose cache keys change", () => {
+    const diff = diffPlans(before, fraudWith(["memory    = 512Mi", "memory    = 1Gi"]));
+    expect(diff.deployments).toEqual([{ deployment: "fraud_api", field: "memoryBytes", before: String(512 * 1024 ** 2), after: String(1024 ** 3) }]);
+    expect(diff.steps).toEqual([{ step: "deploy.fraud_api", change: "cache key changed" }]);
+    const trainer = diffPlans(before, fraudWith(["epochs = 200", "epochs = 300"]));
+    expect(trainer.steps.map((s) => s.step)).toEqual(["train.fraud_clf", "evaluate.fraud_clf", "gate.release", "register.fraud_clf", "deploy.fraud_api"]);
+  });
+});
