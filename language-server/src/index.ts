@@ -1,1 +1,2 @@
-export {};
+export { startServer, type ServerOptions } from "./start.js";
+export { SEMANTIC_TOKENS_LEGEND } from "./features/semantic-tokens.js";

@@ -1,1 +1,61 @@
 export {};
+export * from "./onnx/linear-models.js";
+export { readOnnxSignature, OnnxFormatError } from "./onnx/read-signature.js";
+export * from "./data/dataset.js";
+export { DatasetBuilder, type BuilderColumn } from "./data/dataset-builder.js";
+export { coerceText, coerceValue, type Coerced } from "./data/coerce.js";
+export { DataError, type DataErrorCode } from "./data/errors.js";
+export { formatBadRow, formatBadRowReport, type BadRow, type BadRowReport } from "./data/bad-rows.js";
+export { readSource, type ReadOptions, type ReadResult } from "./data/read-source.js";
+export type { ReadProgress, ProgressListener } from "./data/progress.js";
+export { hashFile } from "./data/file-hash.js";
+export { createRecordWriter, outputRecord, writeRecords, type OutputFormat, type RecordWriter } from "./data/record-writer.js";
+export { train, type BuiltinTrainerSpec, type TrainOptions } from "./train/train.js";
+export type { TrainedModel, BuiltinTrainerKind, TrainedOnnxOptions } from "./train/trained-model.js";
+export { seededRandom, permutation, shuffleInPlace, type SeededRandom } from "./random/seeded-random.js";
+export * from "./evaluate/metrics.js";
+export { latencyPercentiles, measureRowLatency, type LatencyPercentiles, type RowLatency, type RowLatencyOptions } from "./evaluate/latency.js";
+export { predictBatch, type BatchOutput, type PredictBatchOptions } from "./onnx/predict-batch.js";
+export * from "./monitor/drift-statistics.js";
+export { ksTwoSample, type KsResult } from "./monitor/kolmogorov-smirnov.js";
+export { buildDataReport, evaluateExpectation, formatDataReport, summarizeColumn, type ColumnSummary, type DataReport, type DataReportContext, type ExpectationResult } from "./data/expectations.js";
+export { splitDataset, mulberry32, type Split, type SplitOptions } from "./data/split.js";
+export { fitFeatures, transformDataset, transformRecords, FITTED_FEATURES_FORMAT, type FeatureMatrix, type FitFeaturesOptions, type FittedFeatures, type ResolvedInputSlot } from "./features/feature-pipeline.js";
+export { FeatureError, evaluateFeatures } from "./features/evaluate.js";
+export type { FittedState } from "./features/stateful.js";
+export type { Vec } from "./features/vectors.js";
+export { encodeTarget } from "./features/target.js";
+export { fnv1a32, hashBucket } from "./features/hash.js";
+export { ArtifactError, ArtifactStore, type ArtifactErrorCode, type ArtifactRef } from "./store/artifact-store.js";
+export {
+  MetadataStore,
+  type CacheEntry,
+  type LineageEdge,
+  type LineageNode,
+  type MetadataStoreOptions,
+  type MetricRecord,
+  type RunDetails,
+  type RunRecord,
+  type RunStatus,
+  type StepRecord,
+  type StepStatus,
+} from "./store/metadata-store.js";
+export {
+  ModelRegistry,
+  RegistryError,
+  type AliasChange,
+  type AuditAction,
+  type AuditEntry,
+  type ModelDetails,
+  type ModelSummary,
+  type ModelVersion,
+  type RegisterVersionInput,
+  type RegistryErrorCode,
+} from "./store/model-registry.js";
+export { evaluateModel, type EvaluateModelOptions, type ModelEvaluation } from "./evaluate/evaluate-model.js";
+// Executor: runs a plan's step DAG locally (the `mlops run` engine).
+export { runPlan, openStores, selectSteps, planHash as runtimePlanHash, type RunOptions, type Stores } from "./executor/executor.js";
+export type { RunReporter, RunResult, StepResult, StepRunStatus } from "./executor/reporter.js";
+export type { StepContext, StepOutcome, StepProgress } from "./executor/step-context.js";
+export { encodeDataset, decodeDataset } from "./executor/dataset-codec.js";
+export { scoreDataset } from "./steps/score.js";

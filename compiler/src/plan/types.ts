@@ -108,6 +108,9 @@ export interface Expectation {
  * - Stateful calls (`standardize min_max impute one_hot bucketize hash_bucket`) carry `state`,
  *   a key unique within the plan under which the runtime stores what it fitted.
  * - Params are already inlined as literals.
+ * - A list literal (the edges of `bucketize(x, [0, 10, 100])`) is `{ op: "call", fn: "list", args }`.
+ * - `impute(x, median)`: the strategy is a string literal (`{ op: "lit", value: "median" }`).
+ * - Time functions (`hour`, `day_of_week`, `month`, `days_between`) work in UTC.
  */
 export type PlanExpr =
   | { op: "lit"; value: number | string | boolean | null }

@@ -1,0 +1,292 @@
+/**
+ * Expression typing shared by feature expressions, source expectations, gate
+ * rules and monitor conditions: literals with contextual units, operators,
+ * nullability, enum literals. Each context supplies how names, members and
+ * calls resolve (an `ExprScope`).
+ */
+import type { ProgramFile } from "../program/source-files.js";
+import type { BinaryExpr, CallExpr, Expr, Identifier, MemberExpr } from "../syntax/ast.js";
+import type { DeclContext } from "./context.js";
+import { closestMatch } from "./edit-distance.js";
+import { lookupParam, paramAccess, renameFix } from "./resolve.js";
+import type { Type } from "./types.js";
+import { BOOL, FLOAT, INT, STRING, UNKNOWN, isNullable, isNumeric, isTemporal, nonNull, quantity, typeToString } from "./types.js";
+import type { QuantityKind } from "./units.js";
+import { defaultKindOfUnit, isUnitOf, normalizeQuantity, validUnits } from "./units.js";
+
+export interface ExprScope {
+  /** A bare name; undefined when the scope does not know it (the typer reports unknown-reference). */
+  name(typer: ExprTyper, id: Identifier, expr: Expr): Type | undefined;
+  /** Names offered as did-you-mean candidates. */
+  candidates(): string[];
+  member?(typer: ExprTyper, expr: MemberExpr): Type | undefined;
+  /** A call; undefined when the function is unknown here. */
+  call(typer: ExprTyper, expr: CallExpr, name: string): Type | undefined;
+  /** Function names for did-you-mean. */
+  functions(): string[];
+  /** Where this scope's names come from, for messages ("a column of source `s`"). */
+  describe: string;
+}
+
+export class ExprTyper {
+  /** Names proven non-null by an enclosing `if(is_null(x), ..., HERE)` guard. */
+  readonly narrowed = new Set<string>();
+
+  constructor(
+    readonly ctx: DeclContext,
+    readonly file: ProgramFile,
+    readonly scope: ExprScope,
+  ) {}
+
+  report(...args: Parameters<DeclContext["report"]> extends [ProgramFile, ...infer R] ? R : never): void {
+    this.ctx.report(this.file, ...args);
+  }
+
+  /** Types `expr`; `expected` gives quantity literals their meaning. */
+  type(expr: Expr, expected?: Type): Type {
+    const t = this.compute(expr, expected);
+    return this.ctx.setType(expr, t);
+  }
+
+  private compute(expr: Expr, expected?: Type): Type {
+    switch (expr.kind) {
+      case "Number":
+        return this.number(expr, expected);
+      case "String":
+        if (expr.parts) for (const p of expr.parts) if (p.kind === "Interpolation") this.type(p.expr);
+        return STRING;
+      case "Boolean":
+        return BOOL;
+      case "Paren":
+        return this.type(expr.expr, expected);
+      case "Error":
+        return UNKNOWN;
+      case "Name": {
+        const t = this.scope.name(this, expr.name, expr);
+        if (t) return this.narrow(expr.name.name, t);
+        this.unknownName(expr.name);
+        return UNKNOWN;
+      }
+      case "Member": {
+        const param = paramAccess(expr);
+        if (param) {
+          const found = lookupParam(this.ctx, this.file, param);
+          return found ? found.info.type : UNKNOWN;
+        }
+        const t = this.scope.member?.(this, expr);
+        if (t) return t;
+        this.report("type-mismatch", expr.span, `\`.${expr.property.name}\` cannot be used here (${this.scope.describe})`);
+        return UNKNOWN;
+      }
+      case "Call": {
+        if (expr.callee.kind !== "Name") {
+          this.report("type-mismatch", expr.callee.span, "only named functions can be called");
+          return UNKNOWN;
+        }
+        const name = expr.callee.name.name;
+        if (name === "secret") {
+          this.report("secret-exposure", expr.span, "a secret cannot be used in an expression: it would be rendered as plain text", [
+            "secrets belong in `env_vars`, an external trainer's `env` or a source's `connection`",
+          ]);
+          return UNKNOWN;
+        }
+        const t = this.scope.call(this, expr, name);
+        if (t) return t;
+        const guess = closestMatch(name, this.scope.functions());
+        this.report("unknown-reference", expr.callee.span, `\`${name}\` is not a function here (${this.scope.describe})`, guess ? [`did you mean \`${guess}\`?`] : [], guess ? [renameFix(this.file, expr.callee, guess)] : []);
+        for (const a of expr.args) this.type(a.value);
+        return UNKNOWN;
+      }
+      case "Unary":
+        return this.unary(expr.operator, expr.operand, expected);
+      case "Binary":
+        return this.binary(expr, expected);
+      case "List": {
+        const el = expr.elements.map((e) => this.type(e));
+        return { kind: "list", element: el[0] ?? UNKNOWN };
+      }
+      case "Record":
+      case "Constructor":
+        this.report("type-mismatch", expr.span, `a ${expr.kind === "Record" ? "record" : "constructor"} cannot be used in an expression (${this.scope.describe})`);
+        return UNKNOWN;
+    }
+  }
+
+  unknownName(id: Identifier): void {
+    const guess = closestMatch(id.name, this.scope.candidates());
+    this.report("unknown-reference", id.span, `\`${id.name}\` is not ${this.scope.describe}`, guess ? [`did you mean \`${guess}\`?`] : [], guess ? [renameFix(this.file, id, guess)] : []);
+  }
+
+  private narrow(name: string, t: Type): Type {
+    return this.narrowed.has(name) ? nonNull(t) : t;
+  }
+
+  number(expr: Expr & { kind: "Number" }, expected?: Type): Type {
+    if (expr.unit === undefined) {
+      if (expected?.kind === "quantity" && expected.unit === "duration") {
+        this.report("unit-mismatch", expr.span, `a duration needs a unit: ${validUnits("duration").join(", ")}`, [`e.g. \`${expr.raw}ms\``]);
+        return UNKNOWN;
+      }
+      return expr.isInteger ? INT : FLOAT;
+    }
+    const unitSpan = { start: expr.span.end - expr.unit.length, end: expr.span.end };
+    let kind: QuantityKind | undefined = expected?.kind === "quantity" ? expected.unit : undefined;
+    if (kind === undefined && expected && (expected.kind === "int" || expected.kind === "float")) kind = "ratio";
+    if (kind !== undefined && !isUnitOf(kind, expr.unit)) {
+      const units = validUnits(kind);
+      this.report("unit-mismatch", unitSpan, `\`${expr.unit}\` is not a ${kind} unit`, [`valid ${kind} units: ${units.join(", ")}`]);
+      return UNKNOWN;
+    }
+    kind ??= defaultKindOfUnit(expr.unit);
+    if (!kind) {
+      this.report("unit-mismatch", unitSpan, `\`${expr.unit}\` is not a unit`, ["units: ms s m h d w (durations), m (cpu), Ki Mi Gi Ti K M G T (memory), % (ratio)"]);
+      return UNKNOWN;
+    }
+    normalizeQuantity(kind, expr.value, expr.unit);
+    return quantity(kind);
+  }
+
+  private unary(op: "-" | "not", operand: Expr, expected?: Type): Type {
+    const t = this.type(operand, expected);
+    if (t.kind === "unknown") return UNKNOWN;
+    if (op === "not") {
+      if (t.kind !== "bool") return this.expected(operand, "a bool for `not`", t);
+      if (t.nullable) this.nullable(operand, "`not`");
+      return BOOL;
+    }
+    if (!isNumeric(t) && !(t.kind === "quantity")) return this.expected(operand, "a number for unary `-`", t);
+    if (isNullable(t)) this.nullable(operand, "unary `-`");
+    return nonNull(t);
+  }
+
+  expected(expr: Expr, what: string, found: Type): Type {
+    const e = expr.kind === "Paren" ? expr.expr : expr;
+    const subject = e.kind === "Name" ? `\`${e.name.name}\` is` : e.kind === "String" ? "found a string," : `found`;
+    const shown = e.kind === "String" ? "" : ` ${typeToString(found)}`;
+    this.report("type-mismatch", expr.span, `expected ${what}, but ${subject}${shown}`.replace(/,$/, ""));
+    return UNKNOWN;
+  }
+
+  nullable(expr: Expr, use: string): void {
+    const name = expr.kind === "Name" ? `\`${expr.name.name}\`` : "this value";
+    this.report("nullable-misuse", expr.span, `${name} may be null and cannot be used in ${use}`, [
+      `make it non-null first: coalesce(x, default), impute(x, median) or if(is_null(x), default, x)`,
+    ]);
+  }
+
+  private binary(expr: BinaryExpr, expected?: Type): Type {
+    const op = expr.operator;
+    if (op === "and" || op === "or") {
+      const l = this.type(expr.left);
+      const r = this.type(expr.right);
+      for (const [side, t] of [[expr.left, l], [expr.right, r]] as const) {
+        if (t.kind === "unknown") continue;
+        if (t.kind !== "bool") this.expected(side, `a bool for \`${op}\``, t);
+        else if (t.nullable) this.nullable(side, `\`${op}\``);
+      }
+      return BOOL;
+    }
+    if (op === "+" || op === "-" || op === "*" || op === "/") return this.arithmetic(expr, expected);
+    return this.comparison(expr);
+  }
+
+  private arithmetic(expr: BinaryExpr, expected?: Type): Type {
+    const op = expr.operator;
+    const l = this.type(expr.left, expected);
+    const r = this.type(expr.right, l.kind === "quantity" ? (op === "*" || op === "/" ? undefined : l) : undefined);
+    if (l.kind === "unknown" || r.kind === "unknown") return UNKNOWN;
+    let bad = false;
+    for (const [side, t] of [[expr.left, l], [expr.right, r]] as const) {
+      if (!isNumeric(t) && t.kind !== "quantity") {
+        this.expected(side, `a number for \`${op}\``, t);
+        bad = true;
+      } else if (isNullable(t)) {
+        this.nullable(side, `arithmetic (\`${op}\`)`);
+      }
+    }
+    if (bad) return UNKNOWN;
+    if (l.kind === "quantity" && r.kind === "quantity" && l.unit !== r.unit && !(l.unit === "ratio" || r.unit === "ratio")) {
+      this.report("type-mismatch", expr.span, `cannot combine ${l.unit} and ${r.unit} with \`${op}\``);
+      return UNKNOWN;
+    }
+    if (l.kind === "quantity" && l.unit !== "ratio") return l;
+    if (r.kind === "quantity" && r.unit !== "ratio") return r;
+    if (l.kind === "quantity" || r.kind === "quantity") return quantity("ratio");
+    if (l.kind === "int" && r.kind === "int" && op !== "/") return INT;
+    return FLOAT;
+  }
+
+  private comparison(expr: BinaryExpr): Type {
+    const op = expr.operator;
+    const l = this.type(expr.left);
+    const r = this.type(expr.right, l.kind === "unknown" ? undefined : l);
+    if (l.kind === "unknown" || r.kind === "unknown") return BOOL;
+    const ordering = op !== "==" && op !== "!=";
+    if (ordering) {
+      for (const [side, t] of [[expr.left, l], [expr.right, r]] as const) if (isNullable(t)) this.nullable(side, `a comparison (\`${op}\`)`);
+    }
+    if (l.kind === "enum" || r.kind === "enum") return this.enumComparison(expr, l, r, ordering);
+    if (!comparable(l, r, ordering)) {
+      this.report("type-mismatch", expr.span, `cannot compare ${typeToString(l)} with ${typeToString(r)} using \`${op}\``);
+    }
+    return BOOL;
+  }
+
+  private enumComparison(expr: BinaryExpr, l: Type, r: Type, ordering: boolean): Type {
+    if (ordering) {
+      this.report("type-mismatch", expr.operatorSpan, `enums are compared with == or !=, not \`${expr.operator}\``);
+      return BOOL;
+    }
+    const [enumType, other, otherExpr] = l.kind === "enum" ? [l, r, expr.right] : [r, l, expr.left];
+    if (enumType.kind !== "enum") return BOOL;
+    if (other.kind === "enum") {
+      if (!other.values.some((v) => enumType.values.includes(v))) this.report("type-mismatch", expr.span, `${typeToString(enumType)} and ${typeToString(other)} share no value`);
+      return BOOL;
+    }
+    if (other.kind !== "string") {
+      this.report("type-mismatch", expr.span, `cannot compare ${typeToString(enumType)} with ${typeToString(other)}`);
+      return BOOL;
+    }
+    this.checkEnumLiteral(otherExpr, enumType.values);
+    return BOOL;
+  }
+
+  /** A string literal standing for an enum value must be one of the values. */
+  checkEnumLiteral(expr: Expr, values: string[]): void {
+    const e = expr.kind === "Paren" ? expr.expr : expr;
+    if (e.kind !== "String" || e.parts) return;
+    if (values.includes(e.value)) return;
+    const guess = closestMatch(e.value, values);
+    const hints = [guess ? `did you mean "${guess}"?` : "", `values: ${values.map((v) => JSON.stringify(v)).join(", ")}`].filter(Boolean);
+    const fixes = guess ? [{ title: `Change to "${guess}"`, edits: [{ file: this.file.path, range: this.file.lineMap.range(e.span), newText: JSON.stringify(guess) }] }] : [];
+    this.report("enum-value", e.span, `"${e.value}" is not a value of ${typeToString({ kind: "enum", values, nullable: false })}`, hints, fixes);
+  }
+}
+
+function comparable(l: Type, r: Type, ordering: boolean): boolean {
+  if (isNumeric(l) && isNumeric(r)) return true;
+  if (l.kind === "quantity" && r.kind === "quantity") return l.unit === r.unit;
+  if (isTemporal(l) && isTemporal(r)) return l.kind === r.kind;
+  if (ordering) return false;
+  if (l.kind === "string" && r.kind === "string") return true;
+  if (l.kind === "bool" && r.kind === "bool") return true;
+  return false;
+}
+
+/** Arguments by position, with a count check. */
+export function expectArgs(typer: ExprTyper, call: CallExpr, min: number, max: number, usage: string): boolean {
+  const n = call.args.length;
+  if (n < min || n > max) {
+    typer.report("type-mismatch", call.span, `${usage} takes ${min === max ? min : `${min} to ${max === Infinity ? "more" : max}`} argument${max === 1 ? "" : "s"}, found ${n}`);
+    for (const a of call.args) typer.type(a.value);
+    return false;
+  }
+  const named = call.args.find((a) => a.name);
+  if (named) {
+    typer.report("type-mismatch", named.name!.span, `${usage} takes no named arguments`);
+    return false;
+  }
+  return true;
+}
+
+export { FLOAT, INT, BOOL, STRING, UNKNOWN };

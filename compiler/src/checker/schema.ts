@@ -1,0 +1,263 @@
+/**
+ * The one table of every block kind's fields: their types, whether they are
+ * required, defaults and docs. The checker validates against it; completion
+ * and hover read it.
+ */
+import type { DeclKind } from "./types.js";
+import type { QuantityKind } from "./units.js";
+
+export type Slot =
+  | { kind: "string"; pattern?: { regex: RegExp; description: string }; secretAllowed?: boolean }
+  | { kind: "int"; min?: number; max?: number }
+  | { kind: "number"; min?: number; max?: number; minExclusive?: boolean }
+  | { kind: "bool" }
+  | { kind: "quantity"; unit: QuantityKind; min?: number; max?: number; minExclusive?: boolean }
+  /** A bare word out of a closed set: `format = csv`. */
+  | { kind: "word"; values: Record<string, string> }
+  | { kind: "ref"; declKind: DeclKind }
+  | { kind: "list"; element: Slot; minLength?: number }
+  /** `{ key = value }`; `open` types the values of keys not in `fields` (env_vars). */
+  | { kind: "record"; fields: FieldSpec[]; open?: Slot }
+  /** `name { ... }` with one field list per constructor name. */
+  | { kind: "constructor"; variants: Record<string, ConstructorSpec> }
+  /** `cron("...")` or `every(duration)`. */
+  | { kind: "schedule" }
+  /** A feature set name, or a list of `S.col`, `F.feat` or feature set names. */
+  | { kind: "model-features" }
+  /** `S.column` */
+  | { kind: "target-column" }
+  /** `training` or a source name. */
+  | { kind: "reference" };
+
+export interface FieldSpec {
+  name: string;
+  slot: Slot;
+  required?: boolean;
+  /** The value used when the field is absent, as source text (for hover and docs). */
+  default?: string;
+  doc: string;
+}
+
+export interface ConstructorSpec {
+  doc: string;
+  fields: FieldSpec[];
+}
+
+const SECRET_STRING: Slot = { kind: "string", secretAllowed: true };
+const PORT: Slot = { kind: "int", min: 1, max: 65535 };
+
+const TASKS = {
+  binary_classification: "two classes (a bool target or an enum of two values)",
+  multiclass_classification: "more than two classes (an enum target)",
+  regression: "a numeric target",
+};
+
+const LINEAR_TRAINER_FIELDS: FieldSpec[] = [
+  { name: "epochs", slot: { kind: "int", min: 1, max: 1_000_000 }, default: "100", doc: "Passes over the training split." },
+  { name: "learning_rate", slot: { kind: "number", min: 0, minExclusive: true, max: 10 }, default: "0.1", doc: "Gradient step size." },
+  { name: "l2", slot: { kind: "number", min: 0 }, default: "0", doc: "L2 (ridge) regularisation strength." },
+  { name: "batch_size", slot: { kind: "int", min: 1 }, default: "0 (full batch)", doc: "Rows per gradient step; the whole split when absent." },
+  { name: "tolerance", slot: { kind: "number", min: 0 }, default: "0.000001", doc: "Stop early when the loss improves less than this." },
+];
+
+export const TRAINERS: Record<string, ConstructorSpec> = {
+  logistic_regression: { doc: "Built-in binary logistic regression, exported as ONNX.", fields: LINEAR_TRAINER_FIELDS },
+  softmax_regression: { doc: "Built-in multinomial (softmax) regression, exported as ONNX.", fields: LINEAR_TRAINER_FIELDS },
+  linear_regression: { doc: "Built-in linear regression (ridge via `l2`), exported as ONNX.", fields: LINEAR_TRAINER_FIELDS },
+  external: {
+    doc: "Any framework: runs a command that writes an ONNX file.",
+    fields: [
+      { name: "command", slot: { kind: "list", element: { kind: "string" }, minLength: 1 }, required: true, doc: "The command and its arguments." },
+      { name: "image", slot: { kind: "string" }, doc: "Container image to run the command in." },
+      { name: "output", slot: { kind: "string" }, required: true, doc: "The ONNX file the command writes." },
+      { name: "env", slot: { kind: "record", fields: [], open: SECRET_STRING }, doc: "Environment variables (strings or secrets)." },
+    ],
+  },
+  pretrained: {
+    doc: "An existing ONNX model; its signature is checked at compile time.",
+    fields: [{ name: "path", slot: { kind: "string" }, required: true, doc: "The ONNX file, relative to the declaring file." }],
+  },
+};
+
+/** Which task each built-in trainer fits. */
+export const TRAINER_TASKS: Record<string, string[]> = {
+  logistic_regression: ["binary_classification"],
+  softmax_regression: ["multiclass_classification", "binary_classification"],
+  linear_regression: ["regression"],
+};
+
+const AUTOSCALE: FieldSpec[] = [
+  { name: "min", slot: { kind: "int", min: 1 }, required: true, doc: "Fewest replicas." },
+  { name: "max", slot: { kind: "int", min: 1 }, required: true, doc: "Most replicas (at least `min`)." },
+  { name: "target_cpu", slot: { kind: "quantity", unit: "ratio", min: 0, max: 1, minExclusive: true }, default: "80%", doc: "CPU utilisation the autoscaler aims at." },
+];
+
+export const TARGETS: Record<string, ConstructorSpec> = {
+  local: {
+    doc: "Served by `mlops serve` on this machine.",
+    fields: [{ name: "port", slot: PORT, required: true, doc: "TCP port to listen on." }],
+  },
+  docker: {
+    doc: "A Dockerfile and a compose file.",
+    fields: [
+      { name: "image", slot: { kind: "string" }, required: true, doc: "Image name and tag to build." },
+      { name: "port", slot: PORT, required: true, doc: "Port the container listens on." },
+      { name: "cpu", slot: { kind: "quantity", unit: "cpu", min: 0, minExclusive: true }, doc: "CPU limit (`500m`, `2`)." },
+      { name: "memory", slot: { kind: "quantity", unit: "memory", min: 0, minExclusive: true }, doc: "Memory limit (`512Mi`)." },
+    ],
+  },
+  kubernetes: {
+    doc: "A Kubernetes Deployment, Service, HPA and PDB.",
+    fields: [
+      {
+        name: "namespace",
+        slot: { kind: "string", pattern: { regex: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, description: "a DNS label: lowercase letters, digits and `-`, at most 63 characters" } },
+        required: true,
+        doc: "Kubernetes namespace.",
+      },
+      { name: "image", slot: { kind: "string" }, required: true, doc: "The runtime image." },
+      { name: "replicas", slot: { kind: "int", min: 1, max: 10_000 }, required: true, doc: "Replica count (without autoscale)." },
+      { name: "cpu", slot: { kind: "quantity", unit: "cpu", min: 0, minExclusive: true }, required: true, doc: "CPU request (`500m`, `2`)." },
+      { name: "memory", slot: { kind: "quantity", unit: "memory", min: 0, minExclusive: true }, required: true, doc: "Memory request (`512Mi`)." },
+      { name: "autoscale", slot: { kind: "record", fields: AUTOSCALE }, doc: "Horizontal pod autoscaling: `{ min, max, target_cpu }`." },
+    ],
+  },
+  batch: {
+    doc: "Scheduled batch scoring of a source.",
+    fields: [
+      { name: "input", slot: { kind: "ref", declKind: "source" }, required: true, doc: "The source to score." },
+      { name: "output", slot: { kind: "string" }, required: true, doc: "Where predictions are written (`.jsonl` or `.csv`)." },
+      { name: "schedule", slot: { kind: "schedule" }, required: true, doc: "When to score: `cron(\"...\")` or `every(d)`." },
+    ],
+  },
+};
+
+export const ROLLOUTS: Record<string, ConstructorSpec> = {
+  all_at_once: { doc: "Replace every replica at once (the default).", fields: [] },
+  canary: {
+    doc: "Shift traffic in steps.",
+    fields: [
+      { name: "steps", slot: { kind: "list", element: { kind: "quantity", unit: "ratio", min: 0, max: 1, minExclusive: true }, minLength: 1 }, required: true, doc: "Traffic shares, increasing, ending at 100%." },
+      { name: "interval", slot: { kind: "quantity", unit: "duration", min: 0, minExclusive: true }, required: true, doc: "Wait between steps." },
+    ],
+  },
+};
+
+export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
+  pipeline: [
+    { name: "owner", slot: { kind: "string" }, doc: "Who owns the pipeline (an email or team)." },
+    { name: "description", slot: { kind: "string" }, doc: "One line about what the pipeline does." },
+    { name: "schedule", slot: { kind: "schedule" }, doc: "When the training DAG runs: `cron(\"0 2 * * *\")` or `every(1d)`." },
+    { name: "tags", slot: { kind: "list", element: { kind: "string" } }, doc: "Free-form labels." },
+  ],
+  env: [],
+  source: [
+    { name: "format", slot: { kind: "word", values: { csv: "comma-separated values with a header row", jsonl: "one JSON object per line", parquet: "Apache Parquet" } }, required: true, doc: "File format." },
+    { name: "path", slot: { kind: "string" }, required: true, doc: "Data file, relative to the declaring file." },
+    { name: "bad_rows", slot: { kind: "word", values: { fail: "fail the run on a row that does not fit the schema", drop: "drop such rows (up to `max_bad_rows`)" } }, default: "fail", doc: "What to do with rows that do not fit the schema." },
+    { name: "max_bad_rows", slot: { kind: "int", min: 0 }, default: "0", doc: "With `bad_rows = drop`: most rows dropped before the run fails." },
+    { name: "connection", slot: { kind: "record", fields: [], open: SECRET_STRING }, doc: "Connection settings for remote storage (strings or secrets)." },
+  ],
+  features: [],
+  model: [
+    { name: "task", slot: { kind: "word", values: TASKS }, required: true, doc: "What the model predicts." },
+    { name: "features", slot: { kind: "model-features" }, required: true, doc: "A feature set, or a list of features / source columns." },
+    { name: "target", slot: { kind: "target-column" }, required: true, doc: "The column to predict: `source.column`." },
+    {
+      name: "split",
+      slot: {
+        kind: "record",
+        fields: [
+          { name: "test", slot: { kind: "quantity", unit: "ratio", min: 0, max: 1, minExclusive: true }, default: "20%", doc: "Share of rows held out for evaluation." },
+          { name: "seed", slot: { kind: "int", min: 0 }, default: "0", doc: "Random seed of the split." },
+          { name: "stratify", slot: { kind: "bool" }, default: "false", doc: "Keep class shares equal in both splits (classification)." },
+        ],
+      },
+      default: "{ test = 20%, seed = 0 }",
+      doc: "Train/test split.",
+    },
+    { name: "trainer", slot: { kind: "constructor", variants: TRAINERS }, required: true, doc: "How the model is trained." },
+  ],
+  gate: [
+    { name: "model", slot: { kind: "ref", declKind: "model" }, required: true, doc: "The model the gate judges." },
+    { name: "on_no_champion", slot: { kind: "word", values: { pass: "`champion.*` rules pass when no model is in production", fail: "they fail" } }, default: "pass", doc: "What `champion.*` rules do when there is no production model." },
+  ],
+  deploy: [
+    { name: "model", slot: { kind: "ref", declKind: "model" }, required: true, doc: "The model to serve." },
+    { name: "gate", slot: { kind: "ref", declKind: "gate" }, doc: "Only a model that passed this gate (of the same model) is deployed." },
+    { name: "target", slot: { kind: "constructor", variants: TARGETS }, required: true, doc: "Where it runs: `local`, `docker`, `kubernetes` or `batch`." },
+    {
+      name: "endpoint",
+      slot: {
+        kind: "record",
+        fields: [
+          { name: "path", slot: { kind: "string", pattern: { regex: /^\//, description: "a path starting with `/`" } }, default: "\"/predict\"", doc: "HTTP path of the plain scoring endpoint." },
+          { name: "port", slot: PORT, default: "8080", doc: "HTTP port." },
+        ],
+      },
+      doc: "HTTP endpoint: `{ path, port }`.",
+    },
+    { name: "rollout", slot: { kind: "constructor", variants: ROLLOUTS }, default: "all_at_once {}", doc: "How a new version replaces the old one." },
+    { name: "env_vars", slot: { kind: "record", fields: [], open: SECRET_STRING }, doc: "Environment variables of the server (strings or `secret(name, key)`)." },
+  ],
+  monitor: [
+    { name: "deployment", slot: { kind: "ref", declKind: "deploy" }, required: true, doc: "The deployment to watch." },
+    { name: "reference", slot: { kind: "reference" }, required: true, doc: "Reference data: `training` (the training split) or a source." },
+    { name: "window", slot: { kind: "quantity", unit: "duration", min: 0, minExclusive: true }, required: true, doc: "How much recent traffic each check compares." },
+    { name: "schedule", slot: { kind: "schedule" }, required: true, doc: "When the check runs: `every(6h)` or `cron(\"...\")`." },
+  ],
+};
+
+/** Statement members each block kind accepts. */
+export const BLOCK_STATEMENTS: Record<DeclKind, Array<"Schema" | "Expect" | "Require" | "Drift" | "When">> = {
+  pipeline: [],
+  env: [],
+  source: ["Schema", "Expect"],
+  features: [],
+  model: [],
+  gate: ["Require"],
+  deploy: [],
+  monitor: ["Drift", "When"],
+};
+
+export function fieldSpec(fields: readonly FieldSpec[], name: string): FieldSpec | undefined {
+  return fields.find((f) => f.name === name);
+}
+
+export function slotToString(slot: Slot): string {
+  switch (slot.kind) {
+    case "string":
+      return slot.secretAllowed ? "string or secret" : "string";
+    case "int":
+      return `int${rangeText(slot.min, slot.max)}`;
+    case "number":
+      return `number${rangeText(slot.min, slot.max)}`;
+    case "bool":
+      return "bool";
+    case "quantity":
+      return slot.unit;
+    case "word":
+      return Object.keys(slot.values).join(" | ");
+    case "ref":
+      return `a ${slot.declKind === "deploy" ? "deployment" : slot.declKind === "features" ? "feature set" : slot.declKind} name`;
+    case "list":
+      return `list<${slotToString(slot.element)}>`;
+    case "record":
+      return slot.fields.length ? `{ ${slot.fields.map((f) => f.name).join(", ")} }` : "record";
+    case "constructor":
+      return Object.keys(slot.variants).map((v) => `${v} { ... }`).join(" | ");
+    case "schedule":
+      return 'cron("...") | every(duration)';
+    case "model-features":
+      return "a feature set or a list of features";
+    case "target-column":
+      return "source.column";
+    case "reference":
+      return "training | a source name";
+  }
+}
+
+function rangeText(min: number | undefined, max: number | undefined): string {
+  if (min === undefined && max === undefined) return "";
+  return ` in ${min ?? "-∞"}..${max ?? "∞"}`;
+}

@@ -1,0 +1,113 @@
+/**
+ * Binding: the declarations of every file of the compilation, by name.
+ * Names are global across the compilation (LANGUAGE.md §2); params and envs
+ * have their own namespaces (`params.NAME`, `--env NAME`).
+ */
+import type { BlockDeclaration, ParamDeclaration, Span } from "../syntax/ast.js";
+import type { ProgramFile } from "../program/source-files.js";
+import type { DeclKind, Type } from "./types.js";
+
+export interface BlockSymbol {
+  kind: "block";
+  declKind: DeclKind;
+  name: string;
+  isTemplate: boolean;
+  file: ProgramFile;
+  node: BlockDeclaration;
+}
+
+export interface ParamSymbol {
+  kind: "param";
+  name: string;
+  file: ProgramFile;
+  node: ParamDeclaration;
+}
+
+export type DeclSymbol = BlockSymbol | ParamSymbol;
+
+/** Anything a name in the source can resolve to; what definition / references / hover work on. */
+export interface SemanticSymbol {
+  /** Unique within the compilation: `decl:NAME`, `param:NAME`, `env:NAME`, `column:SOURCE.NAME`, `feature:SET.NAME`. */
+  key: string;
+  kind: "declaration" | "param" | "env" | "column" | "feature";
+  name: string;
+  declKind?: DeclKind;
+  isTemplate?: boolean;
+  /** The source of a column, the feature set of a feature. */
+  container?: string;
+  file: string;
+  /** The defining identifier. */
+  span: Span;
+  doc?: string;
+  type?: Type;
+}
+
+export class SymbolTable {
+  /** source, features, model, gate, deploy, monitor and templates of those. */
+  readonly blocks = new Map<string, BlockSymbol[]>();
+  readonly params = new Map<string, ParamSymbol[]>();
+  readonly envs = new Map<string, BlockSymbol[]>();
+  readonly pipelines: BlockSymbol[] = [];
+  readonly all: DeclSymbol[] = [];
+
+  constructor(files: readonly ProgramFile[]) {
+    for (const file of files) for (const symbol of bindFile(file)) this.add(symbol);
+  }
+
+  private add(symbol: DeclSymbol): void {
+    this.all.push(symbol);
+    if (symbol.kind === "param") push(this.params, symbol.name, symbol);
+    else if (symbol.declKind === "env") push(this.envs, symbol.name, symbol);
+    else if (symbol.declKind === "pipeline" && !symbol.isTemplate) this.pipelines.push(symbol);
+    else push(this.blocks, symbol.name, symbol);
+  }
+
+  block(name: string): BlockSymbol | undefined {
+    return this.blocks.get(name)?.[0];
+  }
+
+  param(name: string): ParamSymbol | undefined {
+    return this.params.get(name)?.[0];
+  }
+
+  blocksOf(kind: DeclKind, includeTemplates = false): BlockSymbol[] {
+    const out: BlockSymbol[] = [];
+    for (const list of this.blocks.values()) {
+      const s = list[0]!;
+      if (s.declKind === kind && (includeTemplates || !s.isTemplate)) out.push(s);
+    }
+    return out;
+  }
+}
+
+const fileSymbolCache = new WeakMap<ProgramFile, DeclSymbol[]>();
+
+/** The declarations of one file (cached per parsed file: re-binding happens only when the file changes). */
+export function bindFile(file: ProgramFile): DeclSymbol[] {
+  const cached = fileSymbolCache.get(file);
+  if (cached) return cached;
+  const out: DeclSymbol[] = [];
+  for (const decl of file.ast.declarations) {
+    if (decl.kind === "Param") {
+      if (decl.name.name) out.push({ kind: "param", name: decl.name.name, file, node: decl });
+    } else if (decl.kind === "Block") {
+      if (decl.name.name) out.push({ kind: "block", declKind: decl.keyword, name: decl.name.name, isTemplate: decl.isTemplate, file, node: decl });
+    }
+  }
+  fileSymbolCache.set(file, out);
+  return out;
+}
+
+/** The dependency key of a declaration symbol (what other checks record when they look it up). */
+export function symbolKey(symbol: DeclSymbol): string {
+  if (symbol.kind === "param") return `param:${symbol.name}`;
+  if (symbol.declKind === "env") return `env:${symbol.name}`;
+  if (symbol.declKind === "pipeline") return `pipeline:${symbol.name}`;
+  return `decl:${symbol.name}`;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

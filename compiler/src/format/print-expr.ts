@@ -1,0 +1,142 @@
+import type { Argument, Expr, RecordExpr, RecordField, StringLiteral, TypeNode } from "../syntax/ast.js";
+
+/**
+ * Prints an expression on one line in the canonical style (`a + b`, `f(x, by = c)`,
+ * `{ a = 1, b = 2 }`, `canary { steps = [10%, 50%] }`).
+ * With `source` (the text the expression was parsed from), string literals are printed
+ * exactly as written; without it they are re-escaped from their value.
+ * Parentheses are printed where the tree has a `Paren` node, and also where a
+ * hand-built tree needs them to keep its meaning.
+ */
+export function printExpr(expr: Expr, source?: string): string {
+  return new ExprPrinter(source).print(expr);
+}
+
+export function printType(type: TypeNode, source?: string): string {
+  return new ExprPrinter(source).type(type);
+}
+
+/** Binding strength; higher binds tighter. */
+function precedence(expr: Expr): number {
+  switch (expr.kind) {
+    case "Binary":
+      switch (expr.operator) {
+        case "or":
+          return 1;
+        case "and":
+          return 2;
+        case "+":
+        case "-":
+          return 5;
+        case "*":
+        case "/":
+          return 6;
+        default:
+          return 4;
+      }
+    case "Unary":
+      return expr.operator === "not" ? 3 : 7;
+    default:
+      return 8;
+  }
+}
+
+export class ExprPrinter {
+  constructor(private readonly source?: string) {}
+
+  print(expr: Expr): string {
+    switch (expr.kind) {
+      case "Number":
+        return expr.raw + (expr.unit ?? "");
+      case "String":
+        return this.string(expr);
+      case "Boolean":
+        return expr.value ? "true" : "false";
+      case "Name":
+        return expr.name.name;
+      case "Member":
+        return `${this.operand(expr.object, 8, false)}.${expr.property.name}`;
+      case "Call":
+        return `${this.operand(expr.callee, 8, false)}(${expr.args.map((arg) => this.argument(arg)).join(", ")})`;
+      case "Constructor":
+        return `${expr.name.name} ${this.record(expr.body)}`;
+      case "List":
+        return `[${expr.elements.map((element) => this.print(element)).join(", ")}]`;
+      case "Record":
+        return this.record(expr);
+      case "Binary": {
+        const own = precedence(expr);
+        const isComparison = own === 4;
+        const left = this.operand(expr.left, own, isComparison);
+        const right = this.operand(expr.right, own, true);
+        return `${left} ${expr.operator} ${right}`;
+      }
+      case "Unary": {
+        const operand = this.operand(expr.operand, precedence(expr), false);
+        return expr.operator === "not" ? `not ${operand}` : `-${operand}`;
+      }
+      case "Paren":
+        return `(${this.print(expr.expr)})`;
+      case "Error":
+        return "<error>";
+    }
+  }
+
+  /** Prints `child`, adding parentheses if it binds looser than its parent allows. */
+  private operand(child: Expr, parent: number, strict: boolean): string {
+    const own = precedence(child);
+    const needs = own < parent || (strict && own === parent && child.kind === "Binary");
+    return needs ? `(${this.print(child)})` : this.print(child);
+  }
+
+  argument(arg: Argument): string {
+    return arg.name ? `${arg.name.name} = ${this.print(arg.value)}` : this.print(arg.value);
+  }
+
+  record(record: RecordExpr): string {
+    if (record.fields.length === 0) return "{}";
+    return `{ ${record.fields.map((field) => `${this.key(field)} = ${this.print(field.value)}`).join(", ")} }`;
+  }
+
+  key(field: RecordField): string {
+    if (!field.quotedKey) return field.key.name;
+    return this.source !== undefined ? this.source.slice(field.key.span.start, field.key.span.end) : quote(field.key.name);
+  }
+
+  type(type: TypeNode): string {
+    let text = type.name.name;
+    if (type.typeArgs.length > 0) {
+      text += `<${type.typeArgs.map((arg) => (arg.kind === "Type" ? this.type(arg) : this.print(arg))).join(", ")}>`;
+    }
+    if (type.args) text += `(${type.args.map((arg) => this.print(arg)).join(", ")})`;
+    return type.nullable ? `${text}?` : text;
+  }
+
+  private string(literal: StringLiteral): string {
+    if (this.source !== undefined) return this.source.slice(literal.span.start, literal.span.end);
+    if (!literal.parts) return quote(literal.value);
+    const body = literal.parts
+      .map((part) => (part.kind === "Text" ? escape(part.value) : `\${${this.print(part.expr)}}`))
+      .join("");
+    return `"${body}"`;
+  }
+}
+
+function quote(value: string): string {
+  return `"${escape(value)}"`;
+}
+
+function escape(value: string): string {
+  let out = "";
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (char === '"' || char === "\\") out += `\\${char}`;
+    else if (char === "\n") out += "\\n";
+    else if (char === "\t") out += "\\t";
+    else if (char === "\r") out += "\\r";
+    else if (char === "$") out += "\\$";
+    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16)}}`;
+    else out += char;
+  }
+  return out;
+}

@@ -1,0 +1,1 @@
+export { NodeHost, findStdlibDir } from "./node-host.js";

@@ -1,0 +1,297 @@
+/**
+ * A compilation: the entry files, everything they import, and the checked semantic model.
+ *
+ * ## API (for the CLI, the plan emitter and the language server)
+ *
+ * ```ts
+ * const program = createProgram({ host, rootFiles: ["/p/main.mlops"], env: "prod" });
+ * program.diagnostics();            // Diagnostic[]: syntax + semantic, sorted (compareDiagnostics), deduplicated
+ * program.updateFile(path, text);   // re-parses that file only; checks re-run lazily for what depends on it
+ * program.setEnv("staging");        // the env `model()` resolves params for (diagnostics do not depend on it)
+ * program.files();                  // ProgramFile[]: { path, text, ast, lineMap, syntaxDiagnostics, imports, isStdlib }
+ * const m = program.model();        // SemanticModel (program/semantic-model.ts): what the plan emitter walks
+ * ```
+ *
+ * `SemanticModel` (see `semantic-model.ts` for every field):
+ * - `pipeline`, `params` (declared type, resolved value for the env), `envs` (overrides, normalised),
+ * - `sources`, `featureSets`, `models`, `gates`, `deployments`, `monitors`: non-template declarations with
+ *   templates merged (`fields`: name → `ResolvedField { expr, type, value, file, fields? }`), plus per kind:
+ *   columns (plan `ValueType`s), features in dependency order with `FeatureType`s, a model's task, source,
+ *   input layout (`InputSlot[]`), target and classes, trainer; a gate's rules (metric, by, comparison,
+ *   threshold expr, unit, better, usesChampion); drift rules (target kind, method, comparison, threshold,
+ *   driftsWhen); policies (condition expr, action).
+ * - `evaluateConstant(expr, expected?)` → normalised value: durations ms, cpu millicores, memory bytes,
+ *   ratios 0..1, `params.x` substituted for the env, records / lists / secrets / schedules as data.
+ *
+ * Editor queries are pure functions over a Program in `services/` (symbolAt, definition, references,
+ * typeAt, completionsAt, hoverAt).
+ *
+ * Incrementality: each declaration's check is memoised with the keys of the declarations it read
+ * (transitively). `updateFile` re-parses one file, diffs its declarations, and drops only the results
+ * whose dependencies changed; `diagnostics()` then re-checks just those.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { compareDiagnostics } from "../diagnostics/diagnostic.js";
+import type { CompilerHost } from "../host/host.js";
+import { normalizePath } from "../host/paths.js";
+import { Checker } from "../checker/context.js";
+import type { DeclResult } from "../checker/context.js";
+import { checkDeclaration } from "../checker/declarations.js";
+import type { DeclSymbol } from "../checker/symbols.js";
+import { SymbolTable, bindFile, symbolKey } from "../checker/symbols.js";
+import { DECL_KIND_NAMES } from "../checker/types.js";
+import type { ProgramFile } from "./source-files.js";
+import { collectReachable, importDiagnostics, loadFile, makeDiagnostic } from "./source-files.js";
+import type { SemanticModel } from "./semantic-model.js";
+import { buildSemanticModel } from "./semantic-model.js";
+
+export interface ProgramOptions {
+  host: CompilerHost;
+  rootFiles: string[];
+  /** The env whose param values `model()` resolves (`mlops build --env NAME`). */
+  env?: string;
+}
+
+export interface Program {
+  readonly host: CompilerHost;
+  readonly rootFiles: readonly string[];
+  readonly env: string | undefined;
+  /** Every file of the compilation: roots first, then imports in order. */
+  files(): readonly ProgramFile[];
+  file(path: string): ProgramFile | undefined;
+  /** Syntax and semantic diagnostics of the whole compilation, sorted, one per problem. */
+  diagnostics(): Diagnostic[];
+  /** Replaces one file's text (an editor buffer, a file change). Cheap: only dependents are re-checked, lazily. */
+  updateFile(path: string, text: string): void;
+  /** Re-reads a file through the host (e.g. after a change on disk). */
+  refreshFile(path: string): void;
+  setEnv(env: string | undefined): void;
+  /** The resolved semantic model for the selected env (or `env`). */
+  model(env?: string): SemanticModel;
+  /** Binding: every declaration by name. */
+  symbols(): SymbolTable;
+  /** The checked result of one declaration (diagnostics, references, types, info). */
+  result(symbol: DeclSymbol): DeclResult;
+  /** Results of every declaration (checks what is not checked yet). */
+  results(): DeclResult[];
+}
+
+export function createProgram(options: ProgramOptions): Program {
+  return new ProgramImpl(options);
+}
+
+class ProgramImpl implements Program {
+  readonly host: CompilerHost;
+  readonly rootFiles: string[];
+  env: string | undefined;
+  private readonly cache = new Map<string, ProgramFile>();
+  private readonly missingRoots: string[] = [];
+  private order: ProgramFile[] = [];
+  private cycles: Diagnostic[] = [];
+  private table!: SymbolTable;
+  private checker!: Checker;
+  private readonly results_ = new Map<DeclSymbol, DeclResult>();
+  private diagnosticsCache: Diagnostic[] | undefined;
+  private modelCache = new Map<string, SemanticModel>();
+
+  constructor(options: ProgramOptions) {
+    this.host = options.host;
+    this.rootFiles = options.rootFiles.map(normalizePath);
+    this.env = options.env;
+    this.rebuild();
+  }
+
+  private get(path: string, isStdlib: boolean): ProgramFile | undefined {
+    const cached = this.cache.get(path);
+    if (cached) return cached;
+    const text = this.host.readFile(path);
+    if (text === undefined) return undefined;
+    const file = loadFile(this.host, path, text, isStdlib);
+    this.cache.set(path, file);
+    return file;
+  }
+
+  private stdlibPaths(): Set<string> {
+    const out = new Set<string>();
+    for (const m of this.host.stdlibModules()) {
+      const p = this.host.stdlibModulePath(m);
+      if (p) out.add(normalizePath(p));
+    }
+    return out;
+  }
+
+  private rebuild(): void {
+    const std = this.stdlibPaths();
+    this.missingRoots.length = 0;
+    for (const root of this.rootFiles) if (!this.get(root, std.has(root))) this.missingRoots.push(root);
+    const { order, cycles } = collectReachable(this.rootFiles, (p) => this.get(p, std.has(p) && !this.rootFiles.includes(p)));
+    this.order = order;
+    this.cycles = cycles;
+    this.table = new SymbolTable(order);
+    this.checker = new Checker(this.host, this.table, this.results_, checkDeclaration);
+    this.diagnosticsCache = undefined;
+    this.modelCache.clear();
+  }
+
+  files(): readonly ProgramFile[] {
+    return this.order;
+  }
+
+  file(path: string): ProgramFile | undefined {
+    const p = normalizePath(path);
+    return this.order.find((f) => f.path === p);
+  }
+
+  symbols(): SymbolTable {
+    return this.table;
+  }
+
+  result(symbol: DeclSymbol): DeclResult {
+    return this.checker.result(symbol);
+  }
+
+  results(): DeclResult[] {
+    return this.table.all.map((s) => this.checker.result(s));
+  }
+
+  setEnv(env: string | undefined): void {
+    this.env = env;
+  }
+
+  updateFile(path: string, text: string): void {
+    const p = normalizePath(path);
+    const old = this.cache.get(p);
+    if (old && old.text === text) return;
+    const std = this.stdlibPaths();
+    const next = loadFile(this.host, p, text, std.has(p) && !this.rootFiles.includes(p));
+    this.cache.set(p, next);
+    this.afterChange(old, next);
+  }
+
+  refreshFile(path: string): void {
+    const p = normalizePath(path);
+    const text = this.host.readFile(p);
+    if (text === undefined) {
+      const old = this.cache.get(p);
+      this.cache.delete(p);
+      this.afterChange(old, undefined);
+    } else this.updateFile(p, text);
+  }
+
+  private afterChange(old: ProgramFile | undefined, next: ProgramFile | undefined): void {
+    const before = new Map<string, string>();
+    for (const s of this.table.all) before.set(`${symbolKey(s)}#${s.file.path}#${s.node.span.start}`, s.file.text.slice(s.node.span.start, s.node.span.end));
+    this.rebuild();
+    const dirty = new Set<string>();
+    const after = new Map<string, string>();
+    for (const s of this.table.all) after.set(`${symbolKey(s)}#${s.file.path}#${s.node.span.start}`, s.file.text.slice(s.node.span.start, s.node.span.end));
+    for (const [k, v] of before) if (after.get(k) !== v) dirty.add(k.split("#")[0]!);
+    for (const [k, v] of after) if (before.get(k) !== v) dirty.add(k.split("#")[0]!);
+    const changedPath = (next ?? old)?.path;
+    if (changedPath) dirty.add(`file:${changedPath}`);
+    const live = new Set<DeclSymbol>(this.table.all);
+    for (const [symbol, result] of this.results_) {
+      if (!live.has(symbol) || symbol.file === old) {
+        this.results_.delete(symbol);
+        continue;
+      }
+      for (const d of result.deps) {
+        if (dirty.has(d)) {
+          this.results_.delete(symbol);
+          break;
+        }
+      }
+    }
+  }
+
+  diagnostics(): Diagnostic[] {
+    if (this.diagnosticsCache) return this.diagnosticsCache;
+    const out: Diagnostic[] = [];
+    for (const root of this.missingRoots) {
+      out.push({ code: "unknown-import", severity: "error", file: root, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `cannot read the file ${root}`, hints: [], fixes: [] });
+    }
+    for (const f of this.order) {
+      out.push(...f.syntaxDiagnostics);
+      out.push(...importDiagnostics(this.host, f));
+    }
+    out.push(...this.cycles);
+    const uses = new Set<string>();
+    for (const s of this.table.all) {
+      const r = this.checker.result(s);
+      out.push(...r.diagnostics);
+      for (const u of r.uses) uses.add(u);
+    }
+    // A name an error suggests as its fix is not reported unused: that error is the real problem.
+    for (const d of out) for (const f of d.fixes) for (const e of f.edits) uses.add(`decl:${e.newText}`), uses.add(`param:${e.newText}`);
+    out.push(...this.duplicateDiagnostics(), ...this.pipelineDiagnostics(), ...this.unusedDiagnostics(uses));
+    this.diagnosticsCache = dedupe(out).sort(compareDiagnostics);
+    return this.diagnosticsCache;
+  }
+
+  private duplicateDiagnostics(): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    const report = (list: DeclSymbol[], what: string): void => {
+      const first = list[0]!;
+      for (const s of list.slice(1)) {
+        const where = first.file === s.file ? `line ${first.file.lineMap.position(first.node.name.span.start).line + 1}` : first.file.path;
+        out.push(makeDiagnostic(s.file, "duplicate-declaration", s.node.name.span, `${what} \`${s.name}\` is already declared (${where})`, ["names are shared across every file of the compilation"]));
+      }
+    };
+    for (const list of this.table.blocks.values()) if (list.length > 1) report(list, "a declaration named");
+    for (const list of this.table.params.values()) if (list.length > 1) report(list, "param");
+    for (const list of this.table.envs.values()) if (list.length > 1) report(list, "env");
+    return out;
+  }
+
+  private pipelineDiagnostics(): Diagnostic[] {
+    const pipelines = this.table.pipelines;
+    if (pipelines.length === 1) return [];
+    if (pipelines.length === 0) {
+      const first = this.order[0];
+      if (!first) return [];
+      return [
+        makeDiagnostic(first, "missing-pipeline", { start: 0, end: 0 }, "the compilation has no `pipeline` declaration", [
+          "add one: pipeline NAME { owner = \"team@example.com\" }",
+        ], [{ title: "Add a pipeline", edits: [{ file: first.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: "pipeline main {\n  owner = \"\"\n}\n\n" }] }]),
+      ];
+    }
+    const first = pipelines[0]!;
+    return pipelines.slice(1).map((s) => makeDiagnostic(s.file, "missing-pipeline", s.node.name.span, `a compilation has exactly one pipeline; \`${first.name}\` is already declared in ${first.file.path}`));
+  }
+
+  private unusedDiagnostics(uses: Set<string>): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const s of this.table.all) {
+      if (s.file.isStdlib) continue;
+      if (s.kind === "param") {
+        if (!uses.has(`param:${s.name}`)) out.push(makeDiagnostic(s.file, "unused-declaration", s.node.name.span, `param \`${s.name}\` is never used (no \`params.${s.name}\`)`));
+        continue;
+      }
+      if (s.isTemplate || (s.declKind !== "source" && s.declKind !== "features")) continue;
+      if (!uses.has(`decl:${s.name}`)) out.push(makeDiagnostic(s.file, "unused-declaration", s.node.name.span, `${DECL_KIND_NAMES[s.declKind]} \`${s.name}\` is never used`));
+    }
+    return out;
+  }
+
+  model(env?: string): SemanticModel {
+    this.diagnostics();
+    const key = env ?? this.env ?? "";
+    const cached = this.modelCache.get(key);
+    if (cached) return cached;
+    const model = buildSemanticModel(this, this.table, env ?? this.env);
+    this.modelCache.set(key, model);
+    return model;
+  }
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const k = `${d.file}:${d.range.start.line}:${d.range.start.character}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export { bindFile };

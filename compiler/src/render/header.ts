@@ -1,0 +1,19 @@
+import type { Plan } from "../plan/types.js";
+import { canonicalJson } from "../util/canonical-json.js";
+import { sha256Hex } from "../util/sha256.js";
+import { commentText } from "./escape.js";
+
+/** sha256 (hex) of the plan's canonical JSON: what "plan <hash>" in every header names. */
+export function planHash(plan: Plan): string {
+  return sha256Hex(canonicalJson(plan));
+}
+
+/** The one-line notice every generated file starts with (without a comment marker). */
+export function headerLine(plan: Plan, hash: string = planHash(plan)): string {
+  return `generated from ${commentText(plan.pipeline.name)}, plan ${hash} — do not edit`;
+}
+
+/** The notice as a `#` comment line, for Python, YAML, Dockerfile, .dockerignore and env files. */
+export function hashComment(plan: Plan, hash?: string): string {
+  return `# ${headerLine(plan, hash)}`;
+}

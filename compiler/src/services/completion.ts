@@ -1,0 +1,432 @@
+/**
+ * Context-aware completion: fields of this block kind not yet set, columns of
+ * the bound source, features, metrics valid for the model's task, drift methods
+ * for the column's type, units for the slot after a number, enum values,
+ * declaration names of the expected kind, `params.` members, stdlib modules.
+ */
+import { AGGREGATES, AUTO_DRIFT_DOC, DRIFT_METHODS, FEATURE_FUNCTIONS, IMPUTE_STRATEGIES, METRICS, MONITOR_ACTIONS, MONITOR_SIGNALS, metricsForTask } from "../checker/catalog.js";
+import type { ColumnInfo, FeatureInfo, FeatureSetInfo, ModelInfo, SourceInfo } from "../checker/infos.js";
+import type { FieldSpec, Slot } from "../checker/schema.js";
+import { BLOCK_FIELDS, BLOCK_STATEMENTS, slotToString } from "../checker/schema.js";
+import type { BlockSymbol } from "../checker/symbols.js";
+import type { DeclKind, Type } from "../checker/types.js";
+import { DECL_KIND_NAMES, isCategorical, isNumeric, typeToString } from "../checker/types.js";
+import { UNIT_DOCS, validUnits } from "../checker/units.js";
+import { placeholder } from "../checker/values.js";
+import { normalizePath } from "../host/paths.js";
+import type { Program } from "../program/program.js";
+import type { BlockDeclaration } from "../syntax/ast.js";
+
+export type CompletionKind = "field" | "column" | "feature" | "metric" | "drift-method" | "unit" | "enum-value" | "declaration" | "keyword" | "param" | "module" | "function" | "signal";
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  documentation?: string;
+  /** Text to insert when it differs from the label (`epochs = `). */
+  insertText?: string;
+}
+
+const TOP_LEVEL = ["pipeline", "import", "param", "env", "source", "features", "model", "gate", "deploy", "monitor", "template"];
+
+export function completionsAt(program: Program, file: string, offset: number): CompletionItem[] {
+  const path = normalizePath(file);
+  const f = program.file(path);
+  if (!f) return [];
+  const text = f.text;
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  const prefix = text.slice(lineStart, offset);
+  const block = enclosingBlock(f.ast.declarations, offset);
+  const c = new Completer(program, block ? program.symbols().all.find((s) => s.kind === "block" && s.node === block) as BlockSymbol | undefined : undefined);
+
+  let m: RegExpMatchArray | null;
+  if ((m = prefix.match(/params\.(\w*)$/))) return c.params();
+  if ((m = prefix.match(/champion\.(\w*)$/))) return c.metrics(c.gateModel());
+  if ((m = prefix.match(/import\s+std\.(\w*)$/))) return program.host.stdlibModules().map((name) => ({ label: name, kind: "module", detail: `std.${name}` }));
+  if (!block) {
+    if ((m = prefix.match(/\bextends\s+(\w*)$/))) {
+      const kind = prefix.match(/^\s*(?:template\s+)?(\w+)/)?.[1] as DeclKind | undefined;
+      return c.declarations(kind ?? "deploy", true);
+    }
+    if ((m = prefix.match(/\bfrom\s+(\w*)$/))) return c.declarations("source");
+    if (/^\s*\w*$/.test(prefix)) return TOP_LEVEL.map((k) => ({ label: k, kind: "keyword" }));
+    return [];
+  }
+  if ((m = prefix.match(/(\w+)\.(\w*)$/))) return c.members(m[1]!);
+  if ((m = prefix.match(/(\w+)\s*[!=]=\s*"[^"]*$/))) return c.enumValues(m[1]!);
+  if ((m = prefix.match(/(?:^|[^\w.])(\d+(?:\.\d+)?)([A-Za-z%]*)$/)) && !/[A-Za-z_]\d*$/.test(prefix.slice(0, prefix.length - m[0].length + 1))) {
+    const key = prefix.match(/(\w+)\s*=\s*[^=]*$/)?.[1];
+    const metric = prefix.match(/^\s*(?:require|when)\s+(\w+)/)?.[1];
+    return c.units([...recordPath(text, block, offset), ...(key ? [key] : [])], m[2] ?? "", metric);
+  }
+  const kind = block.keyword;
+  if (kind === "gate" && (m = prefix.match(/^\s*require\s+\w*$/))) return c.metrics(c.gateModel());
+  if (kind === "monitor") {
+    if ((m = prefix.match(/^\s*drift\s+[\w*]*$/))) return c.driftTargets();
+    if ((m = prefix.match(/^\s*drift\s+(\w+)\s*:\s*\w*$/))) return c.driftMethods(m[1]!);
+    if ((m = prefix.match(/=>\s*(retrain|rollback)\(\s*\w*$/))) return c.declarations(m[1] === "retrain" ? "model" : "deploy");
+    if ((m = prefix.match(/=>\s*\w*$/))) return Object.entries(MONITOR_ACTIONS).map(([label, doc]) => ({ label, kind: "function", detail: doc.split(":")[0]!, documentation: doc }));
+    if ((m = prefix.match(/drifted\(\s*\w*$/))) return c.driftTargets().filter((i) => i.label !== "*");
+    if ((m = prefix.match(/^\s*when\s+[^=]*$/))) return c.signals();
+  }
+  if (kind === "source" && insideStatement(text, block, offset, "expect")) return c.aggregates();
+  const rpath = recordPath(text, block, offset);
+  const valueMatch = prefix.match(/(\w+)\s*=\s*[\w"]*$/);
+  if (kind === "features" && (valueMatch || !/^\s*\w*$/.test(prefix))) return c.featureExpression();
+  if (valueMatch) return c.valueOf([...rpath, valueMatch[1]!]);
+  if (/(^|[{,])\s*\w*$/.test(prefix)) return c.fieldsAt(rpath, text, offset);
+  return [];
+}
+
+function enclosingBlock(decls: readonly import("../syntax/ast.js").Declaration[], offset: number): BlockDeclaration | undefined {
+  for (const d of decls) if (d.kind === "Block" && d.bodySpan.start < offset && offset < d.bodySpan.end) return d;
+  // An unclosed body: the parser may end the span early; the last block started before the offset.
+  let last: BlockDeclaration | undefined;
+  for (const d of decls) if (d.kind === "Block" && d.span.start < offset) last = d;
+  return last && last.bodySpan.end >= offset - 1 && last.bodySpan.start < offset ? last : undefined;
+}
+
+function insideStatement(text: string, block: BlockDeclaration, offset: number, keyword: string): boolean {
+  const body = text.slice(block.bodySpan.start + 1, offset);
+  const idx = body.lastIndexOf(keyword);
+  if (idx < 0) return false;
+  const after = body.slice(idx);
+  let depth = 0;
+  for (const ch of after) {
+    if (ch === "{") depth++;
+    else if (ch === "}") depth--;
+  }
+  return depth > 0;
+}
+
+/**
+ * The keys of the records the offset is nested in within the block body:
+ * `target = kubernetes { autoscale = { | } }` → ["target:kubernetes", "autoscale"].
+ */
+export function recordPath(text: string, block: BlockDeclaration, offset: number): string[] {
+  const path: string[] = [];
+  let depth = 0;
+  for (let i = offset - 1; i > block.bodySpan.start; i--) {
+    const ch = text[i];
+    if (ch === "}") depth++;
+    else if (ch === "{") {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      const before = text.slice(Math.max(block.bodySpan.start + 1, i - 200), i);
+      const m = before.match(/(\w+)\s*=\s*(\w+)?\s*$/);
+      if (m) path.unshift(m[2] ? `${m[1]}:${m[2]}` : m[1]!);
+      else {
+        const stmt = before.match(/(\w+)\s*$/);
+        path.unshift(stmt ? `#${stmt[1]}` : "?");
+      }
+    }
+  }
+  return path;
+}
+
+class Completer {
+  constructor(
+    private readonly program: Program,
+    private readonly block: BlockSymbol | undefined,
+  ) {}
+
+  private get table() {
+    return this.program.symbols();
+  }
+
+  params(): CompletionItem[] {
+    const model = this.program.model();
+    return [...this.table.params.values()].map((list) => {
+      const p = model.params[list[0]!.name];
+      return { label: list[0]!.name, kind: "param" as const, detail: `param ${list[0]!.name}: ${p?.typeText ?? "?"}`, ...(list[0]!.node.doc ? { documentation: list[0]!.node.doc } : {}) };
+    });
+  }
+
+  declarations(kind: DeclKind, templates = false): CompletionItem[] {
+    return this.table
+      .blocksOf(kind, templates)
+      .filter((s) => (templates ? s.isTemplate : !s.isTemplate))
+      .map((s) => ({ label: s.name, kind: "declaration" as const, detail: `${s.isTemplate ? "template " : ""}${DECL_KIND_NAMES[kind]} ${s.name}`, ...(s.node.doc ? { documentation: s.node.doc } : {}) }));
+  }
+
+  private modelInfo(name: string | undefined): ModelInfo | undefined {
+    const s = name ? this.table.block(name) : undefined;
+    const info = s ? this.program.result(s).info : undefined;
+    return info?.kind === "model" ? info : undefined;
+  }
+
+  /** The model a gate (or monitor, through its deployment) is about. */
+  gateModel(): ModelInfo | undefined {
+    if (!this.block) return undefined;
+    const info = this.program.result(this.block).info;
+    if (info.kind === "gate") return this.modelInfo(info.model);
+    if (info.kind === "monitor") return this.modelInfo(info.model);
+    if (info.kind === "deploy") return this.modelInfo(info.model);
+    return undefined;
+  }
+
+  metrics(model: ModelInfo | undefined): CompletionItem[] {
+    const names = model?.task ? metricsForTask(model.task) : Object.keys(METRICS);
+    return names.map((n) => {
+      const m = METRICS[n]!;
+      return {
+        label: n,
+        kind: "metric" as const,
+        detail: `${m.unit === "ms" ? "duration" : m.unit}, ${m.better} is better${m.fairness ? " — takes (by = column)" : ""}`,
+        documentation: m.doc,
+        ...(m.fairness ? { insertText: `${n}(by = ` } : {}),
+      };
+    });
+  }
+
+  private sourceInfo(name: string | undefined): SourceInfo | undefined {
+    const s = name ? this.table.block(name) : undefined;
+    const info = s ? this.program.result(s).info : undefined;
+    return info?.kind === "source" ? info : undefined;
+  }
+
+  private featureSetInfo(name: string | undefined): FeatureSetInfo | undefined {
+    const s = name ? this.table.block(name) : undefined;
+    const info = s ? this.program.result(s).info : undefined;
+    return info?.kind === "features" ? info : undefined;
+  }
+
+  private columnItems(columns: Iterable<ColumnInfo>, source: string): CompletionItem[] {
+    return [...columns].map((c) => ({ label: c.name, kind: "column" as const, detail: `${source}.${c.name}: ${typeToString(c.type)}`, ...(c.doc ? { documentation: c.doc } : {}) }));
+  }
+
+  private featureItems(features: Iterable<FeatureInfo>, set: string): CompletionItem[] {
+    return [...features].map((f) => ({ label: f.name, kind: "feature" as const, detail: `${set}.${f.name}: ${typeToString(f.type)}`, ...(f.doc ? { documentation: f.doc } : {}) }));
+  }
+
+  /** `S.` → columns, `F.` → features. */
+  members(owner: string): CompletionItem[] {
+    const src = this.sourceInfo(owner);
+    if (src) return this.columnItems(src.columns.values(), owner);
+    const fs = this.featureSetInfo(owner);
+    if (fs) return this.featureItems(fs.features.values(), owner);
+    return [];
+  }
+
+  /** The columns in scope of the current block: a feature set's source, a gate's model source... */
+  private scopeColumns(): { columns: Map<string, ColumnInfo>; source: string } | undefined {
+    if (!this.block) return undefined;
+    const info = this.program.result(this.block).info;
+    let source: string | undefined;
+    if (info.kind === "features") source = info.source;
+    else if (info.kind === "source") source = this.block.name;
+    else source = this.gateModel()?.source;
+    const src = this.sourceInfo(source);
+    return src && source ? { columns: src.columns, source } : undefined;
+  }
+
+  enumValues(name: string): CompletionItem[] {
+    const scope = this.scopeColumns();
+    let t: Type | undefined = scope?.columns.get(name)?.type;
+    if (!t && this.block) {
+      const info = this.program.result(this.block).info;
+      if (info.kind === "features") t = info.features.get(name)?.type;
+    }
+    if (t?.kind !== "enum") return [];
+    return t.values.map((v) => ({ label: v, kind: "enum-value" as const, detail: typeToString(t!) }));
+  }
+
+  units(path: string[], written: string, metric?: string): CompletionItem[] {
+    const slot = this.slotAt(path.slice(0, -1), path[path.length - 1]);
+    let kind = slot?.kind === "quantity" ? slot.unit : slot?.kind === "list" && slot.element.kind === "quantity" ? slot.element.unit : undefined;
+    if (!slot && metric) {
+      const unit = METRICS[metric]?.unit ?? (MONITOR_SIGNALS[metric]?.type === "duration" ? "ms" : MONITOR_SIGNALS[metric]?.type);
+      kind = unit === "ms" ? "duration" : unit === "ratio" ? "ratio" : undefined;
+      if (!kind) return [];
+    }
+    if (slot && !kind) return [];
+    const kinds = kind ? [kind] : (["duration", "ratio"] as const);
+    const out: CompletionItem[] = [];
+    for (const k of kinds) for (const u of validUnits(k)) if (u.startsWith(written) || written === "") out.push({ label: u, kind: "unit", detail: k, documentation: UNIT_DOCS[k][u]! });
+    return out;
+  }
+
+  /** The slot of `key` inside the record path (path entries `field` or `field:constructor`). */
+  private slotAt(path: string[], key: string | undefined): Slot | undefined {
+    if (!this.block) return undefined;
+    let fields: FieldSpec[] = BLOCK_FIELDS[this.block.declKind];
+    let open: Slot | undefined;
+    for (const entry of path) {
+      const [name, ctor] = entry.split(":");
+      const spec = fields.find((f) => f.name === name);
+      if (!spec) return undefined;
+      const next = nested(spec.slot, ctor);
+      if (!next) return undefined;
+      fields = next.fields;
+      open = next.open;
+    }
+    if (key === undefined) return undefined;
+    const [k] = key.split(":");
+    return fields.find((f) => f.name === k)?.slot ?? open;
+  }
+
+  private fieldsOfPath(path: string[]): { fields: FieldSpec[]; statements: string[] } | undefined {
+    if (!this.block) return undefined;
+    const kind = this.block.declKind;
+    if (path.length === 0) return { fields: BLOCK_FIELDS[kind], statements: BLOCK_STATEMENTS[kind].map((s) => s.toLowerCase()) };
+    if (path.some((p) => p.startsWith("#"))) return undefined;
+    const last = path[path.length - 1]!;
+    const [name, ctor] = last.split(":");
+    const parentFields = path.length === 1 ? BLOCK_FIELDS[kind] : this.fieldsOfPath(path.slice(0, -1))?.fields;
+    const spec = parentFields?.find((f) => f.name === name);
+    const next = spec ? nested(spec.slot, ctor) : undefined;
+    return next ? { fields: next.fields, statements: [] } : undefined;
+  }
+
+  fieldsAt(path: string[], text: string, offset: number): CompletionItem[] {
+    if (this.block?.declKind === "features") return this.scopeColumnItems();
+    if (this.block?.declKind === "env") return this.params().map((p) => ({ ...p, insertText: `${p.label} = ` }));
+    const found = this.fieldsOfPath(path);
+    if (!found) return [];
+    const present = this.presentKeys(path, text, offset);
+    const items: CompletionItem[] = found.fields
+      .filter((f) => !present.has(f.name))
+      .map((f) => ({ label: f.name, kind: "field" as const, detail: `${slotToString(f.slot)}${f.required ? " (required)" : f.default ? ` = ${f.default}` : ""}`, documentation: f.doc, insertText: `${f.name} = ` }));
+    for (const s of found.statements) items.push({ label: s, kind: "keyword", detail: `${s} statement` });
+    return items;
+  }
+
+  private presentKeys(path: string[], text: string, offset: number): Set<string> {
+    const out = new Set<string>();
+    if (!this.block) return out;
+    if (path.length === 0) {
+      const r = this.program.result(this.block);
+      for (const name of r.merged?.fields.keys() ?? []) out.add(name);
+      for (const m of this.block.node.members) if (m.kind === "Field") out.add(m.name.name);
+      return out;
+    }
+    // Keys written in the innermost record so far (text scan: the record may not parse yet).
+    let depth = 0;
+    let start = offset;
+    for (let i = offset - 1; i > this.block.node.bodySpan.start; i--) {
+      if (text[i] === "}") depth++;
+      else if (text[i] === "{") {
+        if (depth === 0) {
+          start = i;
+          break;
+        }
+        depth--;
+      }
+    }
+    let end = offset;
+    depth = 0;
+    for (let i = offset; i < text.length; i++) {
+      if (text[i] === "{") depth++;
+      else if (text[i] === "}") {
+        if (depth === 0) {
+          end = i;
+          break;
+        }
+        depth--;
+      }
+    }
+    for (const m of text.slice(start + 1, end).matchAll(/(?:^|[\s,{])(\w+)\s*=/g)) out.add(m[1]!);
+    return out;
+  }
+
+  valueOf(path: string[]): CompletionItem[] {
+    const key = path[path.length - 1]!;
+    const slot = this.slotAt(path.slice(0, -1), key);
+    if (!slot) return [];
+    switch (slot.kind) {
+      case "ref":
+        return this.declarations(slot.declKind);
+      case "word":
+        return Object.entries(slot.values).map(([label, doc]) => ({ label, kind: "enum-value" as const, detail: key, documentation: doc }));
+      case "constructor":
+        return Object.entries(slot.variants).map(([label, v]) => ({ label, kind: "keyword" as const, detail: `${label} { ${v.fields.map((f) => f.name).join(", ")} }`, documentation: v.doc, insertText: `${label} { ${v.fields.filter((f) => f.required).map((f) => `${f.name} = ${placeholder(f.slot)}`).join(", ")} }` }));
+      case "bool":
+        return [{ label: "true", kind: "keyword" }, { label: "false", kind: "keyword" }];
+      case "schedule":
+        return [
+          { label: "cron", kind: "function", detail: 'cron("MIN HOUR DAY MONTH WEEKDAY")', insertText: 'cron("0 2 * * *")' },
+          { label: "every", kind: "function", detail: "every(duration)", insertText: "every(1h)" },
+        ];
+      case "model-features":
+        return [...this.declarations("features"), ...this.declarations("source").map((s) => ({ ...s, insertText: `[${s.label}.` }))];
+      case "target-column":
+        return this.declarations("source").map((s) => ({ ...s, insertText: `${s.label}.` }));
+      case "reference":
+        return [{ label: "training", kind: "keyword", detail: "the model's training split" }, ...this.declarations("source")];
+      case "string":
+        return slot.secretAllowed ? [{ label: "secret", kind: "function", detail: "secret(name, key)", insertText: 'secret("name", "key")' }] : [];
+      default:
+        return [];
+    }
+  }
+
+  private scopeColumnItems(): CompletionItem[] {
+    const scope = this.scopeColumns();
+    return scope ? this.columnItems(scope.columns.values(), scope.source) : [];
+  }
+
+  featureExpression(): CompletionItem[] {
+    const items = this.scopeColumnItems();
+    if (this.block) {
+      const info = this.program.result(this.block).info;
+      if (info.kind === "features") items.push(...this.featureItems(info.features.values(), this.block.name));
+    }
+    for (const [name, f] of Object.entries(FEATURE_FUNCTIONS)) items.push({ label: name, kind: "function", detail: f.signature, documentation: f.doc });
+    for (const [name, doc] of Object.entries(IMPUTE_STRATEGIES)) items.push({ label: name, kind: "keyword", detail: "impute strategy", documentation: doc });
+    return items;
+  }
+
+  aggregates(): CompletionItem[] {
+    return [...Object.entries(AGGREGATES).map(([label, a]) => ({ label, kind: "function" as const, detail: a.signature, documentation: a.doc })), ...this.scopeColumnItems()];
+  }
+
+  private driftTargetTypes(): Map<string, Type> {
+    const out = new Map<string, Type>();
+    const model = this.gateModel();
+    const r = this.block ? this.program.result(this.block) : undefined;
+    const ref = r?.merged?.fields.get("reference")?.value.expr;
+    const source = ref?.kind === "Name" && ref.name.name !== "training" ? ref.name.name : model?.source;
+    for (const c of this.sourceInfo(source)?.columns.values() ?? []) out.set(c.name, c.type);
+    for (const f of this.featureSetInfo(model?.featureSet)?.features.values() ?? []) if (!out.has(f.name)) out.set(f.name, f.type);
+    if (model?.task) out.set("prediction", model.task === "multiclass_classification" ? { kind: "enum", values: model.target?.classes ?? [], nullable: false } : { kind: "float", nullable: false });
+    return out;
+  }
+
+  driftTargets(): CompletionItem[] {
+    const items: CompletionItem[] = [...this.driftTargetTypes()].map(([name, t]) => ({ label: name, kind: name === "prediction" ? ("keyword" as const) : ("column" as const), detail: typeToString(t) }));
+    items.push({ label: "*", kind: "keyword", detail: "every column not named by another rule" });
+    return items;
+  }
+
+  driftMethods(target: string): CompletionItem[] {
+    const t = this.driftTargetTypes().get(target);
+    const items: CompletionItem[] = [];
+    for (const [name, m] of Object.entries(DRIFT_METHODS)) {
+      if (t) {
+        const two = t.kind === "bool" || (t.kind === "enum" && t.values.length === 2);
+        const ok = (isNumeric(t) && m.numeric) || (isCategorical(t) && m.categorical && (!m.twoValuedOnly || two));
+        if (!ok) continue;
+      }
+      items.push({ label: name, kind: "drift-method", detail: m.driftsWhen === "above" ? "distance: drifts when above (>)" : "p-value: drifts when below (<)", documentation: m.doc, insertText: `${name} ${m.driftsWhen === "above" ? ">" : "<"} ` });
+    }
+    items.push({ label: "auto", kind: "drift-method", detail: "per-type default", documentation: AUTO_DRIFT_DOC });
+    return items;
+  }
+
+  signals(): CompletionItem[] {
+    const items: CompletionItem[] = Object.entries(MONITOR_SIGNALS).map(([label, s]) => ({ label, kind: "signal" as const, detail: s.type, documentation: s.doc }));
+    items.push({ label: "drifted", kind: "function", detail: "drifted(column) -> bool", insertText: "drifted(" });
+    const model = this.gateModel();
+    if (model?.task) for (const m of this.metrics(model)) if (!MONITOR_SIGNALS[m.label]) items.push(m);
+    return items;
+  }
+}
+
+function nested(slot: Slot, ctor: string | undefined): { fields: FieldSpec[]; open?: Slot } | undefined {
+  if (slot.kind === "record") return { fields: slot.fields, ...(slot.open ? { open: slot.open } : {}) };
+  if (slot.kind === "constructor" && ctor && slot.variants[ctor]) return { fields: slot.variants[ctor]!.fields };
+  return undefined;
+}

@@ -1,0 +1,6 @@
+export { symbolAt, definition, references, referencesOf, typeAt, nodePath, locationOf } from "./navigation.js";
+export type { Location } from "./navigation.js";
+export { hoverAt, describeSymbol, modelLayout } from "./hover.js";
+export type { HoverResult } from "./hover.js";
+export { completionsAt } from "./completion.js";
+export type { CompletionItem, CompletionKind } from "./completion.js";

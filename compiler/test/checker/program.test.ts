@@ -1,0 +1,151 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { MemoryHost } from "../../src/host/memory-host.js";
+import { createProgram } from "../../src/program/program.js";
+
+const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`fixtures/${name}`, import.meta.url)), "utf8");
+const stdlib = (name: string): string => readFileSync(fileURLToPath(new URL(`../../../stdlib/std/${name}.mlops`, import.meta.url)), "utf8");
+
+function project(env?: string) {
+  const host = new MemoryHost(
+    { "/p/main.mlops": fixture("project/main.mlops"), "/p/data.mlops": fixture("project/data.mlops") },
+    { targets: stdlib("targets"), gates: stdlib("gates"), monitors: stdlib("monitors") },
+  );
+  return { host, program: createProgram({ host, rootFiles: ["/p/main.mlops"], ...(env ? { env } : {}) }) };
+}
+
+describe("program", () => {
+  it("loads imports relative to the importing file and from the stdlib", () => {
+    const { program } = project();
+    expect(program.files().map((f) => f.path)).toEqual(["/p/main.mlops", "/p/data.mlops", "/std/targets.mlops"]);
+    expect(program.diagnostics()).toEqual([]);
+  });
+
+  it("resolves the semantic model the plan emitter needs", () => {
+    const model = project("prod").program.model();
+    expect(model.params.replicas?.value).toBe(5);
+    expect(model.params.memory?.value).toBe(2 * 1024 ** 3);
+    expect(model.envs).toEqual({ prod: { replicas: 5, memory: 2 * 1024 ** 3 } });
+    expect(model.pipeline?.owner).toBe("pricing@example.com");
+
+    const sales = model.sources.sales!;
+    expect(sales.format).toBe("parquet");
+    expect(sales.resolvedPath).toBe("/p/data/sales.parquet");
+    expect(sales.columns.find((c) => c.name === "year_built")).toEqual({ name: "year_built", type: { kind: "int", nullable: true }, unique: false });
+
+    const house = model.featureSets.house!;
+    expect(house.features.map((f) => [f.name, f.type.kind])).toEqual([
+      ["sqft_log", "float"],
+      ["age", "int"],
+      ["zip", "vector"],
+      ["kind_oh", "vector"],
+      ["big", "bool"],
+    ]);
+    expect(house.features.find((f) => f.name === "big")).toMatchObject({ columns: ["sqft"], features: ["sqft_log"], stateful: false });
+    expect(house.features.find((f) => f.name === "age")?.stateful).toBe(true);
+
+    const price = model.models.price!;
+    expect(price.task).toBe("regression");
+    expect(price.inputWidth).toBe(1 + 1 + 64 + 3 + 1);
+    expect(price.layout.find((l) => l.feature === "kind_oh")).toEqual({ feature: "kind_oh", offset: 66, width: 3, labels: ["kind=house", "kind=flat", "kind=studio"] });
+    expect(price.split).toEqual({ test: 0.25, seed: 7, stratify: false });
+    expect(price.trainer).toEqual({ kind: "linear_regression", epochs: 300, learningRate: 0.1, l2: 0.5, batchSize: 0, tolerance: 0.000001 });
+
+    const api = model.deployments.api!;
+    expect(api.extends).toEqual(["small_service"]);
+    expect(api.target).toEqual({
+      kind: "kubernetes",
+      namespace: "pricing",
+      image: "registry.example.com/rt:1",
+      replicas: 5,
+      cpuMillis: 250,
+      memoryBytes: 2 * 1024 ** 3,
+      autoscale: { min: 2, max: 5, targetCpu: 0.7 },
+    });
+    expect(api.endpoint).toEqual({ path: "/predict", port: 8080 });
+
+    const quality = model.gates.quality!;
+    expect(quality.rules.map((r) => [r.metric, r.comparison, r.thresholdValue, r.usesChampion, r.better])).toEqual([
+      ["r2", ">=", 0.6, false, "higher"],
+      ["rmse", "<=", undefined, true, "lower"],
+    ]);
+
+    const watch = model.monitors.watch!;
+    expect(watch.model).toBe("price");
+    expect(watch.windowMs).toBe(86_400_000);
+    expect(watch.schedule).toEqual({ kind: "every", intervalMs: 21_600_000 });
+    expect(watch.drift).toEqual([
+      { target: "sqft", targetKind: "column", method: "psi", comparison: ">", threshold: 0.2, driftsWhen: "above" },
+      { target: "zip", targetKind: "feature", method: "auto", comparison: ">=", threshold: 0.1, driftsWhen: "above" },
+    ]);
+    expect(watch.policies.map((p) => [p.text, p.action])).toEqual([["drift_share >= 30%", { kind: "retrain", model: "price" }]]);
+  });
+
+  it("evaluates constants and lowers expressions with names resolved", () => {
+    const model = project().program.model();
+    const age = model.featureSets.house!.features.find((f) => f.name === "age")!;
+    expect(model.lowerExpr(age.expr, "house.age")).toEqual({
+      op: "binary",
+      operator: "-",
+      left: { op: "lit", value: 2026 },
+      right: { op: "call", fn: "impute", args: [{ op: "ref", scope: "column", name: "year_built" }, { op: "lit", value: "median" }], state: "house.age#0" },
+    });
+    const big = model.featureSets.house!.features.find((f) => f.name === "big")!;
+    expect(model.lowerExpr(big.expr)).toMatchObject({ left: { op: "ref", scope: "feature", name: "sqft_log" } });
+    const rule = model.gates.quality!.rules[1]!;
+    expect(model.lowerExpr(rule.threshold)).toEqual({ op: "binary", operator: "*", left: { op: "ref", scope: "champion", name: "rmse" }, right: { op: "lit", value: 1.1 } });
+    const memoryField = model.deployments.api!.fields.target!.fields!.memory!;
+    expect(model.evaluateConstant(memoryField.expr, memoryField.type)).toBe(512 * 1024 ** 2);
+  });
+
+  it("re-checks incrementally: an edit in one file changes only what depends on it", () => {
+    const { program } = project();
+    expect(program.diagnostics()).toEqual([]);
+    const data = program.file("/p/data.mlops")!;
+    const mainResults = new Map(program.results().filter((r) => r.symbol.file.path === "/p/main.mlops").map((r) => [r.symbol.name, r]));
+    program.updateFile("/p/data.mlops", data.text.replace("kind:       enum(\"house\", \"flat\", \"studio\")", "kind:       enum(\"house\", \"flat\")"));
+    expect(program.diagnostics()).toEqual([]);
+    const after = new Map(program.results().filter((r) => r.symbol.file.path === "/p/main.mlops").map((r) => [r.symbol.name, r]));
+    expect(after.get("price")).not.toBe(mainResults.get("price"));
+    expect(after.get("replicas")).toBe(mainResults.get("replicas"));
+    expect(program.model().models.price!.inputWidth).toBe(1 + 1 + 64 + 2 + 1);
+
+    program.updateFile("/p/main.mlops", program.file("/p/main.mlops")!.text.replace("features = house", "features = hous"));
+    expect(program.diagnostics().map((d) => [d.code, d.message, d.hints])).toEqual([
+      ["unknown-reference", "no feature set is named `hous` (the model's features)", ["did you mean `house`?"]],
+    ]);
+  });
+
+  it("reports import cycles once and loads each file once", () => {
+    const host = new MemoryHost({
+      "/c/main.mlops": 'import "./a.mlops"\npipeline p { owner = "x" }\n',
+      "/c/a.mlops": 'import "./b.mlops"\n',
+      "/c/b.mlops": 'import "./a.mlops"\n',
+    });
+    const program = createProgram({ host, rootFiles: ["/c/main.mlops"] });
+    expect(program.files().map((f) => f.path)).toEqual(["/c/main.mlops", "/c/a.mlops", "/c/b.mlops"]);
+    expect(program.diagnostics().map((d) => [d.code, d.file, d.range.start.line])).toEqual([["cyclic-reference", "/c/b.mlops", 0]]);
+  });
+
+  it("reports missing-pipeline at line 1 of the first root file", () => {
+    const host = new MemoryHost({ "/m/a.mlops": "\n\nparam x: int = 1\n" });
+    const diagnostics = createProgram({ host, rootFiles: ["/m/a.mlops"] }).diagnostics();
+    expect(diagnostics.map((d) => [d.code, d.range.start.line, d.severity])).toEqual([
+      ["missing-pipeline", 0, "error"],
+      ["unused-declaration", 2, "warning"],
+    ]);
+  });
+
+  it("offers quick fixes: did-you-mean replacements and missing fields", () => {
+    const host = new MemoryHost({
+      "/f/a.mlops": 'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { amount: float\n    y: bool }\n}\nfeatures f from s {\n  a = log1p(amont)\n}\nmodel m {\n  task = binary_classification\n  features = f\n  trainer = logistic_regression {}\n}\n',
+    });
+    const diagnostics = createProgram({ host, rootFiles: ["/f/a.mlops"] }).diagnostics();
+    const unknown = diagnostics.find((d) => d.code === "unknown-reference")!;
+    expect(unknown.fixes).toEqual([{ title: "Change to `amount`", edits: [{ file: "/f/a.mlops", range: { start: { line: 8, character: 12 }, end: { line: 8, character: 17 } }, newText: "amount" }] }]);
+    const missing = diagnostics.find((d) => d.code === "missing-field")!;
+    expect(missing.message).toBe("model `m` is missing the required field `target` (source.column)");
+    expect(missing.fixes[0]?.edits[0]?.newText).toBe("  target = \n");
+  });
+});

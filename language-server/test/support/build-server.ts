@@ -1,0 +1,33 @@
+import { mkdtempSync, mkdirSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const packageDir = fileURLToPath(new URL("../..", import.meta.url));
+export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+
+/**
+ * Bundles `src/server.ts` the way the extension ships it (one file, the
+ * compiler's TypeScript sources through the "source" condition, the standard
+ * library in `stdlib/std` beside it) into a fresh temp folder; returns the path.
+ */
+export async function buildServer(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "mlops-ls-"));
+  const outfile = join(dir, "server.mjs");
+  await build({
+    entryPoints: [join(packageDir, "src/server.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["source"],
+    sourcemap: "inline",
+    logLevel: "error",
+    banner: { js: 'import { createRequire as __mlopsCreateRequire } from "node:module"; const require = __mlopsCreateRequire(import.meta.url);' },
+  });
+  mkdirSync(join(dir, "stdlib"));
+  symlinkSync(join(repoRoot, "stdlib/std"), join(dir, "stdlib/std"), "dir");
+  return outfile;
+}

@@ -1,0 +1,23 @@
+import { join } from "node:path";
+import type { Diagnostic } from "vscode-languageserver-protocol";
+import { createProgram } from "@mlops/compiler";
+import { OverlayFsHost } from "../../src/util/fs-host.js";
+import { repoRoot } from "./build-server.js";
+
+/**
+ * What the compiler itself reports for `text` at `path` (the other files read
+ * from disk, the repository's stdlib), as the server publishes it: the
+ * compilation's diagnostics of that file, hints appended to the message.
+ */
+export function expectedDiagnostics(path: string, text: string): Diagnostic[] {
+  const host = new OverlayFsHost((p) => (p === path ? text : undefined), join(repoRoot, "stdlib/std"));
+  const program = createProgram({ host, rootFiles: [path] });
+  return program
+    .diagnostics()
+    .filter((d) => d.file === path)
+    .map((d) => ({
+      range: d.range,
+      code: d.code,
+      message: d.hints.length > 0 ? `${d.message}\n${d.hints.map((h) => `hint: ${h}`).join("\n")}` : d.message,
+    }));
+}

@@ -1,0 +1,13 @@
+/** Runtime commands of the `mlops` CLI, loaded lazily by the compiler's `main`. */
+import type { Command } from "@mlops/compiler/cli";
+import { modelsCommand } from "./models-command.js";
+import { runCommand } from "./run-command.js";
+import { runStepCommand } from "./run-step-command.js";
+import { runsCommand } from "./runs-command.js";
+
+export const commands: Record<string, Command> = {
+  run: runCommand,
+  "run-step": runStepCommand,
+  models: modelsCommand,
+  runs: runsCommand,
+};

@@ -1,0 +1,113 @@
+import { parseArgs } from "node:util";
+import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli";
+import { RegistryError, type ModelRegistry } from "../store/model-registry.js";
+import { openProjectMetadata } from "./project-stores.js";
+
+const usage = `usage: mlops models list [--project DIR] [--json]
+       mlops models show NAME [--project DIR] [--json]
+       mlops models promote NAME VERSION [--alias production] [--reason TEXT] [--project DIR]
+       mlops models rollback NAME [--alias production] [--reason TEXT] [--project DIR]
+
+The model registry of a project (default: the current directory): versions,
+aliases (production, staging...), their metrics and lineage, and the audit trail
+of every registration, promotion and rollback.`;
+
+export const modelsCommand: Command = {
+  name: "models",
+  summary: "list, show, promote and roll back registered model versions",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { project: { type: "string" }, json: { type: "boolean" }, alias: { type: "string" }, reason: { type: "string" } },
+    });
+    const [action, name, version] = positionals;
+    if (!action || !["list", "show", "promote", "rollback"].includes(action)) throw new UsageError("expected list, show NAME, promote NAME VERSION or rollback NAME");
+    if (action !== "list" && !name) throw new UsageError(`models ${action} needs a model NAME`);
+    if (action === "promote" && (!version || !/^\d+$/.test(version))) throw new UsageError("models promote needs NAME and a VERSION number");
+    const metadata = openProjectMetadata(values.project, io);
+    if (!metadata) return 1;
+    try {
+      const registry = metadata.registry;
+      const alias = values.alias ?? "production";
+      const reason = values.reason ? { reason: values.reason } : {};
+      switch (action) {
+        case "list":
+          return list(registry, io, values.json === true);
+        case "show":
+          return show(registry, name!, io, values.json === true);
+        case "promote": {
+          const change = registry.promote(name!, Number(version), alias, reason);
+          io.stdout(`${name} v${change.version} is now ${alias}${change.previousVersion !== null ? ` (was v${change.previousVersion})` : ""}\n`);
+          return 0;
+        }
+        default: {
+          const change = registry.rollback(name!, alias, reason);
+          io.stdout(`${name} ${alias} rolled back to v${change.version} (was v${change.previousVersion})\n`);
+          return 0;
+        }
+      }
+    } catch (error) {
+      if (error instanceof RegistryError) {
+        io.stderr(`mlops models: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      metadata.close();
+    }
+  },
+};
+
+function list(registry: ModelRegistry, io: CliIO, json: boolean): number {
+  const models = registry.listModels();
+  if (json) {
+    io.stdout(`${JSON.stringify(models, null, 2)}\n`);
+    return 0;
+  }
+  if (models.length === 0) {
+    io.stdout("no registered models\n");
+    return 0;
+  }
+  const rows = models.map((m) => [m.name, String(m.versions), m.latestVersion === null ? "-" : `v${m.latestVersion}`, Object.entries(m.aliases).map(([a, v]) => `${a}=v${v}`).join(", ")]);
+  io.stdout(table(["model", "versions", "latest", "aliases"], rows));
+  return 0;
+}
+
+function show(registry: ModelRegistry, name: string, io: CliIO, json: boolean): number {
+  const details = registry.showModel(name);
+  if (json) {
+    io.stdout(`${JSON.stringify(details, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [`model ${details.name}: ${details.versions} version(s); aliases ${Object.entries(details.aliases).map(([a, v]) => `${a}=v${v}`).join(", ") || "none"}`, ""];
+  const rows = details.versionList.map((v) => [
+    `v${v.version}`,
+    v.aliases.join(",") || "-",
+    v.createdAt.replace("T", " ").slice(0, 19),
+    v.createdBy,
+    v.artifactHash.slice(0, 12),
+    keyMetrics(v.metrics),
+  ]);
+  lines.push(table(["version", "aliases", "created", "by", "model", "metrics"], rows).trimEnd(), "", "audit:");
+  for (const a of details.audit) {
+    lines.push(`  ${a.at.replace("T", " ").slice(0, 19)}  ${a.user}  ${a.action}${a.version !== null ? ` v${a.version}` : ""}${a.alias ? ` as ${a.alias}` : ""}${a.reason ? ` — ${a.reason}` : ""}`);
+  }
+  io.stdout(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+const SHOWN = ["auc", "recall", "accuracy", "macro_f1", "r2", "rmse", "latency_p95"];
+
+function keyMetrics(metrics: Record<string, number | null>): string {
+  return SHOWN.filter((k) => metrics[k] !== undefined && metrics[k] !== null)
+    .map((k) => `${k} ${Number(metrics[k]!.toPrecision(4))}`)
+    .join(", ");
+}
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd();
+  return `${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`;
+}

@@ -1,0 +1,79 @@
+import { parseArgs } from "node:util";
+import type { Command, CliIO } from "@mlops/compiler/cli";
+import { openStores, runPlan } from "../executor/executor.js";
+import type { RunReporter } from "../executor/reporter.js";
+import { loadRunnablePlan } from "./load-plan.js";
+import { jsonReporter, lineReporter, quietReporter, ttyReporter } from "./reporters.js";
+
+const usage = `usage: mlops run [FILE|DIR|plan.json] [--env NAME] [--only STEP...] [--group NAME] [--force] [--quiet] [--json]
+
+Compiles the program (default: the current directory), or reads a built plan,
+and runs its step DAG on this machine: ingest, validate, split, fit features,
+train (to ONNX), evaluate, gate, register, deploy. Steps whose inputs did not
+change are taken from the cache (shown as "cached"). State lives in .mlops/
+under the project root.
+
+  --env NAME       resolve params for this env
+  --only STEP      run this step (an id like train.fraud_clf, or a kind like train)
+                   and what it needs; repeatable
+  --group NAME     run another schedule's steps (batch.NAME, monitor.NAME)
+  --force          ignore the cache
+  --concurrency N  steps at once (default 2)
+  --root DIR       project root for a plan.json (default: the plan's folder)
+  --quiet          print only failures
+  --json           print the run result as JSON
+
+Exit 0 when every step succeeded, 1 when a step failed (or a gate blocked
+registration), 2 on a usage error.`;
+
+export function reporterFor(io: CliIO, options: { quiet?: boolean; json?: boolean }): RunReporter {
+  if (options.json) return jsonReporter(io);
+  if (options.quiet) return quietReporter(io);
+  return io.isTTY ? ttyReporter(io) : lineReporter(io);
+}
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "run the pipeline locally: train, evaluate, gate, register",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        env: { type: "string" },
+        only: { type: "string", multiple: true },
+        group: { type: "string" },
+        force: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        json: { type: "boolean" },
+        concurrency: { type: "string" },
+        root: { type: "string" },
+      },
+    });
+    const loaded = loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
+    if (!loaded) return 1;
+    const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      io.stderr(`mlops run: --concurrency must be a positive integer\n`);
+      return 2;
+    }
+    const only = (values.only ?? []).flatMap((o) => o.split(",")).filter((o) => o !== "");
+    const stores = openStores(loaded.projectRoot);
+    try {
+      const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
+        ...(values.group ? { group: values.group } : {}),
+        ...(only.length > 0 ? { only } : {}),
+        force: values.force === true,
+        concurrency,
+        reporter: reporterFor(io, values),
+      });
+      return result.status === "succeeded" ? 0 : 1;
+    } catch (error) {
+      io.stderr(`mlops run: ${(error as Error).message}\n`);
+      return 1;
+    } finally {
+      stores.metadata.close();
+    }
+  },
+};

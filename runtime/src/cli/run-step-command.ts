@@ -1,0 +1,46 @@
+import { parseArgs } from "node:util";
+import { UsageError, type Command } from "@mlops/compiler/cli";
+import { openStores, runPlan } from "../executor/executor.js";
+import { loadRunnablePlan } from "./load-plan.js";
+import { reporterFor } from "./run-command.js";
+
+const usage = `usage: mlops run-step --plan plan.json --step ID [--root DIR] [--force] [--quiet] [--json]
+
+Runs one step of a plan, reading its inputs from the project's artifact store
+(they must have been produced by earlier steps for the same plan and data).
+This is what an Airflow task or a Kubernetes Job calls. --plan also accepts
+FILE|DIR of sources (then --env NAME applies).`;
+
+export const runStepCommand: Command = {
+  name: "run-step",
+  summary: "run one step of a plan (for Airflow tasks and Kubernetes Jobs)",
+  usage,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        plan: { type: "string" },
+        step: { type: "string" },
+        env: { type: "string" },
+        root: { type: "string" },
+        force: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        json: { type: "boolean" },
+      },
+    });
+    if (!values.plan) throw new UsageError("--plan is required");
+    if (!values.step) throw new UsageError("--step is required");
+    const loaded = loadRunnablePlan(values.plan, values.env, values.root, io);
+    if (!loaded) return 1;
+    if (!loaded.plan.steps.some((s) => s.id === values.step)) {
+      throw new UsageError(`no step ${values.step} in the plan (steps: ${loaded.plan.steps.map((s) => s.id).join(", ")})`);
+    }
+    const stores = openStores(loaded.projectRoot);
+    try {
+      const result = await runPlan(loaded.plan, loaded.projectRoot, stores, { exact: [values.step], force: values.force === true, reporter: reporterFor(io, values) });
+      return result.status === "succeeded" ? 0 : 1;
+    } finally {
+      stores.metadata.close();
+    }
+  },
+};

@@ -1,0 +1,55 @@
+import { parseArgs } from "node:util";
+import { UsageError, type Command } from "@mlops/compiler/cli";
+import { table } from "./models-command.js";
+import { openProjectMetadata } from "./project-stores.js";
+
+const usage = `usage: mlops runs list [--limit N] [--project DIR] [--json]
+       mlops runs show ID [--project DIR] [--json]
+
+Runs recorded in a project's metadata store (default: the current directory):
+who started them and when, their status, and for one run every step with its
+timing, cache hit, outputs, metrics and error.`;
+
+export const runsCommand: Command = {
+  name: "runs",
+  summary: "list recorded runs, or show one with its steps and metrics",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { project: { type: "string" }, json: { type: "boolean" }, limit: { type: "string" } },
+    });
+    const [action, id] = positionals;
+    if (action !== "list" && action !== "show") throw new UsageError("expected list or show ID");
+    if (action === "show" && !id) throw new UsageError("runs show needs a run ID");
+    const metadata = openProjectMetadata(values.project, io);
+    if (!metadata) return 1;
+    try {
+      if (action === "list") {
+        const runs = metadata.listRuns({ limit: values.limit ? Number(values.limit) : 20 });
+        if (values.json) io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
+        else if (runs.length === 0) io.stdout("no runs\n");
+        else io.stdout(table(["run", "status", "pipeline", "env", "started", "by"], runs.map((r) => [r.id, r.status, r.pipeline ?? "-", r.env ?? "-", r.startedAt.replace("T", " ").slice(0, 19), r.user])));
+        return 0;
+      }
+      const details = metadata.showRun(id!) ?? metadata.listRuns({ limit: 1000 }).map((r) => metadata.showRun(r.id)).find((r) => r?.id.startsWith(id!)) ?? null;
+      if (!details) {
+        io.stderr(`mlops runs: no run ${id}\n`);
+        return 1;
+      }
+      if (values.json) {
+        io.stdout(`${JSON.stringify(details, null, 2)}\n`);
+        return 0;
+      }
+      const head = `run ${details.id}: ${details.status}, ${details.pipeline ?? "-"}${details.env ? ` (env ${details.env})` : ""}, by ${details.user}@${details.host}, ${details.startedAt}${details.finishedAt ? ` → ${details.finishedAt}` : ""}`;
+      const metricsByStep = new Map<string, string[]>();
+      for (const m of details.metrics) metricsByStep.set(m.stepId, [...(metricsByStep.get(m.stepId) ?? []), `${m.name} ${m.value === null ? "n/a" : Number(m.value.toPrecision(4))}`]);
+      const rows = details.steps.map((s) => [s.stepId, s.cacheHit ? "cached" : s.status, s.durationMs === null ? "-" : `${Math.round(s.durationMs)}ms`, s.error ? s.error.split("\n")[0]! : (metricsByStep.get(s.stepId) ?? []).slice(0, 4).join(", ")]);
+      io.stdout(`${head}${details.error ? `\nerror: ${details.error}` : ""}\n\n${table(["step", "status", "time", "metrics / error"], rows)}`);
+      return 0;
+    } finally {
+      metadata.close();
+    }
+  },
+};

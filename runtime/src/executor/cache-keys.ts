@@ -1,0 +1,46 @@
+/**
+ * Effective cache keys: a step's static `cacheKey` from the plan, and for `dataDependent` steps
+ * also the content hash of the data it reads (an ingest's source file) or the effective keys of
+ * the steps it needs — so editing a data file re-runs exactly what depends on it.
+ */
+import { createHash } from "node:crypto";
+import { isAbsolute, join } from "node:path";
+import type { Plan } from "@mlops/compiler";
+import { hashFile } from "../data/file-hash.js";
+
+export interface EffectiveKeys {
+  keys: Map<string, string>;
+  /** sha256 of each source file an ingest step reads (absent when the file cannot be read). */
+  dataHashes: Record<string, string>;
+}
+
+export async function effectiveKeys(plan: Plan, projectRoot: string): Promise<EffectiveKeys> {
+  const dataHashes: Record<string, string> = {};
+  for (const step of plan.steps) {
+    if (step.kind !== "ingest") continue;
+    const source = plan.sources[step.subject.name];
+    if (!source) continue;
+    const path = isAbsolute(source.path) ? source.path : join(projectRoot, source.path);
+    try {
+      dataHashes[source.name] = await hashFile(path);
+    } catch {
+      // a missing file is the ingest step's error, with its own message
+    }
+  }
+  const keys = new Map<string, string>();
+  for (const step of plan.steps) {
+    if (!step.dataDependent) {
+      keys.set(step.id, step.cacheKey);
+      continue;
+    }
+    const parts = step.kind === "ingest" ? [`data:${dataHashes[step.subject.name] ?? "missing"}`] : step.needs.map((need) => `${need}:${keys.get(need) ?? "unknown"}`);
+    keys.set(step.id, createHash("sha256").update([step.cacheKey, ...parts].join("\n")).digest("hex"));
+  }
+  return { keys, dataHashes };
+}
+
+/** `ingest.transactions/dataset` → `ingest.transactions`. */
+export function producerOf(artifactName: string): string {
+  const slash = artifactName.indexOf("/");
+  return slash < 0 ? artifactName : artifactName.slice(0, slash);
+}

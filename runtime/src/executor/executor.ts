@@ -1,0 +1,330 @@
+/**
+ * Runs a plan's step DAG on this machine: independent steps concurrently (bounded), a cacheable
+ * step skipped when its effective key already has stored outputs, a failure stopping only its
+ * dependents; every run and step recorded in the metadata store.
+ *
+ * Crash safety: an artifact is complete or absent (the store writes temp + rename) and a step's
+ * cache entry is written only after all its outputs, in one statement. A run killed at any point
+ * leaves at worst a `running` row (marked `interrupted` by the next open) and steps that re-run.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import type { Plan, Step } from "@mlops/compiler";
+import { STEP_IMPLEMENTATIONS } from "../steps/index.js";
+import { ArtifactError, ArtifactStore } from "../store/artifact-store.js";
+import { MetadataStore } from "../store/metadata-store.js";
+import { effectiveKeys, producerOf } from "./cache-keys.js";
+import { silentReporter, type RunReporter, type RunResult, type StepResult } from "./reporter.js";
+import { StepFailure, type StepContext, type StepOutcome } from "./step-context.js";
+
+export interface Stores {
+  artifacts: ArtifactStore;
+  metadata: MetadataStore;
+}
+
+export interface RunOptions {
+  /** Which schedule's steps to run (default `pipeline`). Ignored when `only` is given. */
+  group?: string;
+  /** Run these steps (ids, or kinds such as `train`) and what they need. */
+  only?: string[];
+  /** Run exactly these step ids, reading their inputs from the store (`mlops run-step`). */
+  exact?: string[];
+  /** Ignore the cache: re-run every selected step. */
+  force?: boolean;
+  /** Steps running at once (default 2). */
+  concurrency?: number;
+  reporter?: RunReporter;
+}
+
+/** The outcome of a step, stored beside its outputs so a cached step shows the same summary. */
+const OUTCOME = "_outcome";
+
+export function openStores(projectRoot: string): Stores {
+  return { artifacts: ArtifactStore.forProject(projectRoot), metadata: MetadataStore.forProject(projectRoot) };
+}
+
+export function planHash(plan: Plan): string {
+  return createHash("sha256").update(JSON.stringify(plan)).digest("hex");
+}
+
+/** The steps `options` select, in plan order. Throws for an unknown step or group. */
+export function selectSteps(plan: Plan, options: Pick<RunOptions, "group" | "only" | "exact">): Step[] {
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  if (options.exact && options.exact.length > 0) {
+    for (const id of options.exact) if (!byId.has(id)) throw new Error(`no step ${id} in the plan (steps: ${plan.steps.map((s) => s.id).join(", ")})`);
+    return plan.steps.filter((s) => options.exact!.includes(s.id));
+  }
+  if (options.only && options.only.length > 0) {
+    const wanted = new Set<string>();
+    for (const name of options.only) {
+      const matches = plan.steps.filter((s) => s.id === name || s.kind === name);
+      if (matches.length === 0) throw new Error(`no step ${name} in the plan (steps: ${plan.steps.map((s) => s.id).join(", ")})`);
+      for (const step of matches) wanted.add(step.id);
+    }
+    const queue = [...wanted];
+    while (queue.length > 0) {
+      for (const need of byId.get(queue.pop()!)?.needs ?? []) {
+        if (!wanted.has(need)) {
+          wanted.add(need);
+          queue.push(need);
+        }
+      }
+    }
+    return plan.steps.filter((s) => wanted.has(s.id));
+  }
+  const group = options.group ?? "pipeline";
+  const steps = plan.steps.filter((s) => s.group === group);
+  if (steps.length === 0 && group !== "pipeline") {
+    const groups = [...new Set(plan.steps.map((s) => s.group))];
+    throw new Error(`no step group ${group} in the plan (groups: ${groups.join(", ")})`);
+  }
+  return steps;
+}
+
+export async function runPlan(plan: Plan, projectRoot: string, stores: Stores, options: RunOptions = {}): Promise<RunResult> {
+  const selected = selectSteps(plan, options);
+  const reporter = options.reporter ?? silentReporter;
+  const group = options.exact?.length ? "step" : options.only?.length ? "only" : (options.group ?? "pipeline");
+  const started = performance.now();
+  const { keys, dataHashes } = await effectiveKeys(plan, projectRoot);
+  const interrupted = [...stores.metadata.interruptedOnOpen, ...stores.metadata.markInterrupted()];
+  const run = stores.metadata.startRun({ planHash: planHash(plan), pipeline: plan.pipeline.name, env: plan.env });
+  reporter.runStarted({ runId: run.id, pipeline: plan.pipeline.name, group, steps: selected, interrupted });
+  const executor = new StepRunner(plan, projectRoot, stores, run.id, keys, dataHashes, options, reporter);
+  const results = await schedule(selected, options.concurrency ?? 2, (step) => executor.run(step), (step, reason) => executor.skip(step, reason));
+  const failed = results.some((r) => r.status === "failed" || r.status === "skipped");
+  const firstError = results.find((r) => r.status === "failed")?.error;
+  stores.metadata.finishRun(run.id, failed ? "failed" : "succeeded", failed ? firstError?.split("\n")[0] : undefined);
+  const result: RunResult = {
+    runId: run.id,
+    pipeline: plan.pipeline.name,
+    group,
+    status: failed ? "failed" : "succeeded",
+    durationMs: performance.now() - started,
+    steps: results,
+    interrupted,
+  };
+  reporter.runFinished(result);
+  return result;
+}
+
+/** Runs `steps` in dependency order, at most `limit` at once; a step whose need did not succeed is skipped. */
+async function schedule(
+  steps: Step[],
+  limit: number,
+  run: (step: Step) => Promise<StepResult>,
+  skip: (step: Step, reason: string) => StepResult,
+): Promise<StepResult[]> {
+  const selected = new Set(steps.map((s) => s.id));
+  const results = new Map<string, StepResult>();
+  const pending = [...steps];
+  const running = new Map<string, Promise<void>>();
+  while (pending.length > 0 || running.size > 0) {
+    for (let i = 0; i < pending.length; i++) {
+      const step = pending[i]!;
+      const needs = step.needs.filter((n) => selected.has(n));
+      const blocked = needs.find((n) => {
+        const status = results.get(n)?.status;
+        return status === "failed" || status === "skipped";
+      });
+      if (blocked) {
+        results.set(step.id, skip(step, `${blocked} did not succeed`));
+        pending.splice(i--, 1);
+        continue;
+      }
+      if (running.size >= limit || !needs.every((n) => results.has(n))) continue;
+      pending.splice(i--, 1);
+      running.set(
+        step.id,
+        run(step).then((result) => {
+          results.set(step.id, result);
+          running.delete(step.id);
+        }),
+      );
+    }
+    if (running.size > 0) await Promise.race(running.values());
+    else if (pending.length > 0) throw new Error(`cannot schedule ${pending.map((s) => s.id).join(", ")}: their needs are not in the plan`);
+  }
+  return steps.map((s) => results.get(s.id)!);
+}
+
+class StepRunner {
+  /** Artifact name → hash, for every output produced or found cached in this run. */
+  private readonly produced = new Map<string, string>();
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly projectRoot: string,
+    private readonly stores: Stores,
+    private readonly runId: string,
+    private readonly keys: Map<string, string>,
+    private readonly dataHashes: Record<string, string>,
+    private readonly options: RunOptions,
+    private readonly reporter: RunReporter,
+  ) {}
+
+  skip(step: Step, reason: string): StepResult {
+    const { metadata } = this.stores;
+    metadata.startStep(this.runId, step.id, { cacheKey: this.keys.get(step.id) ?? step.cacheKey });
+    metadata.finishStep(this.runId, step.id, { status: "skipped", error: reason, durationMs: 0 });
+    const result: StepResult = { stepId: step.id, kind: step.kind, status: "skipped", durationMs: 0, metrics: {}, error: reason, reports: [], outputs: {} };
+    this.reporter.stepFinished(step, result);
+    return result;
+  }
+
+  async run(step: Step): Promise<StepResult> {
+    const { metadata } = this.stores;
+    const key = this.keys.get(step.id) ?? step.cacheKey;
+    const start = performance.now();
+    metadata.startStep(this.runId, step.id, { cacheKey: key, inputs: this.knownInputs(step) });
+    this.reporter.stepStarted(step);
+    const outputs: Record<string, string> = {};
+    try {
+      const cached = step.cacheable && !this.options.force ? await this.cached(step, key) : undefined;
+      if (cached) return this.finish(step, start, { status: "cached", outputs: cached.outputs, outcome: cached.outcome });
+      const implementation = STEP_IMPLEMENTATIONS[step.kind];
+      if (!implementation) throw new StepFailure(`the local runtime does not run ${step.kind} steps yet`);
+      const outcome = await implementation(this.context(step, outputs));
+      outputs[`${step.id}/${OUTCOME}`] = (await this.stores.artifacts.putJson(outcome)).hash;
+      const missing = step.outputs.filter((name) => outputs[name] === undefined);
+      if (missing.length > 0) throw new Error(`step ${step.id} did not write ${missing.join(", ")}`);
+      metadata.putCacheEntry(key, step.id, outputs, this.runId);
+      return this.finish(step, start, { status: "succeeded", outputs, outcome });
+    } catch (error) {
+      return this.finish(step, start, { status: "failed", outputs, error });
+    }
+  }
+
+  private finish(
+    step: Step,
+    start: number,
+    end: { status: "succeeded" | "cached" | "failed"; outputs: Record<string, string>; outcome?: StepOutcome; error?: unknown },
+  ): StepResult {
+    for (const [name, hash] of Object.entries(end.outputs)) this.produced.set(name, hash);
+    const durationMs = performance.now() - start;
+    const failure = end.error instanceof StepFailure ? end.error : undefined;
+    const message = end.error === undefined ? undefined : errorText(end.error);
+    const metrics = end.outcome?.metrics ?? failure?.metrics ?? {};
+    const visible = Object.fromEntries(Object.entries(end.outputs).filter(([name]) => !name.endsWith(`/${OUTCOME}`)));
+    this.stores.metadata.finishStep(this.runId, step.id, {
+      status: end.status,
+      cacheHit: end.status === "cached",
+      outputs: visible,
+      durationMs,
+      ...(message ? { error: message } : {}),
+    });
+    if (Object.keys(metrics).length > 0) this.stores.metadata.recordMetrics(this.runId, step.id, metrics);
+    const result: StepResult = {
+      stepId: step.id,
+      kind: step.kind,
+      status: end.status,
+      durationMs,
+      metrics,
+      ...(end.outcome?.summary ? { summary: end.outcome.summary } : {}),
+      ...(message ? { error: message } : {}),
+      reports: failure?.reports ?? [],
+      outputs: visible,
+    };
+    this.reporter.stepFinished(step, result);
+    return result;
+  }
+
+  /** A complete, intact cache entry for `key`; a tampered output is an error naming it. */
+  private async cached(step: Step, key: string): Promise<{ outputs: Record<string, string>; outcome: StepOutcome } | undefined> {
+    const entry = this.stores.metadata.getCacheEntry(key);
+    if (!entry || entry.stepId !== step.id) return undefined;
+    if (!step.outputs.every((name) => entry.outputs[name] !== undefined)) return undefined;
+    for (const hash of Object.values(entry.outputs)) if (!(await this.stores.artifacts.has(hash))) return undefined;
+    for (const [name, hash] of Object.entries(entry.outputs)) await this.verify(name, hash);
+    const outcomeHash = entry.outputs[`${step.id}/${OUTCOME}`];
+    const outcome = outcomeHash ? await this.stores.artifacts.getJson<StepOutcome>(outcomeHash) : {};
+    return { outputs: entry.outputs, outcome };
+  }
+
+  private async verify(name: string, hash: string): Promise<void> {
+    try {
+      await this.stores.artifacts.verify(hash);
+    } catch (error) {
+      if (error instanceof ArtifactError) throw new StepFailure(`${name}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private knownInputs(step: Step): Record<string, string> {
+    const inputs: Record<string, string> = {};
+    for (const [name, artifact] of Object.entries(step.inputs)) {
+      const hash = this.produced.get(artifact);
+      if (hash) inputs[name] = hash;
+    }
+    return inputs;
+  }
+
+  /** The hash of an upstream artifact: produced in this run, or stored by an earlier one (run-step). */
+  private async hashOf(artifactName: string): Promise<string> {
+    const known = this.produced.get(artifactName);
+    if (known) return known;
+    const producer = producerOf(artifactName);
+    const key = this.keys.get(producer);
+    const entry = key ? this.stores.metadata.getCacheEntry(key) : null;
+    const hash = entry?.outputs[artifactName];
+    if (!hash) throw new StepFailure(`${artifactName} is not in the artifact store for this plan and data; run \`${producer}\` first (mlops run-step --step ${producer})`);
+    this.produced.set(artifactName, hash);
+    return hash;
+  }
+
+  private async read(artifactName: string): Promise<Uint8Array> {
+    const hash = await this.hashOf(artifactName);
+    try {
+      return await this.stores.artifacts.get(hash);
+    } catch (error) {
+      if (error instanceof ArtifactError) throw new StepFailure(`${artifactName}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private context(step: Step, outputs: Record<string, string>): StepContext {
+    const reportsDir = join(this.projectRoot, ".mlops", "reports", step.id);
+    return {
+      plan: this.plan,
+      step,
+      projectRoot: this.projectRoot,
+      runId: this.runId,
+      who: this.stores.metadata.user,
+      dataHashes: this.dataHashes,
+      artifacts: this.stores.artifacts,
+      metadata: this.stores.metadata,
+      readInput: (name) => {
+        const artifact = step.inputs[name];
+        if (artifact === undefined) throw new Error(`step ${step.id} has no input ${name}`);
+        return this.read(artifact);
+      },
+      readArtifact: (artifactName) => this.read(artifactName),
+      artifactHash: (artifactName) => this.hashOf(artifactName),
+      writeOutput: async (name, content) => {
+        const ref = await this.stores.artifacts.put(content);
+        outputs[`${step.id}/${name}`] = ref.hash;
+      },
+      writeReport: async (fileName, content) => {
+        const path = join(reportsDir, fileName);
+        await writeAtomic(path, content);
+        return relative(this.projectRoot, path);
+      },
+      progress: (update) => this.reporter.stepProgress(step, update),
+      note: (text) => this.reporter.stepNote(step, text),
+    };
+  }
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof StepFailure) return error.message;
+  if (error instanceof Error) return error.message || String(error);
+  return String(error);
+}
+
+async function writeAtomic(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, path);
+}

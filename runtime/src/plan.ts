@@ -1,0 +1,16 @@
+/** The plan types the runtime reads: one import point for the compiler's portable plan contract. */
+export type {
+  ColumnSpec,
+  DataFormat,
+  Expectation,
+  FeatureSetSpec,
+  FeatureSpec,
+  FeatureType,
+  InputSlot,
+  ModelSpec,
+  PlanBinaryOperator,
+  PlanExpr,
+  ScalarKind,
+  SourceSpec,
+  ValueType,
+} from "@mlops/compiler";

@@ -1,0 +1,74 @@
+/** batch_predict.D: scores the target's input source with the production model; the output file appears whole. */
+import * as ort from "onnxruntime-node";
+import { isAbsolute, join } from "node:path";
+import { outputRecord, createRecordWriter, type OutputFormat } from "../data/record-writer.js";
+import { readSource } from "../data/read-source.js";
+import { DataError } from "../data/errors.js";
+import { StepFailure, jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
+import { FeatureError } from "../features/evaluate.js";
+import type { FittedFeatures } from "../features/feature-pipeline.js";
+import { hashFile } from "../data/file-hash.js";
+import { classLabels } from "./model-data.js";
+import { scoreDataset } from "./score.js";
+import { deploymentOf, modelOf, sourceOf } from "./plan-lookup.js";
+import type { CellValue } from "../data/dataset.js";
+
+export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
+  const deployment = deploymentOf(ctx.plan, ctx.step.subject.name);
+  if (deployment.target.kind !== "batch") throw new Error(`deployment ${deployment.name} is not a batch deployment`);
+  const model = modelOf(ctx.plan, deployment.model);
+  const production = ctx.metadata.registry.getAlias(model.name, "production");
+  if (!production || !production.featuresHash) {
+    throw new StepFailure(`model ${model.name} has no production version to score with (run \`mlops run\` to train, gate and deploy it)`);
+  }
+  const fitted = await ctx.artifacts.getJson<FittedFeatures>(production.featuresHash);
+  const source = sourceOf(ctx.plan, deployment.target.input);
+  const classes = classLabels(model);
+  let dataset;
+  try {
+    dataset = (await readSource(source, ctx.projectRoot, { onProgress: (p) => ctx.progress({ label: "reading", done: p.rows, detail: "rows" }) })).dataset;
+  } catch (error) {
+    if (error instanceof DataError) throw new StepFailure(error.message);
+    throw error;
+  }
+  const session = await ort.InferenceSession.create(await ctx.artifacts.get(production.artifactHash));
+  let scores;
+  try {
+    ctx.progress({ label: "scoring", done: 0, total: dataset.rowCount });
+    scores = await scoreDataset(session, fitted, dataset, model);
+  } catch (error) {
+    if (error instanceof FeatureError) throw new StepFailure(error.message);
+    throw error;
+  } finally {
+    await session.release();
+  }
+  const output = deployment.target.output;
+  const path = isAbsolute(output) ? output : join(ctx.projectRoot, output);
+  const format: OutputFormat = output.endsWith(".csv") ? "csv" : "jsonl";
+  const extra = model.task === "regression" ? ["prediction"] : model.task === "binary_classification" ? ["prediction", "probability"] : ["prediction", "probability", ...classes.map((c) => `probability_${c}`)];
+  const columns = [...dataset.columns.map((c) => c.name), ...extra];
+  const writer = await createRecordWriter(path, format, columns);
+  try {
+    for (let i = 0; i < dataset.rowCount; i++) await writer.write({ ...outputRecord(dataset, i), ...predictionFields(model.task, scores.values, scores.width, i, classes) });
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  const result = { deployment: deployment.name, model: model.name, version: production.version, file: output, rows: dataset.rowCount, sha256: await hashFile(path) };
+  await ctx.writeOutput("predictions", jsonBytes(result));
+  return { metrics: { rows: dataset.rowCount, version: production.version }, summary: `${dataset.rowCount} rows → ${output} (v${production.version})` };
+}
+
+function predictionFields(task: string, values: Float64Array, width: number, i: number, classes: string[]): Record<string, CellValue> {
+  if (task === "regression") return { prediction: values[i]! };
+  if (task === "binary_classification") {
+    const p = values[i]!;
+    return { prediction: classes[p > 0.5 ? 1 : 0] ?? (p > 0.5 ? 1 : 0), probability: p };
+  }
+  let best = 0;
+  for (let k = 1; k < width; k++) if (values[i * width + k]! > values[i * width + best]!) best = k;
+  const fields: Record<string, CellValue> = { prediction: classes[best] ?? best, probability: values[i * width + best]! };
+  classes.forEach((c, k) => (fields[`probability_${c}`] = values[i * width + k]!));
+  return fields;
+}

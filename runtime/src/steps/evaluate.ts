@@ -1,0 +1,67 @@
+/**
+ * evaluate.M: every metric the language allows for the task, computed on the test split by
+ * running the stored ONNX model through onnxruntime-node; latency percentiles; fairness by the
+ * columns the gates name.
+ */
+import * as ort from "onnxruntime-node";
+import { cellValue, getColumn } from "../data/dataset.js";
+import { jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
+import { evaluateModel } from "../evaluate/evaluate-model.js";
+import type { GroupKey } from "../evaluate/metrics.js";
+import { classLabels, loadModelData } from "./model-data.js";
+import { gatesOfModel, metricKey, modelOf } from "./plan-lookup.js";
+
+export interface MetricsReport {
+  model: string;
+  task: string;
+  testRows: number;
+  /** Flat: `auc`, `latency_p95` (ms), `demographic_parity_difference(by=country)`. */
+  metrics: Record<string, number>;
+}
+
+/** Metrics the summary table shows first, by task. */
+export const KEY_METRICS: Record<string, string[]> = {
+  binary_classification: ["auc", "recall", "f1"],
+  multiclass_classification: ["accuracy", "macro_f1"],
+  regression: ["r2", "rmse"],
+};
+
+export async function evaluateStep(ctx: StepContext): Promise<StepOutcome> {
+  const model = modelOf(ctx.plan, ctx.step.subject.name);
+  const { dataset, matrix, target } = await loadModelData(ctx, model, "test");
+  const session = await ort.InferenceSession.create(await ctx.readInput("model"));
+  try {
+    ctx.progress({ label: "scoring", done: 0, total: matrix.rows });
+    const groups: Record<string, GroupKey[]> = {};
+    if (model.task !== "regression") {
+      for (const by of fairnessColumns(ctx, model.name)) {
+        const column = getColumn(dataset, by);
+        groups[by] = Array.from({ length: dataset.rowCount }, (_, i) => cellValue(column, i));
+      }
+    }
+    const evaluation = await evaluateModel(session, model.task, matrix.data, matrix.rows, matrix.width, target, {
+      nClasses: classLabels(model).length,
+      groups,
+      inputName: session.inputNames[0]!,
+    });
+    const metrics: Record<string, number> = { ...evaluation.metrics };
+    for (const [by, values] of Object.entries(evaluation.fairness)) for (const [name, value] of Object.entries(values)) metrics[metricKey(name, by)] = value;
+    const report: MetricsReport = { model: model.name, task: model.task, testRows: matrix.rows, metrics };
+    await ctx.writeOutput("metrics", jsonBytes(report));
+    await ctx.writeReport("metrics.json", jsonBytes(report));
+    const key = KEY_METRICS[model.task] ?? [];
+    return { metrics, summary: key.map((k) => `${k} ${format(metrics[k])}`).join(", ") };
+  } finally {
+    await session.release();
+  }
+}
+
+function fairnessColumns(ctx: StepContext, model: string): string[] {
+  return [...new Set(gatesOfModel(ctx.plan, model).flatMap((g) => g.rules.flatMap((r) => (r.by ? [r.by] : []))))].sort();
+}
+
+export function format(value: number | undefined): string {
+  if (value === undefined) return "n/a";
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : Number(value.toPrecision(4)).toString();
+}

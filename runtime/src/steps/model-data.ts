@@ -1,0 +1,35 @@
+/** A split as model inputs and encoded target, through the fitted transforms (the same code everywhere). */
+import type { ModelSpec } from "@mlops/compiler";
+import type { Dataset } from "../data/dataset.js";
+import { decodeDataset } from "../executor/dataset-codec.js";
+import { StepFailure, parseJson, type StepContext } from "../executor/step-context.js";
+import { FeatureError } from "../features/evaluate.js";
+import { transformDataset, type FeatureMatrix, type FittedFeatures } from "../features/feature-pipeline.js";
+import { encodeTarget } from "../features/target.js";
+
+export interface ModelData {
+  dataset: Dataset;
+  matrix: FeatureMatrix;
+  target: Float32Array;
+  fitted: FittedFeatures;
+}
+
+export async function loadModelData(ctx: StepContext, model: ModelSpec, splitInput: string): Promise<ModelData> {
+  const fitted = parseJson<FittedFeatures>(await ctx.readInput("transforms"));
+  const dataset = decodeDataset(await ctx.readInput(splitInput), ctx.step.inputs[splitInput]);
+  try {
+    return { dataset, fitted, matrix: transformDataset(fitted, dataset), target: encodeTarget(model, dataset) };
+  } catch (error) {
+    if (error instanceof FeatureError) throw new StepFailure(error.message);
+    throw error;
+  }
+}
+
+/** Class labels in output order (binary: [negative, positive]). */
+export function classLabels(model: Pick<ModelSpec, "target">): string[] {
+  if (model.target.classes) return model.target.classes;
+  const type = model.target.type;
+  if (type.kind === "enum") return type.values;
+  if (type.kind === "bool") return ["false", "true"];
+  return [];
+}

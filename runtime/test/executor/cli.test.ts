@@ -1,0 +1,76 @@
+/** `mlops models`, `mlops runs`, usage errors and the live view. */
+import { afterAll, describe, expect, it } from "vitest";
+import type { Step } from "@mlops/compiler";
+import { ttyReporter } from "../../src/cli/reporters.js";
+import { copyExample, edit, mlops, removeProjects } from "./support/projects.js";
+import { runJson } from "./support/run-json.js";
+
+afterAll(removeProjects);
+
+describe("mlops models and runs", () => {
+  it("lists versions with aliases, promotes, rolls back, and keeps the audit trail", async () => {
+    const dir = copyExample("iris");
+    await runJson(["run", dir]);
+    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    await runJson(["run", dir]);
+    const list = await mlops(["models", "list", "--project", dir]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/species_clf\s+2\s+v2\s+production=v2/);
+    const rollback = await mlops(["models", "rollback", "species_clf", "--project", dir]);
+    expect(rollback.stdout).toBe("species_clf production rolled back to v1 (was v2)\n");
+    const promote = await mlops(["models", "promote", "species_clf", "2", "--alias", "staging", "--project", dir]);
+    expect(promote.stdout).toBe("species_clf v2 is now staging\n");
+    const show = await mlops(["models", "show", "species_clf", "--project", dir]);
+    expect(show.stdout).toMatch(/^v1\s+production\s/m);
+    expect(show.stdout).toMatch(/^v2\s+staging\s/m);
+    for (const action of ["register v1", "promote v1 as production", "register v2", "promote v2 as production", "rollback v1 as production", "promote v2 as staging"]) {
+      expect(show.stdout).toContain(action);
+    }
+    const json = JSON.parse((await mlops(["models", "show", "species_clf", "--project", dir, "--json"])).stdout) as { versionList: Array<{ lineage: { data: Record<string, string> } }> };
+    expect(Object.keys(json.versionList[0]!.lineage.data)).toEqual(["flowers"]);
+    const bad = await mlops(["models", "promote", "species_clf", "9", "--project", dir]);
+    expect(bad).toMatchObject({ code: 1, stderr: "mlops models: model species_clf has no version 9\n" });
+  });
+
+  it("lists runs and shows one with its steps, cache hits and metrics", async () => {
+    const dir = copyExample("iris");
+    const first = await runJson(["run", dir]);
+    await runJson(["run", dir]);
+    const list = await mlops(["runs", "list", "--project", dir]);
+    expect(list.stdout.trim().split("\n")).toHaveLength(4);
+    const show = await mlops(["runs", "show", first.result.runId, "--project", dir]);
+    expect(show.stdout).toContain(`run ${first.result.runId}: succeeded, iris_species`);
+    expect(show.stdout).toMatch(/evaluate\.species_clf\s+succeeded\s+\d+ms\s+.*accuracy/);
+    const second = JSON.parse((await mlops(["runs", "list", "--project", dir, "--json"])).stdout) as Array<{ id: string }>;
+    const cached = await mlops(["runs", "show", second[0]!.id, "--project", dir]);
+    expect(cached.stdout).toMatch(/train\.species_clf\s+cached/);
+  });
+
+  it("usage errors exit 2; a project without runs says so", async () => {
+    expect((await mlops(["run-step", "--step", "x"])).code).toBe(2);
+    expect((await mlops(["models", "frobnicate"])).code).toBe(2);
+    const none = await mlops(["runs", "list", "--project", "/tmp"]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("no .mlops/metadata.db in /tmp");
+    const dir = copyExample("iris");
+    const badStep = await mlops(["run-step", "--plan", dir, "--step", "train.nope"]);
+    expect(badStep.code).toBe(2);
+    expect(badStep.stderr).toContain("no step train.nope in the plan");
+  });
+});
+
+describe("live view", () => {
+  it("draws running steps with a progress bar and redraws in place", () => {
+    let out = "";
+    const reporter = ttyReporter({ stdout: (t) => void (out += t), stderr: () => {} });
+    const step = { id: "train.m", kind: "train" } as Step;
+    reporter.stepStarted(step);
+    reporter.stepProgress(step, { label: "epoch", done: 50, total: 100, detail: "loss 0.1" });
+    reporter.stepNote(step, "hello");
+    reporter.stepFinished(step, { stepId: "train.m", kind: "train", status: "succeeded", durationMs: 1200, metrics: {}, summary: "done it", reports: [], outputs: {} });
+    expect(out).toContain("epoch [");
+    expect(out).toContain("50% loss 0.1");
+    expect(out).toContain("\x1b[1A\x1b[0J");
+    expect(out).toMatch(/done\s+train\.m\s+\(1\.2s\)\s+done it/);
+  });
+});

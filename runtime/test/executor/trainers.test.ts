@@ -1,0 +1,61 @@
+/** `external` and `pretrained` trainers: the command's environment and the ONNX signature check. */
+import { copyFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { REPO, copyExample, edit, removeProjects } from "./support/projects.js";
+import { runJson, statuses } from "./support/run-json.js";
+
+afterAll(removeProjects);
+
+const TSX = join(REPO, "node_modules/tsx/dist/esm/index.mjs");
+const TRAINER = join(REPO, "runtime/test/executor/support/external-trainer.ts");
+const BUILTIN = "trainer  = softmax_regression { epochs = 300, learning_rate = 0.05 }";
+
+function externalTrainer(dir: string, extra: string[] = []): void {
+  const command = ["node", "--conditions=source", "--import", TSX, TRAINER, ...extra].map((a) => JSON.stringify(a)).join(", ");
+  edit(dir, "iris.mlops", BUILTIN, `trainer  = external { command = [${command}], output = "build/model.onnx" }`);
+  mkdirSync(join(dir, "build"), { recursive: true });
+}
+
+describe("external and pretrained trainers", () => {
+  it("external: runs the command in the project root with the data files and takes its ONNX output", { timeout: 120_000 }, async () => {
+    const dir = copyExample("iris");
+    externalTrainer(dir);
+    const { code, result } = await runJson(["run", dir]);
+    expect(result.steps.find((s) => s.status === "failed")?.error).toBeUndefined();
+    expect(code).toBe(0);
+    expect(result.steps.find((s) => s.stepId === "evaluate.species_clf")!.metrics.accuracy).toBeGreaterThan(0.9);
+  });
+
+  it("external: a model whose input width does not fit the features is rejected", { timeout: 120_000 }, async () => {
+    const dir = copyExample("iris");
+    externalTrainer(dir, ["--wrong-width"]);
+    const { code, result } = await runJson(["run", dir]);
+    expect(code).toBe(1);
+    const train = result.steps.find((s) => s.stepId === "train.species_clf")!;
+    expect(train.error).toContain("build/model.onnx does not fit model species_clf");
+    expect(train.error).toContain("takes 4 features, the plan's features give 5");
+  });
+
+  it("external: a failing command fails the step with its output", { timeout: 120_000 }, async () => {
+    const dir = copyExample("iris");
+    externalTrainer(dir, ["--fail"]);
+    const { result } = await runJson(["run", dir]);
+    const train = result.steps.find((s) => s.stepId === "train.species_clf")!;
+    expect(train.error).toMatch(/exited with 3:\nexternal trainer: failing on purpose/);
+  });
+
+  it("pretrained: a stored ONNX model is checked, stored and evaluated", async () => {
+    const first = copyExample("iris");
+    const trained = await runJson(["run", first]);
+    const hash = trained.result.steps.find((s) => s.stepId === "train.species_clf")!.outputs["train.species_clf/model"]!;
+    const dir = copyExample("iris");
+    mkdirSync(join(dir, "models"));
+    copyFileSync(join(first, ".mlops/artifacts", hash.slice(0, 2), hash), join(dir, "models/iris.onnx"));
+    edit(dir, "iris.mlops", BUILTIN, `trainer  = pretrained { path = "models/iris.onnx" }`);
+    const { code, result } = await runJson(["run", dir]);
+    expect(statuses(result)["train.species_clf"]).toBe("succeeded");
+    expect(code).toBe(0);
+    expect(result.steps.find((s) => s.stepId === "train.species_clf")!.outputs["train.species_clf/model"]).toBe(hash);
+  });
+});
