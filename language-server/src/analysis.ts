@@ -20,7 +20,10 @@ export class Analysis {
 
   constructor(private readonly workspace: Workspace) {
     workspace.onDidChange((path) => {
-      if (!workspace.isOpen(path)) this.dirty.add(path);
+      if (workspace.isOpen(path)) return;
+      this.dirty.add(path);
+      // a closed root's program is rebuilt from disk when next needed
+      this.programs.delete(path);
     });
   }
 
@@ -41,7 +44,7 @@ export class Analysis {
 
   readonly hover: SemanticHover = (doc, offset) => {
     const program = this.programFor(doc.path);
-    return program ? checkerHover(program, doc, offset) : undefined;
+    return program ? checkerHover(program, doc, offset, this.env) : undefined;
   };
 
   readonly codeActionHelpers: CodeActionHelpers = {

@@ -4,6 +4,7 @@ import { isMainThread, workerData } from "node:worker_threads";
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { runDiagnosticsWorker, WORKER_ROLE, type WorkerData } from "./diagnostics-worker.js";
 import { startServer } from "./start.js";
+import { findStdlibDir } from "./util/fs-host.js";
 
 process.on("uncaughtException", (error) => {
   process.stderr.write(`[mlops] uncaught: ${error.stack ?? error.message}\n`);
@@ -15,5 +16,6 @@ process.on("unhandledRejection", (error) => {
 if (!isMainThread && (workerData as Partial<WorkerData> | undefined)?.role === WORKER_ROLE) {
   runDiagnosticsWorker(workerData as WorkerData);
 } else {
-  startServer(createConnection(ProposedFeatures.all), { workerScript: fileURLToPath(import.meta.url) });
+  const script = fileURLToPath(import.meta.url);
+  startServer(createConnection(ProposedFeatures.all), { workerScript: script, stdlibDir: findStdlibDir(script) });
 }

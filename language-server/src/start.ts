@@ -3,6 +3,7 @@ import {
   ErrorCodes,
   ResponseError,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
@@ -60,11 +61,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const worker = options.workerScript ? WorkerDiagnostics.start(options.workerScript, workspace, inProcess, log) : undefined;
   let scheduler: DiagnosticsScheduler | undefined;
   let canRegisterConfiguration = false;
+  let canWatchFiles = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     analysis.setEnv(envSetting(init.env));
     canRegisterConfiguration = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
+    canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     scheduler = new DiagnosticsScheduler(
       connection,
       worker ?? inProcess,
@@ -104,6 +107,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialized(() => {
     if (canRegisterConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: "mlops" }).catch(() => undefined);
+    }
+    if (canWatchFiles) {
+      // imported files change on disk too (a checkout, another tool): keep their programs current
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.mlops" }] }).catch(() => undefined);
     }
   });
 
@@ -170,7 +177,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentHighlight(onProgram("documentHighlight", [], ({ program, doc }, p) => documentHighlights(program, doc, p.position)));
   connection.onPrepareRename(onProgram("prepareRename", null, ({ program, doc }, p) => prepareRename(program, doc, p.position)));
   connection.onRenameRequest(onProgram("rename", null, ({ program, doc }, p) => rename(program, doc, p.position, p.newName, uriOf)));
-  connection.languages.inlayHint.on(onProgram("inlayHint", [], ({ program, doc }, p) => inlayHints(doc, program.model(analysis.selectedEnv), p.range)));
+  connection.languages.inlayHint.on(onProgram("inlayHint", [], ({ program, doc }, p) => inlayHints(program, doc, p.range, analysis.selectedEnv)));
   connection.onWorkspaceSymbol(
     safeRequest("workspaceSymbol", log, [], (p) =>
       workspaceSymbols(

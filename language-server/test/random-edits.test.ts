@@ -1,9 +1,9 @@
-import { readdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diagnostic, Position, Range, TextDocumentContentChangeEvent } from "vscode-languageserver-protocol";
 import { LineMap } from "@mlops/compiler";
-import { buildServer } from "./support/build-server.js";
+import { buildServer, repoRoot } from "./support/build-server.js";
 import { expectedDiagnostics } from "./support/expected.js";
 import { copyConformance, read } from "./support/fixtures.js";
 import { LspClient } from "./support/lsp-client.js";
@@ -13,6 +13,7 @@ let ws: string;
 
 beforeAll(async () => {
   ws = copyConformance();
+  mkdirSync(join(ws, "examples"));
   client = await LspClient.start(await buildServer(), { rootPath: ws });
 });
 afterAll(async () => {
@@ -80,10 +81,15 @@ describe("random edits over stdio", () => {
     ["valid/fraud.mlops", 1, 1500],
     ["valid/multiclass_batch.mlops", 2, 1000],
     ["invalid/syntax_recovery.mlops", 3, 500],
+    ["examples/fraud/fraud.mlops", 4, 1500],
   ] as const) {
     it(`survives ${edits} random edits of ${name} and ends with the compiler's diagnostics`, async () => {
       const next = rng(seed);
-      const path = join(ws, name);
+      const path = name.startsWith("examples/") ? join(ws, "examples", name.split("/").pop()!) : join(ws, name);
+      if (name.startsWith("examples/")) {
+        if (!existsSync(join(repoRoot, name))) return;
+        copyFileSync(join(repoRoot, name), path);
+      }
       let text = read(path);
       const uri = await client.open(path, text);
       let version = 1;

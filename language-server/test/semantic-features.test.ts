@@ -13,7 +13,7 @@ import type {
   WorkspaceSymbol,
 } from "vscode-languageserver-protocol";
 import { applyEdits } from "../src/util/text-diff.js";
-import { buildServer } from "./support/build-server.js";
+import { buildServer, repoRoot } from "./support/build-server.js";
 import { expectedDiagnostics } from "./support/expected.js";
 import { copyConformance, positionOf, read } from "./support/fixtures.js";
 import { LspClient } from "./support/lsp-client.js";
@@ -132,6 +132,44 @@ describe("completion over stdio", () => {
   });
 });
 
+describe("completion while typing a block", () => {
+  const extra = `
+gate g2 {
+  model = 
+  on
+}
+features tx2 from transactions {
+  flag = merchant_category == "gr
+}
+deploy d2 {
+  model = fraud_clf
+  target = kubernetes {
+    
+  }
+}
+`;
+  let uri: string;
+  let text: string;
+  beforeAll(async () => {
+    text = fraud + extra;
+    uri = await client.open(join(ws, "valid/typing.mlops"), text);
+  });
+  it("offers declarations of the expected kind after `model =`", async () => {
+    expect(await labels("  model = \n", "  model = ".length, text, uri)).toEqual(["fraud_clf"]);
+  });
+  it("offers the fields not set yet, with types", async () => {
+    expect(await labels("  on\n}", 4, text, uri)).toEqual(["on_no_champion", "require"]);
+    const list = await client.request<CompletionList>("textDocument/completion", { textDocument: { uri }, position: positionOf(text, "kubernetes {\n    \n", "kubernetes {\n    ".length) });
+    expect(list.items.map((i) => `${i.label}: ${i.detail}`)).toEqual([
+      "namespace: string (required)", "image: string (required)", "replicas: int in 1..10000 (required)", "cpu: cpu (required)", "memory: memory (required)", "autoscale: { min, max, target_cpu }",
+    ]);
+    expect(list.items[0]!.insertText).toBe("namespace = ");
+  });
+  it("offers enum values inside quotes", async () => {
+    expect(await labels('== "gr', 6, text, uri)).toEqual(["grocery", "travel", "online", "fuel"]);
+  });
+});
+
 describe("hover over stdio", () => {
   it("normalises quantities", async () => {
     expect(await hoverText("512Mi", 1)).toContain("kubernetes.memory: memory — 512Mi = 536,870,912 bytes");
@@ -146,9 +184,31 @@ describe("hover over stdio", () => {
     const text = await hoverText("params.min_auc", "params.m".length);
     expect(text).toContain("param min_auc: ratio");
     expect(text).toContain("| prod | 0.9 |");
+    expect(text).toContain("**no env selected**: `params.min_auc` = `85%`");
   });
   it("shows a feature's type", async () => {
     expect(await hoverText("amount_z   =")).toBe("```mlops\nfeature tx.amount_z: float\n```");
+  });
+});
+
+describe("hover everywhere", () => {
+  it("says at every word of fraud.mlops what the checker's hoverAt says", async () => {
+    const { createProgram, hoverAt, LineMap } = await import("@mlops/compiler");
+    const { NodeHost } = await import("@mlops/compiler/node");
+    const program = createProgram({ host: new NodeHost({ stdlibDir: join(repoRoot, "stdlib/std") }), rootFiles: [fraudPath] });
+    const map = new LineMap(fraud);
+    let compared = 0;
+    for (const match of fraud.matchAll(/[A-Za-z_][A-Za-z0-9_]*|\d+[A-Za-z%]+/g)) {
+      const offset = match.index! + 1;
+      const expected = hoverAt(program, fraudPath, offset);
+      const hover = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: fraudUri }, position: map.position(offset) });
+      const got = hover ? (hover.contents as { value: string }).value.replace(/\n\n\*\*no env selected\*\*.*$/s, "") : undefined;
+      if (expected) {
+        expect(got, `at ${match[0]} (${offset})`).toBe(expected.contents);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });
 
@@ -168,7 +228,9 @@ describe("navigation over stdio", () => {
   });
   it("finds workspace symbols by a fuzzy query", async () => {
     const symbols = await client.request<WorkspaceSymbol[]>("workspace/symbol", { query: "fraud_" });
-    expect(symbols.map((s) => s.name).sort()).toEqual(["fraud_api", "fraud_clf", "fraud_detection", "fraud_drift"]);
+    const inFraud = symbols.filter((s) => "range" in s.location && s.location.uri === fraudUri);
+    expect(inFraud.map((s) => s.name).sort()).toEqual(["fraud_api", "fraud_clf", "fraud_detection", "fraud_drift"]);
+    expect(inFraud.find((s) => s.name === "fraud_clf")!.containerName).toBe("model");
   });
 });
 
@@ -232,6 +294,7 @@ describe("inlay hints over stdio", () => {
     await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { mlops: { env: "prod" } } });
     expect(await hints()).toContain(`${at({ range: { start: positionOf(fraud, "params.min_auc", 14) } })} = 90%`);
     expect(await hints()).toContain(`${at({ range: { start: positionOf(fraud, "params.replicas", 15) } })} = 6`);
+    expect(await hoverText("params.min_auc", "params.m".length)).toContain("**env `prod`**: `params.min_auc` = `90%`");
     await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { mlops: { env: "" } } });
   });
 });

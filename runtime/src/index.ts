@@ -19,7 +19,7 @@ export { predictBatch, type BatchOutput, type PredictBatchOptions } from "./onnx
 export * from "./monitor/drift-statistics.js";
 export { ksTwoSample, type KsResult } from "./monitor/kolmogorov-smirnov.js";
 export { buildDataReport, evaluateExpectation, formatDataReport, summarizeColumn, type ColumnSummary, type DataReport, type DataReportContext, type ExpectationResult } from "./data/expectations.js";
-export { splitDataset, mulberry32, type Split, type SplitOptions } from "./data/split.js";
+export { splitDataset, type Split, type SplitOptions } from "./data/split.js";
 export { fitFeatures, transformDataset, transformRecords, FITTED_FEATURES_FORMAT, type FeatureMatrix, type FitFeaturesOptions, type FittedFeatures, type ResolvedInputSlot } from "./features/feature-pipeline.js";
 export { FeatureError, evaluateFeatures } from "./features/evaluate.js";
 export type { FittedState } from "./features/stateful.js";

@@ -8,7 +8,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import YAML from "yaml";
 import { MemoryHost, createProgram } from "@mlops/compiler";
 
-const UNITS_PER_FILE = 5;
+const UNITS_PER_FILE = 6;
 const FILES = 100;
 const COLUMNS = 16;
 

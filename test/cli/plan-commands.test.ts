@@ -78,3 +78,24 @@ describe("mlops diff", () => {
     expect(same.status).toBe(0);
   });
 });
+
+describe("mlops render from sources", () => {
+  it("compiles every env of a program for the Kubernetes overlays", () => {
+    const out = mkdtempSync(join(tmpdir(), "mlops-render-"));
+    const r = runCli(["render", "kubernetes", "examples/fraud", "-o", out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`wrote ${join(out, "overlays/prod/kustomization.yaml")}`);
+    expect(r.stdout).toContain(`wrote ${join(out, "overlays/staging/kustomization.yaml")}`);
+    expect(readFileSync(join(out, "base/risk/deployment-fraud-api.yaml"), "utf8")).toContain("image: registry.example.com/fraud-runtime:1.0");
+  });
+
+  it("refuses a program with errors and writes nothing", () => {
+    const dir = fraudCopy();
+    writeFileSync(join(dir, "fraud.mlops"), readFileSync(join(dir, "fraud.mlops"), "utf8").replace("memory    = 512Mi", "memory    = 512m"));
+    const out = join(dir, "rendered");
+    const r = runCli(["render", "all", dir, "-o", out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("error[unit-mismatch]");
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -49,7 +49,7 @@ describe("mlops render", () => {
   it("renders one target into the output directory, passing options", async () => {
     const dir = workdir();
     const sink = io(dir);
-    expect(await main(["render", "airflow", "-o", "dags-out", "--airflow-version", "2", "--runtime-image", "reg/mlops:2.0"], sink)).toBe(0);
+    expect(await main(["render", "airflow", "plan.json", "-o", "dags-out", "--airflow-version", "2", "--runtime-image", "reg/mlops:2.0"], sink)).toBe(0);
     const dag = readFileSync(join(dir, "dags-out/dags/fraud_detection.py"), "utf8");
     expect(dag).toContain("from airflow.utils.template import literal");
     expect(dag).toContain('IMAGE = "reg/mlops:2.0"');
@@ -69,7 +69,7 @@ describe("mlops render", () => {
     (plan.deployments.fraud_api!.target as { image: string }).image = "fraud:latest";
     const dir = workdir(plan);
     const sink = io(dir);
-    expect(await main(["render", "kubernetes", "-o", "out"], sink)).toBe(1);
+    expect(await main(["render", "kubernetes", "plan.json", "-o", "out"], sink)).toBe(1);
     expect(sink.err).toMatch(/latest/);
     expect(readdirSync(dir)).toEqual(["plan.json"]);
   });
@@ -77,7 +77,7 @@ describe("mlops render", () => {
   it("renders a plan built for an env as that env's overlay", async () => {
     const dir = workdir(fixture("fraud.prod.plan.json"));
     const sink = io(dir);
-    expect(await main(["render", "kubernetes", "--env", "prod", "-o", "k8s"], sink)).toBe(0);
+    expect(await main(["render", "kubernetes", "plan.json", "--env", "prod", "-o", "k8s"], sink)).toBe(0);
     expect(walk(join(dir, "k8s"))).toContain("overlays/prod/kustomization.yaml");
   });
 });

@@ -105,10 +105,13 @@ describe("Kubernetes manifests", () => {
 
   it("renders training as a Job and monitors and batch scoring as CronJobs", () => {
     const job = objects.find((o) => o.kind === "Job")!;
-    expect(job.spec.template.spec.containers[0].args.slice(0, 3)).toEqual(["run", "--plan", "/plan/plan.json"]);
-    const only = job.spec.template.spec.containers[0].args.filter((_: string, i: number, a: string[]) => a[i - 1] === "--only");
-    expect(only).toEqual(plans.base.steps.filter((s) => s.group === "pipeline").map((s) => s.id));
+    expect(job.spec.template.spec.containers[0]).toMatchObject({ command: ["mlops"], args: ["run", "/plan/plan.json", "--root", "/srv/mlops"] });
     const crons = objects.filter((o) => o.kind === "CronJob");
+    expect(crons.map((c) => c.spec.jobTemplate.spec.template.spec.containers[0].args.slice(-2)).sort()).toEqual([
+      ["--group", "batch.nightly_scores"],
+      ["--group", "monitor.fraud_drift"],
+      ["--group", "monitor.latency_watch"],
+    ]);
     expect(crons.map((c) => [c.metadata.name, c.spec.schedule, c.spec.concurrencyPolicy]).sort()).toEqual([
       ["fraud-detection-batch-nightly-scores", "30 3 * * *", "Forbid"],
       ["fraud-detection-monitor-fraud-drift", "0 */6 * * *", "Forbid"],

@@ -131,6 +131,7 @@ export class Checker {
     readonly table: SymbolTable,
     readonly cache: Map<DeclSymbol, DeclResult>,
     private readonly checkDeclaration: DeclChecker,
+    private readonly onResult?: (result: DeclResult) => void,
   ) {}
 
   /** The memoised result of a declaration; a re-entrant request (a cycle) gets an empty placeholder. */
@@ -154,6 +155,7 @@ export class Checker {
         ...(ctx.merged ? { merged: ctx.merged } : {}),
       };
       this.cache.set(symbol, result);
+      this.onResult?.(result);
       return result;
     } finally {
       this.active.delete(symbol);

@@ -1,6 +1,6 @@
 /** Checking one declaration: dispatch by kind, `extends` merging, the fields every block kind shares. */
 import type { ProgramFile } from "../program/source-files.js";
-import type { Member, NumberLiteral, TypeNode } from "../syntax/ast.js";
+import type { TypeNode } from "../syntax/ast.js";
 import { AGGREGATES } from "./catalog.js";
 import type { DeclContext } from "./context.js";
 import { checkDeployment } from "./deployments.js";
@@ -435,4 +435,3 @@ function expectScope(ctx: DeclContext, sourceName: string, columns: Map<string, 
   };
 }
 
-export { placeholder };

@@ -31,6 +31,8 @@ export interface ExprScope {
 export class ExprTyper {
   /** Names proven non-null by an enclosing `if(is_null(x), ..., HERE)` guard. */
   readonly narrowed = new Set<string>();
+  /** The feature being typed: one-hot slot labels read `feature=value`. */
+  labelBase: string | undefined;
 
   constructor(
     readonly ctx: DeclContext,
@@ -205,13 +207,16 @@ export class ExprTyper {
       }
     }
     if (bad) return UNKNOWN;
-    if (l.kind === "quantity" && r.kind === "quantity" && l.unit !== r.unit && !(l.unit === "ratio" || r.unit === "ratio")) {
-      this.report("type-mismatch", expr.span, `cannot combine ${l.unit} and ${r.unit} with \`${op}\``);
+    const lq = l.kind === "quantity" && l.unit !== "ratio" ? l.unit : undefined;
+    const rq = r.kind === "quantity" && r.unit !== "ratio" ? r.unit : undefined;
+    const additive = op === "+" || op === "-";
+    if ((lq || rq) && (additive ? lq !== rq : lq !== undefined && rq !== undefined)) {
+      this.report("type-mismatch", expr.span, `cannot combine ${typeToString(l)} and ${typeToString(r)} with \`${op}\``);
       return UNKNOWN;
     }
-    if (l.kind === "quantity" && l.unit !== "ratio") return l;
-    if (r.kind === "quantity" && r.unit !== "ratio") return r;
-    if (l.kind === "quantity" || r.kind === "quantity") return quantity("ratio");
+    if (lq) return l;
+    if (rq) return r;
+    if (l.kind === "quantity" && r.kind === "quantity") return quantity("ratio");
     if (l.kind === "int" && r.kind === "int" && op !== "/") return INT;
     return FLOAT;
   }
@@ -226,6 +231,8 @@ export class ExprTyper {
       for (const [side, t] of [[expr.left, l], [expr.right, r]] as const) if (isNullable(t)) this.nullable(side, `a comparison (\`${op}\`)`);
     }
     if (l.kind === "enum" || r.kind === "enum") return this.enumComparison(expr, l, r, ordering);
+    this.ratioLiteral(l, expr.right);
+    this.ratioLiteral(r, expr.left);
     if (!comparable(l, r, ordering)) {
       this.report("type-mismatch", expr.span, `cannot compare ${typeToString(l)} with ${typeToString(r)} using \`${op}\``);
     }
@@ -249,6 +256,17 @@ export class ExprTyper {
     }
     this.checkEnumLiteral(otherExpr, enumType.values);
     return BOOL;
+  }
+
+  /** A plain number compared with a ratio is a ratio: it must be within 0..1 (`error_rate > 5` means 5%?). */
+  private ratioLiteral(ratio: Type, other: Expr): void {
+    if (ratio.kind !== "quantity" || ratio.unit !== "ratio") return;
+    const e = other.kind === "Paren" ? other.expr : other;
+    if (e.kind !== "Number") return;
+    const v = e.unit === "%" ? e.value / 100 : e.unit === undefined ? e.value : undefined;
+    if (v === undefined || (v >= 0 && v <= 1)) return;
+    const hint = e.unit === undefined && e.value > 1 && e.value <= 100 ? [`did you mean \`${e.raw}%\`?`] : [];
+    this.report("out-of-range", e.span, `${e.raw}${e.unit ?? ""} is out of range for a ratio (0..1, or 0%..100%)`, hint);
   }
 
   /** A string literal standing for an enum value must be one of the values. */

@@ -82,6 +82,7 @@ export function checkFeatureSet(ctx: DeclContext, merged: MergedDecl): FeatureSe
     stack.push(p);
     const scope = featureScope(ctx, p, pending, columns, sourceName, symbol.name, typeFeature);
     const typer = new ExprTyper(ctx, p.file, scope);
+    typer.labelBase = p.name;
     const t = typer.type(p.member.value);
     stack.pop();
     p.state = "done";
@@ -311,6 +312,7 @@ function typeCoalesce(typer: ExprTyper, call: CallExpr, args: Expr[]): Type {
     const t = typer.type(arg, first);
     if (t.kind === "unknown" || result.kind === "unknown") continue;
     if (result.kind === "enum" && t.kind === "string") {
+      if (!isNullable(first)) continue;
       const lit = unwrapParens(arg);
       if (lit.kind === "String" && !lit.parts && !result.values.includes(lit.value)) result = { ...result, values: [...result.values, lit.value] };
       continue;
@@ -411,6 +413,7 @@ function typeImpute(typer: ExprTyper, call: CallExpr, args: Expr[]): Type {
 }
 
 function featureName(typer: ExprTyper, call: CallExpr): string {
+  if (typer.labelBase) return typer.labelBase;
   const arg = unwrapParens(call.args[0]!.value);
   return arg.kind === "Name" ? arg.name.name : "x";
 }

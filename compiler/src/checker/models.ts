@@ -2,13 +2,13 @@
 import { resolveRelative } from "../host/paths.js";
 import type { InputSlot, OnnxSignature, Task } from "../plan/types.js";
 import type { ProgramFile } from "../program/source-files.js";
-import type { Expr, Identifier } from "../syntax/ast.js";
+import type { Expr } from "../syntax/ast.js";
 import { columnSymbol, featureSymbol, sourceColumns } from "./features.js";
-import type { FeatureSetInfo, ModelInfo, ModelInput } from "./infos.js";
+import type { FeatureSetInfo, ModelInfo } from "./infos.js";
 import type { MergedDecl, MergedValue } from "./merge.js";
 import { unwrapParens } from "./merge.js";
 import { tensorToString, readOnnxSignature } from "./onnx-signature.js";
-import { declarationSymbol, lookupBlock, suggestion } from "./resolve.js";
+import { lookupBlock, suggestion } from "./resolve.js";
 import { TRAINER_TASKS } from "./schema.js";
 import type { BlockSymbol } from "./symbols.js";
 import type { Type } from "./types.js";
@@ -293,8 +293,3 @@ export function signatureProblems(sig: OnnxSignature, info: ModelInfo): string[]
   return problems;
 }
 
-export function targetIdentifier(expr: Expr): Identifier | undefined {
-  return expr.kind === "Member" ? expr.property : undefined;
-}
-
-export { declarationSymbol };

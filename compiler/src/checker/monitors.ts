@@ -11,7 +11,7 @@ import { checkMetricName, metricType, modelInfoOf, modelWhere, refName } from ".
 import type { ColumnInfo, FeatureInfo, ModelInfo, MonitorInfo } from "./infos.js";
 import type { MergedDecl } from "./merge.js";
 import { unwrapParens } from "./merge.js";
-import { declarationSymbol, lookupBlock, renameFix, suggestion } from "./resolve.js";
+import { lookupBlock, renameFix, suggestion } from "./resolve.js";
 import type { FieldSpec } from "./schema.js";
 import type { Type } from "./types.js";
 import { BOOL, FLOAT, UNKNOWN, isCategorical, isNumeric, quantity, typeToString } from "./types.js";
@@ -265,4 +265,3 @@ function checkAction(ctx: DeclContext, file: ProgramFile, action: Expr): void {
   if (symbol) ctx.setType(arg, { kind: "decl", declKind: symbol.declKind, name: symbol.name });
 }
 
-export { declarationSymbol };

@@ -168,7 +168,7 @@ function checkParamRanges(vc: ValueChecker, name: string, slot: Slot, what: stri
     const problem = rangeProblem(slot, value);
     if (problem) {
       const where = site.env ? `in env \`${site.env}\`` : "by default";
-      vc.ctx.reportAt(site.file, "out-of-range", site.expr.span, `param \`${name}\` is ${formatSlotValue(slot, lit)} ${where}, but \`${what}\` must be ${problem}`);
+      vc.ctx.reportAt(site.file, "out-of-range", site.expr.span, `param \`${name}\` is ${formatSlotValue(lit)} ${where}, but \`${what}\` must be ${problem}`);
     }
   }
 }
@@ -177,7 +177,7 @@ function hasBounds(slot: Slot): slot is Slot & { min?: number; max?: number } {
   return (slot.kind === "int" || slot.kind === "number" || slot.kind === "quantity") && (slot.min !== undefined || slot.max !== undefined);
 }
 
-function formatSlotValue(slot: Slot, lit: { value: number; unit?: string }): string {
+function formatSlotValue(lit: { value: number; unit?: string }): string {
   return `${lit.value}${lit.unit ?? ""}`;
 }
 
@@ -468,10 +468,6 @@ export function checkSchedule(vc: ValueChecker, file: ProgramFile, expr: Expr, w
 /** A value owner for expressions not attached to a merged field (call arguments): only its file matters. */
 function fakeOwner(file: ProgramFile): MergedValue["owner"] {
   return { kind: "block", declKind: "pipeline", name: "", isTemplate: false, file, node: { kind: "Block", keyword: "pipeline", keywordSpan: { start: 0, end: 0 }, isTemplate: false, name: { kind: "Identifier", name: "", span: { start: 0, end: 0 } }, members: [], bodySpan: { start: 0, end: 0 }, span: { start: 0, end: 0 } } };
-}
-
-export function ownerFor(file: ProgramFile): MergedValue["owner"] {
-  return fakeOwner(file);
 }
 
 /** Field names that an unknown key is a likely typo of (their missing-field would repeat the unknown-field). */

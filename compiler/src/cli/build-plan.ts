@@ -8,11 +8,14 @@ import { printDiagnostics } from "./print-diagnostics.js";
 import { emitPlan } from "../plan/emit.js";
 import { loadPlan } from "../plan/validate.js";
 import type { Plan } from "../plan/types.js";
+import type { Program } from "../program/program.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 
 export interface BuiltPlan {
   plan: Plan;
   projectRoot: string;
+  /** The compilation it came from (absent for a plan read from JSON). */
+  program?: Program;
 }
 
 /**
@@ -36,7 +39,19 @@ export function buildPlanFromSources(arg: string, env: string | undefined, io: C
     return undefined;
   }
   const plan = emitPlan(program, { projectRoot: input.projectRoot, env: env ?? null });
-  return { plan, projectRoot: input.projectRoot };
+  return { plan, projectRoot: input.projectRoot, program };
+}
+
+/**
+ * The plan for `env` (or the defaults) and one plan per declared env, from one
+ * compilation: what the Kubernetes renderer needs for its overlays.
+ */
+export function buildPlansForEveryEnv(arg: string, env: string | undefined, io: CliIO): { base: Plan; envs: Record<string, Plan>; projectRoot: string } | undefined {
+  const built = buildPlanFromSources(arg, env, io);
+  if (!built?.program) return undefined;
+  const envs: Record<string, Plan> = {};
+  for (const name of Object.keys(built.plan.envs).sort()) envs[name] = emitPlan(built.program, { projectRoot: built.projectRoot, env: name });
+  return { base: built.plan, envs, projectRoot: built.projectRoot };
 }
 
 /** A plan from a `.json` file (validated against the schema) or from sources. */

@@ -4,31 +4,41 @@
  * ## API (for the CLI, the plan emitter and the language server)
  *
  * ```ts
+ * import { createProgram, MemoryHost } from "@mlops/compiler";   // NodeHost from "@mlops/compiler/node"
  * const program = createProgram({ host, rootFiles: ["/p/main.mlops"], env: "prod" });
- * program.diagnostics();            // Diagnostic[]: syntax + semantic, sorted (compareDiagnostics), deduplicated
- * program.updateFile(path, text);   // re-parses that file only; checks re-run lazily for what depends on it
- * program.setEnv("staging");        // the env `model()` resolves params for (diagnostics do not depend on it)
+ * program.diagnostics();            // Diagnostic[]: syntax + semantic, sorted (compareDiagnostics), deduplicated;
+ *                                   // an `env` naming no env is an unknown-reference at line 1 of the first root
+ * program.updateFile(path, text);   // editor buffer / file change: re-parses that file only; re-checks lazily
+ * program.refreshFile(path);        // re-read through the host (.mlops file or an ONNX model a trainer reads)
+ * program.setEnv("staging");        // the env model() resolves params for
  * program.files();                  // ProgramFile[]: { path, text, ast, lineMap, syntaxDiagnostics, imports, isStdlib }
- * const m = program.model();        // SemanticModel (program/semantic-model.ts): what the plan emitter walks
+ * program.symbols();                // SymbolTable: blocks / params / envs / pipelines by name, `all`
+ * program.result(symbol);           // DeclResult: diagnostics, references, annotations, exprTypes, deps, merged, info
+ * const m = program.model();        // SemanticModel (semantic-model.ts): what the plan emitter walks
  * ```
  *
- * `SemanticModel` (see `semantic-model.ts` for every field):
- * - `pipeline`, `params` (declared type, resolved value for the env), `envs` (overrides, normalised),
- * - `sources`, `featureSets`, `models`, `gates`, `deployments`, `monitors`: non-template declarations with
- *   templates merged (`fields`: name → `ResolvedField { expr, type, value, file, fields? }`), plus per kind:
- *   columns (plan `ValueType`s), features in dependency order with `FeatureType`s, a model's task, source,
- *   input layout (`InputSlot[]`), target and classes, trainer; a gate's rules (metric, by, comparison,
- *   threshold expr, unit, better, usesChampion); drift rules (target kind, method, comparison, threshold,
- *   driftsWhen); policies (condition expr, action).
- * - `evaluateConstant(expr, expected?)` → normalised value: durations ms, cpu millicores, memory bytes,
- *   ratios 0..1, `params.x` substituted for the env, records / lists / secrets / schedules as data.
+ * `SemanticModel`, for one env (see `semantic-model.ts` for every field):
+ * - `pipeline`, `params` (declared type + value for the env), `envs` (overrides, normalised), `sourceFiles`;
+ * - `sources`, `featureSets`, `models`, `gates`, `deployments`, `monitors`: the non-template declarations
+ *   with templates merged (`fields`: name → `ResolvedField { expr, file, type, value, fields? }`), plus per
+ *   kind: columns (plan `ColumnSpec`), expectations, bad-row policy; features in dependency order with
+ *   plan `FeatureType`s, `columns` read and `stateful`; a model's task, source, feature set or input list,
+ *   `layout` (`InputSlot[]`), `inputWidth`, target + classes, split, `TrainerSpec` (with the ONNX signature
+ *   of a pretrained model); a gate's rules (metric, by, comparison, threshold expr + constant value, unit,
+ *   better, usesChampion) and `onNoChampion`; a deployment's `TargetSpec`, endpoint, `RolloutSpec`,
+ *   `envVars`; a monitor's reference, windowMs, schedule, plan `DriftRule`s and policies (condition, action).
+ * - `evaluateConstant(expr, expected?)`: normalised value (durations ms, cpu millicores, memory bytes,
+ *   ratios 0..1, `params.x` substituted for the env; records, lists, secrets and schedules as data).
+ * - `lowerExpr(expr, statePrefix?)`: a plan `PlanExpr` with names resolved (column / feature / metric /
+ *   champion / signal refs), params inlined, quantities normalised. `resolve(expr)`, `typeOf(expr)`.
  *
- * Editor queries are pure functions over a Program in `services/` (symbolAt, definition, references,
- * typeAt, completionsAt, hoverAt).
+ * Editor queries are pure functions over a Program in `services/`: `symbolAt`, `definition`, `references`,
+ * `typeAt`, `completionsAt`, `hoverAt` (offsets are UTF-16 offsets into the file text).
  *
- * Incrementality: each declaration's check is memoised with the keys of the declarations it read
- * (transitively). `updateFile` re-parses one file, diffs its declarations, and drops only the results
- * whose dependencies changed; `diagnostics()` then re-checks just those.
+ * Incrementality: binding is cached per parsed file; each declaration's check is memoised with the keys of
+ * the declarations it read, transitively (`decl:x`, `param:y`, `env:z`, `file:path`). `updateFile` re-parses
+ * one file, diffs its declarations (text and position) and drops only the results that read a changed key
+ * (a reverse index makes that proportional to the dependents); `diagnostics()` re-checks just those.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { compareDiagnostics } from "../diagnostics/diagnostic.js";
@@ -40,6 +50,7 @@ import { checkDeclaration } from "../checker/declarations.js";
 import type { DeclSymbol } from "../checker/symbols.js";
 import { SymbolTable, bindFile, symbolKey } from "../checker/symbols.js";
 import { DECL_KIND_NAMES } from "../checker/types.js";
+import { closestMatch } from "../checker/edit-distance.js";
 import type { ProgramFile } from "./source-files.js";
 import { collectReachable, importDiagnostics, loadFile, makeDiagnostic } from "./source-files.js";
 import type { SemanticModel } from "./semantic-model.js";
@@ -63,7 +74,7 @@ export interface Program {
   diagnostics(): Diagnostic[];
   /** Replaces one file's text (an editor buffer, a file change). Cheap: only dependents are re-checked, lazily. */
   updateFile(path: string, text: string): void;
-  /** Re-reads a file through the host (e.g. after a change on disk). */
+  /** Re-reads a file through the host after a change on disk (a `.mlops` file, or an ONNX model a `pretrained` trainer reads). */
   refreshFile(path: string): void;
   setEnv(env: string | undefined): void;
   /** The resolved semantic model for the selected env (or `env`). */
@@ -91,6 +102,8 @@ class ProgramImpl implements Program {
   private table!: SymbolTable;
   private checker!: Checker;
   private readonly results_ = new Map<DeclSymbol, DeclResult>();
+  /** Reverse dependencies: key → declarations whose cached result read it. */
+  private readonly dependents = new Map<string, Set<DeclSymbol>>();
   private diagnosticsCache: Diagnostic[] | undefined;
   private modelCache = new Map<string, SemanticModel>();
 
@@ -111,8 +124,12 @@ class ProgramImpl implements Program {
     return file;
   }
 
+  private stdlibPathsCache: Set<string> | undefined;
+
   private stdlibPaths(): Set<string> {
+    if (this.stdlibPathsCache) return this.stdlibPathsCache;
     const out = new Set<string>();
+    this.stdlibPathsCache = out;
     for (const m of this.host.stdlibModules()) {
       const p = this.host.stdlibModulePath(m);
       if (p) out.add(normalizePath(p));
@@ -128,7 +145,13 @@ class ProgramImpl implements Program {
     this.order = order;
     this.cycles = cycles;
     this.table = new SymbolTable(order);
-    this.checker = new Checker(this.host, this.table, this.results_, checkDeclaration);
+    this.checker = new Checker(this.host, this.table, this.results_, checkDeclaration, (result) => {
+      for (const d of result.deps) {
+        const set = this.dependents.get(d);
+        if (set) set.add(result.symbol);
+        else this.dependents.set(d, new Set([result.symbol]));
+      }
+    });
     this.diagnosticsCache = undefined;
     this.modelCache.clear();
   }
@@ -156,6 +179,7 @@ class ProgramImpl implements Program {
 
   setEnv(env: string | undefined): void {
     this.env = env;
+    this.diagnosticsCache = undefined;
   }
 
   updateFile(path: string, text: string): void {
@@ -170,6 +194,14 @@ class ProgramImpl implements Program {
 
   refreshFile(path: string): void {
     const p = normalizePath(path);
+    if (!this.cache.has(p) && !p.endsWith(".mlops")) {
+      // Not a source file (an ONNX model read at compile time): drop what read it.
+      for (const symbol of this.dependents.get(`file:${p}`) ?? []) this.results_.delete(symbol);
+      this.dependents.delete(`file:${p}`);
+      this.diagnosticsCache = undefined;
+      this.modelCache.clear();
+      return;
+    }
     const text = this.host.readFile(p);
     if (text === undefined) {
       const old = this.cache.get(p);
@@ -179,28 +211,27 @@ class ProgramImpl implements Program {
   }
 
   private afterChange(old: ProgramFile | undefined, next: ProgramFile | undefined): void {
-    const before = new Map<string, string>();
-    for (const s of this.table.all) before.set(`${symbolKey(s)}#${s.file.path}#${s.node.span.start}`, s.file.text.slice(s.node.span.start, s.node.span.end));
+    const before = new Set<DeclSymbol>(this.table.all);
     this.rebuild();
+    const after = new Set<DeclSymbol>(this.table.all);
+    // Symbols of unchanged files are the same objects (binding is cached per parsed file): only
+    // added and removed ones can differ; a key is dirty when its text or position changed.
+    const describe = (list: Iterable<DeclSymbol>): Map<string, string> => {
+      const out = new Map<string, string>();
+      for (const s of list) out.set(`${symbolKey(s)}#${s.file.path}#${s.node.span.start}`, s.file.text.slice(s.node.span.start, s.node.span.end));
+      return out;
+    };
+    const removed = describe([...before].filter((s) => !after.has(s)));
+    const added = describe([...after].filter((s) => !before.has(s)));
     const dirty = new Set<string>();
-    const after = new Map<string, string>();
-    for (const s of this.table.all) after.set(`${symbolKey(s)}#${s.file.path}#${s.node.span.start}`, s.file.text.slice(s.node.span.start, s.node.span.end));
-    for (const [k, v] of before) if (after.get(k) !== v) dirty.add(k.split("#")[0]!);
-    for (const [k, v] of after) if (before.get(k) !== v) dirty.add(k.split("#")[0]!);
+    for (const [k, v] of removed) if (added.get(k) !== v) dirty.add(k.split("#")[0]!);
+    for (const [k, v] of added) if (removed.get(k) !== v) dirty.add(k.split("#")[0]!);
     const changedPath = (next ?? old)?.path;
     if (changedPath) dirty.add(`file:${changedPath}`);
-    const live = new Set<DeclSymbol>(this.table.all);
-    for (const [symbol, result] of this.results_) {
-      if (!live.has(symbol) || symbol.file === old) {
-        this.results_.delete(symbol);
-        continue;
-      }
-      for (const d of result.deps) {
-        if (dirty.has(d)) {
-          this.results_.delete(symbol);
-          break;
-        }
-      }
+    for (const symbol of before) if (!after.has(symbol)) this.results_.delete(symbol);
+    for (const key of dirty) {
+      for (const symbol of this.dependents.get(key) ?? []) this.results_.delete(symbol);
+      this.dependents.delete(key);
     }
   }
 
@@ -215,10 +246,18 @@ class ProgramImpl implements Program {
       out.push(...importDiagnostics(this.host, f));
     }
     out.push(...this.cycles);
+    const envDiagnostic = this.unknownEnvDiagnostic();
+    if (envDiagnostic) out.push(envDiagnostic);
     const uses = new Set<string>();
     for (const s of this.table.all) {
       const r = this.checker.result(s);
-      out.push(...r.diagnostics);
+      // A declaration the parser could not read whole is incomplete by that one mistake: its
+      // missing fields would only repeat the syntax error.
+      const broken = s.file.syntaxDiagnostics.some((d) => {
+        const offset = s.file.lineMap.offset(d.range.start);
+        return s.node.span.start <= offset && offset <= s.node.span.end + 1;
+      });
+      out.push(...(broken ? r.diagnostics.filter((d) => d.code !== "missing-field") : r.diagnostics));
       for (const u of r.uses) uses.add(u);
     }
     // A name an error suggests as its fix is not reported unused: that error is the real problem.
@@ -226,6 +265,18 @@ class ProgramImpl implements Program {
     out.push(...this.duplicateDiagnostics(), ...this.pipelineDiagnostics(), ...this.unusedDiagnostics(uses));
     this.diagnosticsCache = dedupe(out).sort(compareDiagnostics);
     return this.diagnosticsCache;
+  }
+
+  /** `--env NAME` naming no env: reported at line 1 of the first root file, like missing-pipeline. */
+  private unknownEnvDiagnostic(): Diagnostic | undefined {
+    const first = this.order[0];
+    if (this.env === undefined || !first || this.table.envs.has(this.env)) return undefined;
+    const names = [...this.table.envs.keys()];
+    const guess = closestMatch(this.env, names);
+    return makeDiagnostic(first, "unknown-reference", { start: 0, end: 0 }, `no env is named \`${this.env}\` (selected with --env)`, [
+      ...(guess ? [`did you mean \`${guess}\`?`] : []),
+      names.length ? `envs: ${names.join(", ")}` : "the program declares no env: `env NAME { param = value }`",
+    ]);
   }
 
   private duplicateDiagnostics(): Diagnostic[] {

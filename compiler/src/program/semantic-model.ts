@@ -31,13 +31,12 @@ import type { MergedDecl, MergedValue } from "../checker/merge.js";
 import { unwrapParens } from "../checker/merge.js";
 import { pretrainedSignatures } from "../checker/models.js";
 import type { FieldSpec, Slot } from "../checker/schema.js";
-import { BLOCK_FIELDS, ROLLOUTS, TARGETS, TRAINERS } from "../checker/schema.js";
+import { BLOCK_FIELDS } from "../checker/schema.js";
 import type { BlockSymbol, DeclSymbol, SemanticSymbol, SymbolTable } from "../checker/symbols.js";
 import type { DeclKind, Type } from "../checker/types.js";
-import { UNKNOWN, toFeatureType, toValueType, typeToString } from "../checker/types.js";
+import { UNKNOWN, toFeatureType, toValueType } from "../checker/types.js";
 import type { QuantityKind } from "../checker/units.js";
 import { defaultKindOfUnit, normalizeQuantity } from "../checker/units.js";
-import { slotOfType } from "../checker/declarations.js";
 import type { ProgramFile } from "./source-files.js";
 
 /** A constant value, normalised. Bare words (`csv`, `training`) and declaration names are strings. */
@@ -223,6 +222,8 @@ export interface SemanticModel {
    * An expression as a plan expression tree: names resolved to column / feature / metric /
    * champion / signal refs, params inlined, quantities normalised. Stateful calls get
    * `state` = `${stateKeyPrefix}#${n}` (n counts stateful calls in the expression in source order).
+   * Aggregates are calls (`row_count` too); a list literal (bucketize edges) is `call` `list`;
+   * bare words (impute strategies) are string literals.
    */
   lowerExpr(expr: Expr, stateKeyPrefix?: string): PlanExpr;
 }
@@ -243,7 +244,6 @@ class ModelBuilder {
   private readonly annotations = new Map<string, string>();
   private readonly paramValues = new Map<string, ConstValue | undefined>();
   private readonly paramTypes = new Map<string, Type>();
-  private readonly exprFile = new Map<Expr, string>();
 
   constructor(
     private readonly program: ProgramLike,
@@ -774,6 +774,15 @@ class ModelBuilder {
     return undefined;
   }
 
+  /** How the checker classified the name at `span` (a monitor `latency_p99` is a signal, a gate's a metric). */
+  private findAnnotation(span: { start: number; end: number }): string | undefined {
+    for (const f of this.program.files()) {
+      const a = this.annotations.get(this.spanKey(f.path, span.start, span.end));
+      if (a) return a;
+    }
+    return undefined;
+  }
+
   resolve(expr: Expr): Resolution | undefined {
     const e = unwrapParens(expr);
     if (e.kind === "Member") {
@@ -785,6 +794,9 @@ class ModelBuilder {
     const sym = this.findResolution(e.name.span);
     if (sym) return this.symbolResolution(sym);
     const name = e.name.name;
+    const annotated = this.findAnnotation(e.name.span);
+    if (annotated === "signal") return { kind: "signal", name };
+    if (annotated === "metric") return { kind: "metric", name };
     if (MONITOR_SIGNALS[name] && !METRICS[name]) return { kind: "signal", name };
     if (name === "drift_share" || name === "error_rate" || name === "request_rate") return { kind: "signal", name };
     if (METRICS[name]) return { kind: "metric", name };
@@ -821,6 +833,7 @@ class ModelBuilder {
         return { op: "binary", operator: e.operator, left: this.lower(e.left, prefix, counter), right: this.lower(e.right, prefix, counter) };
       case "Name":
       case "Member": {
+        if (e.kind === "Name" && e.name.name === "row_count") return { op: "call", fn: "row_count", args: [] };
         const r = this.resolve(e);
         if (!r) return { op: "lit", value: null };
         switch (r.kind) {
@@ -837,8 +850,6 @@ class ModelBuilder {
           case "signal":
             return { op: "ref", scope: "signal", name: r.name };
           default:
-            // `row_count` is an aggregate without arguments: a call in the plan (see plan/types.ts).
-            if (r.kind === "word" && r.name === "row_count") return { op: "call", fn: "row_count", args: [] };
             return { op: "lit", value: r.name };
         }
       }
@@ -921,4 +932,3 @@ function resolveAgainst(fromFile: string, path: string): string {
   return (fromFile.startsWith("/") ? "/" : "") + parts.join("/");
 }
 
-export { typeToString, slotOfType, ROLLOUTS, TARGETS, TRAINERS };

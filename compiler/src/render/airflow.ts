@@ -1,7 +1,6 @@
 import type { Plan, Step } from "../plan/types.js";
-import { canonicalJson } from "../util/canonical-json.js";
 import { kubeletLiteral, neutralizeJinja } from "./escape.js";
-import { headerLine, hashComment } from "./header.js";
+import { hashComment, headerLine, planText } from "./header.js";
 import { compileTemplate, type TemplateFn } from "./helpers.js";
 import { airflowKey, dnsLabel, RenderError } from "./names.js";
 import { cpuQuantity, LAYOUT, memoryQuantity, resolveSettings, sortedEnv, stepEnv, stepGroups, type RenderOptions, type Settings, type StepGroup } from "./options.js";
@@ -45,6 +44,7 @@ function dagView(plan: Plan, settings: Settings, group: StepGroup) {
     image: settings.runtimeImage,
     namespace: settings.namespace,
     planPath: LAYOUT.planPath,
+    workdir: LAYOUT.workdir,
     planDir: LAYOUT.planDir,
     storeDir: LAYOUT.storeDir,
     uid: settings.uid,
@@ -77,6 +77,26 @@ function dagFileName(id: string): string {
   return `${id.replace(/\./g, "__")}.py`;
 }
 
+function readme(plan: Plan, settings: Settings, files: RenderedFile[]): string {
+  const version = settings.airflowVersion === 3 ? "Airflow 3 (`airflow.sdk`)" : "Airflow 2.8 or later (`literal()` needs 2.8)";
+  return [
+    `<!-- ${headerLine(plan, settings.hash)} -->`,
+    "# Airflow DAGs",
+    "",
+    `Copy \`dags/\` into the DAGs folder. Written for ${version} with \`apache-airflow-providers-cncf-kubernetes\` 7.5 or later.`,
+    "",
+    ...files.filter((f) => f.path.endsWith(".py")).map((f) => `- \`${f.path}\``),
+    "",
+    `- Every task runs \`mlops run-step\` in \`${settings.runtimeImage}\` in namespace \`${settings.namespace}\`, as uid ${settings.uid}`,
+    "  with a read-only root filesystem and no capabilities.",
+    `- Apply \`plan-configmap.yaml\` first: the tasks mount the plan from the ConfigMap \`${settings.planConfigMap}\`.`,
+    `- The stores live on the PersistentVolumeClaim \`${settings.storeClaim}\` (referenced, not created).`,
+    "- Secrets are provider `Secret` references to Kubernetes Secrets; create them in the namespace.",
+    "- Values from the `.mlops` sources reach templated fields only through `literal()`, so Jinja never renders them.",
+    "",
+  ].join("\n");
+}
+
 /** One Airflow DAG file per step group (the pipeline, each monitor, each batch deployment) and the plan ConfigMap the tasks mount. */
 export function renderAirflowFiles(plan: Plan, options: RenderOptions = {}): RenderedFile[] {
   const settings = resolveSettings(plan, options);
@@ -94,8 +114,9 @@ export function renderAirflowFiles(plan: Plan, options: RenderOptions = {}): Ren
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: { name: settings.planConfigMap, namespace: settings.namespace, labels: { "app.kubernetes.io/part-of": dnsLabel(plan.pipeline.name), "app.kubernetes.io/managed-by": "mlops" } },
-    data: { "plan.json": `${canonicalJson(plan, 2)}\n` },
+    data: { "plan.json": planText(plan) },
   };
   files.push({ path: "plan-configmap.yaml", content: toYaml(configMap, hashComment(plan, settings.hash)) });
+  files.push({ path: "README.md", content: readme(plan, settings, files) });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

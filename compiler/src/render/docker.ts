@@ -1,7 +1,6 @@
 import type { DeploymentSpec, Plan } from "../plan/types.js";
-import { canonicalJson } from "../util/canonical-json.js";
 import { commentText, composeLiteral } from "./escape.js";
-import { hashComment, headerLine } from "./header.js";
+import { hashComment, headerLine, planText } from "./header.js";
 import { compileTemplate, type TemplateFn } from "./helpers.js";
 import { dnsLabel, RenderError, requirePinnedImage } from "./names.js";
 import { LAYOUT, resolveSettings, sortedEnv, type RenderOptions, type Settings } from "./options.js";
@@ -123,7 +122,7 @@ export function renderDockerFiles(plan: Plan, options: RenderOptions = {}): Rend
     },
     { path: ".dockerignore", content: templates.dockerignore({ header }) },
     { path: "healthcheck.cjs", content: templates.healthcheck({ header, defaultPort: ports[0] ?? 8080 }) },
-    { path: "plan.json", content: `${canonicalJson(plan, 2)}\n` },
+    { path: "plan.json", content: planText(plan) },
     { path: "README.md", content: readme(plan, settings) },
   ];
   const services: Record<string, unknown> = {};

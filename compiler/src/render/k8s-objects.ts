@@ -1,6 +1,6 @@
 import type { DeploymentSpec, EnvValue, Plan, Schedule } from "../plan/types.js";
-import { canonicalJson } from "../util/canonical-json.js";
 import { kubeletLiteral } from "./escape.js";
+import { planText } from "./header.js";
 import { dnsLabel, RenderError, requireNamespace, requirePinnedImage } from "./names.js";
 import { cpuQuantity, groupEnv, LAYOUT, memoryQuantity, sortedEnv, stepGroups, type Settings, type StepGroup } from "./options.js";
 
@@ -128,7 +128,7 @@ function planConfigMaps(plan: Plan, settings: Settings, namespaces: string[]): K
       labels: labels(plan, settings.planConfigMap, "plan"),
       annotations: annotations(plan, { "mlops.dev/plan-hash": settings.hash }),
     },
-    data: { "plan.json": `${canonicalJson(plan, 2)}\n` },
+    data: { "plan.json": planText(plan) },
   }));
 }
 
@@ -146,8 +146,9 @@ export function cronOf(schedule: Schedule, where: string): string {
   throw new RenderError(`${where}: every(${schedule.intervalMs}ms) has no cron equivalent; use every(N) that divides an hour or a day evenly, or cron(...)`);
 }
 
+/** `mlops run PLAN --root WORKDIR [--group G]`: the plan is mounted read-only, the project (data, stores) is the workdir. */
 function stepArgs(group: StepGroup): string[] {
-  return ["run", "--plan", LAYOUT.planPath, ...group.steps.flatMap((step) => ["--only", step.id])];
+  return ["run", LAYOUT.planPath, "--root", LAYOUT.workdir, ...(group.group === "pipeline" ? [] : ["--group", group.group])];
 }
 
 function stepContainer(plan: Plan, settings: Settings, group: StepGroup): ContainerSpec {
@@ -231,7 +232,18 @@ function servingObjects(plan: Plan, settings: Settings, deployment: DeploymentSp
   const server = (track: "stable" | "canary"): ContainerSpec => ({
     name: "model-server",
     image,
-    args: ["serve", "--plan", LAYOUT.planPath, "--deployment", deployment.name, "--port", String(port), ...(track === "canary" ? ["--alias", "canary"] : [])],
+    args: [
+      "serve",
+      "--plan",
+      LAYOUT.planPath,
+      "--root",
+      LAYOUT.workdir,
+      "--deployment",
+      deployment.name,
+      "--port",
+      String(port),
+      ...(track === "canary" ? ["--alias", "canary"] : []),
+    ],
     env,
     resources: resources(target.cpuMillis, target.memoryBytes),
     extra: {

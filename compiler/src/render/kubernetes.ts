@@ -33,7 +33,7 @@ function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays:
     `- The artifact and metadata stores live on a PersistentVolumeClaim named \`${settings.storeClaim}\`, mounted at`,
     "  `/srv/mlops/.mlops`. It is referenced, not created (its storage class and size are cluster policy): create a",
     "  ReadWriteMany claim with that name in every namespace below.",
-    `- Namespaces used: ${[...new Set(objects.map((o) => `\`${o.metadata.namespace}\``))].sort().join(", ")}.`,
+    `- Namespaces used: ${[...new Set(objects.map((o) => o.metadata.namespace))].sort().map((ns) => `\`${ns}\``).join(", ")}.`,
     "- Secrets are only referenced (`secretKeyRef`); create them in the same namespaces.",
     "- Images must be pinned: the renderer refuses an untagged image or `:latest` (a mutable tag makes a rollout",
     "  unreproducible), so every image here is a fixed tag or digest.",

@@ -42,11 +42,17 @@ export function requireNamespace(value: string, where: string): string {
   return value;
 }
 
+/** Throws unless `value` is a DNS-1123 subdomain (the names of most Kubernetes objects). */
+export function requireObjectName(value: string, where: string): string {
+  if (value.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) {
+    throw new RenderError(`${where}: ${JSON.stringify(value)} is not a valid Kubernetes object name`);
+  }
+  return value;
+}
+
 /** Throws unless `value` names a Secret and key Kubernetes accepts (DNS-1123 subdomain; key `[-._a-zA-Z0-9]+`). */
 export function requireSecretRef(name: string, key: string, where: string): void {
-  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)) {
-    throw new RenderError(`${where}: secret name ${JSON.stringify(name)} is not a valid Kubernetes Secret name`);
-  }
+  requireObjectName(name, `${where}: secret name`);
   if (key.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(key)) {
     throw new RenderError(`${where}: secret key ${JSON.stringify(key)} is not a valid Secret key ([-._a-zA-Z0-9]+)`);
   }

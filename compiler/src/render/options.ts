@@ -1,6 +1,6 @@
 import type { EnvValue, Plan, Schedule, Step } from "../plan/types.js";
 import { planHash } from "./header.js";
-import { dnsLabel, RenderError, requireEnvName, requireNamespace, requirePinnedImage, requireSecretRef } from "./names.js";
+import { dnsLabel, RenderError, requireEnvName, requireNamespace, requireObjectName, requirePinnedImage, requireSecretRef } from "./names.js";
 
 export interface RenderOptions {
   /** Image holding the `mlops` CLI that Airflow tasks, the training Job and CronJobs run. Default `mlops/runtime:<plan compiler version>`. */
@@ -95,7 +95,7 @@ export function resolveSettings(plan: Plan, options: RenderOptions = {}): Settin
     hash: options.planHash ?? planHash(plan),
     runtimeImage: requirePinnedImage(options.runtimeImage ?? `mlops/runtime:${plan.compiler.version}`, "option runtimeImage"),
     namespace,
-    storeClaim: options.storeClaim ?? dnsLabel(`${plan.pipeline.name}-store`, 63),
+    storeClaim: requireObjectName(options.storeClaim ?? dnsLabel(`${plan.pipeline.name}-store`, 63), "option storeClaim"),
     uid,
     airflowVersion: options.airflowVersion ?? 3,
     retries: positiveInteger(options.retries ?? 2, "retries"),

@@ -22,11 +22,13 @@ from airflow.utils.template import literal
 {{/if}}
 from kubernetes.client import models as k8s
 
-# Every step runs in the runtime image: \`mlops run-step --plan PLAN_PATH --step ID\`.
+# Every step runs in the runtime image: \`mlops run-step --plan PLAN_PATH --root PROJECT_ROOT --step ID\`.
+# The plan comes from a ConfigMap; the project (data, stores) is the image's workdir.
 # User strings reach templated fields only wrapped in literal(), so Jinja never renders them.
 IMAGE = {{py image}}
 NAMESPACE = {{py namespace}}
 PLAN_PATH = {{py planPath}}
+PROJECT_ROOT = {{py workdir}}
 UID = {{int uid}}
 CPU = {{py cpu}}
 MEMORY = {{py memory}}
@@ -40,7 +42,7 @@ def step_pod(task_id: str, pod_name: str, step_id: str, env: dict[str, str], sec
         image=literal(IMAGE),
         image_pull_policy="IfNotPresent",
         cmds=["mlops"],
-        arguments=[literal(arg) for arg in ["run-step", "--plan", PLAN_PATH, "--step", step_id]],
+        arguments=[literal(arg) for arg in ["run-step", "--plan", PLAN_PATH, "--root", PROJECT_ROOT, "--step", step_id]],
         env_vars=[k8s.V1EnvVar(name=name, value=literal(value)) for name, value in env.items()],
         secrets=secrets,
         labels={

@@ -37,7 +37,7 @@ export function completionsAt(program: Program, file: string, offset: number): C
   const text = f.text;
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   const prefix = text.slice(lineStart, offset);
-  const block = enclosingBlock(f.ast.declarations, offset);
+  const block = enclosingBlock(f.ast.declarations, offset, text);
   const c = new Completer(program, block ? program.symbols().all.find((s) => s.kind === "block" && s.node === block) as BlockSymbol | undefined : undefined);
 
   let m: RegExpMatchArray | null;
@@ -79,12 +79,29 @@ export function completionsAt(program: Program, file: string, offset: number): C
   return [];
 }
 
-function enclosingBlock(decls: readonly import("../syntax/ast.js").Declaration[], offset: number): BlockDeclaration | undefined {
+function enclosingBlock(decls: readonly import("../syntax/ast.js").Declaration[], offset: number, text: string): BlockDeclaration | undefined {
   for (const d of decls) if (d.kind === "Block" && d.bodySpan.start < offset && offset < d.bodySpan.end) return d;
-  // An unclosed body: the parser may end the span early; the last block started before the offset.
+  // An unclosed body: the parser may end the span early; the last block before the offset
+  // encloses it when its braces are still open there.
   let last: BlockDeclaration | undefined;
   for (const d of decls) if (d.kind === "Block" && d.span.start < offset) last = d;
-  return last && last.bodySpan.end >= offset - 1 && last.bodySpan.start < offset ? last : undefined;
+  if (!last || text[last.bodySpan.start] !== "{") return undefined;
+  return braceDepth(text, last.bodySpan.start, offset) > 0 ? last : undefined;
+}
+
+/** `{` minus `}` between two offsets, outside strings and comments. */
+function braceDepth(text: string, from: number, to: number): number {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === '"') {
+      while (++i < to && text[i] !== '"' && text[i] !== "\n") if (text[i] === "\\") i++;
+    } else if (c === "/" && text[i + 1] === "/") {
+      while (i < to && text[i] !== "\n") i++;
+    } else if (c === "{") depth++;
+    else if (c === "}") depth--;
+  }
+  return depth;
 }
 
 function insideStatement(text: string, block: BlockDeclaration, offset: number, keyword: string): boolean {

@@ -66,6 +66,7 @@ export class Parser {
   private lastErrorPos = -1;
   private lastErrorTokens: Token[] | undefined;
   private readonly sink: LexSink;
+  private readonly indentCache = new Map<number, number>();
 
   constructor(private readonly text: string) {
     this.sink = {
@@ -236,6 +237,14 @@ export class Parser {
   }
 
   private indentation(offset: number): number {
+    const known = this.indentCache.get(offset);
+    if (known !== undefined) return known;
+    const indent = this.measureIndentation(offset);
+    this.indentCache.set(offset, indent);
+    return indent;
+  }
+
+  private measureIndentation(offset: number): number {
     let lineStart = offset;
     while (lineStart > 0 && !isLineBreakCode(this.text.charCodeAt(lineStart - 1))) lineStart--;
     let i = lineStart;

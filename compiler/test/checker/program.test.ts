@@ -48,7 +48,7 @@ describe("program", () => {
     const price = model.models.price!;
     expect(price.task).toBe("regression");
     expect(price.inputWidth).toBe(1 + 1 + 64 + 3 + 1);
-    expect(price.layout.find((l) => l.feature === "kind_oh")).toEqual({ feature: "kind_oh", offset: 66, width: 3, labels: ["kind=house", "kind=flat", "kind=studio"] });
+    expect(price.layout.find((l) => l.feature === "kind_oh")).toEqual({ feature: "kind_oh", offset: 66, width: 3, labels: ["kind_oh=house", "kind_oh=flat", "kind_oh=studio"] });
     expect(price.split).toEqual({ test: 0.25, seed: 7, stratify: false });
     expect(price.trainer).toEqual({ kind: "linear_regression", epochs: 300, learningRate: 0.1, l2: 0.5, batchSize: 0, tolerance: 0.000001 });
 
@@ -147,5 +147,70 @@ describe("program", () => {
     const missing = diagnostics.find((d) => d.code === "missing-field")!;
     expect(missing.message).toBe("model `m` is missing the required field `target` (source.column)");
     expect(missing.fixes[0]?.edits[0]?.newText).toBe("  target = \n");
+  });
+});
+
+describe("env selection", () => {
+  it("reports an --env that names no env, with a suggestion", () => {
+    const host = new MemoryHost({ "/e/a.mlops": 'pipeline p { owner = "x" }\nparam r: int = 1\nenv prod { r = 2 }\nenv staging { r = 3 }\n' });
+    const program = createProgram({ host, rootFiles: ["/e/a.mlops"], env: "prd" });
+    const errors = program.diagnostics().filter((d) => d.severity === "error");
+    expect(errors.map((d) => [d.code, d.message, d.hints])).toEqual([["unknown-reference", "no env is named `prd` (selected with --env)", ["did you mean `prod`?", "envs: prod, staging"]]]);
+    program.setEnv("staging");
+    expect(program.diagnostics().filter((d) => d.severity === "error")).toEqual([]);
+    expect(program.model().params.r?.value).toBe(3);
+    expect(program.model("prod").params.r?.value).toBe(2);
+  });
+
+  it("lowers source expectations with aggregates as calls and ratios normalised", () => {
+    const host = new MemoryHost({ "/e/a.mlops": 'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { c: string? }\n  expect {\n    row_count >= 10\n    null_rate(c) <= 5%\n  }\n}\n' });
+    const model = createProgram({ host, rootFiles: ["/e/a.mlops"] }).model();
+    const [rows, nulls] = model.sources.s!.expectations;
+    expect(model.lowerExpr(rows!.expr)).toEqual({ op: "binary", operator: ">=", left: { op: "call", fn: "row_count", args: [] }, right: { op: "lit", value: 10 } });
+    expect(model.lowerExpr(nulls!.expr)).toEqual({ op: "binary", operator: "<=", left: { op: "call", fn: "null_rate", args: [{ op: "ref", scope: "column", name: "c" }] }, right: { op: "lit", value: 0.05 } });
+    expect(nulls!.text).toBe("null_rate(c) <= 5%");
+  });
+});
+
+describe("pretrained models", () => {
+  it("reads the ONNX signature through the host and re-checks when the file changes", async () => {
+    const { onnxRoot } = await import("../../src/checker/onnx-signature.js");
+    const ModelProto = onnxRoot.lookupType("onnx.ModelProto");
+    const onnx = (width: number): Uint8Array =>
+      ModelProto.encode(
+        ModelProto.fromObject({
+          graph: {
+            input: [{ name: "input", type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: "N" }, { dimValue: width }] } } } }],
+            output: [{ name: "probabilities", type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: "N" }, { dimValue: 2 }] } } } }],
+          },
+        }),
+      ).finish();
+    const host = new MemoryHost({
+      "/o/main.mlops": 'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { a: float\n    b: float\n    y: bool }\n}\nmodel m {\n  task = binary_classification\n  features = [s.a, s.b]\n  target = s.y\n  trainer = pretrained { path = "m.onnx" }\n}\n',
+      "/o/m.onnx": onnx(3),
+    });
+    const program = createProgram({ host, rootFiles: ["/o/main.mlops"] });
+    expect(program.diagnostics().map((d) => [d.code, d.message])).toEqual([
+      ["signature-mismatch", "ONNX input `input` is tensor<float32, [?, 3]>, but the model's features make a vector of 2 (tensor<float32, [?, 2]>)"],
+    ]);
+    host.setFile("/o/m.onnx", onnx(2));
+    program.refreshFile("/o/m.onnx");
+    expect(program.diagnostics()).toEqual([]);
+    expect(program.model().models.m!.trainer).toEqual({
+      kind: "pretrained",
+      path: "m.onnx",
+      signature: { inputs: [{ name: "input", elementType: "float32", shape: [null, 2] }], outputs: [{ name: "probabilities", elementType: "float32", shape: [null, 2] }] },
+    });
+  });
+});
+
+describe("monitor conditions", () => {
+  it("lowers monitor signals as signals and model metrics as metrics", () => {
+    const text = readFileSync(fileURLToPath(new URL("fixtures/fraud.mlops", import.meta.url)), "utf8").replace('when error_rate > 1%      => rollback(fraud_api)', 'when error_rate > 1% and auc < 0.7 => rollback(fraud_api)');
+    const model = createProgram({ host: new MemoryHost({ "/x/f.mlops": text }), rootFiles: ["/x/f.mlops"] }).model();
+    const [share, latency, errors] = model.monitors.fraud_drift!.policies;
+    expect(model.lowerExpr(share!.condition)).toEqual({ op: "binary", operator: ">=", left: { op: "ref", scope: "signal", name: "drift_share" }, right: { op: "lit", value: 0.3 } });
+    expect(model.lowerExpr(latency!.condition)).toEqual({ op: "binary", operator: ">", left: { op: "ref", scope: "signal", name: "latency_p99" }, right: { op: "lit", value: 100 } });
+    expect(model.lowerExpr(errors!.condition)).toMatchObject({ right: { left: { op: "ref", scope: "metric", name: "auc" } } });
   });
 });

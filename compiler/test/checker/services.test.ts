@@ -152,3 +152,22 @@ describe("navigation", () => {
     expect(typeAt(program, "/w/main.mlops", offset("coalesce(", 2))?.text).toBe("string");
   });
 });
+
+describe("completion in half-typed files", () => {
+  const base = 'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { amount: float\n    kind: enum("a", "b")\n    y: bool }\n}\nfeatures f from s { a = amount }\n';
+  const complete = (tail: string): string[] => {
+    const { program, offset } = at(base, base + tail);
+    return labels(completionsAt(program, "/w/main.mlops", offset));
+  };
+
+  it("works inside a block that is never closed", () => {
+    expect(complete("model m {\n  task = binary_classification\n  |")).toEqual(["features", "target", "split", "trainer"]);
+    expect(complete("model m {\n  trainer = logistic_regression { epochs = 10, |")).toEqual(["learning_rate", "l2", "batch_size", "tolerance"]);
+    expect(complete("deploy d {\n  target = kubernetes { autoscale = { min = 1, |")).toEqual(["max", "target_cpu"]);
+    expect(complete("model m {\n  target = s.|")).toEqual(["amount", "kind", "y"]);
+  });
+
+  it("offers declaration keywords at the top level", () => {
+    expect(complete("|")).toEqual(["pipeline", "import", "param", "env", "source", "features", "model", "gate", "deploy", "monitor", "template"]);
+  });
+});

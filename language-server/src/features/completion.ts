@@ -1,6 +1,7 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Position } from "vscode-languageserver";
 import { completionsAt, type BlockDeclaration, type BlockKeyword, type CompletionKind, type Program, type SourceFile } from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
+import { typeText } from "../util/print.js";
 
 /** Completions that come from the checker's semantic model (fields, columns, members, metrics, units...). */
 export type SemanticCompletions = (doc: ParsedDocument, offset: number) => CompletionItem[];
@@ -33,12 +34,29 @@ const ITEM_KIND: Record<CompletionKind, CompletionItemKind> = {
 
 /** The checker's completions at `offset` as LSP items (in the checker's order). */
 export function checkerCompletions(program: Program, doc: ParsedDocument, offset: number): CompletionItem[] {
+  const lineStart = doc.text.lastIndexOf("\n", offset - 1) + 1;
+  if (/params\.\w*$/.test(doc.text.slice(lineStart, offset))) return paramCompletions(program);
   return completionsAt(program, doc.path, offset).map((item, index) => {
     const out: CompletionItem = { label: item.label, kind: ITEM_KIND[item.kind] ?? CompletionItemKind.Text, sortText: String(index).padStart(4, "0") };
     if (item.detail) out.detail = item.detail;
     if (item.documentation) out.documentation = { kind: "markdown", value: item.documentation };
     if (item.insertText) out.insertText = item.insertText;
     return out;
+  });
+}
+
+/** `params.` members from the declarations alone: no need to check (and resolve) the whole program. */
+function paramCompletions(program: Program): CompletionItem[] {
+  return [...program.symbols().params.values()].map((list, index) => {
+    const node = list[0]!.node;
+    const item: CompletionItem = {
+      label: node.name.name,
+      kind: CompletionItemKind.Constant,
+      detail: `param ${node.name.name}: ${node.type ? typeText(node.type) : "?"}`,
+      sortText: String(index).padStart(4, "0"),
+    };
+    if (node.doc) item.documentation = { kind: "markdown", value: node.doc };
+    return item;
   });
 }
 

@@ -1,11 +1,13 @@
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
+import type { CompilerHost } from "@mlops/compiler";
+import { NodeHost } from "@mlops/compiler/node";
 
 /**
  * Where the standard library is: `<folder of the running server>/stdlib/std`
- * first (the VS Code extension ships it there), else the repository's
- * `@mlops/stdlib` package.
+ * first (the VS Code extension ships it there), else the `@mlops/stdlib`
+ * package; undefined leaves the choice to the compiler's `NodeHost`.
  */
 export function findStdlibDir(serverScript: string | undefined = process.argv[1]): string | undefined {
   const candidates: string[] = [];
@@ -27,51 +29,39 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** A compiler host on the local file system; `overlay` wins over the disk (unsaved editor buffers). */
-export class OverlayFsHost {
+/**
+ * The CLI's file-system host (`NodeHost`) with open editor buffers laid over
+ * it: what the compiler reads is what the editor shows, and everything else
+ * resolves exactly as `mlops check` resolves it.
+ */
+export class OverlayFsHost implements CompilerHost {
+  private readonly base: NodeHost;
+
   constructor(
     private readonly overlay: (path: string) => string | undefined,
     readonly stdlibDir: string | undefined,
-  ) {}
+  ) {
+    this.base = new NodeHost(stdlibDir ? { stdlibDir } : {});
+  }
 
   readFile(path: string): string | undefined {
-    const open = this.overlay(path);
-    if (open !== undefined) return open;
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      return undefined;
-    }
+    return this.overlay(path) ?? this.base.readFile(path);
   }
 
   readBinaryFile(path: string): Uint8Array | undefined {
-    try {
-      return readFileSync(path);
-    } catch {
-      return undefined;
-    }
+    return this.base.readBinaryFile(path);
   }
 
   fileExists(path: string): boolean {
-    return this.overlay(path) !== undefined || existsSync(path);
+    return this.overlay(path) !== undefined || this.base.fileExists(path);
   }
 
   stdlibModulePath(module: string): string | undefined {
-    if (!this.stdlibDir || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(module)) return undefined;
-    const path = join(this.stdlibDir, ...module.split(".")) + ".mlops";
-    return existsSync(path) ? path.replace(/\\/g, "/") : undefined;
+    return this.base.stdlibModulePath(module);
   }
 
   stdlibModules(): string[] {
-    if (!this.stdlibDir) return [];
-    try {
-      return readdirSync(this.stdlibDir)
-        .filter((name) => name.endsWith(".mlops"))
-        .map((name) => name.slice(0, -".mlops".length))
-        .sort();
-    } catch {
-      return [];
-    }
+    return this.base.stdlibModules();
   }
 }
 

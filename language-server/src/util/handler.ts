@@ -12,14 +12,19 @@ export function connectionLogger(connection: Connection): Logger {
   };
 }
 
+/**
+ * Lets the connection read what is already on the wire before the work starts:
+ * the connection dispatches one message per event-loop turn, so two turns let
+ * a `$/cancelRequest` sent right after the request be seen.
+ */
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /**
  * Wraps a request handler so that it never throws into the connection: a
- * cancelled request answers `RequestCancelled` (the handler first yields once
- * so that a `$/cancelRequest` already on the wire is seen), a `ResponseError`
+ * cancelled request answers `RequestCancelled` (the handler first yields so that
+ * a `$/cancelRequest` already on the wire is seen), a `ResponseError`
  * passes through, and any other error is logged and answered with `fallback`.
  */
 export function safeRequest<P, R>(

@@ -1,16 +1,20 @@
 import { join } from "node:path";
 import type { Diagnostic } from "vscode-languageserver-protocol";
 import { createProgram } from "@mlops/compiler";
-import { OverlayFsHost } from "../../src/util/fs-host.js";
+import { NodeHost } from "@mlops/compiler/node";
 import { repoRoot } from "./build-server.js";
 
 /**
- * What the compiler itself reports for `text` at `path` (the other files read
- * from disk, the repository's stdlib), as the server publishes it: the
+ * What the compiler itself reports for `text` at `path` (through the CLI's `NodeHost`:
+ * the other files from disk, the repository's stdlib), as the server publishes it: the
  * compilation's diagnostics of that file, hints appended to the message.
  */
 export function expectedDiagnostics(path: string, text: string): Diagnostic[] {
-  const host = new OverlayFsHost((p) => (p === path ? text : undefined), join(repoRoot, "stdlib/std"));
+  const host = new (class extends NodeHost {
+    override readFile(p: string): string | undefined {
+      return p === path ? text : super.readFile(p);
+    }
+  })({ stdlibDir: join(repoRoot, "stdlib/std") });
   const program = createProgram({ host, rootFiles: [path] });
   return program
     .diagnostics()

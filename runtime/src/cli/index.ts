@@ -1,6 +1,7 @@
 /** Runtime commands of the `mlops` CLI, loaded lazily by the compiler's `main`. */
 import type { Command } from "@mlops/compiler/cli";
 import { modelsCommand } from "./models-command.js";
+import { monitorCommand } from "./monitor-command.js";
 import { runCommand } from "./run-command.js";
 import { runStepCommand } from "./run-step-command.js";
 import { runsCommand } from "./runs-command.js";
@@ -10,4 +11,5 @@ export const commands: Record<string, Command> = {
   "run-step": runStepCommand,
   models: modelsCommand,
   runs: runsCommand,
+  monitor: monitorCommand,
 };

@@ -1,7 +1,7 @@
 /** The plan a runtime command works on: compiled from sources, or a validated plan.json. */
 import { resolve } from "node:path";
 import { validatePlan, type Plan } from "@mlops/compiler";
-import { planFromInput, type CliIO } from "@mlops/compiler/cli";
+import { UsageError, planFromInput, type CliIO } from "@mlops/compiler/cli";
 
 export interface LoadedPlan {
   plan: Plan;
@@ -14,7 +14,7 @@ export function loadRunnablePlan(arg: string, env: string | undefined, root: str
   try {
     built = planFromInput(arg, env, io);
   } catch (error) {
-    if ((error as Error).name === "UsageError" || (error as Error).constructor.name === "UsageError") throw error;
+    if (error instanceof UsageError) throw error;
     io.stderr(`${(error as Error).message}\n`);
     return undefined;
   }

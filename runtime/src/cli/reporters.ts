@@ -89,12 +89,23 @@ export function ttyReporter(io: Pick<CliIO, "stdout" | "stderr">, width = 80): R
     io.stdout(`${before}${above}${live()}`);
     lastDraw = Date.now();
   };
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const tick = (): void => {
+    if (running.size > 0 && !ticker) {
+      ticker = setInterval(() => redraw(), 120);
+      ticker.unref();
+    } else if (running.size === 0 && ticker) {
+      clearInterval(ticker);
+      ticker = undefined;
+    }
+  };
   const color = (result: StepResult): string =>
     result.status === "failed" ? "\x1b[31m" : result.status === "skipped" ? "\x1b[33m" : result.status === "cached" ? "\x1b[2m" : "\x1b[32m";
   return {
     runStarted: (info) => io.stdout(startedText(info)),
     stepStarted: (step) => {
       running.set(step.id, { started: Date.now() });
+      tick();
       redraw();
     },
     stepProgress: (step, progress) => {
@@ -106,6 +117,7 @@ export function ttyReporter(io: Pick<CliIO, "stdout" | "stderr">, width = 80): R
     stepNote: (step, text) => redraw(`        ${step.id}: ${text}\n`),
     stepFinished: (step, result) => {
       running.delete(step.id);
+      tick();
       redraw(`${color(result)}${finishedLine(result)}\x1b[0m\n${failureText(result)}`);
     },
     runFinished: (result) => {

@@ -1,3 +1,4 @@
+import { seededRandom, shuffleInPlace } from "../random/seeded-random.js";
 import { cellValue, getColumn, takeRows, type Dataset } from "./dataset.js";
 
 export interface SplitOptions {
@@ -23,12 +24,12 @@ export interface Split {
  */
 export function splitDataset(dataset: Dataset, options: SplitOptions): Split {
   if (!(options.test >= 0 && options.test <= 1)) throw new Error(`test share must be within 0..1, got ${options.test}`);
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const groups = options.stratifyBy === undefined ? [allRows(dataset.rowCount)] : classRows(dataset, options.stratifyBy);
   const quotas = allocate(groups.map((g) => g.length), options.test, dataset.rowCount);
   const isTest = new Uint8Array(dataset.rowCount);
   groups.forEach((rows, g) => {
-    shuffle(rows, random);
+    shuffleInPlace(rows, random);
     for (let k = 0; k < quotas[g]!; k++) isTest[rows[k]!] = 1;
   });
   const testIndices: number[] = [];
@@ -69,23 +70,4 @@ function allocate(sizes: number[], share: number, total: number): number[] {
     }
   }
   return quotas;
-}
-
-function shuffle(rows: number[], random: () => number): void {
-  for (let i = rows.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [rows[i], rows[j]] = [rows[j]!, rows[i]!];
-  }
-}
-
-/** Small, fast, seedable PRNG (mulberry32) returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

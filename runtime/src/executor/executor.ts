@@ -7,14 +7,15 @@
  * cache entry is written only after all its outputs, in one statement. A run killed at any point
  * leaves at worst a `running` row (marked `interrupted` by the next open) and steps that re-run.
  */
-import { createHash } from "node:crypto";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import type { Plan, Step } from "@mlops/compiler";
 import { STEP_IMPLEMENTATIONS } from "../steps/index.js";
 import { ArtifactError, ArtifactStore } from "../store/artifact-store.js";
 import { MetadataStore } from "../store/metadata-store.js";
-import { effectiveKeys, producerOf } from "./cache-keys.js";
+import { effectiveKeys, planHash, producerOf } from "./cache-keys.js";
+
+export { planHash } from "./cache-keys.js";
 import { silentReporter, type RunReporter, type RunResult, type StepResult } from "./reporter.js";
 import { StepFailure, type StepContext, type StepOutcome } from "./step-context.js";
 
@@ -30,7 +31,7 @@ export interface RunOptions {
   only?: string[];
   /** Run exactly these step ids, reading their inputs from the store (`mlops run-step`). */
   exact?: string[];
-  /** Ignore the cache: re-run every selected step. */
+  /** Ignore the cache: re-run every selected step (with `only`: the named steps). */
   force?: boolean;
   /** Steps running at once (default 2). */
   concurrency?: number;
@@ -42,10 +43,6 @@ const OUTCOME = "_outcome";
 
 export function openStores(projectRoot: string): Stores {
   return { artifacts: ArtifactStore.forProject(projectRoot), metadata: MetadataStore.forProject(projectRoot) };
-}
-
-export function planHash(plan: Plan): string {
-  return createHash("sha256").update(JSON.stringify(plan)).digest("hex");
 }
 
 /** The steps `options` select, in plan order. Throws for an unknown step or group. */
@@ -164,6 +161,13 @@ class StepRunner {
     private readonly reporter: RunReporter,
   ) {}
 
+  /** `--force` re-runs every selected step; with `--only`, just the named ones (what they need may stay cached). */
+  private forced(step: Step): boolean {
+    if (!this.options.force) return false;
+    const only = this.options.only ?? [];
+    return only.length === 0 || only.some((name) => step.id === name || step.kind === name);
+  }
+
   skip(step: Step, reason: string): StepResult {
     const { metadata } = this.stores;
     metadata.startStep(this.runId, step.id, { cacheKey: this.keys.get(step.id) ?? step.cacheKey });
@@ -181,7 +185,7 @@ class StepRunner {
     this.reporter.stepStarted(step);
     const outputs: Record<string, string> = {};
     try {
-      const cached = step.cacheable && !this.options.force ? await this.cached(step, key) : undefined;
+      const cached = step.cacheable && !this.forced(step) ? await this.cached(step, key) : undefined;
       if (cached) return this.finish(step, start, { status: "cached", outputs: cached.outputs, outcome: cached.outcome });
       const implementation = STEP_IMPLEMENTATIONS[step.kind];
       if (!implementation) throw new StepFailure(`the local runtime does not run ${step.kind} steps yet`);
@@ -318,6 +322,7 @@ class StepRunner {
 
 function errorText(error: unknown): string {
   if (error instanceof StepFailure) return error.message;
+  if (error instanceof Error && process.env.MLOPS_DEBUG && error.stack) return error.stack;
   if (error instanceof Error) return error.message || String(error);
   return String(error);
 }

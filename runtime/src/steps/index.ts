@@ -7,6 +7,7 @@ import { evaluateStep } from "./evaluate.js";
 import { fitFeaturesStep } from "./fit-features.js";
 import { gateStep } from "./gate.js";
 import { ingest } from "./ingest.js";
+import { monitorStep } from "./monitor.js";
 import { registerStep } from "./register.js";
 import { split } from "./split.js";
 import { trainStep } from "./train.js";
@@ -23,4 +24,5 @@ export const STEP_IMPLEMENTATIONS: Partial<Record<StepKind, StepImplementation>>
   register: registerStep,
   deploy: deployStep,
   batch_predict: batchPredictStep,
+  monitor: monitorStep,
 };

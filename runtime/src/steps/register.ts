@@ -3,6 +3,7 @@
  * (plan hash, data hashes, transforms, model artifact). Re-registering the same model artifact
  * returns the existing version, so a resumed run does not add one.
  */
+import { planHash } from "../executor/cache-keys.js";
 import { StepFailure, jsonBytes, parseJson, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import type { MetricsReport } from "./evaluate.js";
 import type { GateVerdict } from "./gate.js";
@@ -26,9 +27,11 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
   const metrics = parseJson<MetricsReport>(await ctx.readInput("metrics")).metrics;
   const artifactHash = await ctx.artifactHash(ctx.step.inputs.model!);
   const featuresHash = await ctx.artifactHash(ctx.step.inputs.transforms!);
+  const plan = planHash(ctx.plan);
   const lineage = {
     pipeline: ctx.plan.pipeline.name,
-    planSourceHash: ctx.plan.sourceHash,
+    planHash: plan,
+    sourceHash: ctx.plan.sourceHash,
     env: ctx.plan.env,
     source: model.source,
     data: { [model.source]: ctx.dataHashes[model.source] ?? null },
@@ -48,14 +51,14 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
     artifactHash,
     featuresHash,
     runId: ctx.runId,
-    planHash: ctx.plan.sourceHash,
+    planHash: plan,
     metrics,
     lineage,
     reason: gates.length > 0 ? `passed gate ${gates.map((g) => g.name).join(", ")}` : "no gate",
   });
   ctx.metadata.recordLineage(
     [
-      { from: { kind: "plan", id: ctx.plan.sourceHash }, to: { kind: "model", id: artifactHash } },
+      { from: { kind: "plan", id: plan }, to: { kind: "model", id: artifactHash } },
       ...(ctx.dataHashes[model.source] ? [{ from: { kind: "data", id: ctx.dataHashes[model.source]! }, to: { kind: "features", id: featuresHash } }] : []),
       { from: { kind: "features", id: featuresHash }, to: { kind: "model", id: artifactHash } },
       { from: { kind: "model", id: artifactHash }, to: { kind: "version", id: `${model.name}@${registered.version}` } },

@@ -43,6 +43,14 @@ describe("mlops run on the examples", () => {
     expect(verdict.passed).toBe(true);
     expect(verdict.rules.map((r) => r.reason)).toContain("no champion: fraud_clf has no production version");
     expect(readFileSync(join(dir, ".mlops/reports/validate.transactions/data-report.txt"), "utf8")).toContain("pass  row_count >= 1000");
+
+    // --env prod raises min_auc and replicas: no training step depends on them
+    const prod = await runJson(["run", dir, "--env", "prod"]);
+    expect(prod.code).toBe(0);
+    const cached = prod.result.steps.filter((s) => s.status === "cached").map((s) => s.stepId);
+    expect(cached).toEqual(["ingest.transactions", "validate.transactions", "split.fraud_clf", "fit_features.fraud_clf", "train.fraud_clf", "evaluate.fraud_clf"]);
+    const rules = JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.release/verdict.json"), "utf8")) as { rules: Array<{ rule: string; threshold: number }> };
+    expect(rules.rules.find((r) => r.rule === "auc >= params.min_auc")!.threshold).toBe(0.9);
   });
 
   it("house-prices: ridge regression from parquet meets its r2 and rmse gate", async () => {
@@ -61,6 +69,15 @@ describe("mlops run on the examples", () => {
     expect(code).toBe(0);
     const metrics = result.steps.find((s) => s.stepId === "evaluate.species_clf")!.metrics;
     expect(metrics.accuracy).toBeGreaterThan(0.9);
+    const metadata = MetadataStore.forProject(dir);
+    try {
+      const kinds = metadata.lineageOf({ kind: "version", id: "species_clf@1" }).map((e) => e.from.kind);
+      expect([...new Set(kinds)].sort()).toEqual(["data", "features", "model", "plan"]);
+      const version = metadata.registry.getVersion("species_clf", 1)!;
+      expect(version.lineage).toMatchObject({ pipeline: "iris_species", data: { flowers: expect.stringMatching(/^[0-9a-f]{64}$/) }, gates: ["ok"] });
+    } finally {
+      metadata.close();
+    }
     for (const name of ["macro_f1", "weighted_f1", "macro_precision", "macro_recall", "log_loss"]) expect(metrics[name]).toBeTypeOf("number");
     const batch = await mlops(["run", dir, "--group", "batch.species_scores"]);
     expect(batch.code).toBe(0);

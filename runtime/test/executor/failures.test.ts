@@ -68,7 +68,7 @@ describe("failures", () => {
     expect(statuses(result)).toMatchObject({ "gate.strict": "failed", "register.sepal_only": "skipped", "register.species_clf": "succeeded", "deploy.species_scores": "succeeded" });
   });
 
-  it("a tampered artifact is detected and named; deleting it rebuilds it", async () => {
+  it("a tampered artifact is detected and named; --force rebuilds it", async () => {
     const dir = copyExample("iris");
     const first = await runJson(["run", dir]);
     const hash = first.result.steps.find((s) => s.stepId === "train.species_clf")!.outputs["train.species_clf/model"]!;
@@ -83,6 +83,7 @@ describe("failures", () => {
     expect(statuses(result)["register.species_clf"]).toBe("skipped");
     const forced = await runJson(["run", dir, "--only", "train", "--force"]);
     expect(forced.code).toBe(0);
+    expect(statuses(forced.result)).toEqual({ "ingest.flowers": "cached", "validate.flowers": "cached", "split.species_clf": "cached", "fit_features.species_clf": "cached", "train.species_clf": "succeeded" });
     expect(readFileSync(path).length).toBeGreaterThan(100);
     expect((await runJson(["run", dir])).code).toBe(0);
   });

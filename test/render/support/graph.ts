@@ -33,8 +33,10 @@ export function literalValue(value: unknown): string {
 /** The step a recorded task runs (its `--step` argument). */
 export function taskStep(kwargs: Record<string, unknown>): string {
   const args = (kwargs.arguments as unknown[]).map(literalValue);
-  if (args.slice(0, 4).join(" ") !== "run-step --plan /plan/plan.json --step") throw new Error(`unexpected arguments ${JSON.stringify(args)}`);
-  return args[4]!;
+  if (args.slice(0, 6).join(" ") !== "run-step --plan /plan/plan.json --root /srv/mlops --step" || args.length !== 7) {
+    throw new Error(`unexpected arguments ${JSON.stringify(args)}`);
+  }
+  return args[6]!;
 }
 
 /** The graph the stub recorded, per group (the group of the first step of each DAG). */

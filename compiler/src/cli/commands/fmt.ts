@@ -10,10 +10,11 @@ import { formatDiagnosticText } from "../../diagnostics/format-text.js";
 const usage = `usage: mlops fmt [--check] FILE|DIR...
 
 Rewrites each FILE, and every .mlops file below each DIR, in the canonical
-layout (comments kept, meaning unchanged). Files with syntax errors are left
-alone and their errors printed. With --check nothing is written: the files
-that would change are listed. Exit 0 when all is formatted, 1 when --check
-found files to change or a file has syntax errors, 2 for a usage error.`;
+layout (comments kept, meaning unchanged) and lists the files it changed.
+Files with syntax errors are left alone and their errors printed. With
+--check nothing is written: the files that would change are listed. Exit 0
+when all is formatted, 1 when --check found files to change or a file has
+syntax errors, 2 for a usage error.`;
 
 export const fmtCommand: Command = {
   name: "fmt",

@@ -1,8 +1,8 @@
-import { mkdir, readFile, rename, writeFile, rm } from "node:fs/promises";
+import { mkdir, rename, writeFile, rm } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import type { Plan } from "../../plan/types.js";
-import { PLAN_VERSION } from "../../plan/types.js";
+import { buildPlansForEveryEnv, planFromInput } from "../build-plan.js";
 import { RenderError, renderAirflow, renderDocker, renderKubernetes, type RenderedFile, type RenderOptions } from "../../render/index.js";
 import type { CliIO, Command } from "../command.js";
 import { UsageError } from "../command.js";
@@ -10,11 +10,12 @@ import { UsageError } from "../command.js";
 const TARGETS = ["airflow", "kubernetes", "docker", "all"] as const;
 type Target = (typeof TARGETS)[number];
 
-const usage = `usage: mlops render airflow|kubernetes|docker|all [plan.json] [--env NAME] -o OUTDIR [options]
+const usage = `usage: mlops render airflow|kubernetes|docker|all [FILE|DIR|plan.json] [--env NAME] -o OUTDIR [options]
 
-Renders deployment artifacts from a compiled plan (mlops build -o plan.json).
+Renders deployment artifacts from the plan of FILE|DIR (default: the current
+directory; Kubernetes overlays for every declared env) or from a built plan.json.
   -o, --out DIR            output directory (required); 'all' writes airflow/, kubernetes/ and docker/ under it
-  --env NAME               the env to render (the plan must have been built for it)
+  --env NAME               the env to render (a plan.json must have been built for it)
   --runtime-image IMAGE    image with the mlops CLI for Airflow tasks, Jobs and CronJobs (pinned tag or digest)
   --namespace NAME         namespace of the pipeline's step pods
   --store-claim NAME       PersistentVolumeClaim holding the artifact store
@@ -26,33 +27,20 @@ export interface LoadedPlans {
   envs: Record<string, Plan>;
 }
 
-function isPlan(value: unknown): value is Plan {
-  const plan = value as Partial<Plan> | null;
-  return (
-    typeof plan === "object" && plan !== null && plan.planVersion === PLAN_VERSION && typeof plan.pipeline?.name === "string" && Array.isArray(plan.steps) && typeof plan.deployments === "object"
-  );
-}
-
 /**
- * The plans to render: `base` (the plan for `env`, or the default one) and one plan per env.
- * Today the input must be a plan.json; compiling `.mlops` sources (a file or a directory,
- * every declared env) is the plan emitter's job and plugs in here.
+ * The plans to render: `base` (the plan for `env`, or the default one) and one
+ * plan per env. From sources every declared env is compiled; a plan.json holds
+ * only the env it was built for.
  */
-export async function loadPlans(input: string, env: string | undefined): Promise<LoadedPlans> {
-  if (!input.endsWith(".json")) {
-    throw new UsageError(`cannot render ${input}: only a compiled plan.json is accepted for now (run \`mlops build -o plan.json\` first)`);
+export function loadPlans(input: string, env: string | undefined, io: CliIO): LoadedPlans | undefined {
+  if (!input.endsWith(".json")) return buildPlansForEveryEnv(input, env, io);
+  const loaded = planFromInput(input, undefined, io);
+  if (!loaded) return undefined;
+  const plan = loaded.plan;
+  if (env !== undefined && plan.env !== env) {
+    throw new UsageError(`${input} was built for ${plan.env === null ? "no env" : `env ${plan.env}`}, not ${env}; rebuild it with \`mlops build --env ${env}\``);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(input, "utf8"));
-  } catch (error) {
-    throw new UsageError(`cannot read ${input}: ${(error as Error).message}`);
-  }
-  if (!isPlan(parsed)) throw new UsageError(`${input} is not a plan of version ${PLAN_VERSION}`);
-  if (env !== undefined && parsed.env !== env) {
-    throw new UsageError(`${input} was built for ${parsed.env === null ? "no env" : `env ${parsed.env}`}, not ${env}; rebuild it with \`mlops build --env ${env}\``);
-  }
-  return { base: parsed, envs: parsed.env === null ? {} : { [parsed.env]: parsed } };
+  return { base: plan, envs: plan.env === null ? {} : { [plan.env]: plan } };
 }
 
 function render(target: Exclude<Target, "all">, plans: LoadedPlans, env: string | undefined, options: RenderOptions): RenderedFile[] {
@@ -114,7 +102,8 @@ export const renderCommand: Command = {
     if (target === undefined || !(TARGETS as readonly string[]).includes(target)) throw new UsageError(`expected one of ${TARGETS.join(", ")}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
     if (values.out === undefined) throw new UsageError("missing -o OUTDIR");
-    const plans = await loadPlans(resolve(io.cwd, input ?? "plan.json"), values.env);
+    const plans = loadPlans(input ?? ".", values.env, io);
+    if (!plans) return 1;
     const options: RenderOptions = {
       ...(values["runtime-image"] !== undefined ? { runtimeImage: values["runtime-image"] } : {}),
       ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),

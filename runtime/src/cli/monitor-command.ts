@@ -1,0 +1,43 @@
+import { parseArgs } from "node:util";
+import { UsageError, type Command } from "@mlops/compiler/cli";
+import { openStores, runPlan } from "../executor/executor.js";
+import { loadRunnablePlan } from "./load-plan.js";
+import { reporterFor } from "./run-command.js";
+
+const usage = `usage: mlops monitor [FILE|DIR|plan.json] [--name MONITOR...] [--env NAME] [--root DIR] [--quiet] [--json]
+
+Runs the program's monitors once (default: all of them): drift of the current
+traffic (.mlops/requests/DEPLOYMENT.jsonl, or a batch deployment's input) against
+the reference, then the policies (alert, retrain, rollback). Same as
+\`mlops run --group monitor.NAME\`; schedulers call it on each monitor's schedule.`;
+
+export const monitorCommand: Command = {
+  name: "monitor",
+  summary: "run the drift monitors once and apply their policies",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { name: { type: "string", multiple: true }, env: { type: "string" }, root: { type: "string" }, quiet: { type: "boolean", short: "q" }, json: { type: "boolean" } },
+    });
+    const loaded = loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
+    if (!loaded) return 1;
+    const all = loaded.plan.steps.filter((s) => s.kind === "monitor");
+    const wanted = values.name ?? [];
+    const unknown = wanted.filter((n) => !all.some((s) => s.subject.name === n));
+    if (unknown.length > 0) throw new UsageError(`no monitor ${unknown.join(", ")} (monitors: ${all.map((s) => s.subject.name).join(", ") || "none"})`);
+    const steps = wanted.length > 0 ? all.filter((s) => wanted.includes(s.subject.name)) : all;
+    if (steps.length === 0) {
+      io.stderr("mlops monitor: the program declares no monitor\n");
+      return 1;
+    }
+    const stores = openStores(loaded.projectRoot);
+    try {
+      const result = await runPlan(loaded.plan, loaded.projectRoot, stores, { exact: steps.map((s) => s.id), reporter: reporterFor(io, values) });
+      return result.status === "succeeded" ? 0 : 1;
+    } finally {
+      stores.metadata.close();
+    }
+  },
+};

@@ -1,0 +1,267 @@
+/**
+ * monitor.X: drift between the reference (the production model's training split, or a source) and
+ * the current traffic (the deployment's request log, or a batch deployment's input source), by
+ * the monitor's drift rules; then its policies: `alert` is reported, `rollback` moves the
+ * `production` alias back (audited), `retrain` is reported as a request to run the pipeline.
+ */
+import type { DriftRule, MonitorSpec, PlanExpr, Policy, SourceSpec } from "@mlops/compiler";
+import * as ort from "onnxruntime-node";
+import { RowSink } from "../data/row-sink.js";
+import { readSource } from "../data/read-source.js";
+import { getColumn, hasColumn, type Dataset } from "../data/dataset.js";
+import { DataError } from "../data/errors.js";
+import { decodeDataset } from "../executor/dataset-codec.js";
+import { StepFailure, jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
+import { latencyPercentiles } from "../evaluate/latency.js";
+import { transformDataset, type FittedFeatures } from "../features/feature-pipeline.js";
+import { evaluateDriftRule, type DriftSample } from "../monitor/drift-statistics.js";
+import { readRequestLog, requestLogPath } from "./request-log.js";
+import { scoreDataset } from "./score.js";
+import { deploymentOf, modelOf, sourceOf } from "./plan-lookup.js";
+
+export interface DriftResult {
+  target: string;
+  method: string;
+  value: number | null;
+  threshold: number;
+  comparison: string;
+  drifted: boolean;
+  error?: string;
+}
+
+export interface MonitorReport {
+  monitor: string;
+  deployment: string;
+  model: string;
+  version: number;
+  referenceRows: number;
+  currentRows: number;
+  current: string;
+  signals: Record<string, number | null>;
+  drift: DriftResult[];
+  policies: Array<{ policy: string; triggered: boolean; action: string; outcome?: string }>;
+}
+
+export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
+  const monitor = ctx.plan.monitors[ctx.step.subject.name];
+  if (!monitor) throw new Error(`the plan has no monitor \`${ctx.step.subject.name}\``);
+  const model = modelOf(ctx.plan, monitor.model);
+  const source = sourceOf(ctx.plan, model.source);
+  const production = ctx.metadata.registry.getAlias(model.name, "production");
+  if (!production?.featuresHash) throw new StepFailure(`model ${model.name} has no production version to monitor`);
+  const reference = await referenceData(ctx, monitor, production.lineage);
+  const current = await currentData(ctx, monitor, source);
+  const fitted = await ctx.artifacts.getJson<FittedFeatures>(production.featuresHash);
+  const session = await ort.InferenceSession.create(await ctx.artifacts.get(production.artifactHash));
+  let drift: DriftResult[];
+  try {
+    drift = await driftResults(monitor, model.target.column, reference, current.dataset, fitted, (d) => scoreDataset(session, fitted, d, model).then((s) => predictionSample(s.values, s.width)));
+  } finally {
+    await session.release();
+  }
+  const evaluated = drift.filter((d) => d.target !== "prediction" && d.error === undefined);
+  const signals: Record<string, number | null> = { drift_share: evaluated.length === 0 ? 0 : evaluated.filter((d) => d.drifted).length / evaluated.length, ...current.signals };
+  const policies = [];
+  for (const policy of monitor.policies) policies.push(await applyPolicy(ctx, policy, signals, drift, monitor));
+  const report: MonitorReport = {
+    monitor: monitor.name,
+    deployment: monitor.deployment,
+    model: model.name,
+    version: production.version,
+    referenceRows: reference.rowCount,
+    currentRows: current.dataset.rowCount,
+    current: current.origin,
+    signals,
+    drift,
+    policies,
+  };
+  await ctx.writeOutput("report", jsonBytes(report));
+  await ctx.writeReport("monitor.json", jsonBytes(report));
+  const text = formatMonitorReport(report);
+  const path = await ctx.writeReport("monitor.txt", text);
+  for (const p of policies.filter((p) => p.triggered)) ctx.note(`${p.policy} → ${p.outcome}`);
+  ctx.note(`report: ${path}`);
+  const drifted = drift.filter((d) => d.drifted).map((d) => d.target);
+  return {
+    metrics: { drift_share: signals.drift_share!, drifted: drifted.length, current_rows: current.dataset.rowCount },
+    summary: `${drifted.length} drifted${drifted.length ? ` (${drifted.join(", ")})` : ""}, ${policies.filter((p) => p.triggered).length} polic(ies) triggered`,
+  };
+}
+
+async function referenceData(ctx: StepContext, monitor: MonitorSpec, lineage: Record<string, unknown>): Promise<Dataset> {
+  if (monitor.reference.kind === "source") return read(ctx, sourceOf(ctx.plan, monitor.reference.source));
+  const train = (lineage.artifacts as Record<string, string> | undefined)?.train;
+  if (!train) throw new StepFailure(`the production version of ${monitor.model} records no training split to compare with`);
+  return decodeDataset(await ctx.artifacts.get(train), "training split");
+}
+
+async function read(ctx: StepContext, source: SourceSpec): Promise<Dataset> {
+  try {
+    return (await readSource(source, ctx.projectRoot)).dataset;
+  } catch (error) {
+    if (error instanceof DataError) throw new StepFailure(error.message);
+    throw error;
+  }
+}
+
+async function currentData(ctx: StepContext, monitor: MonitorSpec, source: SourceSpec): Promise<{ dataset: Dataset; origin: string; signals: Record<string, number | null> }> {
+  const deployment = deploymentOf(ctx.plan, monitor.deployment);
+  const path = requestLogPath(ctx.projectRoot, deployment.name);
+  const entries = await readRequestLog(path, monitor.windowMs, Date.now());
+  if (entries && entries.length > 0) {
+    const sink = new RowSink({ columns: source.columns.map((c) => ({ ...c, unique: false })), badRows: { policy: "drop", maxBadRows: entries.length } }, path);
+    entries.forEach((e, i) => sink.addValues(source.columns.map((c) => e.record?.[c.name] ?? null), i + 1));
+    const latencies = entries.flatMap((e) => (typeof e.latencyMs === "number" ? [e.latencyMs] : []));
+    const percentiles = latencies.length > 0 ? latencyPercentiles(latencies) : null;
+    return {
+      dataset: sink.finish().dataset,
+      origin: `.mlops/requests/${deployment.name}.jsonl (${entries.length} requests in the window)`,
+      signals: {
+        latency_p50: percentiles?.p50 ?? null,
+        latency_p95: percentiles?.p95 ?? null,
+        latency_p99: percentiles?.p99 ?? null,
+        error_rate: entries.filter((e) => e.error === true).length / entries.length,
+        request_rate: entries.length / (monitor.windowMs / 1000),
+      },
+    };
+  }
+  if (deployment.target.kind === "batch") {
+    const input = sourceOf(ctx.plan, deployment.target.input);
+    return { dataset: await read(ctx, input), origin: `source ${input.name} (${input.path})`, signals: { latency_p50: null, latency_p95: null, latency_p99: null, error_rate: null, request_rate: null } };
+  }
+  throw new StepFailure(`no traffic recorded for deployment ${deployment.name} in the last ${monitor.windowMs / 3_600_000}h (${path})`);
+}
+
+async function driftResults(
+  monitor: MonitorSpec,
+  target: string,
+  reference: Dataset,
+  current: Dataset,
+  fitted: FittedFeatures,
+  predictions: (d: Dataset) => Promise<DriftSample>,
+): Promise<DriftResult[]> {
+  const named = new Set(monitor.drift.filter((r) => r.targetKind === "column").map((r) => r.target));
+  const rules: DriftRule[] = monitor.drift.flatMap((rule) =>
+    rule.targetKind !== "all"
+      ? [rule]
+      : reference.columns.filter((c) => c.name !== target && !named.has(c.name) && hasColumn(current, c.name)).map((c) => ({ ...rule, target: c.name, targetKind: "column" as const })),
+  );
+  const results: DriftResult[] = [];
+  for (const rule of rules) {
+    const base = { target: rule.target, method: rule.method, threshold: rule.threshold, comparison: rule.comparison };
+    try {
+      const [ref, cur] =
+        rule.targetKind === "prediction"
+          ? [await predictions(reference), await predictions(current)]
+          : rule.targetKind === "feature"
+            ? [featureSample(fitted, reference, rule.target), featureSample(fitted, current, rule.target)]
+            : [columnSample(reference, rule.target), columnSample(current, rule.target)];
+      const result = evaluateDriftRule(rule, ref, cur);
+      results.push({ ...base, method: result.method, value: result.value, threshold: result.threshold, comparison: result.comparison, drifted: result.drifted });
+    } catch (error) {
+      results.push({ ...base, value: null, drifted: false, error: (error as Error).message });
+    }
+  }
+  return results;
+}
+
+function columnSample(dataset: Dataset, name: string): DriftSample {
+  const column = getColumn(dataset, name);
+  const n = dataset.rowCount;
+  if (column.storage === "number") return { kind: "numeric", values: Float64Array.from({ length: n }, (_, i) => (column.nulls[i] === 1 ? NaN : column.values[i]!)) };
+  if (column.storage === "bool") return { kind: "categorical", values: Array.from({ length: n }, (_, i) => (column.nulls[i] === 1 ? null : column.values[i] === 1)) };
+  return { kind: "categorical", values: Array.from({ length: n }, (_, i) => (column.nulls[i] === 1 ? null : column.dictionary[column.codes[i]!]!)) };
+}
+
+function featureSample(fitted: FittedFeatures, dataset: Dataset, feature: string): DriftSample {
+  const slot = fitted.inputs.find((s) => s.feature === feature);
+  if (!slot) throw new Error(`feature ${feature} is not a model input`);
+  if (slot.width !== 1) throw new Error(`feature ${feature} is a vector of ${slot.width}; name its source column instead`);
+  const matrix = transformDataset(fitted, dataset);
+  return { kind: "numeric", values: Float64Array.from({ length: matrix.rows }, (_, i) => matrix.data[i * matrix.width + slot.offset]!) };
+}
+
+function predictionSample(values: Float64Array, width: number): DriftSample {
+  if (width === 1) return { kind: "numeric", values };
+  const labels: number[] = [];
+  for (let i = 0; i < values.length / width; i++) {
+    let best = 0;
+    for (let k = 1; k < width; k++) if (values[i * width + k]! > values[i * width + best]!) best = k;
+    labels.push(best);
+  }
+  return { kind: "categorical", values: labels };
+}
+
+async function applyPolicy(ctx: StepContext, policy: Policy, signals: Record<string, number | null>, drift: DriftResult[], monitor: MonitorSpec): Promise<MonitorReport["policies"][number]> {
+  const value = condition(policy.condition, signals, drift);
+  const action = policy.action.kind === "alert" ? `alert(${policy.action.channel})` : policy.action.kind === "retrain" ? `retrain(${policy.action.model})` : `rollback(${policy.action.deployment})`;
+  if (value !== true) return { policy: policy.text, triggered: false, action, ...(value === null ? { outcome: "signal not measured" } : {}) };
+  switch (policy.action.kind) {
+    case "alert":
+      return { policy: policy.text, triggered: true, action, outcome: `alert sent to ${policy.action.channel} (reported here; no notifier is configured)` };
+    case "retrain":
+      return { policy: policy.text, triggered: true, action, outcome: `retrain of ${policy.action.model} requested: run \`mlops run\`` };
+    case "rollback": {
+      const deployment = deploymentOf(ctx.plan, policy.action.deployment);
+      try {
+        const change = ctx.metadata.registry.rollback(deployment.model, "production", { reason: `monitor ${monitor.name}: ${policy.text}` });
+        return { policy: policy.text, triggered: true, action, outcome: `production of ${deployment.model} rolled back to v${change.version} (was v${change.previousVersion})` };
+      } catch (error) {
+        return { policy: policy.text, triggered: true, action, outcome: `rollback not possible: ${(error as Error).message}` };
+      }
+    }
+  }
+}
+
+/** A policy condition: true, false, or null when a signal it reads was not measured. */
+function condition(expr: PlanExpr, signals: Record<string, number | null>, drift: DriftResult[]): number | boolean | null {
+  switch (expr.op) {
+    case "lit":
+      return typeof expr.value === "number" || typeof expr.value === "boolean" ? expr.value : null;
+    case "ref":
+      return signals[expr.name] ?? null;
+    case "call":
+      if (expr.fn === "drifted" && expr.args[0]?.op === "ref") {
+        const name = expr.args[0].name;
+        return drift.some((d) => d.target === name && d.drifted);
+      }
+      return null;
+    case "unary": {
+      const v = condition(expr.operand, signals, drift);
+      return v === null ? null : expr.operator === "not" ? !v : -Number(v);
+    }
+    case "binary": {
+      const a = condition(expr.left, signals, drift);
+      const b = condition(expr.right, signals, drift);
+      if (expr.operator === "and") return a === false || b === false ? false : a === null || b === null ? null : Boolean(a) && Boolean(b);
+      if (expr.operator === "or") return a === true || b === true ? true : a === null || b === null ? null : Boolean(a) || Boolean(b);
+      if (a === null || b === null) return null;
+      const x = Number(a);
+      const y = Number(b);
+      switch (expr.operator) {
+        case "<": return x < y;
+        case "<=": return x <= y;
+        case ">": return x > y;
+        case ">=": return x >= y;
+        case "==": return x === y;
+        case "!=": return x !== y;
+        case "+": return x + y;
+        case "-": return x - y;
+        case "*": return x * y;
+        case "/": return y === 0 ? null : x / y;
+      }
+    }
+  }
+}
+
+export function formatMonitorReport(report: MonitorReport): string {
+  const lines = [`Monitor ${report.monitor}: ${report.model} v${report.version} (deployment ${report.deployment})`, `  reference ${report.referenceRows} rows; current ${report.currentRows} rows from ${report.current}`, "", "Drift:"];
+  for (const d of report.drift) {
+    lines.push(`  ${d.drifted ? "DRIFT" : "ok   "}  ${d.target}: ${d.method} = ${d.value === null ? "n/a" : Number(d.value.toPrecision(4))} (drifts when ${d.comparison} ${d.threshold})${d.error ? ` — ${d.error}` : ""}`);
+  }
+  lines.push("", "Signals:");
+  for (const [name, value] of Object.entries(report.signals)) lines.push(`  ${name} = ${value === null ? "not measured" : Number(value.toPrecision(4))}`);
+  lines.push("", "Policies:");
+  for (const p of report.policies) lines.push(`  ${p.triggered ? "TRIGGERED" : "quiet    "}  ${p.policy} => ${p.action}${p.outcome ? ` — ${p.outcome}` : ""}`);
+  return `${lines.join("\n")}\n`;
+}
