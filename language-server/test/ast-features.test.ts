@@ -94,6 +94,15 @@ describe("syntax features over stdio", () => {
     expect(at("source transactions")).toBe("keyword");
     expect(at("tx\n", 0)).toBe("namespace"); // features = tx
   });
+
+  it("checks an unsaved buffer (an untitled: URI) too", async () => {
+    const uri = "untitled:Untitled-1";
+    await client.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "mlops", version: 1, text: "source s {\n  format = csv\n}\n" } });
+    const diagnostics = await client.waitForDiagnostics(uri, (p) => p.version === 1);
+    expect(diagnostics.map((d) => d.code).sort()).toEqual(["missing-field", "missing-field", "missing-pipeline", "unused-declaration"]);
+    const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
+    expect(symbols.map((s) => s.name)).toEqual(["s"]);
+  });
 });
 
 function slice(text: string, s: SelectionRange): string {

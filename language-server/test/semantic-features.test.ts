@@ -113,8 +113,11 @@ describe("completion over stdio", () => {
   it("offers the drift methods valid for a float column", async () => {
     expect(await labels("psi > 0.2", 0)).toEqual(["psi", "wasserstein", "jensen_shannon", "ks", "z_test", "auto"]);
   });
-  it("offers memory units after a number in a memory slot", async () => {
+  it("offers memory units after a number in a memory slot, replacing only the unit typed so far", async () => {
     expect(await labels("512Mi", 3)).toEqual(["Ki", "Mi", "Gi", "Ti", "K", "M", "G", "T"]);
+    const list = await client.request<CompletionList>("textDocument/completion", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "512Mi", 4) });
+    const mi = list.items.find((i) => i.label === "Mi")!;
+    expect(mi.textEdit).toEqual({ range: { start: positionOf(fraud, "512Mi", 3), end: positionOf(fraud, "512Mi", 4) }, newText: "Mi" });
   });
   it("offers params after `params.`", async () => {
     expect(await labels("params.min_auc", "params.".length)).toEqual(["replicas", "min_auc"]);
@@ -187,7 +190,7 @@ describe("hover over stdio", () => {
     expect(text).toContain("**no env selected**: `params.min_auc` = `85%`");
   });
   it("shows a feature's type", async () => {
-    expect(await hoverText("amount_z   =")).toBe("```mlops\nfeature tx.amount_z: float\n```");
+    expect(await hoverText("amount_z   =")).toContain("feature tx.amount_z: float");
   });
 });
 

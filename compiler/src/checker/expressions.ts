@@ -26,6 +26,8 @@ export interface ExprScope {
   functions(): string[];
   /** Where this scope's names come from, for messages ("a column of source `s`"). */
   describe: string;
+  /** Extra hints for a name the scope does not know (where else it exists). */
+  hints?(name: string): string[];
 }
 
 export class ExprTyper {
@@ -116,7 +118,8 @@ export class ExprTyper {
 
   unknownName(id: Identifier): void {
     const guess = closestMatch(id.name, this.scope.candidates());
-    this.report("unknown-reference", id.span, `\`${id.name}\` is not ${this.scope.describe}`, guess ? [`did you mean \`${guess}\`?`] : [], guess ? [renameFix(this.file, id, guess)] : []);
+    const hints = [...(guess ? [`did you mean \`${guess}\`?`] : []), ...(this.scope.hints?.(id.name) ?? [])];
+    this.report("unknown-reference", id.span, `\`${id.name}\` is not ${this.scope.describe}`, hints, guess ? [renameFix(this.file, id, guess)] : []);
   }
 
   private narrow(name: string, t: Type): Type {

@@ -185,6 +185,13 @@ function featureScope(
     describe: sourceName ? `a column of source \`${sourceName}\` or a feature of \`${setName}\`` : "known here",
     candidates: () => [...columns.keys(), ...[...pending.keys()].filter((n) => n !== self.name)],
     functions: () => Object.keys(FEATURE_FUNCTIONS),
+    hints: (name) => {
+      const elsewhere = ctx.checker.table
+        .blocksOf("source")
+        .filter((s) => s.name !== sourceName && s.node.members.some((m) => m.kind === "Schema" && m.columns.some((c) => c.name.name === name)))
+        .map((s) => `\`${s.name}\``);
+      return elsewhere.length ? [`\`${name}\` is a column of source ${elsewhere.join(", ")}; this feature set reads \`${sourceName}\``] : [];
+    },
     name: (typer, id) => resolve(typer, id),
     member: (typer, expr: MemberExpr) => {
       if (expr.object.kind === "Name" && expr.object.name.name === sourceName) {

@@ -182,8 +182,11 @@ function checkInputs(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): voi
       const hint = input.type.kind === "enum" || input.type.kind === "string" ? [`encode it: one_hot(${input.name}) or hash_bucket(${input.name}, 32)`] : [];
       vc.ctx.report(file, "type-mismatch", input.node.span, `${what} is ${typeToString(input.type)}: a model input must be numeric, bool or a vector`, hint);
     }
-    if (!input.featureSet && targetCol && input.name === targetCol && info.target?.source === info.source) {
+    if (!targetCol || info.target?.source !== info.source) continue;
+    if (!input.featureSet && input.name === targetCol) {
       vc.ctx.report(file, "type-mismatch", input.node.span, `the target \`${targetCol}\` cannot also be a model input (it would leak the answer)`);
+    } else if (input.featureSet && featureColumns(vc, input.featureSet, input.name).includes(targetCol)) {
+      vc.ctx.report(file, "type-mismatch", input.node.span, `feature \`${input.featureSet}.${input.name}\` reads the target column \`${targetCol}\`: it would leak the answer into the model's input`);
     }
   }
 }
@@ -293,3 +296,10 @@ export function signatureProblems(sig: OnnxSignature, info: ModelInfo): string[]
   return problems;
 }
 
+
+/** The source columns a feature reads, directly or through other features. */
+function featureColumns(vc: ValueChecker, set: string, feature: string): string[] {
+  const symbol = vc.ctx.checker.table.block(set);
+  const info = symbol ? vc.ctx.checker.result(symbol).info : undefined;
+  return info?.kind === "features" ? info.features.get(feature)?.columns ?? [] : [];
+}

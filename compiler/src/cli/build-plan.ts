@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+export { writeFileAtomic } from "./write-atomic.js";
 import type { CliIO } from "./command.js";
 import { UsageError } from "./command.js";
 import { compilationInput, displayPath } from "./inputs.js";
@@ -68,14 +69,6 @@ export function planFromInput(arg: string, env: string | undefined, io: CliIO): 
     return { plan: loadPlan(text, arg), projectRoot: dirname(path) };
   }
   return buildPlanFromSources(arg, env, io);
-}
-
-/** Writes a file atomically: a temp file beside it, then rename. */
-export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
 }
 
 /** Where `mlops build` remembers its last plan, so `mlops plan` can say what would re-run. */

@@ -5,9 +5,14 @@ import type { SemanticSymbol } from "../checker/symbols.js";
 import { typeToString } from "../checker/types.js";
 import { normalizePath } from "../host/paths.js";
 import type { Program } from "../program/program.js";
-import type { ConstValue } from "../program/semantic-model.js";
+import type { ProgramFile } from "../program/source-files.js";
+import type { Expr } from "../syntax/ast.js";
+import type { Type } from "../checker/types.js";
+import { numberLiteral } from "../checker/values.js";
+import { describeQuantity, normalizeQuantity } from "../checker/units.js";
 import type { Span } from "../syntax/ast.js";
 import { resultsInFile, symbolAt, typeAt } from "./navigation.js";
+import { printExpr } from "../format/print-expr.js";
 
 export interface HoverResult {
   /** Markdown. */
@@ -53,10 +58,17 @@ export function describeSymbol(program: Program, symbol: SemanticSymbol): string
     case "column":
       parts.push(fence(`column ${symbol.container}.${symbol.name}: ${symbol.type ? typeToString(symbol.type) : "unknown"}`));
       break;
-    case "feature":
-      parts.push(fence(`feature ${symbol.container}.${symbol.name}: ${symbol.type ? typeToString(symbol.type) : "unknown"}`));
-      if (symbol.type?.kind === "vector" && symbol.type.labels) parts.push(`slots: ${symbol.type.labels.map((l) => `\`${l}\``).join(", ")}`);
+    case "feature": {
+      const set = program.symbols().block(symbol.container ?? "");
+      const info = set ? program.result(set).info : undefined;
+      const feature = info?.kind === "features" ? info.features.get(symbol.name) : undefined;
+      const type = feature?.type ?? symbol.type;
+      const definition = feature ? ` = ${printExpr(feature.expr, feature.file.text)}` : "";
+      parts.push(fence(`feature ${symbol.container}.${symbol.name}: ${type ? typeToString(type) : "unknown"}${definition}`));
+      if (feature?.stateful) parts.push("Stateful: fitted on the training split and stored with the model.");
+      if (type?.kind === "vector" && type.labels) parts.push(`slots: ${type.labels.map((l) => `\`${l}\``).join(", ")}`);
       break;
+    }
     case "param":
       parts.push(...describeParam(program, symbol));
       break;
@@ -70,12 +82,14 @@ export function describeSymbol(program: Program, symbol: SemanticSymbol): string
   return parts.join("\n\n");
 }
 
-function showValue(v: ConstValue | undefined): string {
-  if (v === undefined) return "?";
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (Array.isArray(v)) return `[${v.map(showValue).join(", ")}]`;
-  return JSON.stringify(v);
+/** A param value as written, with its normalised number when it is a quantity (`90%` → `0.9`). */
+function showParamValue(expr: Expr | undefined, file: ProgramFile | undefined, type: Type): string {
+  if (!expr || !file) return "?";
+  const written = printExpr(expr, file.text);
+  const lit = numberLiteral(expr);
+  if (type.kind !== "quantity" || !lit) return `\`${written}\``;
+  const normalised = normalizeQuantity(type.unit, lit.value, lit.unit);
+  return normalised === undefined || String(normalised) === written ? `\`${written}\`` : `\`${written}\` = ${describeQuantity(type.unit, normalised)}`;
 }
 
 function describeParam(program: Program, symbol: SemanticSymbol): string[] {
@@ -83,15 +97,13 @@ function describeParam(program: Program, symbol: SemanticSymbol): string[] {
   if (!s) return [fence(`param ${symbol.name}`)];
   const info = program.result(s).info as ParamInfo;
   const lines = [fence(`param ${symbol.name}: ${info.typeText ?? "unknown"}`)];
-  const model = program.model(undefined);
-  const rows = [`| env | value |`, `|---|---|`, `| (default) | ${showValue(program.model(undefined).params[symbol.name]?.value)} |`];
-  for (const env of Object.keys(model.envs).sort()) {
-    const v = program.model(env).params[symbol.name]?.value;
-    const overridden = symbol.name in (model.envs[env] ?? {});
-    rows.push(`| ${env} | ${showValue(v)}${overridden ? "" : " (default)"} |`);
+  const rows = [`| env | value |`, `|---|---|`, `| (default) | ${showParamValue(s.node.value, s.file, info.type)} |`];
+  for (const [env, list] of [...program.symbols().envs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const envSymbol = list[0]!;
+    const override = envSymbol.node.members.find((m) => m.kind === "Field" && m.name.name === symbol.name);
+    rows.push(override && override.kind === "Field" ? `| ${env} | ${showParamValue(override.value, envSymbol.file, info.type)} |` : `| ${env} | (default) |`);
   }
   lines.push(rows.join("\n"));
-  if (info.type.kind === "quantity") lines.push(`values normalised: ${info.type.unit === "duration" ? "milliseconds" : info.type.unit === "cpu" ? "millicores" : info.type.unit === "memory" ? "bytes" : "0..1"}`);
   return lines;
 }
 

@@ -106,7 +106,8 @@ describe("hover", () => {
   const hover = (needle: string, delta = 0) => hoverAt(program, "/w/main.mlops", fraud.indexOf(needle) + delta)?.contents;
 
   it("shows a param's value per env", () => {
-    expect(hover("params.min_auc", 8)).toBe("```mlops\nparam min_auc: ratio\n```\n\n| env | value |\n|---|---|\n| (default) | 0.85 |\n| prod | 0.9 |\n| staging | 0.85 (default) |\n\nvalues normalised: 0..1");
+    expect(hover("params.min_auc", 8)).toBe("```mlops\nparam min_auc: ratio\n```\n\n| env | value |\n|---|---|\n| (default) | `85%` = 0.85 (85%) |\n| prod | `90%` = 0.9 (90%) |\n| staging | (default) |");
+    expect(hover("params.replicas", 8)).toBe("```mlops\nparam replicas: int\n```\n\n| env | value |\n|---|---|\n| (default) | `2` |\n| prod | `6` |\n| staging | `1` |");
   });
 
   it("shows normalised quantities", () => {
@@ -169,5 +170,15 @@ describe("completion in half-typed files", () => {
 
   it("offers declaration keywords at the top level", () => {
     expect(complete("|")).toEqual(["pipeline", "import", "param", "env", "source", "features", "model", "gate", "deploy", "monitor", "template"]);
+  });
+});
+
+describe("hover on features", () => {
+  it("shows the feature's type, definition and statefulness", () => {
+    const program = programOf({ "/w/main.mlops": fraud });
+    const text = hoverAt(program, "/w/main.mlops", fraud.indexOf("category   = one_hot") + 2)!.contents;
+    expect(text).toBe(
+      "```mlops\nfeature tx.category: vector<float, 4> = one_hot(merchant_category)\n```\n\nStateful: fitted on the training split and stored with the model.\n\nslots: `category=grocery`, `category=travel`, `category=online`, `category=fuel`",
+    );
   });
 });

@@ -36,11 +36,18 @@ const ITEM_KIND: Record<CompletionKind, CompletionItemKind> = {
 export function checkerCompletions(program: Program, doc: ParsedDocument, offset: number): CompletionItem[] {
   const lineStart = doc.text.lastIndexOf("\n", offset - 1) + 1;
   if (/params\.\w*$/.test(doc.text.slice(lineStart, offset))) return paramCompletions(program);
+  // a unit is glued to its number (`512Mi`): replace only the unit letters typed so far, never the number
+  const unitTyped = /\d([A-Za-z%]*)$/.exec(doc.text.slice(lineStart, offset))?.[1];
   return completionsAt(program, doc.path, offset).map((item, index) => {
     const out: CompletionItem = { label: item.label, kind: ITEM_KIND[item.kind] ?? CompletionItemKind.Text, sortText: String(index).padStart(4, "0") };
     if (item.detail) out.detail = item.detail;
     if (item.documentation) out.documentation = { kind: "markdown", value: item.documentation };
     if (item.insertText) out.insertText = item.insertText;
+    if (item.kind === "unit" && unitTyped !== undefined) {
+      const range = { start: doc.lineMap.position(offset - unitTyped.length), end: doc.lineMap.position(offset) };
+      out.textEdit = { range, newText: item.insertText ?? item.label };
+      out.filterText = item.label;
+    }
     return out;
   });
 }

@@ -39,10 +39,8 @@ export async function effectiveKeys(plan: Plan, projectRoot: string): Promise<Ef
   return { keys, dataHashes };
 }
 
-/** sha256 of the plan as JSON: what a run and a registered version record as "the plan". */
-export function planHash(plan: Plan): string {
-  return createHash("sha256").update(JSON.stringify(plan)).digest("hex");
-}
+/** What a run and a registered version record as "the plan": the compiler's hash of the canonical plan text. */
+export { planHash } from "@mlops/compiler";
 
 /** `ingest.transactions/dataset` → `ingest.transactions`. */
 export function producerOf(artifactName: string): string {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { writeFileAtomic } from "../write-atomic.js";
 import { dirname, join, resolve, basename } from "node:path";
 import { parseArgs } from "node:util";
 import type { CliIO, Command } from "../command.js";
@@ -37,7 +38,7 @@ export const fmtCommand: Command = {
       }
       if (!result.changed) continue;
       if (values.check) failed = true;
-      else writeAtomically(file, result.text);
+      else writeFileAtomic(file, result.text);
       io.stdout(`${shown}\n`);
     }
     return failed ? 1 : 0;
@@ -51,16 +52,4 @@ function filesOf(arg: string, cwd: string): string[] {
   const files = mlopsFilesIn(absolute);
   if (files.length === 0) throw new UsageError(`no .mlops files in ${arg}`);
   return files;
-}
-
-/** Writes next to the file, then renames over it: a reader never sees half a file. */
-function writeAtomically(file: string, text: string): void {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(temp, text, { mode: statSync(file).mode });
-    renameSync(temp, file);
-  } catch (error) {
-    if (existsSync(temp)) unlinkSync(temp);
-    throw error;
-  }
 }

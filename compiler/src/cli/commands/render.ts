@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile, rm } from "node:fs/promises";
+import { writeFileAtomic } from "../write-atomic.js";
 import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import type { Plan } from "../../plan/types.js";
@@ -56,23 +56,13 @@ function safeJoin(root: string, relative: string): string {
   return join(root, normalized);
 }
 
-/** Writes each file to a temporary sibling and renames it into place, so a reader never sees half a file. */
-export async function writeFilesAtomically(outDir: string, files: RenderedFile[]): Promise<string[]> {
-  const written: string[] = [];
-  for (const file of files) {
+/** Writes each file atomically (a reader never sees half a file); returns the paths written. */
+export function writeFilesAtomically(outDir: string, files: RenderedFile[]): string[] {
+  return files.map((file) => {
     const path = safeJoin(outDir, file.path);
-    await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    try {
-      await writeFile(temp, file.content, "utf8");
-      await rename(temp, path);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    written.push(path);
-  }
-  return written;
+    writeFileAtomic(path, file.content);
+    return path;
+  });
 }
 
 function parseAirflowVersion(value: string | undefined): 2 | 3 | undefined {
@@ -123,7 +113,7 @@ export const renderCommand: Command = {
       throw error;
     }
     for (const group of files) {
-      for (const path of await writeFilesAtomically(group.dir, group.files)) io.stdout(`wrote ${path}\n`);
+      for (const path of writeFilesAtomically(group.dir, group.files)) io.stdout(`wrote ${path}\n`);
     }
     return 0;
   },
