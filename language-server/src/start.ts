@@ -19,6 +19,7 @@ import { definition } from "./features/definition.js";
 import { foldingRanges } from "./features/folding.js";
 import { formatDocument, formatRange } from "./features/formatting.js";
 import { documentHighlights } from "./features/highlight.js";
+import { documentLinks } from "./features/document-links.js";
 import { hover } from "./features/hover.js";
 import { inlayHints } from "./features/inlay-hints.js";
 import { planRequest, renderRequest, type PlanParams, type RenderParams } from "./features/plan.js";
@@ -62,12 +63,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let scheduler: DiagnosticsScheduler | undefined;
   let canRegisterConfiguration = false;
   let canWatchFiles = false;
+  let canWatchFolders = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     analysis.setEnv(envSetting(init.env));
     canRegisterConfiguration = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
+    canWatchFolders = Boolean(params.capabilities.workspace?.workspaceFolders);
     scheduler = new DiagnosticsScheduler(
       connection,
       worker ?? inProcess,
@@ -97,8 +100,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         inlayHintProvider: true,
+        documentLinkProvider: { resolveProvider: false },
         signatureHelpProvider: { triggerCharacters: ["(", ",", "{"], retriggerCharacters: [",", "="] },
         completionProvider: { triggerCharacters: [".", '"', "=", ":"], resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: canWatchFolders } },
       },
       serverInfo: { name: "mlops-language-server", version: "0.1.0" },
     };
@@ -111,6 +116,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (canWatchFiles) {
       // imported files change on disk too (a checkout, another tool): keep their programs current
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.mlops" }] }).catch(() => undefined);
+    }
+    if (canWatchFolders) {
+      // a folder added later brings its files (for compilation roots and workspace symbols); a removed one's files just stay known
+      connection.workspace.onDidChangeWorkspaceFolders(
+        safeNotification("didChangeWorkspaceFolders", log, (e) => {
+          for (const folder of e.added) {
+            if (!folder.uri.startsWith("file:")) continue;
+            workspace.addFolder(uriToPath(folder.uri));
+            worker?.addFolder(uriToPath(folder.uri));
+          }
+          scheduler?.schedule();
+        }),
+      );
     }
   });
 
@@ -170,6 +188,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onSignatureHelp(onDocument("signatureHelp", null, (doc, p) => signatureHelp(doc, doc.lineMap.offset(p.position))));
   connection.onCompletion(onDocument("completion", null, (doc, p) => completion(doc, p.position, analysis.completions)));
   connection.onHover(onDocument("hover", null, (doc, p) => hover(doc, p.position, analysis.hover)));
+  connection.onDocumentLinks(onDocument("documentLink", [], (doc) => documentLinks(doc, workspace.host, uriOf)));
   connection.onCodeAction(onDocument("codeAction", [], (doc, p) => codeActions(doc, p.context.diagnostics, analysis.codeActionHelpers, p.context.only)));
 
   connection.onDefinition(onProgram("definition", null, ({ program, doc }, p) => definition(program, doc, p.position, uriOf)));

@@ -62,6 +62,12 @@ describe("a compilation over several files", () => {
     expect(await client.waitForDiagnostics(uri, (p) => p.version === 1)).toEqual([]);
   });
 
+  it("links imports to their files", async () => {
+    const uri = await client.open(mainPath, main);
+    const links = await client.request<Array<{ target: string; range: { start: { line: number } } }>>("textDocument/documentLink", { textDocument: { uri } });
+    expect(links.map((l) => [l.range.start.line, l.target])).toEqual([[positionOf(main, "import").line, pathToFileURL(sourcesPath).href]]);
+  });
+
   it("goes to a definition in the imported file", async () => {
     const uri = await client.open(mainPath, main);
     const location = await client.request<Location>("textDocument/definition", { textDocument: { uri }, position: positionOf(main, "orders.returned", 2) });

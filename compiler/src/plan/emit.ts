@@ -16,7 +16,6 @@ import type {
   ParamValue,
   PipelineSpec,
   Plan,
-  PlanExpr,
   SourceSpec,
   TrainerSpec,
 } from "./types.js";
@@ -264,26 +263,10 @@ class PlanEmitter {
         windowMs: m.windowMs,
         schedule: m.schedule,
         drift: m.drift,
-        policies: m.policies.map((p) => ({ text: p.text, condition: asSignals(this.model.lowerExpr(p.condition)), action: p.action })),
+        policies: m.policies.map((p) => ({ text: p.text, condition: this.model.lowerExpr(p.condition), action: p.action })),
       };
     }
     return out;
-  }
-}
-
-/** In a monitor, `latency_p99` and friends are signals of the serving traffic, not evaluation metrics. */
-function asSignals(expr: PlanExpr): PlanExpr {
-  switch (expr.op) {
-    case "ref":
-      return expr.scope === "metric" ? { op: "ref", scope: "signal", name: expr.name } : expr;
-    case "binary":
-      return { ...expr, left: asSignals(expr.left), right: asSignals(expr.right) };
-    case "unary":
-      return { ...expr, operand: asSignals(expr.operand) };
-    case "call":
-      return { ...expr, args: expr.args.map(asSignals) };
-    default:
-      return expr;
   }
 }
 

@@ -73,7 +73,7 @@ export function completionsAt(program: Program, file: string, offset: number): C
   if (kind === "source" && insideStatement(text, block, offset, "expect")) return c.aggregates();
   const rpath = recordPath(text, block, offset);
   const valueMatch = prefix.match(/(\w+)\s*=\s*[\w"]*$/);
-  if (kind === "features" && (valueMatch || !/^\s*\w*$/.test(prefix))) return c.featureExpression();
+  if (kind === "features" && (valueMatch || !/^\s*\w*$/.test(prefix))) return c.featureExpression(prefix.match(/^\s*(\w+)\s*=/)?.[1]);
   if (valueMatch) return c.valueOf([...rpath, valueMatch[1]!]);
   if (/(^|[{,])\s*\w*$/.test(prefix)) return c.fieldsAt(rpath, text, offset);
   return [];
@@ -155,10 +155,11 @@ class Completer {
   }
 
   params(): CompletionItem[] {
-    const model = this.program.model();
     return [...this.table.params.values()].map((list) => {
-      const p = model.params[list[0]!.name];
-      return { label: list[0]!.name, kind: "param" as const, detail: `param ${list[0]!.name}: ${p?.typeText ?? "?"}`, ...(list[0]!.node.doc ? { documentation: list[0]!.node.doc } : {}) };
+      const symbol = list[0]!;
+      const info = this.program.result(symbol).info;
+      const typeText = info.kind === "param" ? info.typeText : "?";
+      return { label: symbol.name, kind: "param" as const, detail: `param ${symbol.name}: ${typeText}`, ...(symbol.node.doc ? { documentation: symbol.node.doc } : {}) };
     });
   }
 
@@ -385,11 +386,12 @@ class Completer {
     return scope ? this.columnItems(scope.columns.values(), scope.source) : [];
   }
 
-  featureExpression(): CompletionItem[] {
+  /** Columns, the other features of the set, functions and impute strategies. */
+  featureExpression(defining: string | undefined): CompletionItem[] {
     const items = this.scopeColumnItems();
     if (this.block) {
       const info = this.program.result(this.block).info;
-      if (info.kind === "features") items.push(...this.featureItems(info.features.values(), this.block.name));
+      if (info.kind === "features") items.push(...this.featureItems([...info.features.values()].filter((f) => f.name !== defining), this.block.name));
     }
     for (const [name, f] of Object.entries(FEATURE_FUNCTIONS)) items.push({ label: name, kind: "function", detail: f.signature, documentation: f.doc });
     for (const [name, doc] of Object.entries(IMPUTE_STRATEGIES)) items.push({ label: name, kind: "keyword", detail: "impute strategy", documentation: doc });

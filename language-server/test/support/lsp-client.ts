@@ -49,7 +49,7 @@ export class LspClient {
 
   static async start(
     serverPath: string,
-    options: { rootPath?: string; initializationOptions?: object; configuration?: Record<string, unknown> } = {},
+    options: { rootPath?: string; initializationOptions?: object; configuration?: Record<string, unknown>; workspaceFolders?: boolean } = {},
   ): Promise<LspClient> {
     const child = spawn(process.execPath, [serverPath, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     const client = new LspClient(child);
@@ -59,7 +59,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: root,
       capabilities: {
-        workspace: { didChangeConfiguration: { dynamicRegistration: true }, configuration: true },
+        workspace: { didChangeConfiguration: { dynamicRegistration: true }, configuration: true, workspaceFolders: options.workspaceFolders ?? false },
         textDocument: {
           completion: { completionItem: { snippetSupport: true, documentationFormat: ["markdown", "plaintext"] } },
           hover: { contentFormat: ["markdown", "plaintext"] },
