@@ -1,47 +1,17 @@
-/** Reads the input/output signature of any ONNX model (for `pretrained` and `external` trainers). */
-import type { OnnxSignature, OnnxTensorSpec } from "@mlops/compiler";
-import { decodeModel, elementTypeName, int64ToNumber, type TypeMessage, type ValueInfoMessage } from "./onnx-proto.js";
+/**
+ * Reads the input/output signature of any ONNX model (for `pretrained` and
+ * `external` trainers) with the compiler's reader — the one that checks
+ * `pretrained` models at compile time — so both sides agree by construction.
+ */
+import { readOnnxSignature as readSignature, type OnnxSignature } from "@mlops/compiler";
 
 export class OnnxFormatError extends Error {
   override name = "OnnxFormatError";
 }
 
-/**
- * Graph inputs that are initializers (older exporters list weights as inputs)
- * are left out. Symbolic or unknown dimensions are `null`. Non-tensor values
- * get an element type like `seq(map(int64,float32))` and an empty shape.
- */
+/** The signature, or an `OnnxFormatError` saying why the bytes are not an ONNX model. */
 export function readOnnxSignature(bytes: Uint8Array): OnnxSignature {
-  let model;
-  try {
-    model = decodeModel(bytes);
-  } catch (error) {
-    throw new OnnxFormatError(`not an ONNX model: ${(error as Error).message}`);
-  }
-  const graph = model.graph;
-  if (!graph || (graph.output ?? []).length === 0) throw new OnnxFormatError("not an ONNX model: it has no graph outputs");
-  const weights = new Set((graph.initializer ?? []).map((t) => t.name));
-  return {
-    inputs: (graph.input ?? []).filter((v) => !weights.has(v.name ?? "")).map(tensorSpec),
-    outputs: (graph.output ?? []).map(tensorSpec),
-  };
-}
-
-function tensorSpec(value: ValueInfoMessage): OnnxTensorSpec {
-  const tensor = value.type?.tensorType;
-  return {
-    name: value.name ?? "",
-    elementType: typeName(value.type),
-    shape: tensor?.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null ? int64ToNumber(d.dimValue) : null)) ?? [],
-  };
-}
-
-function typeName(type: TypeMessage | undefined): string {
-  if (!type) return "unknown";
-  if (type.tensorType) return elementTypeName(type.tensorType.elemType ?? 0);
-  if (type.sequenceType) return `seq(${typeName(type.sequenceType.elemType)})`;
-  if (type.mapType) return `map(${elementTypeName(type.mapType.keyType ?? 0)},${typeName(type.mapType.valueType)})`;
-  if (type.optionalType) return `optional(${typeName(type.optionalType.elemType)})`;
-  if (type.sparseTensorType) return `sparse(${elementTypeName(type.sparseTensorType.elemType ?? 0)})`;
-  return "unknown";
+  const signature = readSignature(bytes);
+  if ("error" in signature) throw new OnnxFormatError(signature.error);
+  return signature;
 }

@@ -1,0 +1,132 @@
+import { createProgram, typeAt } from "@mlops/compiler";
+import { checkerCompletions } from "./features/completion.js";
+import { checkerHover } from "./features/hover.js";
+import { missingFieldEdits } from "./features/missing-fields.js";
+import { compilationRoot } from "./util/roots.js";
+/**
+ * The semantic side of the server: one compiler Program per compilation the
+ * open files belong to (a file's compilation is the file itself, or the file
+ * with a `pipeline` that imports it), kept in step with the buffers through
+ * `updateFile`. Diagnostics come from exactly the checker `mlops check` runs.
+ */
+export class Analysis {
+    workspace;
+    env;
+    programs = new Map();
+    /** Closed files whose text may have changed (on disk, or back to the disk text after closing). */
+    dirty = new Set();
+    constructor(workspace) {
+        this.workspace = workspace;
+        workspace.onDidChange((path) => {
+            if (workspace.isOpen(path))
+                return;
+            this.dirty.add(path);
+            // a closed root's program is rebuilt from disk when next needed
+            this.programs.delete(path);
+        });
+    }
+    setEnv(env) {
+        this.env = env;
+        for (const program of this.programs.values())
+            program.setEnv(env);
+    }
+    get selectedEnv() {
+        return this.env;
+    }
+    /** Completions from the checker's model of the document's compilation. */
+    completions = (doc, offset) => {
+        const program = this.programFor(doc.path);
+        return program ? checkerCompletions(program, doc, offset) : [];
+    };
+    hover = (doc, offset) => {
+        const program = this.programFor(doc.path);
+        return program ? checkerHover(program, doc, offset, this.env) : undefined;
+    };
+    codeActionHelpers = {
+        uriOf: (path) => this.workspace.uriOf(path),
+        missingFieldEdits,
+        typeOf: (doc, expr) => {
+            const program = this.programFor(doc.path);
+            const found = program ? typeAt(program, doc.path, expr.span.start) : undefined;
+            return found && found.span.start === expr.span.start && found.span.end === expr.span.end ? found.text : undefined;
+        },
+    };
+    /** The up-to-date program of the compilation `path` belongs to. */
+    programFor(path) {
+        const root = compilationRoot(this.workspace, path);
+        let program = this.programs.get(root);
+        if (!program) {
+            if (this.workspace.text(root) === undefined)
+                return undefined;
+            program = createProgram({ host: this.workspace.host, rootFiles: [root], ...(this.env ? { env: this.env } : {}) });
+            this.programs.set(root, program);
+        }
+        this.sync(program);
+        return program;
+    }
+    /**
+     * The document at `uriOrPath` with its syntax tree, parsed once: the
+     * program's own parse of the buffer (so AST features and semantic queries
+     * share one tree), else a plain parse.
+     */
+    document(uriOrPath) {
+        const path = this.workspace.pathOf(uriOrPath);
+        const text = this.workspace.text(path);
+        if (text === undefined)
+            return undefined;
+        const file = this.programFor(path)?.file(path);
+        if (!file || file.text !== text)
+            return this.workspace.parsed(path);
+        return { uri: this.workspace.uriOf(path), path, text, lineMap: file.lineMap, file: file.ast, syntaxDiagnostics: file.syntaxDiagnostics };
+    }
+    /** The program and the document together, for semantic queries. */
+    semantic(uriOrPath) {
+        const doc = this.document(uriOrPath);
+        const program = doc && this.programFor(doc.path);
+        return doc && program ? { program, doc } : undefined;
+    }
+    diagnostics() {
+        const roots = new Set(this.workspace.openPaths().map((p) => compilationRoot(this.workspace, p)));
+        for (const root of [...this.programs.keys()])
+            if (!roots.has(root))
+                this.programs.delete(root);
+        const result = new Map();
+        for (const root of [...roots].sort()) {
+            const program = this.programFor(root);
+            if (!program)
+                continue;
+            const byFile = new Map();
+            for (const file of program.files())
+                if (!file.isStdlib)
+                    byFile.set(file.path, []);
+            for (const d of program.diagnostics())
+                byFile.get(d.file)?.push(d) ?? byFile.set(d.file, [d]);
+            for (const [file, list] of byFile)
+                if (!result.has(file))
+                    result.set(file, list);
+        }
+        this.dirty.clear();
+        return result;
+    }
+    /** Brings the program's files up to date with the buffers (cheap when nothing changed). */
+    sync(program) {
+        for (const file of program.files()) {
+            if (this.workspace.isOpen(file.path)) {
+                const text = this.workspace.text(file.path);
+                if (text !== file.text)
+                    program.updateFile(file.path, text);
+            }
+            else if (this.dirty.has(file.path)) {
+                program.refreshFile(file.path);
+            }
+        }
+        // a root that was not loaded (or an import that now resolves) is read through the host on update
+        for (const root of program.rootFiles) {
+            if (!program.file(root)) {
+                const text = this.workspace.text(root);
+                if (text !== undefined)
+                    program.updateFile(root, text);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import { CodeActionKind } from "vscode-languageserver";
+import { walk } from "../util/ast-walk.js";
+import { typeText } from "../util/print.js";
+/**
+ * Quick fixes for the diagnostics in the request: the compiler's own fixes
+ * (did-you-mean and the like), then the editor's: add missing required
+ * fields, remove an unused declaration, wrap a nullable in `coalesce`.
+ */
+export function codeActions(doc, diagnostics, helpers, only) {
+    if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind) || kind.startsWith(CodeActionKind.QuickFix)))
+        return [];
+    const actions = [];
+    for (const diagnostic of diagnostics) {
+        if (diagnostic.source !== undefined && diagnostic.source !== "mlops")
+            continue;
+        const data = diagnostic.data;
+        const fixes = Array.isArray(data?.fixes) ? data.fixes : [];
+        const ownFixFirst = diagnostic.code === "missing-field" || diagnostic.code === "nullable-misuse";
+        fixes.forEach((fix, index) => actions.push(fromFix(doc, fix, diagnostic, helpers, !ownFixFirst && index === 0 && fixes.length === 1)));
+        switch (diagnostic.code) {
+            case "missing-field": {
+                const block = blockNamedAt(doc.file, doc.lineMap.offset(diagnostic.range.start));
+                const edits = block && helpers.missingFieldEdits?.(doc, block);
+                if (block && edits && edits.length > 0) {
+                    actions.push(quickFix(`Add the missing required fields of \`${block.name.name}\``, diagnostic, { changes: { [doc.uri]: edits } }, true));
+                }
+                break;
+            }
+            case "unused-declaration": {
+                const declaration = declarationNamedAt(doc.file, doc.lineMap.offset(diagnostic.range.start));
+                if (declaration)
+                    actions.push(quickFix(`Remove unused declaration \`${declarationName(declaration)}\``, diagnostic, { changes: { [doc.uri]: [removeDeclaration(doc, declaration)] } }, false));
+                break;
+            }
+            case "nullable-misuse": {
+                const expr = expressionAt(doc.file, doc.lineMap.offset(diagnostic.range.start), doc.lineMap.offset(diagnostic.range.end));
+                if (expr) {
+                    const text = doc.text.slice(expr.span.start, expr.span.end);
+                    const fallback = fallbackFor(helpers.typeOf?.(doc, expr) ?? columnTypeName(doc.file, expr));
+                    actions.push(quickFix(`Wrap \`${text}\` in coalesce(${text}, ${fallback})`, diagnostic, {
+                        changes: { [doc.uri]: [{ range: doc.lineMap.range(expr.span), newText: `coalesce(${text}, ${fallback})` }] },
+                    }, true));
+                }
+                break;
+            }
+            default:
+                break;
+        }
+    }
+    const seen = new Set();
+    return actions.filter((a) => {
+        const key = `${a.title}\u0000${JSON.stringify(a.edit)}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function quickFix(title, diagnostic, edit, isPreferred) {
+    return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred };
+}
+function fromFix(doc, fix, diagnostic, helpers, isPreferred) {
+    const changes = {};
+    for (const edit of fix.edits) {
+        const uri = edit.file ? helpers.uriOf(edit.file) : doc.uri;
+        (changes[uri] ??= []).push({ range: edit.range, newText: edit.newText });
+    }
+    return quickFix(fix.title, diagnostic, { changes }, isPreferred);
+}
+function blockNamedAt(file, offset) {
+    const d = declarationNamedAt(file, offset);
+    return d?.kind === "Block" ? d : undefined;
+}
+/** The declaration whose name (or, failing that, whose span) contains `offset`. */
+function declarationNamedAt(file, offset) {
+    const named = file.declarations.find((d) => d.kind !== "Import" && d.name.span.start <= offset && offset <= d.name.span.end);
+    return named ?? file.declarations.find((d) => d.span.start <= offset && offset < d.span.end);
+}
+function declarationName(d) {
+    return d.kind === "Import" ? "import" : d.name.name;
+}
+/** Deletes whole lines: the declaration, its doc comment, and one blank line after it. */
+function removeDeclaration(doc, d) {
+    let start = d.span.start;
+    const docComments = doc.file.comments.filter((c) => c.style === "doc" && c.span.end <= start);
+    for (let i = docComments.length - 1; i >= 0; i--) {
+        const c = docComments[i];
+        if (/^\s*$/.test(doc.text.slice(c.span.end, start)))
+            start = c.span.start;
+        else
+            break;
+    }
+    const startLine = doc.lineMap.position(start).line;
+    let endLine = doc.lineMap.position(d.span.end).line + 1;
+    if (endLine < doc.lineMap.lineCount && doc.lineMap.lineText(endLine).trim() === "" && (startLine === 0 || doc.lineMap.lineText(startLine - 1).trim() === ""))
+        endLine++;
+    const range = { start: { line: startLine, character: 0 }, end: { line: endLine, character: 0 } };
+    if (endLine >= doc.lineMap.lineCount)
+        range.end = doc.lineMap.position(doc.text.length);
+    return { range, newText: "" };
+}
+/** The outermost expression exactly covering [start, end), else the innermost one containing it. */
+function expressionAt(file, start, end) {
+    let exact;
+    let containing;
+    walk(file, (node) => {
+        if (node.span.start > start || node.span.end < end)
+            return false;
+        if (isExpr(node)) {
+            if (node.span.start === start && node.span.end === end)
+                exact ??= node;
+            containing = node;
+        }
+        return true;
+    });
+    return exact ?? containing;
+}
+const EXPR_KINDS = new Set(["Number", "String", "Boolean", "Name", "Member", "Call", "Constructor", "List", "Record", "Binary", "Unary", "Paren", "Error"]);
+function isExpr(node) {
+    return EXPR_KINDS.has(node.kind);
+}
+/** The declared type of a column named by `expr` in the features block around it (from the syntax alone). */
+function columnTypeName(file, expr) {
+    if (expr.kind !== "Name")
+        return undefined;
+    const block = file.declarations.find((d) => d.kind === "Block" && d.span.start <= expr.span.start && expr.span.end <= d.span.end);
+    const sourceName = block?.keyword === "features" ? block.from?.name : block?.keyword === "source" ? block.name.name : undefined;
+    const source = file.declarations.find((d) => d.kind === "Block" && d.keyword === "source" && d.name.name === sourceName);
+    for (const m of source?.members ?? []) {
+        if (m.kind !== "Schema")
+            continue;
+        const column = m.columns.find((c) => c.name.name === expr.name.name);
+        if (column)
+            return typeText(column.type);
+    }
+    return undefined;
+}
+/** A neutral non-null value of a type, as source text. */
+export function fallbackFor(type) {
+    const base = (type ?? "").replace(/\?$/, "");
+    if (base === "int" || base === "float" || base.startsWith("vector"))
+        return "0";
+    if (base === "bool")
+        return "false";
+    if (base.startsWith("enum(")) {
+        const first = /enum\(\s*"([^"]*)"/.exec(base);
+        return first ? JSON.stringify(first[1]) : '""';
+    }
+    if (base === "string" || base === "")
+        return '"unknown"';
+    return '"unknown"';
+}

@@ -1,0 +1,23 @@
+import { resolveRelative } from "../util/paths.js";
+/** Imports as links: `import "./x.mlops"` to that file, `import std.gates` to the stdlib module. */
+export function documentLinks(doc, host, uriOf) {
+    const links = [];
+    for (const d of doc.file.declarations) {
+        if (d.kind !== "Import")
+            continue;
+        let target;
+        if (d.target.kind === "String") {
+            const path = resolveRelative(doc.path, d.target.value);
+            if (host.fileExists(path))
+                target = path;
+        }
+        else {
+            const [head, ...rest] = d.target.segments.map((s) => s.name);
+            if (head === "std" && rest.length > 0)
+                target = host.stdlibModulePath(rest.join("."));
+        }
+        if (target)
+            links.push({ range: doc.lineMap.range(d.target.span), target: uriOf(target), tooltip: target });
+    }
+    return links;
+}

@@ -1,0 +1,98 @@
+/** The direct children of a syntax node, in source order. */
+export function children(node) {
+    switch (node.kind) {
+        case "SourceFile":
+            return [...node.declarations];
+        case "Block":
+            return compact([node.name, node.from, node.extends, ...node.members]);
+        case "Param":
+            return compact([node.name, node.type, node.value]);
+        case "Import":
+            return [node.target];
+        case "ModulePath":
+            return [...node.segments];
+        case "Field":
+            return [node.name, node.value];
+        case "Schema":
+            return [...node.columns];
+        case "Column":
+            return [node.name, node.type, ...node.modifiers];
+        case "Modifier":
+            return [node.name, ...(node.args ?? [])];
+        case "Expect":
+            return [...node.checks];
+        case "Require":
+            return [node.condition];
+        case "Drift":
+            return [node.target, node.rule];
+        case "When":
+            return [node.condition, node.action];
+        case "Type":
+            return [node.name, ...node.typeArgs, ...(node.args ?? [])];
+        case "String":
+            return (node.parts ?? []).flatMap((part) => (part.kind === "Interpolation" ? [part.expr] : []));
+        case "Name":
+            return [node.name];
+        case "Member":
+            return [node.object, node.property];
+        case "Call":
+            return [node.callee, ...node.args];
+        case "Argument":
+            return compact([node.name, node.value]);
+        case "Constructor":
+            return [node.name, node.body];
+        case "List":
+            return [...node.elements];
+        case "Record":
+            return [...node.fields];
+        case "RecordField":
+            return [node.key, node.value];
+        case "Binary":
+            return [node.left, node.right];
+        case "Unary":
+            return [node.operand];
+        case "Paren":
+            return [node.expr];
+        default:
+            return [];
+    }
+}
+function compact(nodes) {
+    return nodes.filter((n) => n !== undefined).sort((a, b) => a.span.start - b.span.start);
+}
+/** Calls `visit` on every node of the tree, parents before children; return false to skip a subtree. */
+export function walk(node, visit, parent) {
+    if (visit(node, parent) === false)
+        return;
+    for (const child of children(node))
+        walk(child, visit, node);
+}
+export function contains(span, offset, inclusiveEnd = true) {
+    return span.start <= offset && (inclusiveEnd ? offset <= span.end : offset < span.end);
+}
+/**
+ * The chain of nodes from the file down to the innermost node whose span
+ * contains `offset` (an offset at a node's end counts as inside it, so a
+ * cursor right after a name finds the name).
+ */
+export function nodePathAt(file, offset) {
+    const path = [file];
+    let current = file;
+    for (;;) {
+        const kids = children(current);
+        let next;
+        for (const kid of kids) {
+            if (kid.span.end < kid.span.start)
+                continue;
+            if (contains(kid.span, offset)) {
+                next = kid;
+                if (offset < kid.span.end)
+                    break; // prefer a node the offset is strictly inside
+            }
+        }
+        if (!next)
+            return path;
+        path.push(next);
+        current = next;
+    }
+}

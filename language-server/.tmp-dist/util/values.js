@@ -1,0 +1,50 @@
+/** A normalised constant written back in the language's notation for its declared type (`0.9` ratio → `90%`). */
+export function formatConstValue(value, typeText) {
+    if (typeof value === "number") {
+        switch (typeText) {
+            case "ratio":
+                return `${round(value * 100)}%`;
+            case "duration":
+                return formatDuration(value);
+            case "memory":
+                return formatMemory(value);
+            case "cpu":
+                return value % 1000 === 0 ? String(value / 1000) : `${value}m`;
+            default:
+                return String(value);
+        }
+    }
+    if (typeof value === "string")
+        return JSON.stringify(value);
+    if (typeof value === "boolean")
+        return String(value);
+    if (Array.isArray(value))
+        return `[${value.map((v) => formatConstValue(v)).join(", ")}]`;
+    switch (value.kind) {
+        case "record":
+            return `{ ${Object.entries(value.fields).map(([k, v]) => `${k} = ${formatConstValue(v)}`).join(", ")} }`;
+        case "constructor":
+            return `${value.name} { … }`;
+        case "secret":
+            return `secret(${JSON.stringify(value.name)}, ${JSON.stringify(value.key)})`;
+        case "schedule":
+            return "schedule";
+    }
+}
+function round(n) {
+    return Math.round(n * 1e6) / 1e6;
+}
+export function formatDuration(ms) {
+    for (const [unit, size] of [["w", 604_800_000], ["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]]) {
+        if (ms >= size && ms % size === 0)
+            return `${ms / size}${unit}`;
+    }
+    return `${ms}ms`;
+}
+export function formatMemory(bytes) {
+    for (const [unit, size] of [["Ti", 1024 ** 4], ["Gi", 1024 ** 3], ["Mi", 1024 ** 2], ["Ki", 1024]]) {
+        if (bytes >= size && bytes % size === 0)
+            return `${bytes / size}${unit}`;
+    }
+    return `${bytes}`;
+}
