@@ -33,7 +33,7 @@ export class DiagnosticsScheduler {
     private readonly source: DiagnosticsSource,
     private readonly uriOf: (path: string) => string,
     private readonly log: Logger,
-    private readonly interval = 150,
+    private readonly interval = 30,
     private readonly firstDelay = 2,
   ) {}
 

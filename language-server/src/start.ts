@@ -76,7 +76,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       worker ?? inProcess,
       uriOf,
       log,
-      typeof init.diagnosticsInterval === "number" ? init.diagnosticsInterval : 150,
+      typeof init.diagnosticsInterval === "number" ? init.diagnosticsInterval : undefined,
     );
     const folders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : [])).filter((f) => f.uri.startsWith("file:"));
     for (const folder of folders) {
