@@ -2,6 +2,7 @@ export * from "./syntax/ast.js";
 export { parse } from "./syntax/parse.js";
 export type { ParseResult } from "./syntax/parse.js";
 export { LineMap } from "./syntax/line-map.js";
+export { children, walk, contains, nodePathAt } from "./syntax/walk.js";
 export * from "./diagnostics/diagnostic.js";
 export { format } from "./format/format.js";
 export type { FormatResult } from "./format/format.js";

@@ -1,4 +1,4 @@
-export { symbolAt, definition, references, referencesOf, typeAt, nodePath, locationOf } from "./navigation.js";
+export { symbolAt, definition, references, referencesOf, typeAt, locationOf } from "./navigation.js";
 export type { Location } from "./navigation.js";
 export { hoverAt, describeSymbol, modelLayout } from "./hover.js";
 export type { HoverResult } from "./hover.js";

@@ -2,7 +2,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type
 import type { BlockDeclaration, Declaration, Expr, Fix, Node, SourceFile } from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
 import type { DiagnosticData } from "./diagnostics.js";
-import { walk } from "../util/ast-walk.js";
+import { walk } from "@mlops/compiler";
 import { typeText } from "../util/print.js";
 
 export interface CodeActionHelpers {

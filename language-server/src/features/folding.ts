@@ -1,7 +1,7 @@
 import { FoldingRangeKind, type FoldingRange } from "vscode-languageserver";
 import type { Span } from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
-import { walk } from "../util/ast-walk.js";
+import { walk } from "@mlops/compiler";
 
 /**
  * Folds block bodies, `schema`/`expect` bodies, multi-line records, lists and

@@ -2,7 +2,7 @@ import type { Hover, Position } from "vscode-languageserver";
 import { describeSymbol, hoverAt, symbolAt, type Annotation, type Declaration, type Identifier, type Program, type Span, type SymbolReference } from "@mlops/compiler";
 import { formatConstValue } from "../util/values.js";
 import type { ParsedDocument } from "../workspace.js";
-import { nodePathAt } from "../util/ast-walk.js";
+import { nodePathAt } from "@mlops/compiler";
 import { typeText } from "../util/print.js";
 
 /** Hover from the checker's model: markdown and the span it describes. */

@@ -1,7 +1,7 @@
 import { InlayHintKind, type InlayHint, type Range } from "vscode-languageserver";
 import { typeToString, type BlockDeclaration, type Expr, type Program } from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
-import { walk } from "../util/ast-walk.js";
+import { walk } from "@mlops/compiler";
 
 /**
  * Inlay hints: the inferred type of each feature (vector widths included),

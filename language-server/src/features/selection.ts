@@ -1,6 +1,6 @@
 import type { Position, Range, SelectionRange } from "vscode-languageserver";
 import type { ParsedDocument } from "../workspace.js";
-import { nodePathAt } from "../util/ast-walk.js";
+import { nodePathAt } from "@mlops/compiler";
 
 /** Expanding selections: the chain of syntax nodes around each position, innermost first. */
 export function selectionRanges(doc: ParsedDocument, positions: Position[]): SelectionRange[] {

@@ -1,7 +1,7 @@
 import type { SemanticTokens, SemanticTokensLegend } from "vscode-languageserver";
 import type { BlockDeclaration, BlockKeyword, Expr, Identifier, Node, SourceFile, Span } from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
-import { walk } from "../util/ast-walk.js";
+import { walk } from "@mlops/compiler";
 
 const TYPES = [
   "namespace",

@@ -1,4 +1,4 @@
-import type { Node, SourceFile, Span } from "@mlops/compiler";
+import type { Node, SourceFile, Span } from "./ast.js";
 
 /** The direct children of a syntax node, in source order. */
 export function children(node: Node): Node[] {
