@@ -5,6 +5,7 @@ import { canonicalJson } from "../util/canonical-json.js";
 import { sha256Hex } from "../util/sha256.js";
 import { VERSION } from "../version.js";
 import { buildSteps, type PlanDeclarations } from "./steps.js";
+export { serializePlan, planHash } from "./serialize.js";
 import type {
   DeploymentSpec,
   FeatureSetSpec,
@@ -37,16 +38,6 @@ export function emitPlan(program: Program, options: EmitOptions): Plan {
   const emitter = new PlanEmitter(model, options.projectRoot);
   const declarations = emitter.declarations(options.env);
   return { ...declarations, steps: buildSteps(declarations) };
-}
-
-/** The canonical text of a plan: sorted keys, two-space indent, final newline. */
-export function serializePlan(plan: Plan): string {
-  return `${canonicalJson(plan, 2)}\n`;
-}
-
-/** sha256 of the canonical plan text: what artifacts and renderers cite. */
-export function planHash(plan: Plan): string {
-  return sha256Hex(serializePlan(plan));
 }
 
 class PlanEmitter {

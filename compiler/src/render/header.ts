@@ -1,17 +1,8 @@
 import type { Plan } from "../plan/types.js";
-import { canonicalJson } from "../util/canonical-json.js";
-import { sha256Hex } from "../util/sha256.js";
+import { planHash } from "../plan/serialize.js";
 import { commentText } from "./escape.js";
 
-/** The plan file's text (canonical JSON, two-space indent, final newline), as `mlops build` writes it and the ConfigMaps hold it. */
-export function planText(plan: Plan): string {
-  return `${canonicalJson(plan, 2)}\n`;
-}
-
-/** sha256 (hex) of the plan file's text — the same hash as the emitter's `planHash` — cited in every header. */
-export function planHash(plan: Plan): string {
-  return sha256Hex(planText(plan));
-}
+export { serializePlan as planText, planHash } from "../plan/serialize.js";
 
 /** The one-line notice every generated file starts with (without a comment marker). */
 export function headerLine(plan: Plan, hash: string = planHash(plan)): string {

@@ -29,7 +29,7 @@ describe("mlops diff classifies changes", () => {
   });
 
   it("reports changed params", () => {
-    const diff = diffPlans(before, fraudWith(["param replicas: int   = 2", "param replicas: int   = 3"]));
+    const diff = diffPlans(before, fraudWith(["param replicas: int = 2", "param replicas: int = 3"]));
     expect(diff.params).toEqual([{ param: "replicas", before: 2, after: 3 }]);
     expect(diff.deployments).toContainEqual({ deployment: "fraud_api", field: "replicas", before: "2", after: "3" });
   });
