@@ -1,0 +1,165 @@
+# generated from "iris_species", plan ce989b563a2f27d3aa8b8ab20e1245a44bf98861ef6c1b91cd1a44d6af9d4d97 — do not edit
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.sdk import DAG, literal
+from kubernetes.client import models as k8s
+
+# Every step runs in the runtime image: `mlops run-step --plan PLAN_PATH --root PROJECT_ROOT --step ID`.
+# The plan comes from a ConfigMap; the project (data, stores) is the image's workdir.
+# User strings reach templated fields only wrapped in literal(), so Jinja never renders them.
+IMAGE = "registry.example.com/mlops-runtime:1.0.0"
+NAMESPACE = "default"
+PLAN_PATH = "/plan/plan.json"
+PROJECT_ROOT = "/srv/mlops"
+UID = 10001
+CPU = "1"
+MEMORY = "2Gi"
+
+
+def step_pod(task_id: str, pod_name: str, step_id: str, env: dict[str, str], secrets: list) -> KubernetesPodOperator:
+    return KubernetesPodOperator(
+        task_id=task_id,
+        name=pod_name,
+        namespace=literal(NAMESPACE),
+        image=literal(IMAGE),
+        image_pull_policy="IfNotPresent",
+        cmds=["mlops"],
+        arguments=[literal(arg) for arg in ["run-step", "--plan", PLAN_PATH, "--root", PROJECT_ROOT, "--step", step_id]],
+        env_vars=[k8s.V1EnvVar(name=name, value=literal(value)) for name, value in env.items()],
+        secrets=secrets,
+        labels={
+            "app.kubernetes.io/name": pod_name,
+            "app.kubernetes.io/part-of": "iris-species",
+            "app.kubernetes.io/component": "step",
+            "app.kubernetes.io/managed-by": "mlops",
+        },
+        container_resources=k8s.V1ResourceRequirements(
+            requests={"cpu": CPU, "memory": MEMORY},
+            limits={"cpu": CPU, "memory": MEMORY},
+        ),
+        security_context=k8s.V1PodSecurityContext(
+            run_as_non_root=True,
+            run_as_user=UID,
+            run_as_group=UID,
+            fs_group=UID,
+            seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+        ),
+        container_security_context=k8s.V1SecurityContext(
+            allow_privilege_escalation=False,
+            read_only_root_filesystem=True,
+            run_as_non_root=True,
+            run_as_user=UID,
+            capabilities=k8s.V1Capabilities(drop=["ALL"]),
+            seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+        ),
+        volumes=[
+            k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="iris-species-plan")),
+            k8s.V1Volume(
+                name="store",
+                persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name="iris-species-store"),
+            ),
+            k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
+        ],
+        volume_mounts=[
+            k8s.V1VolumeMount(name="plan", mount_path="/plan", read_only=True),
+            k8s.V1VolumeMount(name="store", mount_path="/srv/mlops/.mlops"),
+            k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+        ],
+        automount_service_account_token=False,
+        get_logs=True,
+        on_finish_action="delete_pod",
+    )
+
+
+with DAG(
+    dag_id="iris_species",
+    description="iris_species (training pipeline)",
+    doc_md="Iris species (the classic 150-row table, public domain): a multiclass\nsoftmax regression, scored nightly on new measurements.",
+    schedule=None,
+    start_date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    catchup=False,
+    max_active_runs=1,
+    default_args={
+        "owner": "botany@example.com",
+        "retries": 2,
+        "retry_delay": timedelta(milliseconds=300000),
+        "execution_timeout": timedelta(milliseconds=7200000),
+    },
+    tags=["mlops", "demo", "multiclass"],
+):
+    tasks = {
+        "ingest.flowers": step_pod(
+            "ingest.flowers",
+            "ingest-flowers",
+            "ingest.flowers",
+            {},
+            [],
+        ),
+        "validate.flowers": step_pod(
+            "validate.flowers",
+            "validate-flowers",
+            "validate.flowers",
+            {},
+            [],
+        ),
+        "split.species_clf": step_pod(
+            "split.species_clf",
+            "split-species-clf",
+            "split.species_clf",
+            {},
+            [],
+        ),
+        "fit_features.species_clf": step_pod(
+            "fit_features.species_clf",
+            "fit-features-species-clf",
+            "fit_features.species_clf",
+            {},
+            [],
+        ),
+        "train.species_clf": step_pod(
+            "train.species_clf",
+            "train-species-clf",
+            "train.species_clf",
+            {},
+            [],
+        ),
+        "evaluate.species_clf": step_pod(
+            "evaluate.species_clf",
+            "evaluate-species-clf",
+            "evaluate.species_clf",
+            {},
+            [],
+        ),
+        "gate.ok": step_pod(
+            "gate.ok",
+            "gate-ok",
+            "gate.ok",
+            {},
+            [],
+        ),
+        "register.species_clf": step_pod(
+            "register.species_clf",
+            "register-species-clf",
+            "register.species_clf",
+            {},
+            [],
+        ),
+        "deploy.species_scores": step_pod(
+            "deploy.species_scores",
+            "deploy-species-scores",
+            "deploy.species_scores",
+            {},
+            [],
+        ),
+    }
+    tasks["ingest.flowers"] >> tasks["validate.flowers"]
+    tasks["validate.flowers"] >> tasks["split.species_clf"]
+    tasks["split.species_clf"] >> tasks["fit_features.species_clf"]
+    tasks["fit_features.species_clf"] >> tasks["train.species_clf"]
+    tasks["train.species_clf"] >> tasks["evaluate.species_clf"]
+    tasks["evaluate.species_clf"] >> tasks["gate.ok"]
+    tasks["gate.ok"] >> tasks["register.species_clf"]
+    tasks["register.species_clf"] >> tasks["deploy.species_scores"]
