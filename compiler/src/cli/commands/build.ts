@@ -10,6 +10,15 @@ Compiles the program (default: the current directory) and writes its portable
 plan: to the -o file, or to stdout. Exit 1 with diagnostics when the program
 has errors.`;
 
+/** Best effort: `mlops plan` compares with it, but a read-only project must still build. */
+function rememberBuild(projectRoot: string, json: string): void {
+  try {
+    writeFileAtomic(lastBuildPath(projectRoot), json);
+  } catch {
+    // no record of this build: `mlops plan` will say every step is new
+  }
+}
+
 export const buildCommand: Command = {
   name: "build",
   summary: "compile to the portable plan (JSON)",
@@ -27,7 +36,7 @@ export const buildCommand: Command = {
       writeFileAtomic(resolve(io.cwd, values.output), json);
       io.stderr(`wrote ${values.output} (${built.plan.steps.length} steps)\n`);
     } else io.stdout(json);
-    writeFileAtomic(lastBuildPath(built.projectRoot), json);
+    rememberBuild(built.projectRoot, json);
     return 0;
   },
 };
