@@ -44,6 +44,26 @@ export { normalizeQuantity, describeQuantity, validUnits, UNIT_DOCS } from "./ch
 export type { QuantityKind } from "./checker/units.js";
 export { editDistance, closestMatch } from "./checker/edit-distance.js";
 export { readOnnxSignature, onnxRoot, tensorToString } from "./checker/onnx-signature.js";
+export {
+  encodeModel,
+  decodeModel,
+  elementTypeName,
+  int64ToNumber,
+  OnnxDataType,
+  AttributeType,
+  ModelProtoType,
+  type OnnxElementType,
+  type Int64,
+  type ModelMessage,
+  type GraphMessage,
+  type NodeMessage,
+  type TensorMessage,
+  type ValueInfoMessage,
+  type AttributeMessage,
+  type TypeMessage,
+  type TensorTypeMessage,
+  type DimensionMessage,
+} from "./onnx/onnx-proto.js";
 export * from "./services/index.js";
 // The portable plan.
 export * from "./plan/types.js";

@@ -1,90 +1,22 @@
 /**
  * Reads a pretrained ONNX model's input/output signature at compile time.
- * Only the part of `onnx.proto` needed for it is declared (field numbers as in
- * onnx/onnx.proto); everything else in the file is skipped by the decoder.
+ * The protobuf subset is shared with the runtime's ONNX writer (`onnx/onnx-proto.ts`).
  */
-import protobuf from "protobufjs";
 import type { OnnxSignature, OnnxTensorSpec } from "../plan/types.js";
+import { decodeModel, elementTypeName, int64ToNumber, type ModelMessage, type TypeMessage, type ValueInfoMessage } from "../onnx/onnx-proto.js";
 
-const repeated = "repeated" as const;
+export { onnxRoot } from "../onnx/onnx-proto.js";
 
-const descriptor = {
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: { fields: { irVersion: { type: "int64", id: 1 }, graph: { type: "GraphProto", id: 7 } } },
-        GraphProto: {
-          fields: {
-            name: { type: "string", id: 2 },
-            initializer: { rule: repeated, type: "TensorProto", id: 5 },
-            input: { rule: repeated, type: "ValueInfoProto", id: 11 },
-            output: { rule: repeated, type: "ValueInfoProto", id: 12 },
-          },
-        },
-        TensorProto: { fields: { name: { type: "string", id: 8 } } },
-        ValueInfoProto: { fields: { name: { type: "string", id: 1 }, type: { type: "TypeProto", id: 2 } } },
-        TypeProto: {
-          fields: {
-            tensorType: { type: "Tensor", id: 1 },
-            sequenceType: { type: "Sequence", id: 4 },
-            mapType: { type: "Map", id: 5 },
-          },
-          nested: {
-            Tensor: { fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } } },
-            Sequence: { fields: { elemType: { type: "TypeProto", id: 1 } } },
-            Map: { fields: { keyType: { type: "int32", id: 1 }, valueType: { type: "TypeProto", id: 2 } } },
-          },
-        },
-        TensorShapeProto: {
-          fields: { dim: { rule: repeated, type: "Dimension", id: 1 } },
-          nested: { Dimension: { fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } } } },
-        },
-      },
-    },
-  },
-};
-
-/** The protobuf types (exported so tests can write small ONNX files). */
-export const onnxRoot = protobuf.Root.fromJSON(descriptor);
-const ModelProto = onnxRoot.lookupType("onnx.ModelProto");
-
-const ELEMENT_TYPES: Record<number, string> = {
-  1: "float32",
-  2: "uint8",
-  3: "int8",
-  4: "uint16",
-  5: "int16",
-  6: "int32",
-  7: "int64",
-  8: "string",
-  9: "bool",
-  10: "float16",
-  11: "float64",
-  12: "uint32",
-  13: "uint64",
-  16: "bfloat16",
-};
-
-interface TypeMessage {
-  tensorType?: { elemType?: number; shape?: { dim?: Array<{ dimValue?: number | { toNumber(): number }; dimParam?: string }> } };
-  sequenceType?: { elemType?: TypeMessage };
-  mapType?: { keyType?: number; valueType?: TypeMessage };
-}
-
-interface ValueInfo {
-  name?: string;
-  type?: TypeMessage;
-}
-
-interface ModelMessage {
-  graph?: { initializer?: Array<{ name?: string }>; input?: ValueInfo[]; output?: ValueInfo[] };
-}
-
-/** The signature, or an error message when the bytes are not an ONNX model. */
+/**
+ * The signature, or an error message when the bytes are not an ONNX model.
+ * Graph inputs that are initializers (older exporters list weights as inputs)
+ * are left out; symbolic or unknown dimensions are `null`; non-tensor values
+ * get an element type like `seq(map(int64,float32))` and an empty shape.
+ */
 export function readOnnxSignature(bytes: Uint8Array): OnnxSignature | { error: string } {
   let model: ModelMessage;
   try {
-    model = ModelProto.toObject(ModelProto.decode(bytes), { defaults: false }) as ModelMessage;
+    model = decodeModel(bytes);
   } catch (error) {
     return { error: `not an ONNX model (${(error as Error).message})` };
   }
@@ -92,29 +24,27 @@ export function readOnnxSignature(bytes: Uint8Array): OnnxSignature | { error: s
   if (!graph || !graph.output?.length) return { error: "not an ONNX model: it has no graph outputs" };
   const weights = new Set((graph.initializer ?? []).map((t) => t.name));
   return {
-    inputs: (graph.input ?? []).filter((v) => !weights.has(v.name)).map(tensorSpec),
+    inputs: (graph.input ?? []).filter((v) => !weights.has(v.name ?? "")).map(tensorSpec),
     outputs: graph.output.map(tensorSpec),
   };
 }
 
-function tensorSpec(value: ValueInfo): OnnxTensorSpec {
+function tensorSpec(value: ValueInfoMessage): OnnxTensorSpec {
   const tensor = value.type?.tensorType;
   return {
     name: value.name ?? "",
     elementType: typeName(value.type),
-    shape:
-      tensor?.shape?.dim?.map((d) => {
-        if (d.dimValue === undefined || d.dimValue === null) return null;
-        return typeof d.dimValue === "number" ? d.dimValue : d.dimValue.toNumber();
-      }) ?? [],
+    shape: tensor?.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null ? int64ToNumber(d.dimValue) : null)) ?? [],
   };
 }
 
 function typeName(type: TypeMessage | undefined): string {
   if (!type) return "unknown";
-  if (type.tensorType) return ELEMENT_TYPES[type.tensorType.elemType ?? 0] ?? "unknown";
+  if (type.tensorType) return elementTypeName(type.tensorType.elemType ?? 0);
   if (type.sequenceType) return `seq(${typeName(type.sequenceType.elemType)})`;
-  if (type.mapType) return `map(${ELEMENT_TYPES[type.mapType.keyType ?? 0] ?? "unknown"},${typeName(type.mapType.valueType)})`;
+  if (type.mapType) return `map(${elementTypeName(type.mapType.keyType ?? 0)},${typeName(type.mapType.valueType)})`;
+  if (type.optionalType) return `optional(${typeName(type.optionalType.elemType)})`;
+  if (type.sparseTensorType) return `sparse(${elementTypeName(type.sparseTensorType.elemType ?? 0)})`;
   return "unknown";
 }
 

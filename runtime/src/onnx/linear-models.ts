@@ -13,7 +13,7 @@
  * Optional `inputTransform` puts `(x - offset) / scale` in front of the model
  * (Sub, Div); by default the model takes the already-transformed vector.
  */
-import { encodeModel, type GraphMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from "./onnx-proto.js";
+import { encodeModel, type GraphMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from "@mlops/compiler";
 import { floatTensor, intAttribute, node, tensorValue } from "./onnx-graph.js";
 
 export const ONNX_OPSET = 17;

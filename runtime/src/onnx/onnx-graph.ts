@@ -7,7 +7,7 @@ import {
   type OnnxElementType,
   type TensorMessage,
   type ValueInfoMessage,
-} from "./onnx-proto.js";
+} from "@mlops/compiler";
 
 export function floatTensor(name: string, dims: number[], values: ArrayLike<number>): TensorMessage {
   const data = Float32Array.from(values);

@@ -1,6 +1,6 @@
 /**
- * The part of `onnx.proto` (proto2, IR version 8) that the runtime writes and
- * reads, declared as a protobufjs JSON descriptor: field numbers and types
+ * The part of `onnx.proto` (proto2, IR version 8) that the compiler reads
+ * (pretrained signatures) and the runtime writes (built-in models), declared as a protobufjs JSON descriptor: field numbers and types
  * exactly as in onnx/onnx.proto. Messages and fields not listed here are
  * skipped when decoding models written by other tools.
  */
@@ -155,7 +155,9 @@ const descriptor = {
   },
 };
 
-const root = protobuf.Root.fromJSON(descriptor);
+/** The protobuf types (exported so tools and tests can write small ONNX files). */
+export const onnxRoot = protobuf.Root.fromJSON(descriptor);
+const root = onnxRoot;
 
 export const ModelProtoType = root.lookupType("onnx.ModelProto");
 
