@@ -3,7 +3,7 @@
  * Names are global across the compilation (LANGUAGE.md §2); params and envs
  * have their own namespaces (`params.NAME`, `--env NAME`).
  */
-import type { BlockDeclaration, ParamDeclaration, Span } from "../syntax/ast.js";
+import type { BlockDeclaration, Declaration, ParamDeclaration, Span } from "../syntax/ast.js";
 import type { ProgramFile } from "../program/source-files.js";
 import type { DeclKind, Type } from "./types.js";
 
@@ -86,16 +86,29 @@ const fileSymbolCache = new WeakMap<ProgramFile, DeclSymbol[]>();
 export function bindFile(file: ProgramFile): DeclSymbol[] {
   const cached = fileSymbolCache.get(file);
   if (cached) return cached;
+  return rebindFile(file, []);
+}
+
+/**
+ * Binds a file again after its syntax tree changed: a declaration node that
+ * `previous` already bound (a declaration an edit left alone) keeps its symbol,
+ * and with it its memoised check result.
+ */
+export function rebindFile(file: ProgramFile, previous: readonly DeclSymbol[]): DeclSymbol[] {
+  const kept = new Map<Declaration, DeclSymbol>(previous.map((s) => [s.node, s]));
   const out: DeclSymbol[] = [];
   for (const decl of file.ast.declarations) {
-    if (decl.kind === "Param") {
-      if (decl.name.name) out.push({ kind: "param", name: decl.name.name, file, node: decl });
-    } else if (decl.kind === "Block") {
-      if (decl.name.name) out.push({ kind: "block", declKind: decl.keyword, name: decl.name.name, isTemplate: decl.isTemplate, file, node: decl });
-    }
+    const symbol = kept.get(decl) ?? symbolOf(file, decl);
+    if (symbol) out.push(symbol);
   }
   fileSymbolCache.set(file, out);
   return out;
+}
+
+function symbolOf(file: ProgramFile, decl: Declaration): DeclSymbol | undefined {
+  if (decl.kind === "Param") return decl.name.name ? { kind: "param", name: decl.name.name, file, node: decl } : undefined;
+  if (decl.kind === "Block") return decl.name.name ? { kind: "block", declKind: decl.keyword, name: decl.name.name, isTemplate: decl.isTemplate, file, node: decl } : undefined;
+  return undefined;
 }
 
 /** The dependency key of a declaration symbol (what other checks record when they look it up). */

@@ -1,7 +1,5 @@
 import type { SourceFile } from "../syntax/ast.js";
-
-/** Keys that say where a node is, not what it means. */
-const POSITION_KEYS = new Set(["span", "keywordSpan", "bodySpan", "operatorSpan"]);
+import { POSITION_KEYS } from "../syntax/text-change.js";
 
 /** True when two files have the same declarations (spans aside) and the same comments in the same order. */
 export function sameTree(a: SourceFile, b: SourceFile): boolean {

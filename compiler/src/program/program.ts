@@ -37,8 +37,10 @@
  *
  * Incrementality: binding is cached per parsed file; each declaration's check is memoised with the keys of
  * the declarations it read, transitively (`decl:x`, `param:y`, `env:z`, `file:path`). `updateFile` re-parses
- * one file, diffs its declarations (text and position) and drops only the results that read a changed key
- * (a reverse index makes that proportional to the dependents); `diagnostics()` re-checks just those.
+ * a window of one file around the edit and keeps the nodes, symbols and results of the declarations it left
+ * alone, their positions moved (`incremental.ts`); of the rest it diffs the declarations (text, position, doc)
+ * and drops only the results that read a changed key (a reverse index makes that proportional to the
+ * dependents); `diagnostics()` re-checks just those.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { compareDiagnostics } from "../diagnostics/diagnostic.js";
@@ -51,6 +53,7 @@ import type { DeclSymbol } from "../checker/symbols.js";
 import { SymbolTable, bindFile, symbolKey } from "../checker/symbols.js";
 import { DECL_KIND_NAMES } from "../checker/types.js";
 import { closestMatch } from "../checker/edit-distance.js";
+import { patchFile } from "./incremental.js";
 import type { ProgramFile } from "./source-files.js";
 import { collectReachable, importDiagnostics, loadFile, makeDiagnostic } from "./source-files.js";
 import type { SemanticModel } from "./semantic-model.js";
@@ -186,10 +189,12 @@ class ProgramImpl implements Program {
     const p = normalizePath(path);
     const old = this.cache.get(p);
     if (old && old.text === text) return;
-    const std = this.stdlibPaths();
-    const next = loadFile(this.host, p, text, std.has(p) && !this.rootFiles.includes(p));
-    this.cache.set(p, next);
-    this.afterChange(old, next);
+    const isStdlib = this.stdlibPaths().has(p) && !this.rootFiles.includes(p);
+    if (old) {
+      this.afterChange(p, () => patchFile(this.host, old, text, isStdlib, this.resultsReading(old)));
+      return;
+    }
+    this.afterChange(p, () => void this.cache.set(p, loadFile(this.host, p, text, isStdlib)));
   }
 
   refreshFile(path: string): void {
@@ -203,36 +208,64 @@ class ProgramImpl implements Program {
       return;
     }
     const text = this.host.readFile(p);
-    if (text === undefined) {
-      const old = this.cache.get(p);
-      this.cache.delete(p);
-      this.afterChange(old, undefined);
-    } else this.updateFile(p, text);
+    if (text === undefined) this.afterChange(p, () => void this.cache.delete(p));
+    else this.updateFile(p, text);
   }
 
-  private afterChange(old: ProgramFile | undefined, next: ProgramFile | undefined): void {
+  /**
+   * Applies a change to the files (a file edited in place by `patchFile` keeps its
+   * unchanged declarations' symbols and moves their results to the new offsets)
+   * and drops the results it invalidates: those of declarations that are gone,
+   * and those that read a declaration whose text, position or doc comment changed.
+   */
+  private afterChange(changedPath: string, change: () => void): void {
     const before = new Set<DeclSymbol>(this.table.all);
+    // Only the changed file's text moves: fingerprint its declarations now, the others' when needed.
+    const changed = this.cache.get(changedPath);
+    const fingerprints = new Map<DeclSymbol, Fingerprint>(changed ? bindFile(changed).map((s) => [s, fingerprint(s)]) : []);
+    change();
     this.rebuild();
     const after = new Set<DeclSymbol>(this.table.all);
-    // Symbols of unchanged files are the same objects (binding is cached per parsed file): only
-    // added and removed ones can differ; a key is dirty when its text or position changed.
-    const describe = (list: Iterable<DeclSymbol>): Map<string, string> => {
-      const out = new Map<string, string>();
-      for (const s of list) out.set(`${symbolKey(s)}#${s.file.path}#${s.node.span.start}`, s.file.text.slice(s.node.span.start, s.node.span.end));
-      return out;
-    };
-    const removed = describe([...before].filter((s) => !after.has(s)));
-    const added = describe([...after].filter((s) => !before.has(s)));
-    const dirty = new Set<string>();
+    // Symbols of unchanged files and unchanged declarations are the same objects: only added and
+    // removed ones can differ; a key is dirty when its text, position or doc changed.
+    const removed = new Map<string, string>();
+    for (const s of before) {
+      if (after.has(s)) continue;
+      const f = fingerprints.get(s) ?? fingerprint(s);
+      removed.set(f.at, f.text);
+    }
+    const added = new Map<string, string>();
+    for (const s of after) {
+      if (before.has(s)) continue;
+      const f = fingerprint(s);
+      added.set(f.at, f.text);
+    }
+    const dirty = new Set<string>([`file:${changedPath}`]);
     for (const [k, v] of removed) if (added.get(k) !== v) dirty.add(k.split("#")[0]!);
     for (const [k, v] of added) if (removed.get(k) !== v) dirty.add(k.split("#")[0]!);
-    const changedPath = (next ?? old)?.path;
-    if (changedPath) dirty.add(`file:${changedPath}`);
     for (const symbol of before) if (!after.has(symbol)) this.results_.delete(symbol);
     for (const key of dirty) {
       for (const symbol of this.dependents.get(key) ?? []) this.results_.delete(symbol);
       this.dependents.delete(key);
     }
+  }
+
+  /**
+   * The cached results that can hold positions in `file`: those of its declarations and of the
+   * declarations that read one of them (a result only points into declarations it depends on).
+   */
+  private resultsReading(file: ProgramFile): DeclResult[] {
+    const symbols = new Set<DeclSymbol>();
+    for (const s of bindFile(file)) {
+      symbols.add(s);
+      for (const d of this.dependents.get(symbolKey(s)) ?? []) symbols.add(d);
+    }
+    const out: DeclResult[] = [];
+    for (const s of symbols) {
+      const result = this.results_.get(s);
+      if (result) out.push(result);
+    }
+    return out;
   }
 
   diagnostics(): Diagnostic[] {
@@ -333,6 +366,16 @@ class ProgramImpl implements Program {
     this.modelCache.set(key, model);
     return model;
   }
+}
+
+/** Where a declaration is (`KEY#path#offset`) and what it says (its text and doc comment). */
+interface Fingerprint {
+  at: string;
+  text: string;
+}
+
+function fingerprint(s: DeclSymbol): Fingerprint {
+  return { at: `${symbolKey(s)}#${s.file.path}#${s.node.span.start}`, text: `${s.node.doc ?? ""}\u0000${s.file.text.slice(s.node.span.start, s.node.span.end)}` };
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

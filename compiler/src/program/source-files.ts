@@ -7,7 +7,7 @@ import { DEFAULT_SEVERITY } from "../diagnostics/diagnostic.js";
 import type { CompilerHost } from "../host/host.js";
 import { normalizePath, resolveRelative } from "../host/paths.js";
 import type { ImportDeclaration, SourceFile, Span } from "../syntax/ast.js";
-import { LineMap } from "../syntax/line-map.js";
+import type { LineMap } from "../syntax/line-map.js";
 import { parse } from "../syntax/parse.js";
 import { closestMatch } from "../checker/edit-distance.js";
 
@@ -42,12 +42,11 @@ export function makeDiagnostic(
 }
 
 export function loadFile(host: CompilerHost, path: string, text: string, isStdlib: boolean): ProgramFile {
-  const { file: ast, diagnostics } = parse(text, path);
-  const lineMap = new LineMap(text);
+  const { file: ast, diagnostics, lineMap } = parse(text, path);
   return { path, text, ast, lineMap, syntaxDiagnostics: diagnostics, imports: resolveImports(host, path, ast), isStdlib };
 }
 
-function resolveImports(host: CompilerHost, path: string, ast: SourceFile): ResolvedImport[] {
+export function resolveImports(host: CompilerHost, path: string, ast: SourceFile): ResolvedImport[] {
   const out: ResolvedImport[] = [];
   for (const decl of ast.declarations) {
     if (decl.kind !== "Import") continue;

@@ -3,6 +3,7 @@
  *
  * Invariants:
  * - Every node has a `span` of UTF-16 offsets into its file's text (end exclusive).
+ * - No two nodes share a span object (an edit moves the spans of kept nodes in place).
  * - The parser never throws: whatever it could not read is an `ErrorExpr`
  *   (inside expressions) or is skipped, with a `syntax-error` diagnostic.
  * - Names are `Identifier` nodes so the editor can point at them exactly.

@@ -68,12 +68,16 @@ export class Parser {
   private readonly sink: LexSink;
   private readonly indentCache = new Map<number, number>();
 
-  constructor(private readonly text: string) {
+  /** Reads `text`, or only `text[range.start, range.end)` (offsets stay those of `text`). */
+  constructor(
+    private readonly text: string,
+    range: Span = { start: 0, end: text.length },
+  ) {
     this.sink = {
       comments: this.comments,
       error: (span, message) => this.errors.push({ span, message }),
     };
-    this.tokens = lex(text, this.sink);
+    this.tokens = lex(text, this.sink, range.start, range.end);
   }
 
   // ------------------------------------------------------------ token access
@@ -264,12 +268,18 @@ export class Parser {
 
   // ------------------------------------------------------------ file and declarations
 
-  parseFile(): Declaration[] {
+  /** Where the parser is: the offset of the next token. */
+  get offset(): number {
+    return this.tokens[this.pos]!.start;
+  }
+
+  /** The declarations, up to the first one that starts at or after `stopAt` (the tokens after it are only looked at). */
+  parseFile(stopAt = Number.POSITIVE_INFINITY): Declaration[] {
     const declarations: Declaration[] = [];
     for (;;) {
       this.skipNewlines();
       const token = this.peek();
-      if (token.kind === "eof") break;
+      if (token.kind === "eof" || token.start >= stopAt) break;
       const before = this.pos;
       const declaration = this.parseDeclaration();
       if (declaration) declarations.push(declaration);
@@ -700,7 +710,7 @@ export class Parser {
         const body = this.withNesting(() => this.parseRecord(this.next()));
         if (body) return { kind: "Constructor", name, body, span: { start: token.start, end: body.span.end } };
       }
-      return { kind: "Name", name, span: name.span };
+      return { kind: "Name", name, span: { ...name.span } };
     }
     if (this.isPunct("(", token)) {
       return this.withNesting(() => this.parseParen(this.next())) ?? this.errorExpr(token.start);
@@ -765,7 +775,7 @@ export class Parser {
     if (lexed.some((part) => part.kind === "Interpolation")) {
       literal.parts = lexed.map((part): StringPart => {
         if (part.kind === "Text") return part;
-        return { kind: "Interpolation", expr: this.parseInterpolation(part.inner), span: part.span };
+        return { kind: "Interpolation", expr: this.parseInterpolation(part.inner), span: { ...part.span } };
       });
     }
     return literal;
