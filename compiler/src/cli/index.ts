@@ -3,3 +3,4 @@ export type { Command, CliIO } from "./command.js";
 export { UsageError } from "./command.js";
 export { buildPlanFromSources, planFromInput } from "./build-plan.js";
 export type { BuiltPlan } from "./build-plan.js";
+export { writeFileAtomic } from "./write-atomic.js";

@@ -7,9 +7,9 @@
  * cache entry is written only after all its outputs, in one statement. A run killed at any point
  * leaves at worst a `running` row (marked `interrupted` by the next open) and steps that re-run.
  */
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import type { Plan, Step } from "@mlops/compiler";
+import { writeFileAtomic } from "@mlops/compiler/cli";
 import { STEP_IMPLEMENTATIONS } from "../steps/index.js";
 import { ArtifactError, ArtifactStore } from "../store/artifact-store.js";
 import { MetadataStore } from "../store/metadata-store.js";
@@ -311,7 +311,7 @@ class StepRunner {
       },
       writeReport: async (fileName, content) => {
         const path = join(reportsDir, fileName);
-        await writeAtomic(path, content);
+        writeFileAtomic(path, content);
         return relative(this.projectRoot, path);
       },
       progress: (update) => this.reporter.stepProgress(step, update),
@@ -325,11 +325,4 @@ function errorText(error: unknown): string {
   if (error instanceof Error && process.env.MLOPS_DEBUG && error.stack) return error.stack;
   if (error instanceof Error) return error.message || String(error);
   return String(error);
-}
-
-async function writeAtomic(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, path);
 }
