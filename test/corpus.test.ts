@@ -93,10 +93,27 @@ describe("project corpus", () => {
       for (const code of codes) perCode.set(code, (perCode.get(code) ?? 0) + 1);
     }
     const ids = [
-      "syntax-error", "unknown-reference", "duplicate-declaration", "unknown-field", "missing-field", "type-mismatch",
-      "unit-mismatch", "out-of-range", "nullable-misuse", "enum-value", "cyclic-reference", "target-type",
-      "metric-not-for-task", "drift-method-for-type", "drift-direction", "signature-mismatch", "invalid-cron",
-      "secret-exposure", "unknown-import", "missing-pipeline", "unused-declaration",
+      "syntax-error",
+      "unknown-reference",
+      "duplicate-declaration",
+      "unknown-field",
+      "missing-field",
+      "type-mismatch",
+      "unit-mismatch",
+      "out-of-range",
+      "nullable-misuse",
+      "enum-value",
+      "cyclic-reference",
+      "target-type",
+      "metric-not-for-task",
+      "drift-method-for-type",
+      "drift-direction",
+      "signature-mismatch",
+      "invalid-cron",
+      "secret-exposure",
+      "unknown-import",
+      "missing-pipeline",
+      "unused-declaration",
     ];
     const thin = ids.filter((id) => (perCode.get(id) ?? 0) < 3).map((id) => `${id}: ${perCode.get(id) ?? 0}`);
     expect(thin).toEqual([]);

@@ -81,7 +81,14 @@ export class Analysis {
     if (text === undefined) return undefined;
     const file = this.programFor(path)?.file(path);
     if (!file || file.text !== text) return this.workspace.parsed(path);
-    return { uri: this.workspace.uriOf(path), path, text, lineMap: file.lineMap, file: file.ast, syntaxDiagnostics: file.syntaxDiagnostics };
+    return {
+      uri: this.workspace.uriOf(path),
+      path,
+      text,
+      lineMap: file.lineMap,
+      file: file.ast,
+      syntaxDiagnostics: file.syntaxDiagnostics,
+    };
   }
 
   /** The program and the document together, for semantic queries. */

@@ -30,7 +30,9 @@ type ToWorker =
   | { type: "disk"; uri: string; deleted: boolean }
   | { type: "check"; id: number; documents: DocumentUpdate[] };
 
-type FromWorker = { type: "result"; id: number; diagnostics: Array<[string, Diagnostic[]]>; versions: Array<[string, number]> } | { type: "error"; id: number; message: string };
+type FromWorker =
+  | { type: "result"; id: number; diagnostics: Array<[string, Diagnostic[]]>; versions: Array<[string, number]> }
+  | { type: "error"; id: number; message: string };
 
 /** Checks in-process: the fallback when no worker can be started. */
 export class InProcessDiagnostics implements DiagnosticsSource {
@@ -84,7 +86,12 @@ export class WorkerDiagnostics implements DiagnosticsSource {
   static start(script: string, workspace: Workspace, fallback: InProcessDiagnostics, log: Logger): WorkerDiagnostics | undefined {
     try {
       const data: WorkerData = { role: WORKER_ROLE, stdlibDir: workspace.host.stdlibDir };
-      return new WorkerDiagnostics(new Worker(script, { workerData: data, argv: [], stdout: false, stderr: false }), workspace, fallback, log);
+      return new WorkerDiagnostics(
+        new Worker(script, { workerData: data, argv: [], stdout: false, stderr: false }),
+        workspace,
+        fallback,
+        log,
+      );
     } catch (error) {
       log(`[mlops] no diagnostics worker (${error instanceof Error ? error.message : String(error)}); checking in-process`);
       return undefined;
@@ -155,7 +162,11 @@ export function runDiagnosticsWorker(data: WorkerData): void {
           const versions: Array<[string, number]> = workspace.openPaths().map((path) => [path, workspace.documentVersion(path)!]);
           port.postMessage({ type: "result", id: message.id, diagnostics: [...diagnostics], versions } satisfies FromWorker);
         } catch (error) {
-          port.postMessage({ type: "error", id: message.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies FromWorker);
+          port.postMessage({
+            type: "error",
+            id: message.id,
+            message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          } satisfies FromWorker);
         }
         break;
       }

@@ -115,7 +115,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     if (canWatchFiles) {
       // imported files change on disk too (a checkout, another tool): keep their programs current
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.mlops" }] }).catch(() => undefined);
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.mlops" }] })
+        .catch(() => undefined);
     }
     if (canWatchFolders) {
       // a folder added later brings its files (for compilation roots and workspace symbols); a removed one's files just stay known
@@ -173,7 +175,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       return doc ? run(doc, p) : fallback;
     });
   /** A request that needs the checker: the document's program comes with it. */
-  const onProgram = <P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, run: (sem: NonNullable<ReturnType<Analysis["semantic"]>>, p: P) => R) =>
+  const onProgram = <P extends { textDocument: { uri: string } }, R>(
+    name: string,
+    fallback: R,
+    run: (sem: NonNullable<ReturnType<Analysis["semantic"]>>, p: P) => R,
+  ) =>
     safeRequest<P, R>(name, log, fallback, (p) => {
       const sem = analysis.semantic(p.textDocument.uri);
       return sem ? run(sem, p) : fallback;
@@ -189,14 +195,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onCompletion(onDocument("completion", null, (doc, p) => completion(doc, p.position, analysis.completions)));
   connection.onHover(onDocument("hover", null, (doc, p) => hover(doc, p.position, analysis.hover)));
   connection.onDocumentLinks(onDocument("documentLink", [], (doc) => documentLinks(doc, workspace.host, uriOf)));
-  connection.onCodeAction(onDocument("codeAction", [], (doc, p) => codeActions(doc, p.context.diagnostics, analysis.codeActionHelpers, p.context.only)));
+  connection.onCodeAction(
+    onDocument("codeAction", [], (doc, p) => codeActions(doc, p.context.diagnostics, analysis.codeActionHelpers, p.context.only)),
+  );
 
   connection.onDefinition(onProgram("definition", null, ({ program, doc }, p) => definition(program, doc, p.position, uriOf)));
-  connection.onReferences(onProgram("references", [], ({ program, doc }, p) => references(program, doc, p.position, p.context.includeDeclaration, uriOf)));
+  connection.onReferences(
+    onProgram("references", [], ({ program, doc }, p) => references(program, doc, p.position, p.context.includeDeclaration, uriOf)),
+  );
   connection.onDocumentHighlight(onProgram("documentHighlight", [], ({ program, doc }, p) => documentHighlights(program, doc, p.position)));
   connection.onPrepareRename(onProgram("prepareRename", null, ({ program, doc }, p) => prepareRename(program, doc, p.position)));
   connection.onRenameRequest(onProgram("rename", null, ({ program, doc }, p) => rename(program, doc, p.position, p.newName, uriOf)));
-  connection.languages.inlayHint.on(onProgram("inlayHint", [], ({ program, doc }, p) => inlayHints(program, doc, p.range, analysis.selectedEnv)));
+  connection.languages.inlayHint.on(
+    onProgram("inlayHint", [], ({ program, doc }, p) => inlayHints(program, doc, p.range, analysis.selectedEnv)),
+  );
   connection.onWorkspaceSymbol(
     safeRequest("workspaceSymbol", log, [], (p) =>
       workspaceSymbols(
@@ -218,8 +230,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       throw new ResponseError(ErrorCodes.InternalError, error instanceof Error ? error.message : String(error));
     }
   };
-  connection.onRequest("mlops/plan", safeRequest("mlops/plan", log, null, (p: PlanParams) => withProgram(p.uri, (program) => planRequest(program, p))));
-  connection.onRequest("mlops/render", safeRequest("mlops/render", log, null, (p: RenderParams) => withProgram(p.uri, (program) => renderRequest(program, p))));
+  connection.onRequest(
+    "mlops/plan",
+    safeRequest("mlops/plan", log, null, (p: PlanParams) => withProgram(p.uri, (program) => planRequest(program, p))),
+  );
+  connection.onRequest(
+    "mlops/render",
+    safeRequest("mlops/render", log, null, (p: RenderParams) => withProgram(p.uri, (program) => renderRequest(program, p))),
+  );
 
   connection.onShutdown(() => {
     scheduler?.dispose();

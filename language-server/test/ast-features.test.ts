@@ -51,7 +51,9 @@ describe("syntax features over stdio", () => {
     expect(tx.children!.map((c) => c.name)).toEqual(["amount_log", "amount_z", "is_night", "category", "country_b"]);
     const source = symbols.find((s) => s.name === "transactions")!;
     const schema = source.children!.find((c) => c.name === "schema")!;
-    expect(schema.children!.map((c) => `${c.name}: ${c.detail}`)).toContain('merchant_category: enum("grocery", "travel", "online", "fuel")');
+    expect(schema.children!.map((c) => `${c.name}: ${c.detail}`)).toContain(
+      'merchant_category: enum("grocery", "travel", "online", "fuel")',
+    );
     expect(schema.children!.map((c) => `${c.name}: ${c.detail}`)).toContain("country: string?");
     expect(source.selectionRange.start).toEqual(positionOf(fraud, "transactions {"));
   });
@@ -60,7 +62,7 @@ describe("syntax features over stdio", () => {
     const ranges = await client.request<FoldingRange[]>("textDocument/foldingRange", { textDocument: { uri: fraudUri } });
     const lines = ranges.map((r) => `${r.startLine}-${r.endLine}`);
     const line = (needle: string): number => positionOf(fraud, needle).line;
-    expect(lines).toContain(`${line("pipeline fraud_detection")}-${line('tags        =')}`);
+    expect(lines).toContain(`${line("pipeline fraud_detection")}-${line("tags        =")}`);
     expect(lines).toContain(`${line("  schema {")}-${line("is_fraud:")}`);
     expect(lines).toContain(`${line("  expect {")}-${line("mean(amount)")}`);
     expect(lines).toContain(`${line("target   = kubernetes {")}-${line("autoscale =")}`);
@@ -68,7 +70,10 @@ describe("syntax features over stdio", () => {
 
   it("expands selections from a name to its expression, field, block and file", async () => {
     const at = positionOf(fraud, "merchant_category)", 3);
-    const [selection] = await client.request<SelectionRange[]>("textDocument/selectionRange", { textDocument: { uri: fraudUri }, positions: [at] });
+    const [selection] = await client.request<SelectionRange[]>("textDocument/selectionRange", {
+      textDocument: { uri: fraudUri },
+      positions: [at],
+    });
     const texts: string[] = [];
     for (let s: SelectionRange | undefined = selection; s; s = s.parent) texts.push(slice(fraud, s));
     expect(texts[0]).toBe("merchant_category");
@@ -97,7 +102,9 @@ describe("syntax features over stdio", () => {
 
   it("checks an unsaved buffer (an untitled: URI) too", async () => {
     const uri = "untitled:Untitled-1";
-    await client.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "mlops", version: 1, text: "source s {\n  format = csv\n}\n" } });
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "mlops", version: 1, text: "source s {\n  format = csv\n}\n" },
+    });
     const diagnostics = await client.waitForDiagnostics(uri, (p) => p.version === 1);
     expect(diagnostics.map((d) => d.code).sort()).toEqual(["missing-field", "missing-field", "missing-pipeline", "unused-declaration"]);
     const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
@@ -113,7 +120,11 @@ function slice(text: string, s: SelectionRange): string {
   return text.slice(offset(s.range.start), offset(s.range.end));
 }
 
-function decode(text: string, data: number[], legend: SemanticTokensLegend): Array<{ line: number; start: number; text: string; type: string }> {
+function decode(
+  text: string,
+  data: number[],
+  legend: SemanticTokensLegend,
+): Array<{ line: number; start: number; text: string; type: string }> {
   const lines = text.split("\n");
   const out: Array<{ line: number; start: number; text: string; type: string }> = [];
   let line = 0;
@@ -122,7 +133,12 @@ function decode(text: string, data: number[], legend: SemanticTokensLegend): Arr
     line += data[i]!;
     start = data[i]! === 0 ? start + data[i + 1]! : data[i + 1]!;
     const mods = legend.tokenModifiers.filter((_, bit) => (data[i + 4]! >> bit) & 1);
-    out.push({ line, start, text: lines[line]!.slice(start, start + data[i + 2]!), type: [legend.tokenTypes[data[i + 3]!], ...mods].join(" ") });
+    out.push({
+      line,
+      start,
+      text: lines[line]!.slice(start, start + data[i + 2]!),
+      type: [legend.tokenTypes[data[i + 3]!], ...mods].join(" "),
+    });
   }
   return out;
 }

@@ -26,7 +26,10 @@ describe("the server bundled as CommonJS, as the VS Code extension ships it", ()
     // the stdlib modules were found next to the bundle: the hint lists them
     const messages = diagnostics.map((d) => String(d.message));
     expect(messages.find((m) => m.includes("std.nonexistent_module"))).toContain("std.gates");
-    const list = await client.request<CompletionList>("textDocument/completion", { textDocument: { uri }, position: positionOf(text, "import std.nonexistent_module", "import std.".length) });
+    const list = await client.request<CompletionList>("textDocument/completion", {
+      textDocument: { uri },
+      position: positionOf(text, "import std.nonexistent_module", "import std.".length),
+    });
     expect(list.items.map((i) => i.label)).toEqual(["gates", "monitors", "targets"]);
     expect(client.logs.filter((l) => l.includes("worker"))).toEqual([]);
   });

@@ -13,7 +13,11 @@ const examplesDir = join(repoRoot, "examples");
 const examples = existsSync(examplesDir)
   ? readdirSync(examplesDir, { withFileTypes: true })
       .filter((e) => e.isDirectory())
-      .flatMap((e) => readdirSync(join(examplesDir, e.name)).filter((f) => /^[^.].*\.mlops$/.test(f)).map((f) => join(examplesDir, e.name, f)))
+      .flatMap((e) =>
+        readdirSync(join(examplesDir, e.name))
+          .filter((f) => /^[^.].*\.mlops$/.test(f))
+          .map((f) => join(examplesDir, e.name, f)),
+      )
   : [];
 
 let client: LspClient;
@@ -32,13 +36,18 @@ describe.skipIf(examples.length === 0)("the examples over stdio", () => {
       const text = read(path);
       const uri = await client.open(path, text);
       const diagnostics = await client.waitForDiagnostics(uri, (p) => p.version === 1);
-      expect(diagnostics.map((d) => `${d.range.start.line}:${d.code}`)).toEqual(expectedDiagnostics(path, text).map((d) => `${d.range.start.line}:${d.code}`));
+      expect(diagnostics.map((d) => `${d.range.start.line}:${d.code}`)).toEqual(
+        expectedDiagnostics(path, text).map((d) => `${d.range.start.line}:${d.code}`),
+      );
       expect(diagnostics.filter((d) => d.severity === 1)).toEqual([]);
 
       const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
       expect(symbols.length).toBeGreaterThan(3);
       for (const symbol of symbols.filter((s) => s.detail !== "import")) {
-        const hover = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: symbol.selectionRange.start });
+        const hover = await client.request<Hover | null>("textDocument/hover", {
+          textDocument: { uri },
+          position: symbol.selectionRange.start,
+        });
         expect((hover?.contents as { value: string } | undefined)?.value ?? "", symbol.name).toContain(symbol.name);
       }
 
@@ -46,7 +55,10 @@ describe.skipIf(examples.length === 0)("the examples over stdio", () => {
       expect(tokens.data.length % 5).toBe(0);
       expect(tokens.data.length).toBeGreaterThan(50);
 
-      const edits = await client.request<TextEdit[]>("textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const edits = await client.request<TextEdit[]>("textDocument/formatting", {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      });
       expect(applyEdits(text, edits)).toBe(format(text, path).text);
     });
   }
@@ -55,13 +67,17 @@ describe.skipIf(examples.length === 0)("the examples over stdio", () => {
 describe("cancellation", () => {
   it("answers RequestCancelled for a request cancelled before it ran", async () => {
     const path = examples[0] ?? join(repoRoot, "language-server/test/fixtures-missing.mlops");
-    const text = examples[0] ? read(path) : "pipeline p { owner = \"x\" }\n";
+    const text = examples[0] ? read(path) : 'pipeline p { owner = "x" }\n';
     const uri = await client.open(path, text);
     const { CancellationTokenSource } = await import("vscode-jsonrpc/node");
     const source = new CancellationTokenSource();
     // a slow request first keeps the server busy while the cancellation arrives
     const slow = client.request("mlops/render", { uri, env: null, target: "kubernetes" }).catch(() => undefined);
-    const pending = client.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: positionOf(text, "pipeline") }, source.token);
+    const pending = client.connection.sendRequest(
+      "textDocument/hover",
+      { textDocument: { uri }, position: positionOf(text, "pipeline") },
+      source.token,
+    );
     source.cancel();
     await slow;
     await expect(pending).rejects.toMatchObject({ code: -32800 });

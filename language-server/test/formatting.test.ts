@@ -39,7 +39,10 @@ describe("formatting over stdio", () => {
     it(`formats ${name}.mlops exactly as the compiler's formatter`, async () => {
       const messy = messUp(read(join(CONFORMANCE, "valid", `${name}.mlops`)));
       const uri = await openText(`${name}.mlops`, messy);
-      const edits = await client.request<TextEdit[]>("textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const edits = await client.request<TextEdit[]>("textDocument/formatting", {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      });
       const expected = format(messy, join(dir, `${name}.mlops`));
       expect(expected.changed).toBe(true);
       expect(edits.length).toBeGreaterThan(0);
@@ -48,7 +51,7 @@ describe("formatting over stdio", () => {
   }
 
   it("formats a range: only the declarations it touches", async () => {
-    const text = "pipeline p {\n      owner=\"a@b.c\"\n}\n\nparam  n:int=2\nparam   m:int=3\n";
+    const text = 'pipeline p {\n      owner="a@b.c"\n}\n\nparam  n:int=2\nparam   m:int=3\n';
     const uri = await openText("range.mlops", text);
     const edits = await client.request<TextEdit[]>("textDocument/rangeFormatting", {
       textDocument: { uri },
@@ -66,7 +69,10 @@ describe("formatting over stdio", () => {
 
   it("leaves a file with syntax errors alone", async () => {
     const uri = await openText("broken.mlops", "pipeline p {\n   owner = \n");
-    const edits = await client.request<TextEdit[]>("textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await client.request<TextEdit[]>("textDocument/formatting", {
+      textDocument: { uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
     expect(edits).toEqual([]);
   });
 });

@@ -64,20 +64,29 @@ describe("a compilation over several files", () => {
 
   it("links imports to their files", async () => {
     const uri = await client.open(mainPath, main);
-    const links = await client.request<Array<{ target: string; range: { start: { line: number } } }>>("textDocument/documentLink", { textDocument: { uri } });
+    const links = await client.request<Array<{ target: string; range: { start: { line: number } } }>>("textDocument/documentLink", {
+      textDocument: { uri },
+    });
     expect(links.map((l) => [l.range.start.line, l.target])).toEqual([[positionOf(main, "import").line, pathToFileURL(sourcesPath).href]]);
   });
 
   it("goes to a definition in the imported file", async () => {
     const uri = await client.open(mainPath, main);
-    const location = await client.request<Location>("textDocument/definition", { textDocument: { uri }, position: positionOf(main, "orders.returned", 2) });
+    const location = await client.request<Location>("textDocument/definition", {
+      textDocument: { uri },
+      position: positionOf(main, "orders.returned", 2),
+    });
     expect(location.uri).toBe(pathToFileURL(sourcesPath).href);
     expect(location.range.start).toEqual(positionOf(sources, "orders {"));
   });
 
   it("renames a column in every file of the compilation", async () => {
     const uri = pathToFileURL(sourcesPath).href;
-    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: positionOf(sources, "total:"), newName: "amount" });
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", {
+      textDocument: { uri },
+      position: positionOf(sources, "total:"),
+      newName: "amount",
+    });
     expect(Object.keys(edit.changes!).sort()).toEqual([pathToFileURL(mainPath).href, uri].sort());
     expect(edit.changes![pathToFileURL(mainPath).href]!.map((e) => e.range.start)).toEqual([positionOf(main, "total)")]);
   });
@@ -85,7 +94,9 @@ describe("a compilation over several files", () => {
   it("republishes the importing file's diagnostics when the imported file changes", async () => {
     const sourcesUri = pathToFileURL(sourcesPath).href;
     const mainUri = pathToFileURL(mainPath).href;
-    await client.change(sourcesUri, 2, [{ range: { start: positionOf(sources, "total:"), end: positionOf(sources, "total:", 5) }, text: "amount" }]);
+    await client.change(sourcesUri, 2, [
+      { range: { start: positionOf(sources, "total:"), end: positionOf(sources, "total:", 5) }, text: "amount" },
+    ]);
     const diagnostics = await client.waitForDiagnostics(mainUri, (p) => p.diagnostics.some((d) => d.code === "unknown-reference"));
     expect(diagnostics.map((d) => `${d.range.start.line}:${d.code}`)).toEqual([`${positionOf(main, "total)").line}:unknown-reference`]);
   });

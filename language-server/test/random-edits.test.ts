@@ -72,10 +72,28 @@ function normalise(diagnostics: Diagnostic[]): string[] {
     .sort();
 }
 
-const REQUESTS = ["textDocument/hover", "textDocument/completion", "textDocument/documentSymbol", "textDocument/foldingRange", "textDocument/semanticTokens/full", "textDocument/formatting", "textDocument/selectionRange", "textDocument/definition", "textDocument/references", "textDocument/documentHighlight", "textDocument/codeAction", "textDocument/inlayHint", "textDocument/signatureHelp"];
+const REQUESTS = [
+  "textDocument/hover",
+  "textDocument/completion",
+  "textDocument/documentSymbol",
+  "textDocument/foldingRange",
+  "textDocument/semanticTokens/full",
+  "textDocument/formatting",
+  "textDocument/selectionRange",
+  "textDocument/definition",
+  "textDocument/references",
+  "textDocument/documentHighlight",
+  "textDocument/codeAction",
+  "textDocument/inlayHint",
+  "textDocument/signatureHelp",
+];
 
 describe("random edits over stdio", () => {
-  const fragments = ["valid", "invalid"].flatMap((kind) => readdirSync(join("/work/shared/conformance", kind)).filter((f) => /^[^.].*\.mlops$/.test(f)).map((f) => read(join("/work/shared/conformance", kind, f))));
+  const fragments = ["valid", "invalid"].flatMap((kind) =>
+    readdirSync(join("/work/shared/conformance", kind))
+      .filter((f) => /^[^.].*\.mlops$/.test(f))
+      .map((f) => read(join("/work/shared/conformance", kind, f))),
+  );
 
   for (const [name, seed, edits] of [
     ["valid/fraud.mlops", 1, 1500],

@@ -38,13 +38,19 @@ afterAll(async () => {
 });
 
 async function labels(needle: string, delta: number, text = fraud, uri = fraudUri): Promise<string[]> {
-  const result = await client.request<CompletionList | CompletionItem[] | null>("textDocument/completion", { textDocument: { uri }, position: positionOf(text, needle, delta) });
+  const result = await client.request<CompletionList | CompletionItem[] | null>("textDocument/completion", {
+    textDocument: { uri },
+    position: positionOf(text, needle, delta),
+  });
   const items = Array.isArray(result) ? result : (result?.items ?? []);
   return items.map((i) => i.label);
 }
 
 async function hoverText(needle: string, delta = 0): Promise<string> {
-  const hover = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: fraudUri }, position: positionOf(fraud, needle, delta) });
+  const hover = await client.request<Hover | null>("textDocument/hover", {
+    textDocument: { uri: fraudUri },
+    position: positionOf(fraud, needle, delta),
+  });
   return hover ? (hover.contents as { value: string }).value : "";
 }
 
@@ -74,16 +80,43 @@ async function applyAction(uri: string, text: string, action: CodeAction): Promi
 }
 
 async function actionsFor(uri: string, diagnostic: Diagnostic): Promise<CodeAction[]> {
-  return client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+  return client.request<CodeAction[]>("textDocument/codeAction", {
+    textDocument: { uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  });
 }
 
 describe("diagnostics over stdio", () => {
-  const files = ["cyclic", "drift_method", "duplicate", "enum_value", "invalid_cron", "metric_not_for_task", "missing_field", "missing_pipeline", "nullable_misuse", "out_of_range", "secret_exposure", "syntax_recovery", "target_type", "type_mismatch", "unit_mismatch", "unknown_field", "unknown_import", "unknown_reference"];
+  const files = [
+    "cyclic",
+    "drift_method",
+    "duplicate",
+    "enum_value",
+    "invalid_cron",
+    "metric_not_for_task",
+    "missing_field",
+    "missing_pipeline",
+    "nullable_misuse",
+    "out_of_range",
+    "secret_exposure",
+    "syntax_recovery",
+    "target_type",
+    "type_mismatch",
+    "unit_mismatch",
+    "unknown_field",
+    "unknown_import",
+    "unknown_reference",
+  ];
   for (const name of files) {
     it(`publishes the checker's diagnostics for ${name}.mlops, every //~ mark among them`, async () => {
       const { path, text, diagnostics } = await openInvalid(`${name}.mlops`);
       const published = diagnostics.map((d) => `${at(d)} ${d.code} ${d.message}`).sort();
-      expect(published).toEqual(expectedDiagnostics(path, text).map((d) => `${at(d)} ${d.code} ${d.message}`).sort());
+      expect(published).toEqual(
+        expectedDiagnostics(path, text)
+          .map((d) => `${at(d)} ${d.code} ${d.message}`)
+          .sort(),
+      );
       text.split("\n").forEach((line, index) => {
         const mark = /\/\/~(\^*) (?:warning )?([a-z-]+)/.exec(line);
         if (!mark) return;
@@ -103,11 +136,31 @@ describe("completion over stdio", () => {
     expect(await labels("binary_classification", 0)).toEqual(["binary_classification", "multiclass_classification", "regression"]);
   });
   it("offers the columns of a source after `S.`", async () => {
-    expect(await labels("transactions.is_fraud", "transactions.".length)).toEqual(["tx_id", "amount", "merchant_category", "hour", "country", "created_at", "is_fraud"]);
+    expect(await labels("transactions.is_fraud", "transactions.".length)).toEqual([
+      "tx_id",
+      "amount",
+      "merchant_category",
+      "hour",
+      "country",
+      "created_at",
+      "is_fraud",
+    ]);
   });
   it("offers only the metrics of the gate's model task after `require`", async () => {
     expect(await labels("require recall", "require ".length)).toEqual([
-      "accuracy", "precision", "recall", "f1", "auc", "pr_auc", "log_loss", "brier", "demographic_parity_difference", "equalized_odds_difference", "latency_p50", "latency_p95", "latency_p99",
+      "accuracy",
+      "precision",
+      "recall",
+      "f1",
+      "auc",
+      "pr_auc",
+      "log_loss",
+      "brier",
+      "demographic_parity_difference",
+      "equalized_odds_difference",
+      "latency_p50",
+      "latency_p95",
+      "latency_p99",
     ]);
   });
   it("offers the drift methods valid for a float column", async () => {
@@ -115,7 +168,10 @@ describe("completion over stdio", () => {
   });
   it("offers memory units after a number in a memory slot, replacing only the unit typed so far", async () => {
     expect(await labels("512Mi", 3)).toEqual(["Ki", "Mi", "Gi", "Ti", "K", "M", "G", "T"]);
-    const list = await client.request<CompletionList>("textDocument/completion", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "512Mi", 4) });
+    const list = await client.request<CompletionList>("textDocument/completion", {
+      textDocument: { uri: fraudUri },
+      position: positionOf(fraud, "512Mi", 4),
+    });
     const mi = list.items.find((i) => i.label === "Mi")!;
     expect(mi.textEdit).toEqual({ range: { start: positionOf(fraud, "512Mi", 3), end: positionOf(fraud, "512Mi", 4) }, newText: "Mi" });
   });
@@ -123,10 +179,31 @@ describe("completion over stdio", () => {
     expect(await labels("params.min_auc", "params.".length)).toEqual(["replicas", "min_auc"]);
   });
   it("offers declaration kinds with whole-block snippets at the top level", async () => {
-    const result = await client.request<CompletionList>("textDocument/completion", { textDocument: { uri: fraudUri }, position: { line: 8, character: 0 } });
+    const result = await client.request<CompletionList>("textDocument/completion", {
+      textDocument: { uri: fraudUri },
+      position: { line: 8, character: 0 },
+    });
     expect(result.items.map((i) => i.label)).toEqual([
-      "param", "param block", "env", "env block", "import", "import block", "source", "source block", "features", "features block", "model", "model block",
-      "gate", "gate block", "deploy", "deploy block", "monitor", "monitor block", "template", "template block",
+      "param",
+      "param block",
+      "env",
+      "env block",
+      "import",
+      "import block",
+      "source",
+      "source block",
+      "features",
+      "features block",
+      "model",
+      "model block",
+      "gate",
+      "gate block",
+      "deploy",
+      "deploy block",
+      "monitor",
+      "monitor block",
+      "template",
+      "template block",
     ]);
     const model = result.items.find((i) => i.label === "model block")!;
     expect(model.insertTextFormat).toBe(2);
@@ -162,9 +239,17 @@ deploy d2 {
   });
   it("offers the fields not set yet, with types", async () => {
     expect(await labels("  on\n}", 4, text, uri)).toEqual(["on_no_champion", "require"]);
-    const list = await client.request<CompletionList>("textDocument/completion", { textDocument: { uri }, position: positionOf(text, "kubernetes {\n    \n", "kubernetes {\n    ".length) });
+    const list = await client.request<CompletionList>("textDocument/completion", {
+      textDocument: { uri },
+      position: positionOf(text, "kubernetes {\n    \n", "kubernetes {\n    ".length),
+    });
     expect(list.items.map((i) => `${i.label}: ${i.detail}`)).toEqual([
-      "namespace: string (required)", "image: string (required)", "replicas: int in 1..10000 (required)", "cpu: cpu (required)", "memory: memory (required)", "autoscale: { min, max, target_cpu }",
+      "namespace: string (required)",
+      "image: string (required)",
+      "replicas: int in 1..10000 (required)",
+      "cpu: cpu (required)",
+      "memory: memory (required)",
+      "autoscale: { min, max, target_cpu }",
     ]);
     expect(list.items[0]!.insertText).toBe("namespace = ");
   });
@@ -204,7 +289,10 @@ describe("hover everywhere", () => {
     for (const match of fraud.matchAll(/[A-Za-z_][A-Za-z0-9_]*|\d+[A-Za-z%]+/g)) {
       const offset = match.index! + 1;
       const expected = hoverAt(program, fraudPath, offset);
-      const hover = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: fraudUri }, position: map.position(offset) });
+      const hover = await client.request<Hover | null>("textDocument/hover", {
+        textDocument: { uri: fraudUri },
+        position: map.position(offset),
+      });
       const got = hover ? (hover.contents as { value: string }).value.replace(/\n\n\*\*no env selected\*\*.*$/s, "") : undefined;
       if (expected) {
         expect(got, `at ${match[0]} (${offset})`).toBe(expected.contents);
@@ -217,16 +305,26 @@ describe("hover everywhere", () => {
 
 describe("navigation over stdio", () => {
   it("goes to the definition of a feature set", async () => {
-    const location = await client.request<Location>("textDocument/definition", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "features = tx", "features = t".length) });
+    const location = await client.request<Location>("textDocument/definition", {
+      textDocument: { uri: fraudUri },
+      position: positionOf(fraud, "features = tx", "features = t".length),
+    });
     expect(location.uri).toBe(fraudUri);
     expect(location.range.start).toEqual(positionOf(fraud, "tx from transactions"));
   });
   it("finds every reference of a column", async () => {
-    const locations = await client.request<Location[]>("textDocument/references", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "amount)"), context: { includeDeclaration: true } });
+    const locations = await client.request<Location[]>("textDocument/references", {
+      textDocument: { uri: fraudUri },
+      position: positionOf(fraud, "amount)"),
+      context: { includeDeclaration: true },
+    });
     expect(locations.map(at)).toEqual(["18:4", "28:9", "33:21", "34:27", "78:8"]);
   });
   it("highlights a column's uses in the file, its declaration as the write", async () => {
-    const highlights = await client.request<DocumentHighlight[]>("textDocument/documentHighlight", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "amount:") });
+    const highlights = await client.request<DocumentHighlight[]>("textDocument/documentHighlight", {
+      textDocument: { uri: fraudUri },
+      position: positionOf(fraud, "amount:"),
+    });
     expect(highlights.map((h) => `${at(h)}/${h.kind}`)).toEqual(["18:4/3", "28:9/2", "33:21/2", "34:27/2", "78:8/2"]);
   });
   it("finds workspace symbols by a fuzzy query", async () => {
@@ -239,21 +337,42 @@ describe("navigation over stdio", () => {
 
 describe("rename over stdio", () => {
   it("renames a column at its declaration and every use", async () => {
-    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "amount)"), newName: "amt" });
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", {
+      textDocument: { uri: fraudUri },
+      position: positionOf(fraud, "amount)"),
+      newName: "amt",
+    });
     const edits = edit.changes![fraudUri]!;
     expect(edits.map((e) => `${at(e)} ${e.newText}`)).toEqual(["18:4 amt", "28:9 amt", "33:21 amt", "34:27 amt", "78:8 amt"]);
     expect(applyEdits(fraud, edits)).toContain("amount_log = log1p(amt)");
   });
   it("prepares a rename with the current name", async () => {
-    const prepared = await client.request<{ placeholder: string }>("textDocument/prepareRename", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "fraud_clf {") });
+    const prepared = await client.request<{ placeholder: string }>("textDocument/prepareRename", {
+      textDocument: { uri: fraudUri },
+      position: positionOf(fraud, "fraud_clf {"),
+    });
     expect(prepared.placeholder).toBe("fraud_clf");
   });
   it("refuses an invalid name", async () => {
-    await expect(client.request("textDocument/rename", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "fraud_clf {"), newName: "2fast" })).rejects.toThrow(/not a valid name/);
+    await expect(
+      client.request("textDocument/rename", {
+        textDocument: { uri: fraudUri },
+        position: positionOf(fraud, "fraud_clf {"),
+        newName: "2fast",
+      }),
+    ).rejects.toThrow(/not a valid name/);
   });
   it("refuses a name that collides", async () => {
-    await expect(client.request("textDocument/rename", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "fraud_clf {"), newName: "release" })).rejects.toThrow(/gate named `release` already exists/);
-    await expect(client.request("textDocument/rename", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "amount:"), newName: "hour" })).rejects.toThrow(/already has a column `hour`/);
+    await expect(
+      client.request("textDocument/rename", {
+        textDocument: { uri: fraudUri },
+        position: positionOf(fraud, "fraud_clf {"),
+        newName: "release",
+      }),
+    ).rejects.toThrow(/gate named `release` already exists/);
+    await expect(
+      client.request("textDocument/rename", { textDocument: { uri: fraudUri }, position: positionOf(fraud, "amount:"), newName: "hour" }),
+    ).rejects.toThrow(/already has a column `hour`/);
   });
 });
 
@@ -283,7 +402,10 @@ describe("code actions over stdio", () => {
 
 describe("inlay hints over stdio", () => {
   async function hints(): Promise<string[]> {
-    const result = await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri: fraudUri }, range: { start: { line: 0, character: 0 }, end: { line: 90, character: 0 } } });
+    const result = await client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri: fraudUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 90, character: 0 } },
+    });
     return result.map((h) => `${at({ range: { start: h.position } })} ${h.label as string}`);
   }
   it("shows feature types, the model's input width and param values", async () => {

@@ -24,7 +24,8 @@ afterAll(async () => {
 
 describe("workspace folders", () => {
   it("knows the files of a folder added after start", async () => {
-    const names = async (): Promise<string[]> => (await client.request<WorkspaceSymbol[]>("workspace/symbol", { query: "" })).map((s) => s.name).sort();
+    const names = async (): Promise<string[]> =>
+      (await client.request<WorkspaceSymbol[]>("workspace/symbol", { query: "" })).map((s) => s.name).sort();
     expect(await names()).toEqual(["one"]);
     await client.connection.sendNotification("workspace/didChangeWorkspaceFolders", {
       event: { added: [{ uri: pathToFileURL(join(root, "b")).href, name: "b" }], removed: [] },

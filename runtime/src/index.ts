@@ -1,4 +1,3 @@
-export {};
 export * from "./onnx/linear-models.js";
 export { readOnnxSignature, OnnxFormatError } from "./onnx/read-signature.js";
 export * from "./data/dataset.js";
@@ -14,13 +13,37 @@ export { train, type BuiltinTrainerSpec, type TrainOptions } from "./train/train
 export type { TrainedModel, BuiltinTrainerKind, TrainedOnnxOptions } from "./train/trained-model.js";
 export { seededRandom, permutation, shuffleInPlace, type SeededRandom } from "./random/seeded-random.js";
 export * from "./evaluate/metrics.js";
-export { latencyPercentiles, measureRowLatency, type LatencyPercentiles, type RowLatency, type RowLatencyOptions } from "./evaluate/latency.js";
+export {
+  latencyPercentiles,
+  measureRowLatency,
+  type LatencyPercentiles,
+  type RowLatency,
+  type RowLatencyOptions,
+} from "./evaluate/latency.js";
 export { predictBatch, type BatchOutput, type PredictBatchOptions } from "./onnx/predict-batch.js";
 export * from "./monitor/drift-statistics.js";
 export { ksTwoSample, type KsResult } from "./monitor/kolmogorov-smirnov.js";
-export { buildDataReport, evaluateExpectation, formatDataReport, summarizeColumn, type ColumnSummary, type DataReport, type DataReportContext, type ExpectationResult } from "./data/expectations.js";
+export {
+  buildDataReport,
+  evaluateExpectation,
+  formatDataReport,
+  summarizeColumn,
+  type ColumnSummary,
+  type DataReport,
+  type DataReportContext,
+  type ExpectationResult,
+} from "./data/expectations.js";
 export { splitDataset, type Split, type SplitOptions } from "./data/split.js";
-export { fitFeatures, transformDataset, transformRecords, FITTED_FEATURES_FORMAT, type FeatureMatrix, type FitFeaturesOptions, type FittedFeatures, type ResolvedInputSlot } from "./features/feature-pipeline.js";
+export {
+  fitFeatures,
+  transformDataset,
+  transformRecords,
+  FITTED_FEATURES_FORMAT,
+  type FeatureMatrix,
+  type FitFeaturesOptions,
+  type FittedFeatures,
+  type ResolvedInputSlot,
+} from "./features/feature-pipeline.js";
 export { FeatureError, evaluateFeatures } from "./features/evaluate.js";
 export type { FittedState } from "./features/stateful.js";
 export type { Vec } from "./features/vectors.js";

@@ -38,7 +38,10 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 export default async function bench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mlops-batch-bench-"));
   try {
-    cpSync(fileURLToPath(new URL("../../examples/fraud", import.meta.url)), dir, { recursive: true, filter: (src) => !/[\\/]\.mlops$/.test(src) });
+    cpSync(fileURLToPath(new URL("../../examples/fraud", import.meta.url)), dir, {
+      recursive: true,
+      filter: (src) => !/[\\/]\.mlops$/.test(src),
+    });
     const io = { stdout: () => {}, stderr: (t: string) => void process.stderr.write(t), isTTY: false, cwd: dir, env: {} };
     const built = buildPlanFromSources(dir, undefined, io);
     if (!built) throw new Error("examples/fraud does not compile");
@@ -61,7 +64,9 @@ export default async function bench(): Promise<void> {
     const transformOnly = await timed(async () => transformDataset(fitted, dataset));
     console.log(`fraud pipeline (examples/fraud, ${small.rowCount.toLocaleString("en")} rows, cold): ${(pipelineMs / 1000).toFixed(2)} s`);
     console.log(`batch scoring, ${ROWS.toLocaleString("en")} rows × ${matrix.width} inputs (median of ${REPEATS}):`);
-    console.log(`  runtime batch path ${runtime.toFixed(1)} ms   raw session.run ${raw.toFixed(1)} ms   ratio ${(runtime / raw).toFixed(2)}`);
+    console.log(
+      `  runtime batch path ${runtime.toFixed(1)} ms   raw session.run ${raw.toFixed(1)} ms   ratio ${(runtime / raw).toFixed(2)}`,
+    );
     console.log(`  of which feature transforms ${transformOnly.toFixed(1)} ms; ${(ROWS / (runtime / 1000)).toFixed(0)} rows/s end to end`);
     await session.release();
     stores.metadata.close();

@@ -17,9 +17,18 @@ interface Unit {
 }
 
 function mlopsUnit({ id }: Unit): string {
-  const cols = Array.from({ length: COLUMNS }, (_, i) => `    c${i}: ${i % 4 === 0 ? 'enum("a", "b", "c")' : i % 4 === 1 ? "int range(0, 100)" : i % 4 === 2 ? "string?" : "float"}`);
+  const cols = Array.from(
+    { length: COLUMNS },
+    (_, i) => `    c${i}: ${i % 4 === 0 ? 'enum("a", "b", "c")' : i % 4 === 1 ? "int range(0, 100)" : i % 4 === 2 ? "string?" : "float"}`,
+  );
   const feats = Array.from({ length: COLUMNS }, (_, i) =>
-    i % 4 === 0 ? `  f${i} = one_hot(c${i})` : i % 4 === 1 ? `  f${i} = clip(c${i}, 0, 50)` : i % 4 === 2 ? `  f${i} = hash_bucket(coalesce(c${i}, "none"), 16)` : `  f${i} = standardize(c${i})`,
+    i % 4 === 0
+      ? `  f${i} = one_hot(c${i})`
+      : i % 4 === 1
+        ? `  f${i} = clip(c${i}, 0, 50)`
+        : i % 4 === 2
+          ? `  f${i} = hash_bucket(coalesce(c${i}, "none"), 16)`
+          : `  f${i} = standardize(c${i})`,
   );
   return `source src_${id} {
   format = csv
@@ -84,15 +93,37 @@ function yamlUnit({ id }: Unit): unknown {
   const columns = Object.fromEntries(
     Array.from({ length: COLUMNS }, (_, i) => [
       `c${i}`,
-      i % 4 === 0 ? { type: "enum", values: ["a", "b", "c"] } : i % 4 === 1 ? { type: "int", range: [0, 100] } : i % 4 === 2 ? { type: "string", nullable: true } : { type: "float" },
+      i % 4 === 0
+        ? { type: "enum", values: ["a", "b", "c"] }
+        : i % 4 === 1
+          ? { type: "int", range: [0, 100] }
+          : i % 4 === 2
+            ? { type: "string", nullable: true }
+            : { type: "float" },
     ]),
   );
   columns.label = { type: "bool" };
   const features = Object.fromEntries(
-    Array.from({ length: COLUMNS }, (_, i) => [`f${i}`, i % 4 === 0 ? `one_hot(c${i})` : i % 4 === 1 ? `clip(c${i}, 0, 50)` : i % 4 === 2 ? `hash_bucket(coalesce(c${i}, "none"), 16)` : `standardize(c${i})`]),
+    Array.from({ length: COLUMNS }, (_, i) => [
+      `f${i}`,
+      i % 4 === 0
+        ? `one_hot(c${i})`
+        : i % 4 === 1
+          ? `clip(c${i}, 0, 50)`
+          : i % 4 === 2
+            ? `hash_bucket(coalesce(c${i}, "none"), 16)`
+            : `standardize(c${i})`,
+    ]),
   );
   return {
-    sources: { [`src_${id}`]: { format: "csv", path: `data/${id}.csv`, schema: columns, expect: ["row_count >= 100", "null_rate(c2) <= 0.1", "mean(c3) < 1000"] } },
+    sources: {
+      [`src_${id}`]: {
+        format: "csv",
+        path: `data/${id}.csv`,
+        schema: columns,
+        expect: ["row_count >= 100", "null_rate(c2) <= 0.1", "mean(c3) < 1000"],
+      },
+    },
     features: { [`fs_${id}`]: { from: `src_${id}`, features } },
     models: {
       [`m_${id}`]: {
@@ -103,12 +134,29 @@ function yamlUnit({ id }: Unit): unknown {
         trainer: { kind: "logistic_regression", epochs: 100, learning_rate: 0.1, l2: 0.001 },
       },
     },
-    gates: { [`g_${id}`]: { model: `m_${id}`, require: [{ metric: "auc", op: ">=", threshold: "${min_auc}" }, { metric: "recall", op: ">=", threshold: 0.6 }, { metric: "latency_p95", op: "<=", threshold: "20ms" }] } },
+    gates: {
+      [`g_${id}`]: {
+        model: `m_${id}`,
+        require: [
+          { metric: "auc", op: ">=", threshold: "${min_auc}" },
+          { metric: "recall", op: ">=", threshold: 0.6 },
+          { metric: "latency_p95", op: "<=", threshold: "20ms" },
+        ],
+      },
+    },
     deployments: {
       [`d_${id}`]: {
         model: `m_${id}`,
         gate: `g_${id}`,
-        target: { kind: "kubernetes", namespace: "ml", image: "registry.example.com/rt:1", replicas: "${replicas}", cpu: "500m", memory: "512Mi", autoscale: { min: 2, max: 10, target_cpu: 0.7 } },
+        target: {
+          kind: "kubernetes",
+          namespace: "ml",
+          image: "registry.example.com/rt:1",
+          replicas: "${replicas}",
+          cpu: "500m",
+          memory: "512Mi",
+          autoscale: { min: 2, max: 10, target_cpu: 0.7 },
+        },
         endpoint: { path: `/v1/${id}`, port: 8080 },
       },
     },
@@ -118,7 +166,10 @@ function yamlUnit({ id }: Unit): unknown {
         reference: "training",
         window: "1d",
         schedule: "every 6h",
-        drift: [{ column: "c3", method: "psi", op: ">", threshold: 0.2 }, { column: "c0", method: "chi_square", op: "<", threshold: 0.05 }],
+        drift: [
+          { column: "c3", method: "psi", op: ">", threshold: 0.2 },
+          { column: "c0", method: "chi_square", op: "<", threshold: 0.05 },
+        ],
         when: [{ condition: "drift_share >= 0.3", action: { retrain: `m_${id}` } }],
       },
     },
@@ -164,7 +215,12 @@ const schema = {
     },
     features: {
       type: "object",
-      additionalProperties: { type: "object", required: ["from", "features"], additionalProperties: false, properties: { from: name, features: { type: "object", additionalProperties: { type: "string" } } } },
+      additionalProperties: {
+        type: "object",
+        required: ["from", "features"],
+        additionalProperties: false,
+        properties: { from: name, features: { type: "object", additionalProperties: { type: "string" } } },
+      },
     },
     models: {
       type: "object",
@@ -176,11 +232,24 @@ const schema = {
           task: { enum: ["binary_classification", "multiclass_classification", "regression"] },
           features: { oneOf: [name, { type: "array", items: { type: "string" } }] },
           target: { type: "string" },
-          split: { type: "object", additionalProperties: false, properties: { test: { type: "number", exclusiveMinimum: 0, maximum: 1 }, seed: { type: "integer", minimum: 0 }, stratify: { type: "boolean" } } },
+          split: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              test: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+              seed: { type: "integer", minimum: 0 },
+              stratify: { type: "boolean" },
+            },
+          },
           trainer: {
             type: "object",
             required: ["kind"],
-            properties: { kind: { enum: ["logistic_regression", "softmax_regression", "linear_regression", "external", "pretrained"] }, epochs: { type: "integer", minimum: 1 }, learning_rate: { type: "number", exclusiveMinimum: 0 }, l2: { type: "number", minimum: 0 } },
+            properties: {
+              kind: { enum: ["logistic_regression", "softmax_regression", "linear_regression", "external", "pretrained"] },
+              epochs: { type: "integer", minimum: 1 },
+              learning_rate: { type: "number", exclusiveMinimum: 0 },
+              l2: { type: "number", minimum: 0 },
+            },
           },
         },
       },
@@ -192,7 +261,18 @@ const schema = {
         required: ["model"],
         properties: {
           model: name,
-          require: { type: "array", items: { type: "object", required: ["metric", "op", "threshold"], properties: { metric: { type: "string" }, op: { enum: ["<", "<=", ">", ">=", "==", "!="] }, threshold: { type: ["number", "string"] } } } },
+          require: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["metric", "op", "threshold"],
+              properties: {
+                metric: { type: "string" },
+                op: { enum: ["<", "<=", ">", ">=", "==", "!="] },
+                threshold: { type: ["number", "string"] },
+              },
+            },
+          },
         },
       },
     },
@@ -214,10 +294,21 @@ const schema = {
               replicas: { type: ["integer", "string"] },
               cpu: quantity,
               memory: quantity,
-              autoscale: { type: "object", required: ["min", "max"], properties: { min: { type: "integer", minimum: 1 }, max: { type: "integer", minimum: 1 }, target_cpu: { type: "number", exclusiveMinimum: 0, maximum: 1 } } },
+              autoscale: {
+                type: "object",
+                required: ["min", "max"],
+                properties: {
+                  min: { type: "integer", minimum: 1 },
+                  max: { type: "integer", minimum: 1 },
+                  target_cpu: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+                },
+              },
             },
           },
-          endpoint: { type: "object", properties: { path: { type: "string", pattern: "^/" }, port: { type: "integer", minimum: 1, maximum: 65535 } } },
+          endpoint: {
+            type: "object",
+            properties: { path: { type: "string", pattern: "^/" }, port: { type: "integer", minimum: 1, maximum: 65535 } },
+          },
         },
       },
     },
@@ -231,7 +322,19 @@ const schema = {
           reference: { type: "string" },
           window: quantity,
           schedule: { type: "string" },
-          drift: { type: "array", items: { type: "object", required: ["column", "method", "op", "threshold"], properties: { column: { type: "string" }, method: { enum: ["psi", "wasserstein", "jensen_shannon", "ks", "z_test", "chi_square", "auto"] }, op: { type: "string" }, threshold: { type: "number" } } } },
+          drift: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["column", "method", "op", "threshold"],
+              properties: {
+                column: { type: "string" },
+                method: { enum: ["psi", "wasserstein", "jensen_shannon", "ks", "z_test", "chi_square", "auto"] },
+                op: { type: "string" },
+                threshold: { type: "number" },
+              },
+            },
+          },
           when: { type: "array", items: { type: "object", required: ["condition", "action"] } },
         },
       },
@@ -262,11 +365,13 @@ export default async function bench(): Promise<void> {
     const units = Array.from({ length: UNITS_PER_FILE }, (_, u) => ({ id: `${f}_${u}` }));
     files[`/bench/part${f}.mlops`] = units.map(mlopsUnit).join("\n");
     const merged: Record<string, Record<string, unknown>> = {};
-    for (const u of units) for (const [k, v] of Object.entries(yamlUnit(u) as Record<string, Record<string, unknown>>)) Object.assign((merged[k] ??= {}), v);
+    for (const u of units)
+      for (const [k, v] of Object.entries(yamlUnit(u) as Record<string, Record<string, unknown>>)) Object.assign((merged[k] ??= {}), v);
     yamlFiles.push(YAML.stringify(merged));
     imports.push(`import "./part${f}.mlops"`);
   }
-  files["/bench/main.mlops"] = `pipeline bench {\n  owner = "bench@example.com"\n}\nparam replicas: int = 2\nparam min_auc: ratio = 80%\nenv prod { replicas = 4 }\n${imports.join("\n")}\n`;
+  files["/bench/main.mlops"] =
+    `pipeline bench {\n  owner = "bench@example.com"\n}\nparam replicas: int = 2\nparam min_auc: ratio = 80%\nenv prod { replicas = 4 }\n${imports.join("\n")}\n`;
   const lines = Object.values(files).reduce((n, t) => n + t.split("\n").length, 0);
   const yamlLines = yamlFiles.reduce((n, t) => n + t.split("\n").length, 0);
 
@@ -294,11 +399,13 @@ export default async function bench(): Promise<void> {
   let flip = false;
   const recheckMs = time(() => {
     flip = !flip;
-    program.updateFile(target, files[target]!.replace('require recall >= 60%', flip ? "require recall >= 65%" : "require recall >= 60%"));
+    program.updateFile(target, files[target]!.replace("require recall >= 60%", flip ? "require recall >= 65%" : "require recall >= 60%"));
     program.diagnostics();
   }, 9);
 
-  console.log(`project: ${FILES + 1} files, ${lines} lines of .mlops (${yamlLines} lines as YAML); diagnostics: ${diagnostics}, invalid YAML files: ${invalid}`);
+  console.log(
+    `project: ${FILES + 1} files, ${lines} lines of .mlops (${yamlLines} lines as YAML); diagnostics: ${diagnostics}, invalid YAML files: ${invalid}`,
+  );
   console.log(`mlops check (parse + bind + type-check): ${mlopsMs.toFixed(1)} ms`);
   console.log(`yaml.parse + ajv validate:             ${yamlMs.toFixed(1)} ms`);
   console.log(`ratio (mlops / yaml+ajv): ${(mlopsMs / yamlMs).toFixed(2)} (target <= 1.0)`);

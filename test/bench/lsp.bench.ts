@@ -55,7 +55,9 @@ async function measure(target: Target): Promise<Figures> {
     await client.request("textDocument/hover", { textDocument: { uri }, position: target.hoverAt });
   }
   for (let i = 0; i < REQUESTS; i++) {
-    figures.completion.push(await time(() => client.request("textDocument/completion", { textDocument: { uri }, position: target.completionAt })));
+    figures.completion.push(
+      await time(() => client.request("textDocument/completion", { textDocument: { uri }, position: target.completionAt })),
+    );
     figures.hover.push(await time(() => client.request("textDocument/hover", { textDocument: { uri }, position: target.hoverAt })));
   }
   let version = 1;
@@ -110,7 +112,11 @@ export default async function bench(): Promise<void> {
       uri: mlopsUri,
       text: mlopsText,
       completionAt: positionOf(mlopsText, `model ${mid} {\n  task     = `, `model ${mid} {\n  task     = `.length),
-      hoverAt: positionOf(mlopsText, `model ${mid} {\n  task     = binary_classification\n  features`, `model ${mid} {\n  task     = binary_classification\n  f`.length),
+      hoverAt: positionOf(
+        mlopsText,
+        `model ${mid} {\n  task     = binary_classification\n  features`,
+        `model ${mid} {\n  task     = binary_classification\n  f`.length,
+      ),
       editAt: positionOf(mlopsText, `/// Source ${Math.floor(GROUPS / 2)}.`, 4),
     });
     const yamlFigures = await measure({
@@ -118,7 +124,11 @@ export default async function bench(): Promise<void> {
       uri: yamlUri,
       text: yamlText,
       completionAt: positionOf(yamlText, `  - name: ${mid}\n    task: `, `  - name: ${mid}\n    task: `.length),
-      hoverAt: positionOf(yamlText, `  - name: ${mid}\n    task: binary_classification\n    features`, `  - name: ${mid}\n    task: binary_classification\n    f`.length),
+      hoverAt: positionOf(
+        yamlText,
+        `  - name: ${mid}\n    task: binary_classification\n    features`,
+        `  - name: ${mid}\n    task: binary_classification\n    f`.length,
+      ),
       editAt: positionOf(yamlText, `    path: data/s${Math.floor(GROUPS / 2)}.csv`, 10),
     });
 
@@ -129,7 +139,11 @@ export default async function bench(): Promise<void> {
     console.log(row("completion", mlopsFigures.completion, yamlFigures.completion, 10));
     console.log(row("hover", mlopsFigures.hover, yamlFigures.hover, 10));
     console.log(row("diagnostics after edit", mlopsFigures.diagnostics, yamlFigures.diagnostics, 50));
-    console.log(`(load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(" ")}; figures include stdio round trips)`);
+    console.log(
+      `(load average during the run: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}; figures include stdio round trips)`,
+    );
   } finally {
     await mlops.stop();
     await yaml.stop();

@@ -13,9 +13,16 @@ type Value = string | number | boolean | Value[] | { [key: string]: Value };
 
 /** One group of declarations as plain data; rendered both as `.mlops` and as YAML. */
 function group(i: number): { mlops: string; data: Record<string, Value> } {
-  const columns = Array.from({ length: 12 }, (_, c) => ({ name: `col_${c}`, type: c % 3 === 0 ? "float" : c % 3 === 1 ? "int" : "string?", range: c % 3 === 0 ? [0, 1000] : [] }));
+  const columns = Array.from({ length: 12 }, (_, c) => ({
+    name: `col_${c}`,
+    type: c % 3 === 0 ? "float" : c % 3 === 1 ? "int" : "string?",
+    range: c % 3 === 0 ? [0, 1000] : [],
+  }));
   const schema = columns.map((c) => `    ${c.name}: ${c.type}${c.range.length ? ` range(${c.range.join(", ")})` : ""}`).join("\n");
-  const features = Array.from({ length: 10 }, (_, f) => ({ name: `f_${f}`, expr: f % 2 === 0 ? `log1p(col_${f} * 2 + 1)` : `standardize(col_${f})` }));
+  const features = Array.from({ length: 10 }, (_, f) => ({
+    name: `f_${f}`,
+    expr: f % 2 === 0 ? `log1p(col_${f} * 2 + 1)` : `standardize(col_${f})`,
+  }));
   const mlops = `/// Source number ${i}.
 source s${i} {
   format = csv
@@ -135,7 +142,9 @@ export default async function bench(): Promise<void> {
   const formatMs = time(() => format(mlops, "bench.mlops"));
   const yamlMs = time(() => parseYaml(yaml));
   const perSecond = (ms: number): string => `${Math.round((lines / ms) * 1000).toLocaleString("en-US")} lines/s`;
-  console.log(`input: ${lines.toLocaleString("en-US")} lines of .mlops (${(mlops.length / 1e6).toFixed(1)} MB); same content as YAML: ${yaml.split("\n").length.toLocaleString("en-US")} lines (${(yaml.length / 1e6).toFixed(1)} MB)`);
+  console.log(
+    `input: ${lines.toLocaleString("en-US")} lines of .mlops (${(mlops.length / 1e6).toFixed(1)} MB); same content as YAML: ${yaml.split("\n").length.toLocaleString("en-US")} lines (${(yaml.length / 1e6).toFixed(1)} MB)`,
+  );
   console.log(`mlops parse:          ${parseMs.toFixed(1)} ms  ${perSecond(parseMs)}`);
   console.log(`mlops format:         ${formatMs.toFixed(1)} ms  ${perSecond(formatMs)} (parse + layout + re-parse check)`);
   console.log(`yaml.parse (yaml 2):  ${yamlMs.toFixed(1)} ms`);

@@ -103,13 +103,19 @@ export default async function bench(): Promise<void> {
   const scored = await predictBatch(session, xTest, testRows, COLS);
   const auc = rocAuc(yTest, scored.probability!.data as Float32Array);
   console.log(`logistic_regression, ${ROWS.toLocaleString("en")} rows × ${COLS} (train ${TRAIN_ROWS.toLocaleString("en")}):`);
-  console.log(`  mlops    ${seconds.toFixed(2)} s  AUC ${auc.toFixed(5)}  (${model.solver}, ${model.iterations} iterations, converged ${model.converged})`);
+  console.log(
+    `  mlops    ${seconds.toFixed(2)} s  AUC ${auc.toFixed(5)}  (${model.solver}, ${model.iterations} iterations, converged ${model.converged})`,
+  );
 
   const peer = sklearnPeer(x, y);
   if (peer) {
-    console.log(`  sklearn  ${peer.seconds.toFixed(2)} s  AUC ${peer.auc.toFixed(5)}  (LogisticRegression lbfgs, C=1, ${peer.iterations} iterations)`);
+    console.log(
+      `  sklearn  ${peer.seconds.toFixed(2)} s  AUC ${peer.auc.toFixed(5)}  (LogisticRegression lbfgs, C=1, ${peer.iterations} iterations)`,
+    );
     console.log(`  sklearn  ${peer.scaledSeconds.toFixed(2)} s  AUC ${peer.scaledAuc.toFixed(5)}  (StandardScaler + LogisticRegression)`);
-    console.log(`  time ratio mlops / sklearn: ${(seconds / peer.seconds).toFixed(2)} (raw), ${(seconds / peer.scaledSeconds).toFixed(2)} (scaled)`);
+    console.log(
+      `  time ratio mlops / sklearn: ${(seconds / peer.seconds).toFixed(2)} (raw), ${(seconds / peer.scaledSeconds).toFixed(2)} (scaled)`,
+    );
     console.log(`  AUC mlops - sklearn: ${(auc - peer.auc).toExponential(2)} (raw), ${(auc - peer.scaledAuc).toExponential(2)} (scaled)`);
   } else {
     console.log("  sklearn  peer not available (install python3-sklearn for /usr/bin/python3)");

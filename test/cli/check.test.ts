@@ -32,7 +32,9 @@ describe("mlops check", () => {
   it("--format json prints one object with LSP positions", () => {
     const r = runCli(["check", "--format", "json", `${invalid}/enum_value.mlops`]);
     expect(r.status).toBe(1);
-    const diagnostics = (JSON.parse(r.stdout) as { diagnostics: Array<Record<string, unknown>> }).diagnostics.filter((d) => d.severity === "error");
+    const diagnostics = (JSON.parse(r.stdout) as { diagnostics: Array<Record<string, unknown>> }).diagnostics.filter(
+      (d) => d.severity === "error",
+    );
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]).toMatchObject({
       file: `${invalid}/enum_value.mlops`.replace(/\/[^/]+\/\.\.\//, "/"),
@@ -46,10 +48,15 @@ describe("mlops check", () => {
   it("--format sarif is valid SARIF 2.1.0", () => {
     const r = runCli(["check", "--format", "sarif", `${invalid}/type_mismatch.mlops`, `${invalid}/out_of_range.mlops`]);
     expect(r.status).toBe(1);
-    const log = JSON.parse(r.stdout) as { version: string; runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { region: { startLine: number } } }> }> }> };
+    const log = JSON.parse(r.stdout) as {
+      version: string;
+      runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { region: { startLine: number } } }> }> }>;
+    };
     // The official SARIF 2.1.0 schema (draft-04) as shipped by @microsoft/jest-sarif, checked with its own ajv 6.
     const requireFromSarif = createRequire(createRequire(import.meta.url).resolve("@microsoft/jest-sarif/package.json"));
-    const Ajv = requireFromSarif("ajv") as new (options: object) => { addMetaSchema(s: object): void; compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } };
+    const Ajv = requireFromSarif("ajv") as new (
+      options: object,
+    ) => { addMetaSchema(s: object): void; compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } };
     const ajv = new Ajv({ schemaId: "auto", validateSchema: false, allErrors: true });
     ajv.addMetaSchema(requireFromSarif("ajv/lib/refs/json-schema-draft-04.json") as object);
     const validate = ajv.compile(requireFromSarif("./lib/schemas/sarif-2.1.0-rtm.5.json") as object);
@@ -61,7 +68,12 @@ describe("mlops check", () => {
   });
 
   it("exits 2 with one line for usage errors", () => {
-    for (const args of [["check", "--bogus", "x.mlops"], ["check", "no/such/file.mlops"], ["check"], ["check", "--format", "xml", "examples"]]) {
+    for (const args of [
+      ["check", "--bogus", "x.mlops"],
+      ["check", "no/such/file.mlops"],
+      ["check"],
+      ["check", "--format", "xml", "examples"],
+    ]) {
       const r = runCli(args);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
@@ -82,7 +94,7 @@ describe("mlops check", () => {
 
   it("never crashes on garbage", () => {
     const dir = mkdtempSync(join(tmpdir(), "mlops-garbage-"));
-    writeFileSync(join(dir, "g.mlops"), "\u0000\u0001 }}}{{{ (((( model model = = \"unterminated\n\u2028 ~~~ 1e999999 512Xi");
+    writeFileSync(join(dir, "g.mlops"), '\u0000\u0001 }}}{{{ (((( model model = = "unterminated\n\u2028 ~~~ 1e999999 512Xi');
     const r = runCli(["check", "--format", "json", join(dir, "g.mlops")]);
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).diagnostics.length).toBeGreaterThan(0);

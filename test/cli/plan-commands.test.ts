@@ -7,7 +7,10 @@ import { repoRoot, runCli } from "../support/cli.js";
 
 function fraudCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "mlops-plan-"));
-  cpSync(join(repoRoot, "examples/fraud"), dir, { recursive: true, filter: (src) => !src.includes(".mlops/") && !src.endsWith(".mlops") || src.endsWith("fraud.mlops") });
+  cpSync(join(repoRoot, "examples/fraud"), dir, {
+    recursive: true,
+    filter: (src) => (!src.includes(".mlops/") && !src.endsWith(".mlops")) || src.endsWith("fraud.mlops"),
+  });
   return dir;
 }
 
@@ -66,13 +69,18 @@ describe("mlops diff", () => {
     const dir = fraudCopy();
     const before = join(dir, "before.json");
     expect(runCli(["build", dir, "-o", before]).status).toBe(0);
-    writeFileSync(join(dir, "fraud.mlops"), readFileSync(join(dir, "fraud.mlops"), "utf8").replace("require recall >= 70%", "require recall >= 50%"));
+    writeFileSync(
+      join(dir, "fraud.mlops"),
+      readFileSync(join(dir, "fraud.mlops"), "utf8").replace("require recall >= 70%", "require recall >= 50%"),
+    );
     const text = runCli(["diff", before, dir]);
     expect(text.stdout).toContain("LOOSENED  gate release, recall >= 50%: recall >= 70% → recall >= 50%");
     expect(text.status).toBe(0);
     const json = runCli(["diff", before, dir, "--format", "json", "--exit-code"]);
     expect(json.status).toBe(1);
-    expect(JSON.parse(json.stdout).gates).toEqual([{ gate: "release", rule: "recall >= 50%", effect: "loosened", before: "recall >= 70%", after: "recall >= 50%" }]);
+    expect(JSON.parse(json.stdout).gates).toEqual([
+      { gate: "release", rule: "recall >= 50%", effect: "loosened", before: "recall >= 70%", after: "recall >= 50%" },
+    ]);
     const same = runCli(["diff", before, before, "--exit-code"]);
     expect(same.stdout).toBe("no semantic changes\n");
     expect(same.status).toBe(0);
@@ -86,12 +94,17 @@ describe("mlops render from sources", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`wrote ${join(out, "overlays/prod/kustomization.yaml")}`);
     expect(r.stdout).toContain(`wrote ${join(out, "overlays/staging/kustomization.yaml")}`);
-    expect(readFileSync(join(out, "base/risk/deployment-fraud-api.yaml"), "utf8")).toContain("image: registry.example.com/fraud-runtime:1.0");
+    expect(readFileSync(join(out, "base/risk/deployment-fraud-api.yaml"), "utf8")).toContain(
+      "image: registry.example.com/fraud-runtime:1.0",
+    );
   });
 
   it("refuses a program with errors and writes nothing", () => {
     const dir = fraudCopy();
-    writeFileSync(join(dir, "fraud.mlops"), readFileSync(join(dir, "fraud.mlops"), "utf8").replace("memory    = 512Mi", "memory    = 512m"));
+    writeFileSync(
+      join(dir, "fraud.mlops"),
+      readFileSync(join(dir, "fraud.mlops"), "utf8").replace("memory    = 512Mi", "memory    = 512m"),
+    );
     const out = join(dir, "rendered");
     const r = runCli(["render", "all", dir, "-o", out]);
     expect(r.status).toBe(1);

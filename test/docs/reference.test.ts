@@ -29,12 +29,19 @@ function fieldTable(fields: readonly FieldSpec[]): string[] {
   return [
     "| field | type | required | default | meaning |",
     "|---|---|---|---|---|",
-    ...fields.map((f) => `| \`${f.name}\` | ${cell(slotToString(f.slot))} | ${f.required ? "yes" : ""} | ${f.default ? `\`${cell(f.default)}\`` : ""} | ${cell(f.doc)} |`),
+    ...fields.map(
+      (f) =>
+        `| \`${f.name}\` | ${cell(slotToString(f.slot))} | ${f.required ? "yes" : ""} | ${f.default ? `\`${cell(f.default)}\`` : ""} | ${cell(f.doc)} |`,
+    ),
   ];
 }
 
 function constructors(title: string, specs: Record<string, ConstructorSpec>): string[] {
-  return [`## ${title}`, "", ...Object.entries(specs).flatMap(([name, spec]) => [`### \`${name} { ... }\``, "", spec.doc, "", ...fieldTable(spec.fields), ""])];
+  return [
+    `## ${title}`,
+    "",
+    ...Object.entries(specs).flatMap(([name, spec]) => [`### \`${name} { ... }\``, "", spec.doc, "", ...fieldTable(spec.fields), ""]),
+  ];
 }
 
 export function referenceMarkdown(): string {
@@ -52,14 +59,18 @@ export function referenceMarkdown(): string {
   }
   lines.push(...constructors("Trainers", TRAINERS), ...constructors("Deployment targets", TARGETS), ...constructors("Rollouts", ROLLOUTS));
   lines.push("## Feature functions", "", "| function | signature | stateful | meaning |", "|---|---|---|---|");
-  for (const [name, f] of Object.entries(FEATURE_FUNCTIONS)) lines.push(`| \`${name}\` | \`${cell(f.signature)}\` | ${f.stateful ? "yes" : ""} | ${cell(f.doc)} |`);
+  for (const [name, f] of Object.entries(FEATURE_FUNCTIONS))
+    lines.push(`| \`${name}\` | \`${cell(f.signature)}\` | ${f.stateful ? "yes" : ""} | ${cell(f.doc)} |`);
   lines.push("", "## Dataset aggregates (in `expect`)", "", "| aggregate | signature | meaning |", "|---|---|---|");
   for (const [name, a] of Object.entries(AGGREGATES)) lines.push(`| \`${name}\` | \`${cell(a.signature)}\` | ${cell(a.doc)} |`);
   lines.push("", "## Gate metrics", "", "| metric | tasks | unit | better | meaning |", "|---|---|---|---|---|");
-  for (const [name, m] of Object.entries(METRICS)) lines.push(`| \`${name}\` | ${m.tasks.join(", ")} | ${m.unit} | ${m.better} | ${cell(m.doc)} |`);
+  for (const [name, m] of Object.entries(METRICS))
+    lines.push(`| \`${name}\` | ${m.tasks.join(", ")} | ${m.unit} | ${m.better} | ${cell(m.doc)} |`);
   lines.push("", "## Drift methods", "", "| method | column types | drifts when | meaning |", "|---|---|---|---|");
   for (const [name, d] of Object.entries(DRIFT_METHODS)) {
-    const types = [d.numeric ? "numeric" : "", d.categorical ? (d.twoValuedOnly ? "two-valued categorical" : "categorical") : ""].filter(Boolean).join(", ");
+    const types = [d.numeric ? "numeric" : "", d.categorical ? (d.twoValuedOnly ? "two-valued categorical" : "categorical") : ""]
+      .filter(Boolean)
+      .join(", ");
     lines.push(`| \`${name}\` | ${types} | ${d.driftsWhen} its threshold | ${cell(d.doc)} |`);
   }
   lines.push("", "## Monitor signals and actions", "", "| signal | type | meaning |", "|---|---|---|");
@@ -67,7 +78,12 @@ export function referenceMarkdown(): string {
   lines.push("", "| action | meaning |", "|---|---|");
   for (const [name, doc] of Object.entries(MONITOR_ACTIONS)) lines.push(`| \`${name}\` | ${cell(doc)} |`);
   lines.push("", "## Units", "");
-  for (const [kind, units] of Object.entries(UNIT_DOCS)) lines.push(`- **${kind}**: ${Object.entries(units).map(([u, doc]) => `\`${u}\` ${doc}`).join("; ")}`);
+  for (const [kind, units] of Object.entries(UNIT_DOCS))
+    lines.push(
+      `- **${kind}**: ${Object.entries(units)
+        .map(([u, doc]) => `\`${u}\` ${doc}`)
+        .join("; ")}`,
+    );
   return `${lines.join("\n")}\n`;
 }
 

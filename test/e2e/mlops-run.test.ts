@@ -31,7 +31,11 @@ function mlops(args: string[], cwd: string): { status: number | null; stdout: st
 }
 
 describe("mlops run (built CLI)", () => {
-  for (const [example, model] of [["fraud", "fraud_clf"], ["house-prices", "price_model"], ["iris", "species_clf"]] as const) {
+  for (const [example, model] of [
+    ["fraud", "fraud_clf"],
+    ["house-prices", "price_model"],
+    ["iris", "species_clf"],
+  ] as const) {
     it(`${example}: runs end to end and registers ${model} as production`, { timeout: 180_000 }, () => {
       const dir = copy(example);
       const run = mlops(["run", "."], dir);

@@ -12,23 +12,84 @@ import { MemoryHost, completionsAt, createProgram, hoverAt, type Diagnostic } fr
 
 const corpusDir = fileURLToPath(new URL("../corpus", import.meta.url));
 function files(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p) : n.endsWith(".mlops") ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? files(p) : n.endsWith(".mlops") ? [p] : [];
+    });
 }
 const seeds = files(corpusDir).map((f) => readFileSync(f, "utf8"));
 const stdlibDir = fileURLToPath(new URL("../../stdlib/std", import.meta.url));
 const stdlib = Object.fromEntries(["gates", "monitors", "targets"].map((m) => [m, readFileSync(join(stdlibDir, `${m}.mlops`), "utf8")]));
 
 const TOKENS = [
-  "{", "}", "(", ")", "[", "]", ",", "=", "==", "<", ">=", "=>", ":", ".", "\n", '"', "${", "//", "/*", "%", "?",
-  "model", "features", "source", "gate", "deploy", "monitor", "template", "extends", "from", "import", "param", "env", "pipeline",
-  "require", "drift", "when", "schema", "expect", "params.", "champion.", "secret(\"a\", \"b\")", "cron(\"* * * * *\")", "every(0s)",
-  "10m", "512Mi", "70%", "-1", "1e309", "0x", "NaN", "enum(\"a\")", "one_hot(", "if(", "coalesce(", "impute(", "training", "prediction", "*",
+  "{",
+  "}",
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  "=",
+  "==",
+  "<",
+  ">=",
+  "=>",
+  ":",
+  ".",
+  "\n",
+  '"',
+  "${",
+  "//",
+  "/*",
+  "%",
+  "?",
+  "model",
+  "features",
+  "source",
+  "gate",
+  "deploy",
+  "monitor",
+  "template",
+  "extends",
+  "from",
+  "import",
+  "param",
+  "env",
+  "pipeline",
+  "require",
+  "drift",
+  "when",
+  "schema",
+  "expect",
+  "params.",
+  "champion.",
+  'secret("a", "b")',
+  'cron("* * * * *")',
+  "every(0s)",
+  "10m",
+  "512Mi",
+  "70%",
+  "-1",
+  "1e309",
+  "0x",
+  "NaN",
+  'enum("a")',
+  "one_hot(",
+  "if(",
+  "coalesce(",
+  "impute(",
+  "training",
+  "prediction",
+  "*",
 ];
 
-type Mutation = { kind: "delete"; at: number; length: number } | { kind: "insert"; at: number; token: number } | { kind: "swap"; a: number; b: number } | { kind: "duplicate"; at: number };
+type Mutation =
+  | { kind: "delete"; at: number; length: number }
+  | { kind: "insert"; at: number; token: number }
+  | { kind: "swap"; a: number; b: number }
+  | { kind: "duplicate"; at: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
@@ -65,26 +126,37 @@ function apply(text: string, m: Mutation): string {
 }
 
 function wellFormed(d: Diagnostic): boolean {
-  return typeof d.code === "string" && typeof d.message === "string" && d.message.length > 0 && d.range.start.line >= 0 && d.range.start.character >= 0;
+  return (
+    typeof d.code === "string" &&
+    typeof d.message === "string" &&
+    d.message.length > 0 &&
+    d.range.start.line >= 0 &&
+    d.range.start.character >= 0
+  );
 }
 
 describe("checker fuzz", () => {
   it("20 000 mutated programs: diagnostics, never a throw", () => {
     let runs = 0;
     fc.assert(
-      fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.nat(), (seed, mutations, cursor) => {
-        const text = mutations.reduce(apply, seeds[seed]!);
-        const host = new MemoryHost({ "/f/main.mlops": text }, stdlib);
-        const program = createProgram({ host, rootFiles: ["/f/main.mlops"], env: "prod" });
-        const diagnostics = program.diagnostics();
-        expect(diagnostics.every(wellFormed)).toBe(true);
-        if (runs % 4 === 0) program.model();
-        if (runs++ % 10 === 0) {
-          const offset = cursor % (text.length + 1);
-          completionsAt(program, "/f/main.mlops", offset);
-          hoverAt(program, "/f/main.mlops", offset);
-        }
-      }),
+      fc.property(
+        fc.nat({ max: seeds.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        (seed, mutations, cursor) => {
+          const text = mutations.reduce(apply, seeds[seed]!);
+          const host = new MemoryHost({ "/f/main.mlops": text }, stdlib);
+          const program = createProgram({ host, rootFiles: ["/f/main.mlops"], env: "prod" });
+          const diagnostics = program.diagnostics();
+          expect(diagnostics.every(wellFormed)).toBe(true);
+          if (runs % 4 === 0) program.model();
+          if (runs++ % 10 === 0) {
+            const offset = cursor % (text.length + 1);
+            completionsAt(program, "/f/main.mlops", offset);
+            hoverAt(program, "/f/main.mlops", offset);
+          }
+        },
+      ),
       { numRuns: 20_000, seed: 20261127 },
     );
   }, 120_000);

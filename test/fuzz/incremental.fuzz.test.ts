@@ -16,9 +16,31 @@ const base: Record<string, string> = {
   "/p/data/features.mlops": read("../corpus/valid/multi_project/data/features.mlops"),
 };
 const paths = Object.keys(base);
-const SNIPPETS = ["label", "labl", "v", "w", "bool", "float", "fs", "src", "features fs2 from src { z = v }\n", "}", "{", "model", "\n", "regression", "= 3", "import \"./data/sources.mlops\"\n"];
+const SNIPPETS = [
+  "label",
+  "labl",
+  "v",
+  "w",
+  "bool",
+  "float",
+  "fs",
+  "src",
+  "features fs2 from src { z = v }\n",
+  "}",
+  "{",
+  "model",
+  "\n",
+  "regression",
+  "= 3",
+  'import "./data/sources.mlops"\n',
+];
 
-const edit = fc.record({ file: fc.nat({ max: paths.length - 1 }), at: fc.nat(), remove: fc.nat({ max: 8 }), insert: fc.nat({ max: SNIPPETS.length - 1 }) });
+const edit = fc.record({
+  file: fc.nat({ max: paths.length - 1 }),
+  at: fc.nat(),
+  remove: fc.nat({ max: 8 }),
+  insert: fc.nat({ max: SNIPPETS.length - 1 }),
+});
 
 describe("incremental checking", () => {
   it("agrees with a fresh check after every edit", () => {

@@ -28,7 +28,8 @@ describe.each(plans)("Airflow DAGs for %s", (_, plan) => {
     const groups = new Set(plan.steps.map((s) => s.group));
     expect(Object.keys(dagFiles(v3))).toHaveLength(groups.size);
     expect(v3.map((f) => f.path)).toContain("README.md");
-    for (const file of v3.filter((f) => !f.path.endsWith(".md"))) expect(file.content.split("\n")[0]).toMatch(/^# generated from ".*", plan [0-9a-f]{64} — do not edit$/);
+    for (const file of v3.filter((f) => !f.path.endsWith(".md")))
+      expect(file.content.split("\n")[0]).toMatch(/^# generated from ".*", plan [0-9a-f]{64} — do not edit$/);
   });
 
   it("is lint-clean under ruff E9, F and AIR (Airflow 3) and E9, F (Airflow 2)", () => {
@@ -70,16 +71,27 @@ describe("Airflow DAG details", () => {
     const recorded = runDags(dagFiles(renderAirflow(plan)));
     const byId = new Map(Object.values(recorded).flatMap((r) => (r as Recorded[]).map((dag) => [dag.kwargs.dag_id as string, dag])));
     const training = byId.get("fraud_detection")!;
-    expect(training.kwargs).toMatchObject({ schedule: "0 2 * * *", tags: ["mlops", "finance", "pci"], default_args: { owner: "risk-ml@example.com" } });
+    expect(training.kwargs).toMatchObject({
+      schedule: "0 2 * * *",
+      tags: ["mlops", "finance", "pci"],
+      default_args: { owner: "risk-ml@example.com" },
+    });
     expect(byId.get("fraud_detection.monitor.fraud_drift")!.kwargs.schedule).toEqual({ timedelta_ms: 21_600_000 });
     expect(byId.get("fraud_detection.batch.nightly_scores")!.kwargs.schedule).toBe("30 3 * * *");
     const deploy = training.tasks["deploy.fraud_api"]!;
     expect(deploy.secrets).toEqual([{ secret: { deploy_type: "env", deploy_target: "DB_URL", secret: "fraud-db", key: "url" } }]);
     expect(deploy.env_vars).toEqual([{ model: "V1EnvVar", fields: { name: "LOG_LEVEL", value: { literal: "info" } } }]);
     expect(deploy.container_security_context).toMatchObject({
-      fields: { allow_privilege_escalation: false, read_only_root_filesystem: true, run_as_non_root: true, capabilities: { fields: { drop: ["ALL"] } } },
+      fields: {
+        allow_privilege_escalation: false,
+        read_only_root_filesystem: true,
+        run_as_non_root: true,
+        capabilities: { fields: { drop: ["ALL"] } },
+      },
     });
-    expect(deploy.security_context).toMatchObject({ fields: { run_as_non_root: true, run_as_user: 10001, seccomp_profile: { fields: { type: "RuntimeDefault" } } } });
+    expect(deploy.security_context).toMatchObject({
+      fields: { run_as_non_root: true, run_as_user: 10001, seccomp_profile: { fields: { type: "RuntimeDefault" } } },
+    });
     expect(deploy.container_resources).toMatchObject({ fields: { requests: { cpu: "1", memory: "2Gi" } } });
     expect(deploy.image).toEqual({ literal: "mlops/runtime:0.1.0" });
     expect(deploy.namespace).toEqual({ literal: "risk" });

@@ -49,7 +49,9 @@ describe("mlops render", () => {
   it("renders one target into the output directory, passing options", async () => {
     const dir = workdir();
     const sink = io(dir);
-    expect(await main(["render", "airflow", "plan.json", "-o", "dags-out", "--airflow-version", "2", "--runtime-image", "reg/mlops:2.0"], sink)).toBe(0);
+    expect(
+      await main(["render", "airflow", "plan.json", "-o", "dags-out", "--airflow-version", "2", "--runtime-image", "reg/mlops:2.0"], sink),
+    ).toBe(0);
     const dag = readFileSync(join(dir, "dags-out/dags/fraud_detection.py"), "utf8");
     expect(dag).toContain("from airflow.utils.template import literal");
     expect(dag).toContain('IMAGE = "reg/mlops:2.0"');
@@ -57,7 +59,13 @@ describe("mlops render", () => {
 
   it("reports usage errors with exit code 2", async () => {
     const dir = workdir();
-    for (const args of [["render"], ["render", "helm", "-o", "x"], ["render", "docker"], ["render", "docker", "src/main.mlops", "-o", "x"], ["render", "docker", "-o", "x", "--env", "prod"]]) {
+    for (const args of [
+      ["render"],
+      ["render", "helm", "-o", "x"],
+      ["render", "docker"],
+      ["render", "docker", "src/main.mlops", "-o", "x"],
+      ["render", "docker", "-o", "x", "--env", "prod"],
+    ]) {
       const sink = io(dir);
       expect(await main(args, sink), args.join(" ")).toBe(2);
       expect(sink.err).toMatch(/^mlops render: /);

@@ -28,7 +28,15 @@ describe("Docker files", () => {
   afterAll(() => servers.forEach((s) => s.close()));
 
   it("writes the Dockerfile, .dockerignore, healthcheck, compose file, plan and secret templates", () => {
-    expect(files.map((f) => f.path)).toEqual([".dockerignore", "Dockerfile", "README.md", "compose.yaml", "healthcheck.cjs", "plan.json", "secrets/fraud-docker.env.example"]);
+    expect(files.map((f) => f.path)).toEqual([
+      ".dockerignore",
+      "Dockerfile",
+      "README.md",
+      "compose.yaml",
+      "healthcheck.cjs",
+      "plan.json",
+      "secrets/fraud-docker.env.example",
+    ]);
     expect(JSON.parse(file("plan.json"))).toEqual(plan);
   });
 
@@ -39,13 +47,26 @@ describe("Docker files", () => {
   it("the rules catch a bad Dockerfile", () => {
     const bad = "FROM node:latest\nWORKDIR app\nADD . .\nRUN cd x && npm install\nUSER root\nCMD mlops serve\n";
     const problems = dockerfileProblems(bad).join("\n");
-    for (const rule of ["multi-stage", "DL3007", "DL3000", "DL3020", "DL3003", "DL3002", "DL3025", "HEALTHCHECK missing", "npm ci"]) expect(problems).toContain(rule);
+    for (const rule of ["multi-stage", "DL3007", "DL3000", "DL3020", "DL3003", "DL3002", "DL3025", "HEALTHCHECK missing", "npm ci"])
+      expect(problems).toContain(rule);
   });
 
   it("serves the first compose deployment by default through an exec-form CMD, on a glibc base", () => {
     const dockerfile = DockerfileParser.parse(file("Dockerfile"));
-    expect(execFormArgs(dockerfile.getCMDs()[0]!)).toEqual(["mlops", "serve", "--plan", "/srv/mlops/plan.json", "--deployment", "fraud_docker", "--port", "8080"]);
-    expect(dockerfile.getFROMs().map((f) => `${f.getImageName()}:${f.getImageTag()}`)).toEqual(["node:22-bookworm-slim", "node:22-bookworm-slim"]);
+    expect(execFormArgs(dockerfile.getCMDs()[0]!)).toEqual([
+      "mlops",
+      "serve",
+      "--plan",
+      "/srv/mlops/plan.json",
+      "--deployment",
+      "fraud_docker",
+      "--port",
+      "8080",
+    ]);
+    expect(dockerfile.getFROMs().map((f) => `${f.getImageName()}:${f.getImageTag()}`)).toEqual([
+      "node:22-bookworm-slim",
+      "node:22-bookworm-slim",
+    ]);
     expect(file("Dockerfile").split("\n")[1]).toMatch(/^# generated from "fraud_detection", plan [0-9a-f]{64} — do not edit$/);
   });
 
@@ -80,7 +101,16 @@ describe("Docker files", () => {
     expect(docker.environment).toEqual({ MLOPS_HEALTH_PORT: "8080", REGION: "eu-west-1" });
     expect(docker.env_file).toEqual(["secrets/fraud-docker.env"]);
     expect(docker).toMatchObject({ user: "10001:10001", read_only: true, cap_drop: ["ALL"], cpus: 1.5, mem_limit: 268435456 });
-    expect(docker.command.map(composeExpand)).toEqual(["mlops", "serve", "--plan", "/srv/mlops/plan.json", "--deployment", "fraud_docker", "--port", "8080"]);
+    expect(docker.command.map(composeExpand)).toEqual([
+      "mlops",
+      "serve",
+      "--plan",
+      "/srv/mlops/plan.json",
+      "--deployment",
+      "fraud_docker",
+      "--port",
+      "8080",
+    ]);
     const local = compose.services["fraud-local"];
     expect(local.ports).toEqual([{ target: 8080, published: "8090", protocol: "tcp", host_ip: "127.0.0.1" }]);
     expect(local).not.toHaveProperty("env_file");

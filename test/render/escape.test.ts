@@ -12,12 +12,13 @@ import { evalPythonStrings, hasPython } from "./support/python.js";
 import { renderJinja } from "./support/jinja.js";
 import { HOSTILE } from "./support/hostile.js";
 
-
 describe("sha256", () => {
   it("matches the FIPS 180-4 vectors", () => {
     expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    expect(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")).toBe("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    expect(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")).toBe(
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    );
     expect(sha256Hex("a".repeat(1_000_000))).toBe("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   });
 
@@ -65,7 +66,9 @@ describe("escaping", () => {
   });
 
   it("shellWord is read back by sh as the exact word", () => {
-    const words = samples.filter((s) => !s.includes("\u0000") && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s));
+    const words = samples.filter(
+      (s) => !s.includes("\u0000") && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s),
+    );
     const script = words.map((w) => `printf '%s\\0' ${shellWord(w)}`).join("\n");
     const result = spawnSync("/bin/sh", ["-c", script], { encoding: "utf8" });
     expect(result.status).toBe(0);

@@ -33,7 +33,15 @@ function kustomize(dir: string): Obj[] {
 /** Objects keyed by identity, with keys sorted so field order does not matter. */
 function canonical(objects: Obj[]): Map<string, string> {
   const sortDeep = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sortDeep) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortDeep((v as Obj)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sortDeep)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sortDeep((v as Obj)[k])]),
+          )
+        : v;
   return new Map(objects.map((o) => [`${o.metadata.namespace}/${o.kind}/${o.metadata.name}`, JSON.stringify(sortDeep(o))]));
 }
 
@@ -98,14 +106,21 @@ describe("Kubernetes manifests", () => {
     const canary = byName("Deployment", "fraud-api-canary");
     const service = byName("Service", "fraud-api");
     expect(Object.entries(service.spec.selector).every(([k, v]) => canary.spec.template.metadata.labels[k] === v)).toBe(true);
-    expect(canary.metadata.annotations).toMatchObject({ "mlops.dev/canary-weights": "10%,50%,100%", "mlops.dev/canary-replicas": "1,1,2", "mlops.dev/canary-interval-seconds": "600" });
+    expect(canary.metadata.annotations).toMatchObject({
+      "mlops.dev/canary-weights": "10%,50%,100%",
+      "mlops.dev/canary-replicas": "1,1,2",
+      "mlops.dev/canary-interval-seconds": "600",
+    });
     expect(canary.spec.replicas).toBe(1);
     expect(canary.spec.template.spec.containers[0].args).toContain("--alias");
   });
 
   it("renders training as a Job and monitors and batch scoring as CronJobs", () => {
     const job = objects.find((o) => o.kind === "Job")!;
-    expect(job.spec.template.spec.containers[0]).toMatchObject({ command: ["mlops"], args: ["run", "/plan/plan.json", "--root", "/srv/mlops"] });
+    expect(job.spec.template.spec.containers[0]).toMatchObject({
+      command: ["mlops"],
+      args: ["run", "/plan/plan.json", "--root", "/srv/mlops"],
+    });
     const crons = objects.filter((o) => o.kind === "CronJob");
     expect(crons.map((c) => c.spec.jobTemplate.spec.template.spec.containers[0].args.slice(-2)).sort()).toEqual([
       ["--group", "batch.nightly_scores"],

@@ -22,9 +22,15 @@ function load(path: string): Plan {
   return JSON.parse(readFileSync(path, "utf8")) as Plan;
 }
 
-const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith(".plan.json")).map((f) => [f, join(fixtureDir, f)] as const);
+const fixtures = readdirSync(fixtureDir)
+  .filter((f) => f.endsWith(".plan.json"))
+  .map((f) => [f, join(fixtureDir, f)] as const);
 /** Compiled plans of the examples (written by the plan emitter's golden tests), when present. */
-const compiled = existsSync(goldenDir) ? readdirSync(goldenDir).filter((f) => f.endsWith(".json")).map((f) => [f, join(goldenDir, f)] as const) : [];
+const compiled = existsSync(goldenDir)
+  ? readdirSync(goldenDir)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => [f, join(goldenDir, f)] as const)
+  : [];
 
 const kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((path) => existsSync(path));
 const linter = new Workspace({ lint: { select: ["E9", "F", "AIR"], preview: true }, "target-version": "py39" }, PositionEncoding.Utf16);
@@ -48,8 +54,13 @@ describe.each([...fixtures, ...compiled])("every renderer on %s", (_, path) => {
   const plan = load(path);
 
   it("Airflow: lint-clean, and the stub records the plan's DAG", () => {
-    const dags = Object.fromEntries(renderAirflow(plan).filter((f) => f.path.endsWith(".py")).map((f) => [f.path, f.content]));
-    for (const [file, source] of Object.entries(dags)) expect(linter.check(source).map((d: { message: string }) => `${file}: ${d.message}`)).toEqual([]);
+    const dags = Object.fromEntries(
+      renderAirflow(plan)
+        .filter((f) => f.path.endsWith(".py"))
+        .map((f) => [f.path, f.content]),
+    );
+    for (const [file, source] of Object.entries(dags))
+      expect(linter.check(source).map((d: { message: string }) => `${file}: ${d.message}`)).toEqual([]);
     if (!hasPython) return;
     const recorded = Object.values(runDags(dags)).flatMap((result) => {
       expect(result).not.toHaveProperty("error");
@@ -60,7 +71,9 @@ describe.each([...fixtures, ...compiled])("every renderer on %s", (_, path) => {
 
   it("Kubernetes: every object validates and passes the rules; kustomize builds it", () => {
     const files = renderKubernetes({ base: plan, envs: {} });
-    const objects = files.filter((f) => f.path.startsWith("base/") && !f.path.endsWith("kustomization.yaml")).flatMap((f) => parseYaml11(f.content));
+    const objects = files
+      .filter((f) => f.path.startsWith("base/") && !f.path.endsWith("kustomization.yaml"))
+      .flatMap((f) => parseYaml11(f.content));
     expect(objects.map(modelError).filter(Boolean)).toEqual([]);
     expect(checkObjects(objects)).toEqual([]);
     if (!kubectl) return;

@@ -9,7 +9,10 @@ const root = fileURLToPath(new URL("../../compiler/src/", import.meta.url));
 
 describe("renderers", () => {
   it("use no Node API (they run in the browser too)", () => {
-    const sources = [...readdirSync(join(root, "render")).map((f) => join(root, "render", f)), ...readdirSync(join(root, "util")).map((f) => join(root, "util", f))];
+    const sources = [
+      ...readdirSync(join(root, "render")).map((f) => join(root, "render", f)),
+      ...readdirSync(join(root, "util")).map((f) => join(root, "util", f)),
+    ];
     // templates.ts holds the text of a Node script for the image (the healthcheck), not code of the compiler.
     for (const path of sources.filter((p) => !p.endsWith("templates.ts"))) {
       const text = readFileSync(path, "utf8");
@@ -23,7 +26,11 @@ describe("renderers", () => {
     const before = structuredClone(plans);
     const first = [renderAirflow(plans.base), renderKubernetes(plans), renderDocker(plans.base)];
     expect(plans).toEqual(before);
-    expect([renderAirflow(fixture("fraud.base.plan.json")), renderKubernetes(fraudPlans()), renderDocker(fixture("fraud.base.plan.json"))]).toEqual(first);
+    expect([
+      renderAirflow(fixture("fraud.base.plan.json")),
+      renderKubernetes(fraudPlans()),
+      renderDocker(fixture("fraud.base.plan.json")),
+    ]).toEqual(first);
   });
 
   it("return POSIX relative paths, each once", () => {

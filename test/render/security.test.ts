@@ -61,7 +61,11 @@ function hostilePlan(v: Carried): Plan {
     "monitor.fraud_drift": `monitor.${v.monitor}`,
     "train.fraud_ext": `train.${v.model}`,
   };
-  renameSteps(plan, (id) => stepRenames[id] ?? id, (group) => (group === "monitor.fraud_drift" ? `monitor.${v.monitor}` : group));
+  renameSteps(
+    plan,
+    (id) => stepRenames[id] ?? id,
+    (group) => (group === "monitor.fraud_drift" ? `monitor.${v.monitor}` : group),
+  );
   for (const step of plan.steps) {
     if (step.subject.kind === "deployment" && step.subject.name === "fraud_api") step.subject.name = v.deployment;
     if (step.subject.kind === "monitor" && step.subject.name === "fraud_drift") step.subject.name = v.monitor;
@@ -106,7 +110,10 @@ const carried: fc.Arbitrary<Carried> = fc
     trainerEnvValue: hostile,
     path: hostile,
   })
-  .filter((v) => new Set([v.deployment, v.dockerDeployment, "fraud_internal", "fraud_local", "nightly_scores"]).size === 5 && v.model !== "fraud_clf");
+  .filter(
+    (v) =>
+      new Set([v.deployment, v.dockerDeployment, "fraud_internal", "fraud_local", "nightly_scores"]).size === 5 && v.model !== "fraud_clf",
+  );
 
 const linter = new Workspace({ lint: { select: ["E9", "F", "AIR"], preview: true }, "target-version": "py39" }, PositionEncoding.Utf16);
 
@@ -154,19 +161,28 @@ function checkInProcess(c: Case): void {
   }
   for (const file of yamlFiles([...c.airflow, ...c.kubernetes, ...c.docker])) expect(headerName(file.content)).toBe(v.pipeline);
 
-  const objects = yamlFiles(c.kubernetes).filter((f) => !f.path.endsWith("kustomization.yaml")).flatMap((f) => parse(f.content));
+  const objects = yamlFiles(c.kubernetes)
+    .filter((f) => !f.path.endsWith("kustomization.yaml"))
+    .flatMap((f) => parse(f.content));
   expect(objects.map(modelError).filter(Boolean)).toEqual([]);
   expect(checkObjects(objects)).toEqual([]);
   const deployments = objects.filter((o) => o.kind === "Deployment" && o.metadata.annotations["mlops.dev/deployment"] === v.deployment);
   expect(deployments).toHaveLength(2); // stable and canary
   for (const deployment of deployments) {
-    expect(deployment.metadata.annotations).toMatchObject({ "mlops.dev/pipeline": v.pipeline, "mlops.dev/owner": v.owner, "mlops.dev/tags": JSON.stringify(["finance", v.tag]) });
+    expect(deployment.metadata.annotations).toMatchObject({
+      "mlops.dev/pipeline": v.pipeline,
+      "mlops.dev/owner": v.owner,
+      "mlops.dev/tags": JSON.stringify(["finance", v.tag]),
+    });
     const container = deployment.spec.template.spec.containers[0];
     expect(container.image).toBe(v.image);
     const args = container.args.map(kubeletExpand);
     expect(args[args.indexOf("--deployment") + 1]).toBe(v.deployment);
     expect(kubeletExpand(container.env.find((e: Obj) => e.name === "LOG_LEVEL").value)).toBe(v.envValue);
-    expect(container.env.find((e: Obj) => e.name === "DB_URL")).toEqual({ name: "DB_URL", valueFrom: { secretKeyRef: { name: "fraud-db", key: "url" } } });
+    expect(container.env.find((e: Obj) => e.name === "DB_URL")).toEqual({
+      name: "DB_URL",
+      valueFrom: { secretKeyRef: { name: "fraud-db", key: "url" } },
+    });
   }
   expect(objects.some((o) => o.kind === "CronJob" && o.metadata.annotations["mlops.dev/monitor"] === v.monitor)).toBe(true);
   for (const map of objects.filter((o) => o.kind === "ConfigMap")) expect(JSON.parse(map.data["plan.json"])).toEqual(plan);
@@ -212,14 +228,37 @@ function checkWithPython(cases: Case[]): void {
     }
     const tasks = new Map(dags.flatMap((dag) => Object.values(dag.tasks).map((kwargs) => [taskStep(kwargs), kwargs])));
     const env = (step: string) =>
-      Object.fromEntries((tasks.get(step)!.env_vars as Array<{ fields: { name: string; value: unknown } }>).map((e) => [e.fields.name, literalValue(e.fields.value)]));
+      Object.fromEntries(
+        (tasks.get(step)!.env_vars as Array<{ fields: { name: string; value: unknown } }>).map((e) => [
+          e.fields.name,
+          literalValue(e.fields.value),
+        ]),
+      );
     expect(env(`deploy.${v.deployment}`)).toEqual({ LOG_LEVEL: v.envValue });
     expect(env(`train.${v.model}`)).toEqual({ MODE: v.trainerEnvValue });
-    expect(tasks.get(`monitor.${v.monitor}`)!.secrets).toEqual([{ secret: { deploy_type: "env", deploy_target: "DB_URL", secret: "fraud-db", key: "url" } }]);
+    expect(tasks.get(`monitor.${v.monitor}`)!.secrets).toEqual([
+      { secret: { deploy_type: "env", deploy_target: "DB_URL", secret: "fraud-db", key: "url" } },
+    ]);
   });
 }
 
-const FIELDS = ["pipeline", "owner", "tag", "description", "doc", "deployment", "dockerDeployment", "monitor", "model", "image", "dockerImage", "envValue", "dockerEnvValue", "trainerEnvValue", "path"] as const;
+const FIELDS = [
+  "pipeline",
+  "owner",
+  "tag",
+  "description",
+  "doc",
+  "deployment",
+  "dockerDeployment",
+  "monitor",
+  "model",
+  "image",
+  "dockerImage",
+  "envValue",
+  "dockerEnvValue",
+  "trainerEnvValue",
+  "path",
+] as const;
 
 /** Every hostile string in every field: case k puts HOSTILE[(k + i) % n] in field i. */
 function rotations(): Carried[] {
@@ -277,7 +316,9 @@ describe("values Kubernetes cannot carry are rejected with an error naming them"
           expect((error as Error).message).toContain(JSON.stringify(s));
           return;
         }
-        const objects = yamlFiles(files).filter((f) => !f.path.endsWith("kustomization.yaml")).flatMap((f) => parseYaml11(f.content));
+        const objects = yamlFiles(files)
+          .filter((f) => !f.path.endsWith("kustomization.yaml"))
+          .flatMap((f) => parseYaml11(f.content));
         expect(checkObjects(objects)).toEqual([]);
         expect(JSON.stringify(objects)).toContain(JSON.stringify(s).slice(1, -1));
       }),
@@ -318,7 +359,7 @@ describe("secrets", () => {
     for (const service of Object.values(compose!.services as Record<string, Obj>)) {
       for (const name of secretEnv) expect(service.environment).not.toHaveProperty(name);
     }
-    expect(JSON.stringify(compose)).not.toContain("fraud-api\"");
+    expect(JSON.stringify(compose)).not.toContain('fraud-api"');
     for (const file of renderAirflow(plan).filter((f) => f.path.endsWith(".py"))) {
       for (const line of file.content.split("\n")) {
         if (line.includes('"fraud-db"') || line.includes('"hf"')) expect(line.trim()).toMatch(/^\[?Secret\("env", /);

@@ -23,7 +23,7 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? "// This plan is no longer available: run \"MLOps: Show Compiled Plan\" again.\n";
+    return this.contents.get(uri.toString()) ?? '// This plan is no longer available: run "MLOps: Show Compiled Plan" again.\n';
   }
 
   dispose(): void {

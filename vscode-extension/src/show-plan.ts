@@ -18,7 +18,8 @@ export async function showPlan(server: ServerController, plans: PlanDocuments): 
       { location: vscode.ProgressLocation.Window, title: "MLOps: compiling plan", cancellable: true },
       (_progress, token) => client.sendRequest(planRequest, { uri: document.uri.toString(), env }, token),
     );
-    if (result?.plan === undefined || result.plan === null) throw new Error("the server returned no plan (see the MLOps Language Server output)");
+    if (result?.plan === undefined || result.plan === null)
+      throw new Error("the server returned no plan (see the MLOps Language Server output)");
     const uri = plans.publish(document.uri, env, `${JSON.stringify(result.plan, null, 2)}\n`);
     const planDocument = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(planDocument, "json");

@@ -126,7 +126,9 @@ describe("mlops.showPlan", () => {
     });
     await runCommand("mlops.showPlan");
     expect(fake.shownDocuments).toEqual([]);
-    expect(fake.messages).toEqual([{ kind: "error", text: "MLOps: could not compile /work/fraud.mlops: 2 errors: unknown-reference `amout`" }]);
+    expect(fake.messages).toEqual([
+      { kind: "error", text: "MLOps: could not compile /work/fraud.mlops: 2 errors: unknown-reference `amout`" },
+    ]);
   });
 
   it("reports a server that answers null (an unexpected failure it logged)", async () => {
@@ -136,7 +138,10 @@ describe("mlops.showPlan", () => {
     await runCommand("mlops.showPlan");
     expect(fake.shownDocuments).toEqual([]);
     expect(fake.messages).toEqual([
-      { kind: "error", text: "MLOps: could not compile /work/fraud.mlops: the server returned no plan (see the MLOps Language Server output)" },
+      {
+        kind: "error",
+        text: "MLOps: could not compile /work/fraud.mlops: the server returned no plan (see the MLOps Language Server output)",
+      },
     ]);
   });
 

@@ -27,7 +27,10 @@ describe("the grammar on the fixture", () => {
   function at(line: number, text: string, occurrence = 1): string {
     const matches = lines[line - 1].filter((token) => token.text === text);
     const token = matches[occurrence - 1];
-    if (!token) throw new Error(`no token ${JSON.stringify(text)} (#${occurrence}) on line ${line}: ${JSON.stringify(lines[line - 1].map((t) => t.text))}`);
+    if (!token)
+      throw new Error(
+        `no token ${JSON.stringify(text)} (#${occurrence}) on line ${line}: ${JSON.stringify(lines[line - 1].map((t) => t.text))}`,
+      );
     return scopesOf(token);
   }
 
@@ -211,7 +214,11 @@ for (const folder of corpusFolders) {
           expect(scopesOf(token), `${where}: ${JSON.stringify(token.text)}`).not.toMatch(/\binvalid\./);
         }
         const firstWord = line.find((token) => token.text.trim() !== "");
-        if (firstWord && /^(pipeline|param|env|source|features|model|gate|deploy|monitor|template)$/.test(firstWord.text) && line.length > 2) {
+        if (
+          firstWord &&
+          /^(pipeline|param|env|source|features|model|gate|deploy|monitor|template)$/.test(firstWord.text) &&
+          line.length > 2
+        ) {
           const declares = !/^\s*\S+\s*[=:.(]/.test(line.map((t) => t.text).join(""));
           if (declares) expect(scopesOf(firstWord), where).toMatch(/^keyword\.other\.declaration/);
         }

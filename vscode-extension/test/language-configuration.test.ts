@@ -27,7 +27,11 @@ describe("language configuration", () => {
 
   it("knows the language's comments and brackets", () => {
     expect(config.comments).toEqual({ lineComment: "//", blockComment: ["/*", "*/"] });
-    expect(config.brackets).toEqual([["{", "}"], ["[", "]"], ["(", ")"]]);
+    expect(config.brackets).toEqual([
+      ["{", "}"],
+      ["[", "]"],
+      ["(", ")"],
+    ]);
     expect(config.surroundingPairs).toContainEqual(['"', '"']);
   });
 
@@ -38,8 +42,13 @@ describe("language configuration", () => {
   it("indents after an opening bracket and outdents at a closing one", () => {
     const increase = new RegExp(config.indentationRules.increaseIndentPattern);
     const decrease = new RegExp(config.indentationRules.decreaseIndentPattern);
-    expect(["source tx {", "  target = kubernetes {  // cluster", "  steps = [", "  x = f("].map((l) => increase.test(l))).toEqual([true, true, true, true]);
-    expect(["  owner = \"a\"", "// note {", "  split = { test = 20% }"].map((l) => increase.test(l))).toEqual([false, false, false]);
+    expect(["source tx {", "  target = kubernetes {  // cluster", "  steps = [", "  x = f("].map((l) => increase.test(l))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['  owner = "a"', "// note {", "  split = { test = 20% }"].map((l) => increase.test(l))).toEqual([false, false, false]);
     expect(["  }", "]", ")", "  x = 1"].map((l) => decrease.test(l))).toEqual([true, true, true, false]);
   });
 
@@ -60,7 +69,15 @@ describe("language configuration", () => {
   it("treats a quantity and an identifier as one word each", () => {
     const words = (text: string) => text.match(new RegExp(config.wordPattern, "g"));
     expect(words("memory = 512Mi, ratio = 70%, lr = 1e-3, x = params.min_auc")).toEqual([
-      "memory", "512Mi", "ratio", "70%", "lr", "1e-3", "x", "params", "min_auc",
+      "memory",
+      "512Mi",
+      "ratio",
+      "70%",
+      "lr",
+      "1e-3",
+      "x",
+      "params",
+      "min_auc",
     ]);
   });
 });

@@ -14,7 +14,11 @@ import { readZip } from "./support/zip.js";
 const serverSource = join(repoRoot, "language-server", "src", "server.ts");
 const vsixPath = join(extensionRoot, "mlops-vscode.vsix");
 const stdlibFolder = join(repoRoot, "stdlib", "std");
-const stdlibModules = existsSync(stdlibFolder) ? readdirSync(stdlibFolder).filter((name) => name.endsWith(".mlops")).sort() : [];
+const stdlibModules = existsSync(stdlibFolder)
+  ? readdirSync(stdlibFolder)
+      .filter((name) => name.endsWith(".mlops"))
+      .sort()
+  : [];
 
 interface Manifest {
   main: string;
@@ -40,7 +44,9 @@ const exampleFile = mlopsFilesUnder(join(repoRoot, "examples"))[0];
 
 /** The semantic token types and modifiers VS Code knows without an extension declaring them. */
 const standardTokenTypes = new Set(
-  "namespace class enum interface struct typeParameter type parameter variable property enumMember decorator event function method macro label comment string keyword number regexp operator".split(" "),
+  "namespace class enum interface struct typeParameter type parameter variable property enumMember decorator event function method macro label comment string keyword number regexp operator".split(
+    " ",
+  ),
 );
 const standardTokenModifiers = new Set(
   "declaration definition readonly static deprecated abstract async modification documentation defaultLibrary".split(" "),
@@ -100,9 +106,11 @@ describe.skipIf(serverMissing)(
       ].map(inPackage);
       expect(referenced.filter((name) => !entries.has(name))).toEqual([]);
       expect(manifest.contributes.grammars[0].scopeName).toBe("source.mlops");
-      expect(manifest.contributes.commands.map((c) => c.command).sort()).toEqual(
-        ["mlops.renderArtifacts", "mlops.restartServer", "mlops.showPlan"],
-      );
+      expect(manifest.contributes.commands.map((c) => c.command).sort()).toEqual([
+        "mlops.renderArtifacts",
+        "mlops.restartServer",
+        "mlops.showPlan",
+      ]);
     });
 
     it.skipIf(stdlibModules.length === 0)(
@@ -158,7 +166,12 @@ describe.skipIf(serverMissing)(
       it.skipIf(stdlibModules.length === 0)("resolves `import std.NAME` from the stdlib shipped beside it", async () => {
         const uri = "file:///virtual/imports.mlops";
         const modules = stdlibModules.map((name) => name.replace(/\.mlops$/, ""));
-        const text = [...modules.map((m) => `import std.${m}`), "import std.not_a_module", 'pipeline imports {\n  owner = "a@b.c"\n}', ""].join("\n");
+        const text = [
+          ...modules.map((m) => `import std.${m}`),
+          "import std.not_a_module",
+          'pipeline imports {\n  owner = "a@b.c"\n}',
+          "",
+        ].join("\n");
         server.notify("textDocument/didOpen", { textDocument: { uri, languageId: "mlops", version: 1, text } });
         const published = (await server.notification("textDocument/publishDiagnostics", (p) => (p as { uri: string }).uri === uri)) as {
           diagnostics: { code?: string; range: { start: { line: number } } }[];
@@ -177,9 +190,15 @@ describe.skipIf(serverMissing)(
           const planned = (await server.request("mlops/plan", { uri, env: null } satisfies PlanParams)) as PlanResult | null;
           expect(planned?.plan).toMatchObject({ planVersion: expect.anything() });
           for (const target of renderTargets) {
-            const rendered = (await server.request("mlops/render", { uri, env: null, target } satisfies RenderParams)) as RenderResult | null;
+            const rendered = (await server.request("mlops/render", {
+              uri,
+              env: null,
+              target,
+            } satisfies RenderParams)) as RenderResult | null;
             expect(rendered?.files.length, target).toBeGreaterThan(0);
-            const unsafe = rendered?.files.filter((file) => safeRelativeSegments(file.path) === undefined || typeof file.content !== "string");
+            const unsafe = rendered?.files.filter(
+              (file) => safeRelativeSegments(file.path) === undefined || typeof file.content !== "string",
+            );
             expect(unsafe, target).toEqual([]);
           }
         },

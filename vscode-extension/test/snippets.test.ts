@@ -15,13 +15,15 @@ const snippets = JSON.parse(readFileSync(join(extensionRoot, "snippets", "mlops.
 
 describe("snippets", () => {
   it("cover every declaration kind the brief asks for", () => {
-    expect(Object.values(snippets).map((snippet) => snippet.prefix).sort()).toEqual(
-      ["deploy", "env", "features", "gate", "model", "monitor", "param", "pipeline", "source", "template"],
-    );
+    expect(
+      Object.values(snippets)
+        .map((snippet) => snippet.prefix)
+        .sort(),
+    ).toEqual(["deploy", "env", "features", "gate", "model", "monitor", "param", "pipeline", "source", "template"]);
   });
 
   it("expand placeholders, choices and mirrors", () => {
-    expect(expandSnippet("source ${1:name} {\n  format = ${2|csv,jsonl|}\n  path = \"${3:data/${1}.${2}}\"\n}$0")).toBe(
+    expect(expandSnippet('source ${1:name} {\n  format = ${2|csv,jsonl|}\n  path = "${3:data/${1}.${2}}"\n}$0')).toBe(
       'source name {\n  format = csv\n  path = "data/name.csv"\n}',
     );
   });
@@ -30,6 +32,9 @@ describe("snippets", () => {
     const text = expandSnippet(snippet.body.join("\n"));
     expect(text).not.toMatch(/\$\{?\d/);
     const { diagnostics } = parse(text, `${snippet.prefix}.mlops`);
-    expect(diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`), text).toEqual([]);
+    expect(
+      diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`),
+      text,
+    ).toEqual([]);
   });
 });

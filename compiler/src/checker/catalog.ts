@@ -27,14 +27,38 @@ export const FEATURE_FUNCTIONS: Record<string, { signature: string; doc: string;
   month: { signature: "month(t: timestamp | date) -> int", doc: "Month, 1..12." },
   days_between: { signature: "days_between(a: timestamp | date, b: timestamp | date) -> int", doc: "Whole days from a to b." },
   standardize: { signature: "standardize(x: number) -> float", doc: "(x - mean) / std, fitted on the training split.", stateful: true },
-  min_max: { signature: "min_max(x: number) -> float", doc: "Scaled to 0..1 with min and max fitted on the training split.", stateful: true },
-  impute: { signature: "impute(x: T?, mean | median | mode | constant) -> T", doc: "Replaces nulls with a statistic fitted on the training split, or a constant.", stateful: true },
-  one_hot: { signature: "one_hot(x: categorical) -> vector<float, N>", doc: "One slot per category (N = enum size; learned from training data for strings).", stateful: true },
-  bucketize: { signature: "bucketize(x: number, [edges]) -> vector<float, len(edges)+1>", doc: "One-hot of the bucket x falls in.", stateful: true },
-  hash_bucket: { signature: "hash_bucket(x: categorical, n: int) -> vector<float, n>", doc: "One-hot of a stable hash of x modulo n.", stateful: true },
+  min_max: {
+    signature: "min_max(x: number) -> float",
+    doc: "Scaled to 0..1 with min and max fitted on the training split.",
+    stateful: true,
+  },
+  impute: {
+    signature: "impute(x: T?, mean | median | mode | constant) -> T",
+    doc: "Replaces nulls with a statistic fitted on the training split, or a constant.",
+    stateful: true,
+  },
+  one_hot: {
+    signature: "one_hot(x: categorical) -> vector<float, N>",
+    doc: "One slot per category (N = enum size; learned from training data for strings).",
+    stateful: true,
+  },
+  bucketize: {
+    signature: "bucketize(x: number, [edges]) -> vector<float, len(edges)+1>",
+    doc: "One-hot of the bucket x falls in.",
+    stateful: true,
+  },
+  hash_bucket: {
+    signature: "hash_bucket(x: categorical, n: int) -> vector<float, n>",
+    doc: "One-hot of a stable hash of x modulo n.",
+    stateful: true,
+  },
 };
 
-export const STATEFUL_FUNCTIONS = new Set(Object.entries(FEATURE_FUNCTIONS).filter(([, f]) => f.stateful).map(([n]) => n));
+export const STATEFUL_FUNCTIONS = new Set(
+  Object.entries(FEATURE_FUNCTIONS)
+    .filter(([, f]) => f.stateful)
+    .map(([n]) => n),
+);
 
 export const IMPUTE_STRATEGIES: Record<string, string> = {
   mean: "the training mean (numeric)",
@@ -79,8 +103,20 @@ export const METRICS: Record<string, MetricInfo> = {
   pr_auc: { doc: "Area under the precision-recall curve.", unit: "ratio", better: "higher", tasks: BIN },
   log_loss: { doc: "Cross-entropy of the predicted probabilities.", unit: "number", better: "lower", tasks: [...BIN, ...MULTI] },
   brier: { doc: "Mean squared error of the predicted probability.", unit: "ratio", better: "lower", tasks: BIN },
-  demographic_parity_difference: { doc: "Largest gap in positive-prediction rate between groups of `by`.", unit: "ratio", better: "lower", tasks: BIN, fairness: true },
-  equalized_odds_difference: { doc: "Largest gap in true/false positive rates between groups of `by`.", unit: "ratio", better: "lower", tasks: BIN, fairness: true },
+  demographic_parity_difference: {
+    doc: "Largest gap in positive-prediction rate between groups of `by`.",
+    unit: "ratio",
+    better: "lower",
+    tasks: BIN,
+    fairness: true,
+  },
+  equalized_odds_difference: {
+    doc: "Largest gap in true/false positive rates between groups of `by`.",
+    unit: "ratio",
+    better: "lower",
+    tasks: BIN,
+    fairness: true,
+  },
   macro_f1: { doc: "Unweighted mean of per-class F1.", unit: "ratio", better: "higher", tasks: MULTI },
   weighted_f1: { doc: "Per-class F1 weighted by support.", unit: "ratio", better: "higher", tasks: MULTI },
   macro_precision: { doc: "Unweighted mean of per-class precision.", unit: "ratio", better: "higher", tasks: MULTI },
@@ -112,14 +148,31 @@ export interface DriftMethodInfo {
 
 export const DRIFT_METHODS: Record<Exclude<DriftMethodName, "auto">, DriftMethodInfo> = {
   psi: { doc: "Population stability index (distance; drifts when above).", driftsWhen: "above", numeric: true, categorical: true },
-  wasserstein: { doc: "Wasserstein distance normalised by the reference std (drifts when above).", driftsWhen: "above", numeric: true, categorical: false },
-  jensen_shannon: { doc: "Jensen-Shannon distance, base 2, 0..1 (drifts when above).", driftsWhen: "above", numeric: true, categorical: true },
+  wasserstein: {
+    doc: "Wasserstein distance normalised by the reference std (drifts when above).",
+    driftsWhen: "above",
+    numeric: true,
+    categorical: false,
+  },
+  jensen_shannon: {
+    doc: "Jensen-Shannon distance, base 2, 0..1 (drifts when above).",
+    driftsWhen: "above",
+    numeric: true,
+    categorical: true,
+  },
   ks: { doc: "Kolmogorov-Smirnov test p-value (drifts when below).", driftsWhen: "below", numeric: true, categorical: false },
-  z_test: { doc: "Two-proportion / mean z-test p-value (drifts when below).", driftsWhen: "below", numeric: true, categorical: true, twoValuedOnly: true },
+  z_test: {
+    doc: "Two-proportion / mean z-test p-value (drifts when below).",
+    driftsWhen: "below",
+    numeric: true,
+    categorical: true,
+    twoValuedOnly: true,
+  },
   chi_square: { doc: "Chi-square test p-value (drifts when below).", driftsWhen: "below", numeric: false, categorical: true },
 };
 
-export const AUTO_DRIFT_DOC = "Picks per column: KS / chi-square (p < 0.05) for small references, normalised Wasserstein / Jensen-Shannon (>= 0.1) for larger ones.";
+export const AUTO_DRIFT_DOC =
+  "Picks per column: KS / chi-square (p < 0.05) for small references, normalised Wasserstein / Jensen-Shannon (>= 0.1) for larger ones.";
 
 export const MONITOR_SIGNALS: Record<string, { doc: string; type: "ratio" | "duration" | "number" }> = {
   drift_share: { doc: "Share of monitored columns that drifted.", type: "ratio" },
@@ -133,5 +186,5 @@ export const MONITOR_SIGNALS: Record<string, { doc: string; type: "ratio" | "dur
 export const MONITOR_ACTIONS: Record<string, string> = {
   retrain: "retrain(model): run the pipeline's training steps for a model.",
   rollback: "rollback(deployment): move the `production` alias back to the previous version.",
-  alert: "alert(\"channel\"): send a notification to a channel.",
+  alert: 'alert("channel"): send a notification to a channel.',
 };

@@ -25,7 +25,18 @@ export interface SymbolReference {
 export interface Annotation {
   file: string;
   span: Span;
-  kind: "field" | "metric" | "function" | "aggregate" | "signal" | "drift-method" | "action" | "constructor" | "word" | "quantity" | "keyword";
+  kind:
+    | "field"
+    | "metric"
+    | "function"
+    | "aggregate"
+    | "signal"
+    | "drift-method"
+    | "action"
+    | "constructor"
+    | "word"
+    | "quantity"
+    | "keyword";
   name: string;
   detail: string;
   doc: string;
@@ -78,12 +89,29 @@ export class DeclContext {
     const candidate = makeDiagnostic(file, code, span, message, hints, fixes);
     const templateResult = this.checker.result(template);
     const same = templateResult.diagnostics.some(
-      (d) => d.code === code && d.message === message && d.range.start.line === candidate.range.start.line && d.range.start.character === candidate.range.start.character,
+      (d) =>
+        d.code === code &&
+        d.message === message &&
+        d.range.start.line === candidate.range.start.line &&
+        d.range.start.character === candidate.range.start.character,
     );
     if (same) return;
     const at = this.symbol.node.extends ?? this.symbol.node.name;
-    const relocated = makeDiagnostic(this.symbol.file, code, at.span, `${message} (inherited from template \`${template.name}\`)`, hints, []);
-    const earlier = this.diagnostics.find((d) => d.code === code && d.file === relocated.file && d.range.start.line === relocated.range.start.line && d.range.start.character === relocated.range.start.character);
+    const relocated = makeDiagnostic(
+      this.symbol.file,
+      code,
+      at.span,
+      `${message} (inherited from template \`${template.name}\`)`,
+      hints,
+      [],
+    );
+    const earlier = this.diagnostics.find(
+      (d) =>
+        d.code === code &&
+        d.file === relocated.file &&
+        d.range.start.line === relocated.range.start.line &&
+        d.range.start.character === relocated.range.start.character,
+    );
     if (earlier) {
       const also = `also: ${message}`;
       if (!earlier.message.startsWith(message) && !earlier.hints.includes(also)) earlier.hints.push(also);

@@ -33,10 +33,17 @@ export function checkDeclaration(ctx: DeclContext): DeclInfo {
   const vc: ValueChecker = { ctx, partial: symbol.isTemplate };
   checkStatementsAllowed(ctx, merged);
   if (symbol.declKind === "features") {
-    if (symbol.node.from && symbol.declKind !== "features") ctx.report(symbol.file, "type-mismatch", symbol.node.from.span, "`from` belongs to feature sets");
+    if (symbol.node.from && symbol.declKind !== "features")
+      ctx.report(symbol.file, "type-mismatch", symbol.node.from.span, "`from` belongs to feature sets");
     return checkFeatureSet(ctx, merged);
   }
-  if (symbol.node.from) ctx.report(symbol.file, "type-mismatch", symbol.node.from.span, `\`from\` belongs to feature sets, not to a ${DECL_KIND_NAMES[symbol.declKind]}`);
+  if (symbol.node.from)
+    ctx.report(
+      symbol.file,
+      "type-mismatch",
+      symbol.node.from.span,
+      `\`from\` belongs to feature sets, not to a ${DECL_KIND_NAMES[symbol.declKind]}`,
+    );
   const specials = checkFields(vc, merged, BLOCK_FIELDS[symbol.declKind]);
   switch (symbol.declKind) {
     case "source":
@@ -65,18 +72,28 @@ function mergedDecl(ctx: DeclContext, symbol: BlockSymbol): MergedDecl {
   ctx.dependOn(`decl:${ext.name}`);
   const parent = ctx.checker.table.block(ext.name);
   if (!parent) {
-    const candidates = ctx.checker.table.blocksOf(symbol.declKind, true).filter((s) => s.isTemplate).map((s) => s.name);
+    const candidates = ctx.checker.table
+      .blocksOf(symbol.declKind, true)
+      .filter((s) => s.isTemplate)
+      .map((s) => s.name);
     const { hints, fixes } = suggestion(symbol.file, ext, candidates);
     ctx.report(symbol.file, "unknown-reference", ext.span, `no template is named \`${ext.name}\``, hints, fixes);
     return mergeDecl(symbol, undefined);
   }
   ctx.reference(symbol.file, ext.span, declarationSymbol(parent));
   if (parent.declKind !== symbol.declKind) {
-    ctx.report(symbol.file, "type-mismatch", ext.span, `\`${ext.name}\` is a ${DECL_KIND_NAMES[parent.declKind]}; a ${DECL_KIND_NAMES[symbol.declKind]} can only extend a ${DECL_KIND_NAMES[symbol.declKind]} template`);
+    ctx.report(
+      symbol.file,
+      "type-mismatch",
+      ext.span,
+      `\`${ext.name}\` is a ${DECL_KIND_NAMES[parent.declKind]}; a ${DECL_KIND_NAMES[symbol.declKind]} can only extend a ${DECL_KIND_NAMES[symbol.declKind]} template`,
+    );
     return mergeDecl(symbol, undefined);
   }
   if (extendsCycle(ctx, symbol)) {
-    ctx.report(symbol.file, "cyclic-reference", ext.span, `\`${symbol.name}\` extends itself through \`${ext.name}\``, ["templates must not extend each other in a circle"]);
+    ctx.report(symbol.file, "cyclic-reference", ext.span, `\`${symbol.name}\` extends itself through \`${ext.name}\``, [
+      "templates must not extend each other in a circle",
+    ]);
     return mergeDecl(symbol, undefined);
   }
   const parentResult = ctx.checker.result(parent);
@@ -98,7 +115,13 @@ function extendsCycle(ctx: DeclContext, symbol: BlockSymbol): boolean {
 }
 
 const STATEMENT_NAMES: Record<string, string> = { Schema: "schema", Expect: "expect", Require: "require", Drift: "drift", When: "when" };
-const STATEMENT_HOME: Record<string, string> = { Schema: "sources", Expect: "sources", Require: "gates", Drift: "monitors", When: "monitors" };
+const STATEMENT_HOME: Record<string, string> = {
+  Schema: "sources",
+  Expect: "sources",
+  Require: "gates",
+  Drift: "monitors",
+  When: "monitors",
+};
 
 function checkStatementsAllowed(ctx: DeclContext, merged: MergedDecl): void {
   const kind = merged.symbol.declKind;
@@ -106,7 +129,12 @@ function checkStatementsAllowed(ctx: DeclContext, merged: MergedDecl): void {
   for (const s of merged.symbol.node.members) {
     if (s.kind === "Field") continue;
     if (!BLOCK_STATEMENTS[kind].includes(s.kind)) {
-      ctx.report(merged.symbol.file, "unknown-field", s.span, `\`${STATEMENT_NAMES[s.kind]}\` does not belong in a ${DECL_KIND_NAMES[kind]} (it belongs in ${STATEMENT_HOME[s.kind]})`);
+      ctx.report(
+        merged.symbol.file,
+        "unknown-field",
+        s.span,
+        `\`${STATEMENT_NAMES[s.kind]}\` does not belong in a ${DECL_KIND_NAMES[kind]} (it belongs in ${STATEMENT_HOME[s.kind]})`,
+      );
     }
   }
 }
@@ -122,7 +150,13 @@ export function checkFields(vc: ValueChecker, merged: MergedDecl, specs: FieldSp
   const seen = new Set<string>();
   for (const m of symbol.node.members) {
     if (m.kind !== "Field") continue;
-    if (seen.has(m.name.name)) ctx.report(symbol.file, "duplicate-declaration", m.name.span, `field \`${m.name.name}\` is set twice in ${kindName} \`${symbol.name}\``);
+    if (seen.has(m.name.name))
+      ctx.report(
+        symbol.file,
+        "duplicate-declaration",
+        m.name.span,
+        `field \`${m.name.name}\` is set twice in ${kindName} \`${symbol.name}\``,
+      );
     seen.add(m.name.name);
   }
   const specials = new Map<string, FieldSpec>();
@@ -136,7 +170,14 @@ export function checkFields(vc: ValueChecker, merged: MergedDecl, specs: FieldSp
       ctx.report(file, "unknown-field", field.key.span, `a ${kindName} has no field \`${field.name}\``, hints, fixes);
       continue;
     }
-    ctx.annotate(file, field.key.span, "field", field.name, `${kindName}.${field.name}: ${slotToString(spec.slot)}${spec.required ? " (required)" : spec.default ? ` = ${spec.default}` : ""}`, spec.doc);
+    ctx.annotate(
+      file,
+      field.key.span,
+      "field",
+      field.name,
+      `${kindName}.${field.name}: ${slotToString(spec.slot)}${spec.required ? " (required)" : spec.default ? ` = ${spec.default}` : ""}`,
+      spec.doc,
+    );
     if (spec.slot.kind === "model-features" || spec.slot.kind === "target-column" || spec.slot.kind === "reference") {
       specials.set(field.name, spec);
       continue;
@@ -147,7 +188,14 @@ export function checkFields(vc: ValueChecker, merged: MergedDecl, specs: FieldSp
     const typos = typoTargets([...merged.fields.keys()], specs);
     for (const spec of specs) {
       if (!spec.required || merged.fields.has(spec.name) || typos.has(spec.name)) continue;
-      ctx.report(symbol.file, "missing-field", symbol.node.name.span, `${kindName} \`${symbol.name}\` is missing the required field \`${spec.name}\` (${slotToString(spec.slot)})`, [spec.doc], [addFieldFix(symbol, spec)]);
+      ctx.report(
+        symbol.file,
+        "missing-field",
+        symbol.node.name.span,
+        `${kindName} \`${symbol.name}\` is missing the required field \`${spec.name}\` (${slotToString(spec.slot)})`,
+        [spec.doc],
+        [addFieldFix(symbol, spec)],
+      );
     }
   }
   return specials;
@@ -177,7 +225,7 @@ export function typeFromNode(ctx: DeclContext, file: ProgramFile, node: TypeNode
   else if (!columns && QUANTITIES.includes(name)) t = quantity(name as "ratio");
   else if (!columns && name === "list") {
     const arg = node.typeArgs[0];
-    if (!arg || arg.kind !== "Type") {
+    if (arg?.kind !== "Type") {
       ctx.report(file, "type-mismatch", node.span, "list needs an element type: list<string>");
       return UNKNOWN;
     }
@@ -187,7 +235,14 @@ export function typeFromNode(ctx: DeclContext, file: ProgramFile, node: TypeNode
     const allowed = columns ? [...SCALARS, "enum"] : [...SCALARS, ...QUANTITIES, "enum", "list"];
     if (!columns || !QUANTITIES.includes(name)) {
       const { hints, fixes } = suggestion(file, node.name, allowed);
-      ctx.report(file, "unknown-reference", node.name.span, `\`${name}\` is not a ${columns ? "column " : ""}type`, hints.length ? hints : [`types: ${allowed.join(", ")}`], fixes);
+      ctx.report(
+        file,
+        "unknown-reference",
+        node.name.span,
+        `\`${name}\` is not a ${columns ? "column " : ""}type`,
+        hints.length ? hints : [`types: ${allowed.join(", ")}`],
+        fixes,
+      );
     } else {
       ctx.report(file, "type-mismatch", node.name.span, `a column cannot be a ${name}; columns are ${allowed.join(", ")}`);
     }
@@ -253,7 +308,12 @@ function checkParam(ctx: DeclContext, symbol: ParamSymbol): ParamInfo {
   const type = typeFromNode(ctx, file, node.type, false);
   const typeText = file.text.slice(node.type.span.start, node.type.span.end);
   if (!node.value) {
-    ctx.report(file, "missing-field", node.name.span, `param \`${symbol.name}\` needs a default value: \`param ${symbol.name}: ${typeText} = VALUE\``);
+    ctx.report(
+      file,
+      "missing-field",
+      node.name.span,
+      `param \`${symbol.name}\` needs a default value: \`param ${symbol.name}: ${typeText} = VALUE\``,
+    );
     return { kind: "param", type, typeText };
   }
   checkParamValue(ctx, file, node.value, type, `param \`${symbol.name}\``);
@@ -281,7 +341,23 @@ function checkParamValue(ctx: DeclContext, file: ProgramFile, value: import("../
 function ownerOf(ctx: DeclContext): BlockSymbol {
   const s = ctx.symbol;
   if (s.kind === "block") return s;
-  return { kind: "block", declKind: "env", name: s.name, isTemplate: false, file: s.file, node: { kind: "Block", keyword: "env", keywordSpan: s.node.span, isTemplate: false, name: s.node.name, members: [], bodySpan: s.node.span, span: s.node.span } };
+  return {
+    kind: "block",
+    declKind: "env",
+    name: s.name,
+    isTemplate: false,
+    file: s.file,
+    node: {
+      kind: "Block",
+      keyword: "env",
+      keywordSpan: s.node.span,
+      isTemplate: false,
+      name: s.node.name,
+      members: [],
+      bodySpan: s.node.span,
+      span: s.node.span,
+    },
+  };
 }
 
 const emptyScope: ExprScope = {
@@ -301,7 +377,12 @@ function checkEnv(ctx: DeclContext, symbol: BlockSymbol): EnvInfo {
       continue;
     }
     if (overrides.has(m.name.name)) {
-      ctx.report(symbol.file, "duplicate-declaration", m.name.span, `param \`${m.name.name}\` is overridden twice in env \`${symbol.name}\``);
+      ctx.report(
+        symbol.file,
+        "duplicate-declaration",
+        m.name.span,
+        `param \`${m.name.name}\` is overridden twice in env \`${symbol.name}\``,
+      );
       continue;
     }
     const found = lookupParam(ctx, symbol.file, m.name);
@@ -318,14 +399,25 @@ function checkSource(ctx: DeclContext, merged: MergedDecl): SourceInfo {
   const columns = new Map<string, ColumnInfo>();
   const schemas = merged.statements.filter((s) => s.member.kind === "Schema");
   if (schemas.length === 0 && !merged.symbol.isTemplate) {
-    ctx.report(merged.symbol.file, "missing-field", merged.symbol.node.name.span, `source \`${merged.symbol.name}\` is missing its \`schema { column: type ... }\``, ["every source declares the columns it reads"]);
+    ctx.report(
+      merged.symbol.file,
+      "missing-field",
+      merged.symbol.node.name.span,
+      `source \`${merged.symbol.name}\` is missing its \`schema { column: type ... }\``,
+      ["every source declares the columns it reads"],
+    );
   }
   for (const { member, owner } of schemas) {
     if (member.kind !== "Schema") continue;
     for (const col of member.columns) {
       const name = col.name.name;
       if (columns.has(name)) {
-        ctx.report(owner.file, "duplicate-declaration", col.name.span, `column \`${name}\` is declared twice in source \`${merged.symbol.name}\``);
+        ctx.report(
+          owner.file,
+          "duplicate-declaration",
+          col.name.span,
+          `column \`${name}\` is declared twice in source \`${merged.symbol.name}\``,
+        );
         continue;
       }
       const info = checkColumn(ctx, owner.file, col);
@@ -339,7 +431,13 @@ function checkSource(ctx: DeclContext, merged: MergedDecl): SourceInfo {
     for (const check of member.checks) {
       const typer = new ExprTyper(ctx, owner.file, scope);
       const t = typer.type(check);
-      if (t.kind !== "unknown" && t.kind !== "bool") ctx.report(owner.file, "type-mismatch", check.span, `an expectation must be a condition (e.g. \`row_count >= 1000\`), found ${typeToString(t)}`);
+      if (t.kind !== "unknown" && t.kind !== "bool")
+        ctx.report(
+          owner.file,
+          "type-mismatch",
+          check.span,
+          `an expectation must be a condition (e.g. \`row_count >= 1000\`), found ${typeToString(t)}`,
+        );
     }
   }
   return { kind: "source", columns };
@@ -360,7 +458,8 @@ function checkColumn(ctx: DeclContext, file: ProgramFile, col: import("../syntax
         ctx.report(file, "type-mismatch", mod.span, "range(min, max) takes two numbers");
         continue;
       }
-      if (type.kind !== "unknown" && !isNumeric(type)) ctx.report(file, "type-mismatch", mod.span, `range(...) applies to numeric columns, \`${col.name.name}\` is ${typeToString(type)}`);
+      if (type.kind !== "unknown" && !isNumeric(type))
+        ctx.report(file, "type-mismatch", mod.span, `range(...) applies to numeric columns, \`${col.name.name}\` is ${typeToString(type)}`);
       const [min, max] = [nums[0]!.value, nums[1]!.value];
       if (min > max) ctx.report(file, "out-of-range", args[1]!.span, `range(${min}, ${max}): min is greater than max`);
       info.range = { min, max };
@@ -404,7 +503,9 @@ function expectScope(ctx: DeclContext, sourceName: string, columns: Map<string, 
       }
       const c = columns.get(id.name);
       if (c) {
-        typer.report("type-mismatch", id.span, `expectations read dataset aggregates; \`${id.name}\` is a column`, [`e.g. mean(${id.name}), null_rate(${id.name}), distinct_count(${id.name})`]);
+        typer.report("type-mismatch", id.span, `expectations read dataset aggregates; \`${id.name}\` is a column`, [
+          `e.g. mean(${id.name}), null_rate(${id.name}), distinct_count(${id.name})`,
+        ]);
         return UNKNOWN;
       }
       return undefined;
@@ -434,4 +535,3 @@ function expectScope(ctx: DeclContext, sourceName: string, columns: Map<string, 
     },
   };
 }
-

@@ -23,7 +23,13 @@ export function checkDeployment(vc: ValueChecker, merged: MergedDecl): DeployInf
       ctx.use(gateResult, `decl:${gate}`);
       const judged = gateResult.info.kind === "gate" ? gateResult.info.model : undefined;
       if (judged && info.model && judged !== info.model) {
-        ctx.report(gateField.value.owner.file, "type-mismatch", gateField.value.expr.span, `gate \`${gate}\` judges model \`${judged}\`, but this deployment serves \`${info.model}\``, ["a deployment's gate must judge the model it deploys"]);
+        ctx.report(
+          gateField.value.owner.file,
+          "type-mismatch",
+          gateField.value.expr.span,
+          `gate \`${gate}\` judges model \`${judged}\`, but this deployment serves \`${info.model}\``,
+          ["a deployment's gate must judge the model it deploys"],
+        );
       }
     }
   }
@@ -46,13 +52,15 @@ function checkAutoscale(vc: ValueChecker, target: MergedValue): void {
   const lo = numberLiteral(min.expr);
   const hi = numberLiteral(max.expr);
   if (lo && hi && lo.value > hi.value) {
-    vc.ctx.report(max.owner.file, "out-of-range", max.expr.span, `autoscale.max = ${hi.value} is below autoscale.min = ${lo.value}`, ["max must be at least min"]);
+    vc.ctx.report(max.owner.file, "out-of-range", max.expr.span, `autoscale.max = ${hi.value} is below autoscale.min = ${lo.value}`, [
+      "max must be at least min",
+    ]);
   }
 }
 
 function checkCanary(vc: ValueChecker, rollout: MergedValue): void {
   const steps = rollout.fields?.get("steps")?.value;
-  if (!steps || steps.expr.kind !== "List") return;
+  if (steps?.expr.kind !== "List") return;
   let prev = 0;
   let last: { value: number; span: { start: number; end: number } } | undefined;
   for (const el of steps.expr.elements) {
@@ -61,24 +69,35 @@ function checkCanary(vc: ValueChecker, rollout: MergedValue): void {
     const v = normalizeQuantity("ratio", lit.value, lit.unit);
     if (v === undefined || v <= 0 || v > 1) return; // reported by the slot check
     if (v <= prev) {
-      vc.ctx.report(steps.owner.file, "out-of-range", el.span, `canary steps must increase: ${lit.value}${lit.unit ?? ""} does not come after ${Number((prev * 100).toPrecision(12))}%`);
+      vc.ctx.report(
+        steps.owner.file,
+        "out-of-range",
+        el.span,
+        `canary steps must increase: ${lit.value}${lit.unit ?? ""} does not come after ${Number((prev * 100).toPrecision(12))}%`,
+      );
       return;
     }
     prev = v;
     last = { value: v, span: el.span };
   }
   if (last && last.value !== 1) {
-    vc.ctx.report(steps.owner.file, "out-of-range", last.span, `the last canary step must be 100% (all traffic), found ${Number((last.value * 100).toPrecision(12))}%`, ["append 100% to the steps"]);
+    vc.ctx.report(
+      steps.owner.file,
+      "out-of-range",
+      last.span,
+      `the last canary step must be 100% (all traffic), found ${Number((last.value * 100).toPrecision(12))}%`,
+      ["append 100% to the steps"],
+    );
   }
 }
 
 function checkBatchInput(vc: ValueChecker, target: MergedValue, model: string | undefined): void {
   const input = target.fields?.get("input")?.value;
-  if (!input || input.expr.kind !== "Name" || !model) return;
+  if (input?.expr.kind !== "Name" || !model) return;
   const ctx = vc.ctx;
   const source = ctx.checker.table.block(input.expr.name.name);
   const info = modelInfoOf(ctx, model);
-  if (!source || source.declKind !== "source" || !info?.featureSet) return;
+  if (source?.declKind !== "source" || !info?.featureSet) return;
   const setSymbol = ctx.checker.table.block(info.featureSet);
   if (!setSymbol) return;
   const set = ctx.checker.result(setSymbol).info;
@@ -88,6 +107,11 @@ function checkBatchInput(vc: ValueChecker, target: MergedValue, model: string | 
   for (const f of set.features.values()) for (const c of f.columns) needed.add(c);
   const missing = [...needed].filter((c) => !have.has(c)).sort();
   if (missing.length) {
-    ctx.report(input.owner.file, "type-mismatch", input.expr.span, `batch input \`${source.name}\` lacks column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `\`${m}\``).join(", ")} that model \`${model}\`'s features read`);
+    ctx.report(
+      input.owner.file,
+      "type-mismatch",
+      input.expr.span,
+      `batch input \`${source.name}\` lacks column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `\`${m}\``).join(", ")} that model \`${model}\`'s features read`,
+    );
   }
 }

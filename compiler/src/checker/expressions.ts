@@ -97,7 +97,13 @@ export class ExprTyper {
         const t = this.scope.call(this, expr, name);
         if (t) return t;
         const guess = closestMatch(name, this.scope.functions());
-        this.report("unknown-reference", expr.callee.span, `\`${name}\` is not a function here (${this.scope.describe})`, guess ? [`did you mean \`${guess}\`?`] : [], guess ? [renameFix(this.file, expr.callee, guess)] : []);
+        this.report(
+          "unknown-reference",
+          expr.callee.span,
+          `\`${name}\` is not a function here (${this.scope.describe})`,
+          guess ? [`did you mean \`${guess}\`?`] : [],
+          guess ? [renameFix(this.file, expr.callee, guess)] : [],
+        );
         for (const a of expr.args) this.type(a.value);
         return UNKNOWN;
       }
@@ -111,7 +117,11 @@ export class ExprTyper {
       }
       case "Record":
       case "Constructor":
-        this.report("type-mismatch", expr.span, `a ${expr.kind === "Record" ? "record" : "constructor"} cannot be used in an expression (${this.scope.describe})`);
+        this.report(
+          "type-mismatch",
+          expr.span,
+          `a ${expr.kind === "Record" ? "record" : "constructor"} cannot be used in an expression (${this.scope.describe})`,
+        );
         return UNKNOWN;
     }
   }
@@ -119,7 +129,13 @@ export class ExprTyper {
   unknownName(id: Identifier): void {
     const guess = closestMatch(id.name, this.scope.candidates());
     const hints = [...(guess ? [`did you mean \`${guess}\`?`] : []), ...(this.scope.hints?.(id.name) ?? [])];
-    this.report("unknown-reference", id.span, `\`${id.name}\` is not ${this.scope.describe}`, hints, guess ? [renameFix(this.file, id, guess)] : []);
+    this.report(
+      "unknown-reference",
+      id.span,
+      `\`${id.name}\` is not ${this.scope.describe}`,
+      hints,
+      guess ? [renameFix(this.file, id, guess)] : [],
+    );
   }
 
   private narrow(name: string, t: Type): Type {
@@ -129,7 +145,9 @@ export class ExprTyper {
   number(expr: Expr & { kind: "Number" }, expected?: Type): Type {
     if (expr.unit === undefined) {
       if (expected?.kind === "quantity" && expected.unit === "duration") {
-        this.report("unit-mismatch", expr.span, `a duration needs a unit: ${validUnits("duration").join(", ")}`, [`e.g. \`${expr.raw}ms\``]);
+        this.report("unit-mismatch", expr.span, `a duration needs a unit: ${validUnits("duration").join(", ")}`, [
+          `e.g. \`${expr.raw}ms\``,
+        ]);
         return UNKNOWN;
       }
       return expr.isInteger ? INT : FLOAT;
@@ -144,7 +162,9 @@ export class ExprTyper {
     }
     kind ??= defaultKindOfUnit(expr.unit);
     if (!kind) {
-      this.report("unit-mismatch", unitSpan, `\`${expr.unit}\` is not a unit`, ["units: ms s m h d w (durations), m (cpu), Ki Mi Gi Ti K M G T (memory), % (ratio)"]);
+      this.report("unit-mismatch", unitSpan, `\`${expr.unit}\` is not a unit`, [
+        "units: ms s m h d w (durations), m (cpu), Ki Mi Gi Ti K M G T (memory), % (ratio)",
+      ]);
       return UNKNOWN;
     }
     normalizeQuantity(kind, expr.value, expr.unit);
@@ -184,7 +204,10 @@ export class ExprTyper {
     if (op === "and" || op === "or") {
       const l = this.type(expr.left);
       const r = this.type(expr.right);
-      for (const [side, t] of [[expr.left, l], [expr.right, r]] as const) {
+      for (const [side, t] of [
+        [expr.left, l],
+        [expr.right, r],
+      ] as const) {
         if (t.kind === "unknown") continue;
         if (t.kind !== "bool") this.expected(side, `a bool for \`${op}\``, t);
         else if (t.nullable) this.nullable(side, `\`${op}\``);
@@ -201,7 +224,10 @@ export class ExprTyper {
     const r = this.type(expr.right, l.kind === "quantity" ? (op === "*" || op === "/" ? undefined : l) : undefined);
     if (l.kind === "unknown" || r.kind === "unknown") return UNKNOWN;
     let bad = false;
-    for (const [side, t] of [[expr.left, l], [expr.right, r]] as const) {
+    for (const [side, t] of [
+      [expr.left, l],
+      [expr.right, r],
+    ] as const) {
       if (!isNumeric(t) && t.kind !== "quantity") {
         this.expected(side, `a number for \`${op}\``, t);
         bad = true;
@@ -231,7 +257,11 @@ export class ExprTyper {
     if (l.kind === "unknown" || r.kind === "unknown") return BOOL;
     const ordering = op !== "==" && op !== "!=";
     if (ordering) {
-      for (const [side, t] of [[expr.left, l], [expr.right, r]] as const) if (isNullable(t)) this.nullable(side, `a comparison (\`${op}\`)`);
+      for (const [side, t] of [
+        [expr.left, l],
+        [expr.right, r],
+      ] as const)
+        if (isNullable(t)) this.nullable(side, `a comparison (\`${op}\`)`);
     }
     if (l.kind === "enum" || r.kind === "enum") return this.enumComparison(expr, l, r, ordering);
     this.ratioLiteral(l, expr.right);
@@ -250,7 +280,8 @@ export class ExprTyper {
     const [enumType, other, otherExpr] = l.kind === "enum" ? [l, r, expr.right] : [r, l, expr.left];
     if (enumType.kind !== "enum") return BOOL;
     if (other.kind === "enum") {
-      if (!other.values.some((v) => enumType.values.includes(v))) this.report("type-mismatch", expr.span, `${typeToString(enumType)} and ${typeToString(other)} share no value`);
+      if (!other.values.some((v) => enumType.values.includes(v)))
+        this.report("type-mismatch", expr.span, `${typeToString(enumType)} and ${typeToString(other)} share no value`);
       return BOOL;
     }
     if (other.kind !== "string") {
@@ -279,8 +310,21 @@ export class ExprTyper {
     if (values.includes(e.value)) return;
     const guess = closestMatch(e.value, values);
     const hints = [guess ? `did you mean "${guess}"?` : "", `values: ${values.map((v) => JSON.stringify(v)).join(", ")}`].filter(Boolean);
-    const fixes = guess ? [{ title: `Change to "${guess}"`, edits: [{ file: this.file.path, range: this.file.lineMap.range(e.span), newText: JSON.stringify(guess) }] }] : [];
-    this.report("enum-value", e.span, `"${e.value}" is not a value of ${typeToString({ kind: "enum", values, nullable: false })}`, hints, fixes);
+    const fixes = guess
+      ? [
+          {
+            title: `Change to "${guess}"`,
+            edits: [{ file: this.file.path, range: this.file.lineMap.range(e.span), newText: JSON.stringify(guess) }],
+          },
+        ]
+      : [];
+    this.report(
+      "enum-value",
+      e.span,
+      `"${e.value}" is not a value of ${typeToString({ kind: "enum", values, nullable: false })}`,
+      hints,
+      fixes,
+    );
   }
 }
 
@@ -298,7 +342,11 @@ function comparable(l: Type, r: Type, ordering: boolean): boolean {
 export function expectArgs(typer: ExprTyper, call: CallExpr, min: number, max: number, usage: string): boolean {
   const n = call.args.length;
   if (n < min || n > max) {
-    typer.report("type-mismatch", call.span, `${usage} takes ${min === max ? min : `${min} to ${max === Infinity ? "more" : max}`} argument${max === 1 ? "" : "s"}, found ${n}`);
+    typer.report(
+      "type-mismatch",
+      call.span,
+      `${usage} takes ${min === max ? min : `${min} to ${max === Infinity ? "more" : max}`} argument${max === 1 ? "" : "s"}, found ${n}`,
+    );
     for (const a of call.args) typer.type(a.value);
     return false;
   }

@@ -21,11 +21,29 @@ export function sourceColumns(ctx: DeclContext, source: BlockSymbol): Map<string
 }
 
 export function columnSymbol(source: string, c: ColumnInfo) {
-  return { key: `column:${source}.${c.name}`, kind: "column" as const, name: c.name, container: source, file: c.file.path, span: c.node.name.span, type: c.type, ...(c.doc ? { doc: c.doc } : {}) };
+  return {
+    key: `column:${source}.${c.name}`,
+    kind: "column" as const,
+    name: c.name,
+    container: source,
+    file: c.file.path,
+    span: c.node.name.span,
+    type: c.type,
+    ...(c.doc ? { doc: c.doc } : {}),
+  };
 }
 
 export function featureSymbol(set: string, f: { name: string; member: FieldMember; file: ProgramFile; type?: Type; doc?: string }) {
-  return { key: `feature:${set}.${f.name}`, kind: "feature" as const, name: f.name, container: set, file: f.file.path, span: f.member.name.span, ...(f.type ? { type: f.type } : {}), ...(f.doc ? { doc: f.doc } : {}) };
+  return {
+    key: `feature:${set}.${f.name}`,
+    kind: "feature" as const,
+    name: f.name,
+    container: set,
+    file: f.file.path,
+    span: f.member.name.span,
+    ...(f.type ? { type: f.type } : {}),
+    ...(f.doc ? { doc: f.doc } : {}),
+  };
 }
 
 interface Pending {
@@ -47,9 +65,21 @@ export function checkFeatureSet(ctx: DeclContext, merged: MergedDecl): FeatureSe
   let source: BlockSymbol | undefined;
   let columns = new Map<string, ColumnInfo>();
   if (!fromId) {
-    if (!symbol.isTemplate) ctx.report(symbol.file, "missing-field", decl.name.span, `feature set \`${symbol.name}\` needs a source: \`features ${symbol.name} from SOURCE { ... }\``);
+    if (!symbol.isTemplate)
+      ctx.report(
+        symbol.file,
+        "missing-field",
+        decl.name.span,
+        `feature set \`${symbol.name}\` needs a source: \`features ${symbol.name} from SOURCE { ... }\``,
+      );
   } else {
-    source = lookupBlock(ctx, fromId === decl.from ? symbol.file : merged.chain.find((s) => s.node.from === fromId)!.file, fromId, "source", "the source a feature set reads");
+    source = lookupBlock(
+      ctx,
+      fromId === decl.from ? symbol.file : merged.chain.find((s) => s.node.from === fromId)!.file,
+      fromId,
+      "source",
+      "the source a feature set reads",
+    );
     if (source) columns = sourceColumns(ctx, source);
   }
   const pending = new Map<string, Pending>();
@@ -96,8 +126,16 @@ export function checkFeatureSet(ctx: DeclContext, merged: MergedDecl): FeatureSe
   const features = new Map<string, FeatureInfo>();
   for (const p of pending.values()) {
     if (p.inCycle) {
-      const others = [...pending.values()].filter((q) => q.inCycle && q !== p && (q.features.has(p.name) || p.features.has(q.name))).map((q) => `\`${q.name}\``);
-      ctx.report(p.file, "cyclic-reference", p.member.name.span, `feature \`${p.name}\` depends on itself${others.length ? ` through ${others.join(", ")}` : ""}`, ["a feature may use other features only without a cycle"]);
+      const others = [...pending.values()]
+        .filter((q) => q.inCycle && q !== p && (q.features.has(p.name) || p.features.has(q.name)))
+        .map((q) => `\`${q.name}\``);
+      ctx.report(
+        p.file,
+        "cyclic-reference",
+        p.member.name.span,
+        `feature \`${p.name}\` depends on itself${others.length ? ` through ${others.join(", ")}` : ""}`,
+        ["a feature may use other features only without a cycle"],
+      );
     }
     const info: FeatureInfo = {
       name: p.name,
@@ -135,7 +173,8 @@ function reportDuplicateFeatures(ctx: DeclContext, symbol: BlockSymbol): void {
       ctx.report(symbol.file, "type-mismatch", m.span, "a feature set holds only `name = expression` features");
       continue;
     }
-    if (seen.has(m.name.name)) ctx.report(symbol.file, "duplicate-declaration", m.name.span, `feature \`${m.name.name}\` is declared twice in \`${symbol.name}\``);
+    if (seen.has(m.name.name))
+      ctx.report(symbol.file, "duplicate-declaration", m.name.span, `feature \`${m.name.name}\` is declared twice in \`${symbol.name}\``);
     seen.add(m.name.name);
   }
 }
@@ -169,7 +208,11 @@ function featureScope(
       self.features.add(id.name);
       const t = typeFeature(feature);
       if (feature.inCycle) self.inCycle = self.inCycle || pending.get(id.name)!.inCycle;
-      ctx.reference(typer.file, id.span, featureSymbol(setName, { name: feature.name, member: feature.member, file: feature.file, type: t }));
+      ctx.reference(
+        typer.file,
+        id.span,
+        featureSymbol(setName, { name: feature.name, member: feature.member, file: feature.file, type: t }),
+      );
       return t;
     }
     const column = columns.get(id.name);
@@ -188,14 +231,25 @@ function featureScope(
     hints: (name) => {
       const elsewhere = ctx.checker.table
         .blocksOf("source")
-        .filter((s) => s.name !== sourceName && s.node.members.some((m) => m.kind === "Schema" && m.columns.some((c) => c.name.name === name)))
+        .filter(
+          (s) => s.name !== sourceName && s.node.members.some((m) => m.kind === "Schema" && m.columns.some((c) => c.name.name === name)),
+        )
         .map((s) => `\`${s.name}\``);
-      return elsewhere.length ? [`\`${name}\` is a column of source ${elsewhere.join(", ")}; this feature set reads \`${sourceName}\``] : [];
+      return elsewhere.length
+        ? [`\`${name}\` is a column of source ${elsewhere.join(", ")}; this feature set reads \`${sourceName}\``]
+        : [];
     },
     name: (typer, id) => resolve(typer, id),
     member: (typer, expr: MemberExpr) => {
       if (expr.object.kind === "Name" && expr.object.name.name === sourceName) {
-        ctx.reference(typer.file, expr.object.name.span, { key: `decl:${sourceName}`, kind: "declaration", name: sourceName, declKind: "source", file: ctx.checker.table.block(sourceName)!.file.path, span: ctx.checker.table.block(sourceName)!.node.name.span });
+        ctx.reference(typer.file, expr.object.name.span, {
+          key: `decl:${sourceName}`,
+          kind: "declaration",
+          name: sourceName,
+          declKind: "source",
+          file: ctx.checker.table.block(sourceName)!.file.path,
+          span: ctx.checker.table.block(sourceName)!.node.name.span,
+        });
         const column = columns.get(expr.property.name);
         if (column) {
           self.columns.add(column.name);
@@ -203,7 +257,13 @@ function featureScope(
           return column.type;
         }
         const { hints, fixes } = suggestion(typer.file, expr.property, columns.keys());
-        typer.report("unknown-reference", expr.property.span, `source \`${sourceName}\` has no column \`${expr.property.name}\``, hints, fixes);
+        typer.report(
+          "unknown-reference",
+          expr.property.span,
+          `source \`${sourceName}\` has no column \`${expr.property.name}\``,
+          hints,
+          fixes,
+        );
         return UNKNOWN;
       }
       return undefined;
@@ -233,7 +293,8 @@ function stringArg(typer: ExprTyper, arg: Expr, fn: string): Type {
 function temporalArg(typer: ExprTyper, arg: Expr, fn: string, timestampOnly: boolean): Type {
   const t = typer.type(arg);
   if (t.kind === "unknown") return UNKNOWN;
-  if (!isTemporal(t) || (timestampOnly && t.kind !== "timestamp")) return typer.expected(arg, `a ${timestampOnly ? "timestamp" : "timestamp or date"} for ${fn}(...)`, t);
+  if (!isTemporal(t) || (timestampOnly && t.kind !== "timestamp"))
+    return typer.expected(arg, `a ${timestampOnly ? "timestamp" : "timestamp or date"} for ${fn}(...)`, t);
   if (isNullable(t)) typer.nullable(arg, `${fn}(...)`);
   return nonNull(t);
 }
@@ -261,7 +322,8 @@ export function typeFeatureCall(typer: ExprTyper, call: CallExpr, name: string):
     case "clip":
     case "min":
     case "max": {
-      const ok = name === "clip" ? expectArgs(typer, call, 3, 3, "clip(x, lo, hi)") : expectArgs(typer, call, 2, Infinity, `${name}(a, b, ...)`);
+      const ok =
+        name === "clip" ? expectArgs(typer, call, 3, 3, "clip(x, lo, hi)") : expectArgs(typer, call, 2, Infinity, `${name}(a, b, ...)`);
       if (!ok) return UNKNOWN;
       const types = args.map((a) => numericArg(typer, a, name));
       if (types.some((t) => t.kind === "unknown")) return UNKNOWN;
@@ -321,12 +383,17 @@ function typeCoalesce(typer: ExprTyper, call: CallExpr, args: Expr[]): Type {
     if (result.kind === "enum" && t.kind === "string") {
       if (!isNullable(first)) continue;
       const lit = unwrapParens(arg);
-      if (lit.kind === "String" && !lit.parts && !result.values.includes(lit.value)) result = { ...result, values: [...result.values, lit.value] };
+      if (lit.kind === "String" && !lit.parts && !result.values.includes(lit.value))
+        result = { ...result, values: [...result.values, lit.value] };
       continue;
     }
     const joined = join(result, t);
     if (!joined) {
-      typer.report("type-mismatch", arg.span, `coalesce(...) arguments must have one type: ${typeToString(nonNull(result))} and ${typeToString(t)} differ`);
+      typer.report(
+        "type-mismatch",
+        arg.span,
+        `coalesce(...) arguments must have one type: ${typeToString(nonNull(result))} and ${typeToString(t)} differ`,
+      );
       return UNKNOWN;
     }
     result = joined;
@@ -395,12 +462,20 @@ function typeImpute(typer: ExprTyper, call: CallExpr, args: Expr[]): Type {
     const name = strategy.name.name;
     if (!(name in IMPUTE_STRATEGIES)) {
       const { hints, fixes } = suggestion(typer.file, strategy.name, Object.keys(IMPUTE_STRATEGIES));
-      typer.report("unknown-reference", strategy.span, `\`${name}\` is not an impute strategy: expected mean, median, mode or a constant`, hints, fixes);
+      typer.report(
+        "unknown-reference",
+        strategy.span,
+        `\`${name}\` is not an impute strategy: expected mean, median, mode or a constant`,
+        hints,
+        fixes,
+      );
       return nonNull(t);
     }
     typer.ctx.annotate(typer.file, strategy.span, "keyword", name, `impute strategy ${name}`, IMPUTE_STRATEGIES[name]!);
     if ((name === "mean" || name === "median") && t.kind !== "unknown" && !isNumeric(t)) {
-      typer.report("type-mismatch", strategy.span, `impute(x, ${name}) needs a numeric x, found ${typeToString(t)}`, ["use `mode` or a constant for categorical values"]);
+      typer.report("type-mismatch", strategy.span, `impute(x, ${name}) needs a numeric x, found ${typeToString(t)}`, [
+        "use `mode` or a constant for categorical values",
+      ]);
       return UNKNOWN;
     }
     return name === "mean" && t.kind === "int" ? FLOAT : nonNull(t);
@@ -408,7 +483,8 @@ function typeImpute(typer: ExprTyper, call: CallExpr, args: Expr[]): Type {
   const c = typer.type(strategy, t);
   if (t.kind === "unknown" || c.kind === "unknown") return nonNull(t);
   if (t.kind === "enum" && c.kind === "string") {
-    if (strategy.kind === "String" && !strategy.parts && !t.values.includes(strategy.value)) return { kind: "enum", values: [...t.values, strategy.value], nullable: false };
+    if (strategy.kind === "String" && !strategy.parts && !t.values.includes(strategy.value))
+      return { kind: "enum", values: [...t.values, strategy.value], nullable: false };
     return nonNull(t);
   }
   const joined = join(nonNull(t), c);
@@ -429,7 +505,8 @@ function typeOneHot(typer: ExprTyper, call: CallExpr, args: Expr[]): Type {
   if (!expectArgs(typer, call, 1, 1, "one_hot(x)")) return UNKNOWN;
   const t = typer.type(args[0]!);
   if (t.kind === "unknown") return { kind: "vector", size: null, nullable: false };
-  if (!isCategorical(t) && t.kind !== "int") return typer.expected(args[0]!, "a categorical value (enum, string, bool) for one_hot(...)", t);
+  if (!isCategorical(t) && t.kind !== "int")
+    return typer.expected(args[0]!, "a categorical value (enum, string, bool) for one_hot(...)", t);
   const base = featureName(typer, call);
   const nullSlot = isNullable(t) ? ["null"] : [];
   if (t.kind === "enum") {
@@ -451,11 +528,16 @@ function positiveIntLiteral(expr: Expr): number | undefined {
 function typeHashBucket(typer: ExprTyper, call: CallExpr, args: Expr[]): Type {
   if (!expectArgs(typer, call, 2, 2, "hash_bucket(x, n)")) return UNKNOWN;
   const t = typer.type(args[0]!);
-  if (t.kind !== "unknown" && !isCategorical(t) && t.kind !== "int") typer.expected(args[0]!, "a categorical value for hash_bucket(...)", t);
+  if (t.kind !== "unknown" && !isCategorical(t) && t.kind !== "int")
+    typer.expected(args[0]!, "a categorical value for hash_bucket(...)", t);
   const n = positiveIntLiteral(args[1]!);
   typer.type(args[1]!);
   if (n === undefined) {
-    typer.report("type-mismatch", args[1]!.span, "hash_bucket(x, n): n must be a positive integer literal (the vector size is fixed at compile time)");
+    typer.report(
+      "type-mismatch",
+      args[1]!.span,
+      "hash_bucket(x, n): n must be a positive integer literal (the vector size is fixed at compile time)",
+    );
     return { kind: "vector", size: null, nullable: false };
   }
   if (n > 1_000_000) typer.report("out-of-range", args[1]!.span, `hash_bucket(x, ${n}): at most 1000000 buckets`);
@@ -473,7 +555,12 @@ function typeBucketize(typer: ExprTyper, call: CallExpr, args: Expr[]): Type {
   let prev = -Infinity;
   for (const el of edges.elements) {
     const e = unwrapParens(el);
-    const v = e.kind === "Number" && !e.unit ? e.value : e.kind === "Unary" && e.operator === "-" && e.operand.kind === "Number" ? -e.operand.value : undefined;
+    const v =
+      e.kind === "Number" && !e.unit
+        ? e.value
+        : e.kind === "Unary" && e.operator === "-" && e.operand.kind === "Number"
+          ? -e.operand.value
+          : undefined;
     if (v === undefined) {
       typer.report("type-mismatch", el.span, "bucketize edges must be number literals");
       return { kind: "vector", size: null, nullable: false };

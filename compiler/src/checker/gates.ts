@@ -21,7 +21,7 @@ import { numberLiteral } from "./values.js";
 export function modelInfoOf(ctx: DeclContext, name: string | undefined): ModelInfo | undefined {
   if (!name) return undefined;
   const symbol = ctx.checker.table.block(name);
-  if (!symbol || symbol.declKind !== "model") return undefined;
+  if (symbol?.declKind !== "model") return undefined;
   const result = ctx.checker.result(symbol);
   ctx.use(result, `decl:${name}`);
   return result.info.kind === "model" ? result.info : undefined;
@@ -56,15 +56,35 @@ export function metricType(info: MetricInfo): Type {
 }
 
 /** Resolves a metric name against the task; reports unknown and task-foreign metrics. */
-export function checkMetricName(ctx: DeclContext, file: ProgramFile, id: Identifier, task: Task | undefined, where: string): MetricInfo | undefined {
+export function checkMetricName(
+  ctx: DeclContext,
+  file: ProgramFile,
+  id: Identifier,
+  task: Task | undefined,
+  where: string,
+): MetricInfo | undefined {
   const info = METRICS[id.name];
   if (!info) {
     const candidates = task ? metricsForTask(task) : Object.keys(METRICS);
     const guess = closestMatch(id.name, candidates);
-    ctx.report(file, "unknown-reference", id.span, `\`${id.name}\` is not a metric`, guess ? [`did you mean \`${guess}\`?`] : [`metrics${task ? ` for ${task}` : ""}: ${candidates.join(", ")}`], guess ? [renameFix(file, id, guess)] : []);
+    ctx.report(
+      file,
+      "unknown-reference",
+      id.span,
+      `\`${id.name}\` is not a metric`,
+      guess ? [`did you mean \`${guess}\`?`] : [`metrics${task ? ` for ${task}` : ""}: ${candidates.join(", ")}`],
+      guess ? [renameFix(file, id, guess)] : [],
+    );
     return undefined;
   }
-  ctx.annotate(file, id.span, "metric", id.name, `metric ${id.name} (${info.unit === "ms" ? "duration" : info.unit}, ${info.better} is better)`, info.doc);
+  ctx.annotate(
+    file,
+    id.span,
+    "metric",
+    id.name,
+    `metric ${id.name} (${info.unit === "ms" ? "duration" : info.unit}, ${info.better} is better)`,
+    info.doc,
+  );
   if (task && !info.tasks.includes(task)) {
     const valid = metricsForTask(task);
     const guess = closestMatch(id.name, valid);
@@ -95,18 +115,35 @@ function checkRule(ctx: DeclContext, file: ProgramFile, condition: Expr, model: 
   ctx.setType(cond.left, expected);
   if (t.kind === "unknown") return;
   if (metric.info.unit === "ms" && !(t.kind === "quantity" && t.unit === "duration")) {
-    ctx.report(file, "type-mismatch", cond.right.span, `\`${metric.name}\` is a duration; compare it with a duration like 20ms, found ${typeToString(t)}`);
+    ctx.report(
+      file,
+      "type-mismatch",
+      cond.right.span,
+      `\`${metric.name}\` is a duration; compare it with a duration like 20ms, found ${typeToString(t)}`,
+    );
     return;
   }
   if (metric.info.unit !== "ms" && t.kind === "quantity" && t.unit !== "ratio") {
-    ctx.report(file, "type-mismatch", cond.right.span, `\`${metric.name}\` is a ${metric.info.unit === "ratio" ? "ratio" : "number"}, found ${typeToString(t)}`);
+    ctx.report(
+      file,
+      "type-mismatch",
+      cond.right.span,
+      `\`${metric.name}\` is a ${metric.info.unit === "ratio" ? "ratio" : "number"}, found ${typeToString(t)}`,
+    );
     return;
   }
   if (metric.info.unit === "ratio") {
     const lit = numberLiteral(cond.right);
     if (lit) {
       const v = lit.unit === "%" ? lit.value / 100 : lit.value;
-      if (v < 0 || v > 1) ctx.report(file, "out-of-range", lit.span, `\`${metric.name}\` is a ratio in 0..1; the threshold ${lit.value}${lit.unit ?? ""} can never be met`, !lit.unit && lit.value > 1 && lit.value <= 100 && Number.isInteger(lit.value) ? [`did you mean \`${lit.value}%\`?`] : []);
+      if (v < 0 || v > 1)
+        ctx.report(
+          file,
+          "out-of-range",
+          lit.span,
+          `\`${metric.name}\` is a ratio in 0..1; the threshold ${lit.value}${lit.unit ?? ""} can never be met`,
+          !lit.unit && lit.value > 1 && lit.value <= 100 && Number.isInteger(lit.value) ? [`did you mean \`${lit.value}%\`?`] : [],
+        );
     }
   }
 }
@@ -122,7 +159,12 @@ function ruleMetric(ctx: DeclContext, file: ProgramFile, cond: BinaryExpr, model
     const info = checkMetricName(ctx, file, left.name, task, modelWhere(model));
     if (!info) return undefined;
     if (info.fairness) {
-      ctx.report(file, "missing-field", left.span, `\`${left.name.name}\` needs the column to compare groups by: ${left.name.name}(by = column)`);
+      ctx.report(
+        file,
+        "missing-field",
+        left.span,
+        `\`${left.name.name}\` needs the column to compare groups by: ${left.name.name}(by = column)`,
+      );
       return undefined;
     }
     return { name: left.name.name, id: left.name, info };
@@ -131,7 +173,12 @@ function ruleMetric(ctx: DeclContext, file: ProgramFile, cond: BinaryExpr, model
     const info = checkMetricName(ctx, file, left.callee.name, task, modelWhere(model));
     if (!info) return undefined;
     if (!info.fairness) {
-      ctx.report(file, "type-mismatch", left.span, `\`${left.callee.name.name}\` takes no arguments (only fairness metrics take \`by = column\`)`);
+      ctx.report(
+        file,
+        "type-mismatch",
+        left.span,
+        `\`${left.callee.name.name}\` takes no arguments (only fairness metrics take \`by = column\`)`,
+      );
       return undefined;
     }
     const by = fairnessBy(ctx, file, left, model);
@@ -145,7 +192,12 @@ function fairnessBy(ctx: DeclContext, file: ProgramFile, call: CallExpr, model: 
   const arg = call.args[0];
   const value = arg ? unwrapParens(arg.value) : undefined;
   if (call.args.length !== 1 || !arg || arg.name?.name !== "by" || !value || value.kind !== "Name") {
-    ctx.report(file, "type-mismatch", call.span, `${call.callee.kind === "Name" ? call.callee.name.name : "this metric"}(by = column) takes one named argument \`by\``);
+    ctx.report(
+      file,
+      "type-mismatch",
+      call.span,
+      `${call.callee.kind === "Name" ? call.callee.name.name : "this metric"}(by = column) takes one named argument \`by\``,
+    );
     return undefined;
   }
   if (!model?.source) return value.name;
@@ -161,7 +213,13 @@ function fairnessBy(ctx: DeclContext, file: ProgramFile, call: CallExpr, model: 
   ctx.reference(file, value.name.span, columnSymbol(model.source, c));
   ctx.setType(value, c.type);
   if (c.type.kind !== "unknown" && !isCategorical(c.type)) {
-    ctx.report(file, "type-mismatch", value.span, `fairness groups come from a categorical or bool column; \`${c.name}\` is ${typeToString(c.type)}`, ["bucket a numeric column into an enum column upstream"]);
+    ctx.report(
+      file,
+      "type-mismatch",
+      value.span,
+      `fairness groups come from a categorical or bool column; \`${c.name}\` is ${typeToString(c.type)}`,
+      ["bucket a numeric column into an enum column upstream"],
+    );
     return undefined;
   }
   return value.name;
@@ -181,11 +239,23 @@ function thresholdScope(ctx: DeclContext, model: ModelInfo | undefined, metric: 
     },
     member: (typer, expr) => {
       if (expr.object.kind !== "Name" || expr.object.name.name !== "champion") return undefined;
-      ctx.annotate(typer.file, expr.object.span, "keyword", "champion", "champion", "The model currently aliased `production` in the registry; with none, the rule passes unless `on_no_champion = fail`.");
+      ctx.annotate(
+        typer.file,
+        expr.object.span,
+        "keyword",
+        "champion",
+        "champion",
+        "The model currently aliased `production` in the registry; with none, the rule passes unless `on_no_champion = fail`.",
+      );
       const info = checkMetricName(ctx, typer.file, expr.property, model?.task, modelWhere(model));
       if (!info) return UNKNOWN;
       if (metric && (info.unit !== metric.info.unit || info.fairness)) {
-        typer.report("type-mismatch", expr.span, `\`champion.${expr.property.name}\` is a ${info.unit === "ms" ? "duration" : info.unit}, but the rule compares \`${metric.name}\` (${metric.info.unit === "ms" ? "duration" : metric.info.unit})`, [`compare like with like: champion.${metric.name}`]);
+        typer.report(
+          "type-mismatch",
+          expr.span,
+          `\`champion.${expr.property.name}\` is a ${info.unit === "ms" ? "duration" : info.unit}, but the rule compares \`${metric.name}\` (${metric.info.unit === "ms" ? "duration" : metric.info.unit})`,
+          [`compare like with like: champion.${metric.name}`],
+        );
         return UNKNOWN;
       }
       return metricType(info);

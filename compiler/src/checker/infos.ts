@@ -96,4 +96,13 @@ export interface EnvInfo {
   overrides: Map<string, { expr: Expr; key: Identifier }>;
 }
 
-export type DeclInfo = SourceInfo | FeatureSetInfo | ModelInfo | GateInfo | DeployInfo | MonitorInfo | ParamInfo | EnvInfo | { kind: "none" };
+export type DeclInfo =
+  | SourceInfo
+  | FeatureSetInfo
+  | ModelInfo
+  | GateInfo
+  | DeployInfo
+  | MonitorInfo
+  | ParamInfo
+  | EnvInfo
+  | { kind: "none" };

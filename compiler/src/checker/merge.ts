@@ -42,7 +42,8 @@ export interface MergedDecl {
 export function valueOf(expr: Expr, owner: BlockSymbol): MergedValue {
   const inner = unwrapParens(expr);
   if (inner.kind === "Record") return { expr: inner, owner, fields: entriesOf(inner.fields, owner) };
-  if (inner.kind === "Constructor") return { expr: inner, owner, fields: entriesOf(inner.body.fields, owner), constructorName: inner.name.name };
+  if (inner.kind === "Constructor")
+    return { expr: inner, owner, fields: entriesOf(inner.body.fields, owner), constructorName: inner.name.name };
   return { expr: inner, owner };
 }
 

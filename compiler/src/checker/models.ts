@@ -46,7 +46,12 @@ function addSource(vc: ValueChecker, file: ProgramFile, at: Expr, info: ModelInf
   if (!source) return;
   if (info.source === undefined) info.source = source;
   else if (info.source !== source) {
-    vc.ctx.report(file, "type-mismatch", at.span, `all features of a model come from one source: this reads \`${source}\`, the others read \`${info.source}\``);
+    vc.ctx.report(
+      file,
+      "type-mismatch",
+      at.span,
+      `all features of a model come from one source: this reads \`${source}\`, the others read \`${info.source}\``,
+    );
   }
 }
 
@@ -67,7 +72,12 @@ function resolveFeatures(vc: ValueChecker, value: MergedValue, info: ModelInfo):
     return;
   }
   if (expr.kind !== "List") {
-    ctx.report(file, "type-mismatch", expr.span, "features expects a feature set or a list of features and columns ([s.amount, tx.amount_log])");
+    ctx.report(
+      file,
+      "type-mismatch",
+      expr.span,
+      "features expects a feature set or a list of features and columns ([s.amount, tx.amount_log])",
+    );
     return;
   }
   if (expr.elements.length === 0) ctx.report(file, "out-of-range", expr.span, "a model needs at least one feature");
@@ -135,13 +145,25 @@ function resolveTarget(vc: ValueChecker, value: MergedValue, info: ModelInfo): v
   const c = columns.get(expr.property.name);
   if (!c) {
     const { hints, fixes } = suggestion(file, expr.property, columns.keys());
-    ctx.report(file, "unknown-reference", expr.property.span, `source \`${source.name}\` has no column \`${expr.property.name}\``, hints, fixes);
+    ctx.report(
+      file,
+      "unknown-reference",
+      expr.property.span,
+      `source \`${source.name}\` has no column \`${expr.property.name}\``,
+      hints,
+      fixes,
+    );
     return;
   }
   ctx.reference(file, expr.property.span, columnSymbol(source.name, c));
   ctx.setType(expr, c.type);
   if (info.source && info.source !== source.name) {
-    ctx.report(file, "type-mismatch", expr.span, `the target must be a column of \`${info.source}\` (the source the features read), not of \`${source.name}\``);
+    ctx.report(
+      file,
+      "type-mismatch",
+      expr.span,
+      `the target must be a column of \`${info.source}\` (the source the features read), not of \`${source.name}\``,
+    );
   }
   info.target = { source: source.name, column: c.name, type: c.type };
   if (c.type.kind === "bool") info.target.classes = ["false", "true"];
@@ -177,16 +199,37 @@ function checkInputs(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): voi
     const use = inputUsable(input.type);
     const what = input.featureSet ? `feature \`${input.featureSet}.${input.name}\`` : `column \`${input.name}\``;
     if (use === "nullable") {
-      vc.ctx.report(file, "nullable-misuse", input.node.span, `${what} is ${typeToString(input.type)}: a model input must be non-null`, [`make it non-null in the feature set: coalesce(${input.name}, 0), impute(${input.name}, median)`]);
+      vc.ctx.report(file, "nullable-misuse", input.node.span, `${what} is ${typeToString(input.type)}: a model input must be non-null`, [
+        `make it non-null in the feature set: coalesce(${input.name}, 0), impute(${input.name}, median)`,
+      ]);
     } else if (use === "bad") {
-      const hint = input.type.kind === "enum" || input.type.kind === "string" ? [`encode it: one_hot(${input.name}) or hash_bucket(${input.name}, 32)`] : [];
-      vc.ctx.report(file, "type-mismatch", input.node.span, `${what} is ${typeToString(input.type)}: a model input must be numeric, bool or a vector`, hint);
+      const hint =
+        input.type.kind === "enum" || input.type.kind === "string"
+          ? [`encode it: one_hot(${input.name}) or hash_bucket(${input.name}, 32)`]
+          : [];
+      vc.ctx.report(
+        file,
+        "type-mismatch",
+        input.node.span,
+        `${what} is ${typeToString(input.type)}: a model input must be numeric, bool or a vector`,
+        hint,
+      );
     }
     if (!targetCol || info.target?.source !== info.source) continue;
     if (!input.featureSet && input.name === targetCol) {
-      vc.ctx.report(file, "type-mismatch", input.node.span, `the target \`${targetCol}\` cannot also be a model input (it would leak the answer)`);
+      vc.ctx.report(
+        file,
+        "type-mismatch",
+        input.node.span,
+        `the target \`${targetCol}\` cannot also be a model input (it would leak the answer)`,
+      );
     } else if (input.featureSet && featureColumns(vc, input.featureSet, input.name).includes(targetCol)) {
-      vc.ctx.report(file, "type-mismatch", input.node.span, `feature \`${input.featureSet}.${input.name}\` reads the target column \`${targetCol}\`: it would leak the answer into the model's input`);
+      vc.ctx.report(
+        file,
+        "type-mismatch",
+        input.node.span,
+        `feature \`${input.featureSet}.${input.name}\` reads the target column \`${targetCol}\`: it would leak the answer into the model's input`,
+      );
     }
   }
 }
@@ -199,7 +242,9 @@ function checkTargetAgainstTask(vc: ValueChecker, merged: MergedDecl, info: Mode
   const at = target.value.expr;
   const col = `\`${info.target.source}.${info.target.column}\``;
   if (isNullable(t)) {
-    vc.ctx.report(file, "nullable-misuse", at.span, `the target ${col} is ${typeToString(t)}: a target must be non-null`, ["declare the column non-null, or drop rows with a null target upstream"]);
+    vc.ctx.report(file, "nullable-misuse", at.span, `the target ${col} is ${typeToString(t)}: a target must be non-null`, [
+      "declare the column non-null, or drop rows with a null target upstream",
+    ]);
     return;
   }
   const fits: Record<Task, (t: Type) => boolean> = {
@@ -214,37 +259,61 @@ function checkTargetAgainstTask(vc: ValueChecker, merged: MergedDecl, info: Mode
     regression: "an int or float",
   };
   const better = (Object.keys(fits) as Task[]).find((k) => fits[k](t));
-  vc.ctx.report(file, "target-type", at.span, `the target ${col} is ${typeToString(t)}, but ${info.task} needs ${expected[info.task]}`, better ? [`for this target, \`task = ${better}\``] : []);
+  vc.ctx.report(
+    file,
+    "target-type",
+    at.span,
+    `the target ${col} is ${typeToString(t)}, but ${info.task} needs ${expected[info.task]}`,
+    better ? [`for this target, \`task = ${better}\``] : [],
+  );
 }
 
 function checkSplit(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): void {
   const strat = merged.fields.get("split")?.value.fields?.get("stratify");
   if (strat && info.task === "regression" && strat.value.expr.kind === "Boolean" && strat.value.expr.value) {
-    vc.ctx.report(strat.value.owner.file, "type-mismatch", strat.value.expr.span, "split.stratify applies to classification; a regression target has no classes to stratify");
+    vc.ctx.report(
+      strat.value.owner.file,
+      "type-mismatch",
+      strat.value.expr.span,
+      "split.stratify applies to classification; a regression target has no classes to stratify",
+    );
   }
 }
 
 function checkTrainer(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): void {
   const trainer = merged.fields.get("trainer")?.value;
-  if (!trainer || trainer.expr.kind !== "Constructor") return;
+  if (trainer?.expr.kind !== "Constructor") return;
   const name = trainer.expr.name.name;
   const tasks = TRAINER_TASKS[name];
   if (tasks && info.task && !tasks.includes(info.task)) {
-    const fits = Object.entries(TRAINER_TASKS).filter(([, ts]) => ts.includes(info.task!)).map(([n]) => n);
-    vc.ctx.report(trainer.owner.file, "type-mismatch", trainer.expr.name.span, `trainer \`${name}\` fits ${tasks.join(" or ")}, not ${info.task}`, fits.length ? [`for ${info.task}: ${fits.join(", ")}`] : []);
+    const fits = Object.entries(TRAINER_TASKS)
+      .filter(([, ts]) => ts.includes(info.task!))
+      .map(([n]) => n);
+    vc.ctx.report(
+      trainer.owner.file,
+      "type-mismatch",
+      trainer.expr.name.span,
+      `trainer \`${name}\` fits ${tasks.join(" or ")}, not ${info.task}`,
+      fits.length ? [`for ${info.task}: ${fits.join(", ")}`] : [],
+    );
   }
   if (name === "pretrained" && !merged.symbol.isTemplate) checkPretrained(vc, trainer, info);
 }
 
 function checkPretrained(vc: ValueChecker, trainer: MergedValue, info: ModelInfo): void {
   const path = trainer.fields?.get("path")?.value;
-  if (!path || path.expr.kind !== "String" || path.expr.parts) return;
+  if (path?.expr.kind !== "String" || path.expr.parts) return;
   const file = path.owner.file;
   const full = resolveRelative(file.path, path.expr.value);
   vc.ctx.dependOn(`file:${full}`);
   const bytes = vc.ctx.checker.host.readBinaryFile(full);
   if (!bytes) {
-    vc.ctx.report(file, "signature-mismatch", path.expr.span, `cannot read the ONNX model "${path.expr.value}" (looked at ${full}); its signature is checked at compile time`);
+    vc.ctx.report(
+      file,
+      "signature-mismatch",
+      path.expr.span,
+      `cannot read the ONNX model "${path.expr.value}" (looked at ${full}); its signature is checked at compile time`,
+    );
     return;
   }
   const sig = readOnnxSignature(bytes);
@@ -265,11 +334,17 @@ export function signatureProblems(sig: OnnxSignature, info: ModelInfo): string[]
   const width = info.inputWidth;
   const wanted = `tensor<float32, [?, ${width ?? "N"}]>`;
   if (sig.inputs.length !== 1) {
-    problems.push(`the ONNX model has ${sig.inputs.length} inputs (${sig.inputs.map((i) => `\`${i.name}\``).join(", ") || "none"}), but ${features} feed one ${wanted}`);
+    problems.push(
+      `the ONNX model has ${sig.inputs.length} inputs (${sig.inputs.map((i) => `\`${i.name}\``).join(", ") || "none"}), but ${features} feed one ${wanted}`,
+    );
   } else {
     const input = sig.inputs[0]!;
-    if (input.elementType !== "float32") problems.push(`ONNX input \`${input.name}\` is ${tensorToString(input)}, but ${features} make ${wanted}`);
-    else if (input.shape.length !== 2) problems.push(`ONNX input \`${input.name}\` is ${tensorToString(input)} (rank ${input.shape.length}), but ${features} make ${wanted}`);
+    if (input.elementType !== "float32")
+      problems.push(`ONNX input \`${input.name}\` is ${tensorToString(input)}, but ${features} make ${wanted}`);
+    else if (input.shape.length !== 2)
+      problems.push(
+        `ONNX input \`${input.name}\` is ${tensorToString(input)} (rank ${input.shape.length}), but ${features} make ${wanted}`,
+      );
     else if (width !== null && input.shape[1] !== null && input.shape[1] !== width) {
       problems.push(`ONNX input \`${input.name}\` is ${tensorToString(input)}, but ${features} make a vector of ${width} (${wanted})`);
     }
@@ -279,27 +354,46 @@ export function signatureProblems(sig: OnnxSignature, info: ModelInfo): string[]
   const numericOut = sig.outputs.filter((o) => o.elementType === "float32" || o.elementType === "float64");
   if (task === "regression") {
     const first = sig.outputs[0];
-    if (first && (!numericOut.includes(first) || (first.shape.length > 1 && first.shape[first.shape.length - 1] !== null && first.shape[first.shape.length - 1] !== 1))) {
-      problems.push(`ONNX output \`${first.name}\` is ${tensorToString(first)}, but regression needs one float per row (tensor<float32, [?, 1]>)`);
+    if (
+      first &&
+      (!numericOut.includes(first) ||
+        (first.shape.length > 1 && first.shape[first.shape.length - 1] !== null && first.shape[first.shape.length - 1] !== 1))
+    ) {
+      problems.push(
+        `ONNX output \`${first.name}\` is ${tensorToString(first)}, but regression needs one float per row (tensor<float32, [?, 1]>)`,
+      );
     }
   } else {
     const classes = task === "binary_classification" ? 2 : info.target?.classes?.length;
     const probs = numericOut.find((o) => o.shape.length === 2);
     const last = probs?.shape[1];
-    if (probs && classes !== undefined && last !== null && last !== undefined && last !== classes && !(task === "binary_classification" && last === 1)) {
-      problems.push(`ONNX output \`${probs.name}\` is ${tensorToString(probs)}, but ${task} with ${classes} classes needs tensor<float32, [?, ${classes}]>`);
+    if (
+      probs &&
+      classes !== undefined &&
+      last !== null &&
+      last !== undefined &&
+      last !== classes &&
+      !(task === "binary_classification" && last === 1)
+    ) {
+      problems.push(
+        `ONNX output \`${probs.name}\` is ${tensorToString(probs)}, but ${task} with ${classes} classes needs tensor<float32, [?, ${classes}]>`,
+      );
     }
-    if (!probs && !sig.outputs.some((o) => o.elementType === "int64" || o.elementType === "string" || o.elementType.startsWith("seq(map"))) {
-      problems.push(`the ONNX model's outputs (${sig.outputs.map(tensorToString).join(", ")}) hold no class probabilities or labels for ${task}`);
+    if (
+      !probs &&
+      !sig.outputs.some((o) => o.elementType === "int64" || o.elementType === "string" || o.elementType.startsWith("seq(map"))
+    ) {
+      problems.push(
+        `the ONNX model's outputs (${sig.outputs.map(tensorToString).join(", ")}) hold no class probabilities or labels for ${task}`,
+      );
     }
   }
   return problems;
 }
 
-
 /** The source columns a feature reads, directly or through other features. */
 function featureColumns(vc: ValueChecker, set: string, feature: string): string[] {
   const symbol = vc.ctx.checker.table.block(set);
   const info = symbol ? vc.ctx.checker.result(symbol).info : undefined;
-  return info?.kind === "features" ? info.features.get(feature)?.columns ?? [] : [];
+  return info?.kind === "features" ? (info.features.get(feature)?.columns ?? []) : [];
 }

@@ -51,7 +51,12 @@ export function checkMonitor(vc: ValueChecker, merged: MergedDecl, specials: Map
   return { kind: "monitor", ...(deployment && modelName ? { deployment } : {}), ...(modelName ? { model: modelName } : {}) };
 }
 
-function referenceTargets(vc: ValueChecker, merged: MergedDecl, specials: Map<string, FieldSpec>, model: ModelInfo | undefined): DriftTargets {
+function referenceTargets(
+  vc: ValueChecker,
+  merged: MergedDecl,
+  specials: Map<string, FieldSpec>,
+  model: ModelInfo | undefined,
+): DriftTargets {
   const ctx = vc.ctx;
   const targets: DriftTargets = { columns: new Map(), features: new Map(), featureSets: new Map() };
   const features = new Map<string, FeatureInfo>();
@@ -66,7 +71,9 @@ function referenceTargets(vc: ValueChecker, merged: MergedDecl, specials: Map<st
     }
   }
   targets.features = features;
-  if (model?.task) targets.prediction = model.task === "multiclass_classification" ? { kind: "enum", values: model.target?.classes ?? [], nullable: false } : FLOAT;
+  if (model?.task)
+    targets.prediction =
+      model.task === "multiclass_classification" ? { kind: "enum", values: model.target?.classes ?? [], nullable: false } : FLOAT;
   const ref = merged.fields.get("reference");
   if (!ref || !specials.has("reference")) {
     if (model?.source) useColumns(ctx, targets, model.source);
@@ -104,7 +111,14 @@ function driftTargetType(ctx: DeclContext, file: ProgramFile, id: Identifier, ta
   const name = id.name;
   if (name === "*") return UNKNOWN;
   if (name === "prediction") {
-    ctx.annotate(file, id.span, "keyword", "prediction", "drift prediction", "The model's predictions (scores for binary and regression, classes for multiclass).");
+    ctx.annotate(
+      file,
+      id.span,
+      "keyword",
+      "prediction",
+      "drift prediction",
+      "The model's predictions (scores for binary and regression, classes for multiclass).",
+    );
     return targets.prediction ?? UNKNOWN;
   }
   const c = targets.columns.get(name);
@@ -121,7 +135,14 @@ function driftTargetType(ctx: DeclContext, file: ProgramFile, id: Identifier, ta
   if (!targets.columnSource && targets.features.size === 0) return UNKNOWN; // nothing known to check against
   const candidates = [...targets.columns.keys(), ...targets.features.keys(), "prediction"];
   const { hints, fixes } = suggestion(file, id, candidates);
-  ctx.report(file, "unknown-reference", id.span, `\`${name}\` is not a column of the reference data, a feature of the model or \`prediction\``, hints, fixes);
+  ctx.report(
+    file,
+    "unknown-reference",
+    id.span,
+    `\`${name}\` is not a column of the reference data, a feature of the model or \`prediction\``,
+    hints,
+    fixes,
+  );
   return undefined;
 }
 
@@ -148,32 +169,51 @@ function checkDrift(ctx: DeclContext, file: ProgramFile, member: DriftMember, ta
   const method = DRIFT_METHODS[methodId.name as Exclude<DriftMethodName, "auto">];
   if (!method) {
     const guess = closestMatch(methodId.name, [...Object.keys(DRIFT_METHODS), "auto"]);
-    ctx.report(file, "unknown-reference", methodId.span, `\`${methodId.name}\` is not a drift method`, guess ? [`did you mean \`${guess}\`?`] : [`methods: ${Object.keys(DRIFT_METHODS).join(", ")}, auto`], guess ? [renameFix(file, methodId, guess)] : []);
+    ctx.report(
+      file,
+      "unknown-reference",
+      methodId.span,
+      `\`${methodId.name}\` is not a drift method`,
+      guess ? [`did you mean \`${guess}\`?`] : [`methods: ${Object.keys(DRIFT_METHODS).join(", ")}, auto`],
+      guess ? [renameFix(file, methodId, guess)] : [],
+    );
     return;
   }
   ctx.annotate(file, methodId.span, "drift-method", methodId.name, `drift method ${methodId.name}`, method.doc);
   if (type && type.kind !== "unknown") {
     const numeric = isNumeric(type);
     const categorical = isCategorical(type);
-    const ok = type.kind !== "vector" && ((numeric && method.numeric && !(method.twoValuedOnly && !numeric)) || (categorical && method.categorical && (!method.twoValuedOnly || twoValued(type))));
+    const ok =
+      type.kind !== "vector" &&
+      ((numeric && method.numeric && !(method.twoValuedOnly && !numeric)) ||
+        (categorical && method.categorical && (!method.twoValuedOnly || twoValued(type))));
     if (!ok) {
       const valid = Object.entries(DRIFT_METHODS)
         .filter(([, m]) => (numeric && m.numeric) || (categorical && m.categorical && (!m.twoValuedOnly || twoValued(type))))
         .map(([n]) => n);
-      ctx.report(file, "drift-method-for-type", methodId.span, `drift method \`${methodId.name}\` does not apply to \`${id.name}\` (${typeToString(type)})`, [
-        valid.length ? `methods for ${typeToString(type)}: ${valid.join(", ")}, auto` : "drift a column instead of a vector feature",
-      ]);
+      ctx.report(
+        file,
+        "drift-method-for-type",
+        methodId.span,
+        `drift method \`${methodId.name}\` does not apply to \`${id.name}\` (${typeToString(type)})`,
+        [valid.length ? `methods for ${typeToString(type)}: ${valid.join(", ")}, auto` : "drift a column instead of a vector feature"],
+      );
       return;
     }
   }
   const above = rule.operator === ">" || rule.operator === ">=";
   if ((method.driftsWhen === "above") !== above) {
     const fix = method.driftsWhen === "above" ? ">" : "<";
-    ctx.report(file, "drift-direction", rule.operatorSpan, method.driftsWhen === "above"
-      ? `\`${methodId.name}\` is a distance: it drifts when above its threshold, so compare with \`>\``
-      : `\`${methodId.name}\` gives a p-value: it drifts when below its threshold, so compare with \`<\``, [`write \`${methodId.name} ${fix} ...\``], [
-      { title: `Use ${fix}`, edits: [{ file: file.path, range: file.lineMap.range(rule.operatorSpan), newText: fix }] },
-    ]);
+    ctx.report(
+      file,
+      "drift-direction",
+      rule.operatorSpan,
+      method.driftsWhen === "above"
+        ? `\`${methodId.name}\` is a distance: it drifts when above its threshold, so compare with \`>\``
+        : `\`${methodId.name}\` gives a p-value: it drifts when below its threshold, so compare with \`<\``,
+      [`write \`${methodId.name} ${fix} ...\``],
+      [{ title: `Use ${fix}`, edits: [{ file: file.path, range: file.lineMap.range(rule.operatorSpan), newText: fix }] }],
+    );
     return;
   }
   const lit = numberLiteral(rule.right);
@@ -189,23 +229,45 @@ function checkDrift(ctx: DeclContext, file: ProgramFile, member: DriftMember, ta
   const v = lit.unit === "%" ? lit.value / 100 : lit.value;
   const bounded = method.driftsWhen === "below" || methodId.name === "jensen_shannon";
   if (v < 0 || (bounded && v > 1)) {
-    ctx.report(file, "out-of-range", lit.span, `${methodId.name} threshold ${lit.value}${lit.unit ?? ""} is out of range: it must be ${bounded ? "within 0..1" : "at least 0"}`);
+    ctx.report(
+      file,
+      "out-of-range",
+      lit.span,
+      `${methodId.name} threshold ${lit.value}${lit.unit ?? ""} is out of range: it must be ${bounded ? "within 0..1" : "at least 0"}`,
+    );
   }
 }
 
-const noNames: ExprScope = { describe: "a number", candidates: () => [], functions: () => [], name: () => undefined, call: () => undefined };
+const noNames: ExprScope = {
+  describe: "a number",
+  candidates: () => [],
+  functions: () => [],
+  name: () => undefined,
+  call: () => undefined,
+};
 
-function checkWhen(ctx: DeclContext, file: ProgramFile, condition: Expr, action: Expr, targets: DriftTargets, model: ModelInfo | undefined): void {
+function checkWhen(
+  ctx: DeclContext,
+  file: ProgramFile,
+  condition: Expr,
+  action: Expr,
+  targets: DriftTargets,
+  model: ModelInfo | undefined,
+): void {
   const typer = new ExprTyper(ctx, file, signalScope(ctx, targets, model));
   const t = typer.type(condition);
-  if (t.kind !== "unknown" && t.kind !== "bool") ctx.report(file, "type-mismatch", condition.span, `a \`when\` condition must be a bool, found ${typeToString(t)}`);
+  if (t.kind !== "unknown" && t.kind !== "bool")
+    ctx.report(file, "type-mismatch", condition.span, `a \`when\` condition must be a bool, found ${typeToString(t)}`);
   checkAction(ctx, file, action);
 }
 
 function signalScope(ctx: DeclContext, targets: DriftTargets, model: ModelInfo | undefined): ExprScope {
   return {
     describe: "a monitor signal (drift_share, drifted(col), latency_p50/95/99, error_rate, request_rate) or a model metric",
-    candidates: () => [...Object.keys(MONITOR_SIGNALS), ...Object.keys(METRICS).filter((m) => !model?.task || METRICS[m]!.tasks.includes(model.task))],
+    candidates: () => [
+      ...Object.keys(MONITOR_SIGNALS),
+      ...Object.keys(METRICS).filter((m) => !model?.task || METRICS[m]!.tasks.includes(model.task)),
+    ],
     functions: () => ["drifted"],
     name: (typer, id) => {
       const signal = MONITOR_SIGNALS[id.name];
@@ -221,7 +283,14 @@ function signalScope(ctx: DeclContext, targets: DriftTargets, model: ModelInfo |
     },
     call: (typer, call, name) => {
       if (name !== "drifted") return undefined;
-      ctx.annotate(typer.file, call.callee.span, "signal", "drifted", "drifted(column) -> bool", "True when the named column's drift rule fired in this check.");
+      ctx.annotate(
+        typer.file,
+        call.callee.span,
+        "signal",
+        "drifted",
+        "drifted(column) -> bool",
+        "True when the named column's drift rule fired in this check.",
+      );
       const arg = call.args[0] ? unwrapParens(call.args[0].value) : undefined;
       if (call.args.length !== 1 || !arg || arg.kind !== "Name") {
         typer.report("type-mismatch", call.span, "drifted(column) takes one column, feature or `prediction`");
@@ -237,14 +306,21 @@ function checkAction(ctx: DeclContext, file: ProgramFile, action: Expr): void {
   const e = unwrapParens(action);
   if (e.kind === "Error") return;
   if (e.kind !== "Call" || e.callee.kind !== "Name") {
-    ctx.report(file, "type-mismatch", e.span, "an action is retrain(model), rollback(deployment) or alert(\"channel\")");
+    ctx.report(file, "type-mismatch", e.span, 'an action is retrain(model), rollback(deployment) or alert("channel")');
     return;
   }
   const name = e.callee.name.name;
   const doc = MONITOR_ACTIONS[name];
   if (!doc) {
     const { hints, fixes } = suggestion(file, e.callee.name, Object.keys(MONITOR_ACTIONS));
-    ctx.report(file, "unknown-reference", e.callee.span, `\`${name}\` is not an action: retrain(model), rollback(deployment) or alert("channel")`, hints, fixes);
+    ctx.report(
+      file,
+      "unknown-reference",
+      e.callee.span,
+      `\`${name}\` is not an action: retrain(model), rollback(deployment) or alert("channel")`,
+      hints,
+      fixes,
+    );
     return;
   }
   ctx.annotate(file, e.callee.span, "action", name, doc.split(":")[0]!, doc);
@@ -264,4 +340,3 @@ function checkAction(ctx: DeclContext, file: ProgramFile, action: Expr): void {
   const symbol = lookupBlock(ctx, file, arg.name, name === "retrain" ? "model" : "deploy", `what ${name} acts on`);
   if (symbol) ctx.setType(arg, { kind: "decl", declKind: symbol.declKind, name: symbol.name });
 }
-

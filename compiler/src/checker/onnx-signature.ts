@@ -3,7 +3,14 @@
  * The protobuf subset is shared with the runtime's ONNX writer (`onnx/onnx-proto.ts`).
  */
 import type { OnnxSignature, OnnxTensorSpec } from "../plan/types.js";
-import { decodeModel, elementTypeName, int64ToNumber, type ModelMessage, type TypeMessage, type ValueInfoMessage } from "../onnx/onnx-proto.js";
+import {
+  decodeModel,
+  elementTypeName,
+  int64ToNumber,
+  type ModelMessage,
+  type TypeMessage,
+  type ValueInfoMessage,
+} from "../onnx/onnx-proto.js";
 
 export { onnxRoot } from "../onnx/onnx-proto.js";
 
@@ -21,7 +28,7 @@ export function readOnnxSignature(bytes: Uint8Array): OnnxSignature | { error: s
     return { error: `not an ONNX model (${(error as Error).message})` };
   }
   const graph = model.graph;
-  if (!graph || !graph.output?.length) return { error: "not an ONNX model: it has no graph outputs" };
+  if (!graph?.output?.length) return { error: "not an ONNX model: it has no graph outputs" };
   const weights = new Set((graph.initializer ?? []).map((t) => t.name));
   return {
     inputs: (graph.input ?? []).filter((v) => !weights.has(v.name ?? "")).map(tensorSpec),

@@ -23,7 +23,15 @@ export function declarationSymbol(s: BlockSymbol): SemanticSymbol {
 }
 
 export function paramSymbol(s: ParamSymbol, type?: Type): SemanticSymbol {
-  return { key: `param:${s.name}`, kind: "param", name: s.name, file: s.file.path, span: s.node.name.span, ...(s.node.doc ? { doc: s.node.doc } : {}), ...(type ? { type } : {}) };
+  return {
+    key: `param:${s.name}`,
+    kind: "param",
+    name: s.name,
+    file: s.file.path,
+    span: s.node.name.span,
+    ...(s.node.doc ? { doc: s.node.doc } : {}),
+    ...(type ? { type } : {}),
+  };
 }
 
 export function renameFix(file: ProgramFile, id: { span: { start: number; end: number } }, to: string): Fix {
@@ -31,13 +39,23 @@ export function renameFix(file: ProgramFile, id: { span: { start: number; end: n
 }
 
 /** `did you mean` hint and fix for a misspelt name among candidates. */
-export function suggestion(file: ProgramFile, id: Identifier | { name: string; span: { start: number; end: number } }, candidates: Iterable<string>): { hints: string[]; fixes: Fix[] } {
+export function suggestion(
+  file: ProgramFile,
+  id: Identifier | { name: string; span: { start: number; end: number } },
+  candidates: Iterable<string>,
+): { hints: string[]; fixes: Fix[] } {
   const guess = closestMatch(id.name, candidates);
   return guess ? { hints: [`did you mean \`${guess}\`?`], fixes: [renameFix(file, id, guess)] } : { hints: [], fixes: [] };
 }
 
 /** Resolves a declaration name of the expected kind; reports unknown names and wrong kinds. */
-export function lookupBlock(ctx: DeclContext, file: ProgramFile, id: Identifier, expected: DeclKind | DeclKind[], role?: string): BlockSymbol | undefined {
+export function lookupBlock(
+  ctx: DeclContext,
+  file: ProgramFile,
+  id: Identifier,
+  expected: DeclKind | DeclKind[],
+  role?: string,
+): BlockSymbol | undefined {
   const kinds = Array.isArray(expected) ? expected : [expected];
   const what = kinds.map((k) => DECL_KIND_NAMES[k]).join(" or ");
   ctx.dependOn(`decl:${id.name}`);
@@ -53,11 +71,23 @@ export function lookupBlock(ctx: DeclContext, file: ProgramFile, id: Identifier,
   if (!kinds.includes(symbol.declKind)) {
     const candidates = kinds.flatMap((k) => ctx.checker.table.blocksOf(k).map((s) => s.name));
     const { hints, fixes } = suggestion(file, id, candidates);
-    ctx.report(file, "type-mismatch", id.span, `\`${id.name}\` is a ${DECL_KIND_NAMES[symbol.declKind]}, expected a ${what}${role ? ` (${role})` : ""}`, hints, fixes);
+    ctx.report(
+      file,
+      "type-mismatch",
+      id.span,
+      `\`${id.name}\` is a ${DECL_KIND_NAMES[symbol.declKind]}, expected a ${what}${role ? ` (${role})` : ""}`,
+      hints,
+      fixes,
+    );
     return undefined;
   }
   if (symbol.isTemplate) {
-    ctx.report(file, "type-mismatch", id.span, `\`${id.name}\` is a template; a template can only be extended (\`${DECL_KIND_NAMES[symbol.declKind]} x extends ${id.name}\`)`);
+    ctx.report(
+      file,
+      "type-mismatch",
+      id.span,
+      `\`${id.name}\` is a template; a template can only be extended (\`${DECL_KIND_NAMES[symbol.declKind]} x extends ${id.name}\`)`,
+    );
     return undefined;
   }
   return symbol;
@@ -70,7 +100,14 @@ export function lookupParam(ctx: DeclContext, file: ProgramFile, id: Identifier)
   const symbol = ctx.checker.table.param(id.name);
   if (!symbol) {
     const { hints, fixes } = suggestion(file, id, ctx.checker.table.params.keys());
-    ctx.report(file, "unknown-reference", id.span, `no param is named \`${id.name}\``, hints.length ? hints : ["declare it: `param NAME: TYPE = VALUE`"], fixes);
+    ctx.report(
+      file,
+      "unknown-reference",
+      id.span,
+      `no param is named \`${id.name}\``,
+      hints.length ? hints : ["declare it: `param NAME: TYPE = VALUE`"],
+      fixes,
+    );
     return undefined;
   }
   const result = ctx.checker.result(symbol);

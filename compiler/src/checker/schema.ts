@@ -56,7 +56,12 @@ const LINEAR_TRAINER_FIELDS: FieldSpec[] = [
   { name: "epochs", slot: { kind: "int", min: 1, max: 1_000_000 }, default: "100", doc: "Passes over the training split." },
   { name: "learning_rate", slot: { kind: "number", min: 0, minExclusive: true, max: 10 }, default: "0.1", doc: "Gradient step size." },
   { name: "l2", slot: { kind: "number", min: 0 }, default: "0", doc: "L2 (ridge) regularisation strength." },
-  { name: "batch_size", slot: { kind: "int", min: 1 }, default: "0 (full batch)", doc: "Rows per gradient step; the whole split when absent." },
+  {
+    name: "batch_size",
+    slot: { kind: "int", min: 1 },
+    default: "0 (full batch)",
+    doc: "Rows per gradient step; the whole split when absent.",
+  },
   { name: "tolerance", slot: { kind: "number", min: 0 }, default: "0.000001", doc: "Stop early when the loss improves less than this." },
 ];
 
@@ -67,7 +72,12 @@ export const TRAINERS: Record<string, ConstructorSpec> = {
   external: {
     doc: "Any framework: runs a command that writes an ONNX file.",
     fields: [
-      { name: "command", slot: { kind: "list", element: { kind: "string" }, minLength: 1 }, required: true, doc: "The command and its arguments." },
+      {
+        name: "command",
+        slot: { kind: "list", element: { kind: "string" }, minLength: 1 },
+        required: true,
+        doc: "The command and its arguments.",
+      },
       { name: "image", slot: { kind: "string" }, doc: "Container image to run the command in." },
       { name: "output", slot: { kind: "string" }, required: true, doc: "The ONNX file the command writes." },
       { name: "env", slot: { kind: "record", fields: [], open: SECRET_STRING }, doc: "Environment variables (strings or secrets)." },
@@ -89,7 +99,12 @@ export const TRAINER_TASKS: Record<string, string[]> = {
 const AUTOSCALE: FieldSpec[] = [
   { name: "min", slot: { kind: "int", min: 1 }, required: true, doc: "Fewest replicas." },
   { name: "max", slot: { kind: "int", min: 1 }, required: true, doc: "Most replicas (at least `min`)." },
-  { name: "target_cpu", slot: { kind: "quantity", unit: "ratio", min: 0, max: 1, minExclusive: true }, default: "80%", doc: "CPU utilisation the autoscaler aims at." },
+  {
+    name: "target_cpu",
+    slot: { kind: "quantity", unit: "ratio", min: 0, max: 1, minExclusive: true },
+    default: "80%",
+    doc: "CPU utilisation the autoscaler aims at.",
+  },
 ];
 
 export const TARGETS: Record<string, ConstructorSpec> = {
@@ -111,14 +126,30 @@ export const TARGETS: Record<string, ConstructorSpec> = {
     fields: [
       {
         name: "namespace",
-        slot: { kind: "string", pattern: { regex: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, description: "a DNS label: lowercase letters, digits and `-`, at most 63 characters" } },
+        slot: {
+          kind: "string",
+          pattern: {
+            regex: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+            description: "a DNS label: lowercase letters, digits and `-`, at most 63 characters",
+          },
+        },
         required: true,
         doc: "Kubernetes namespace.",
       },
       { name: "image", slot: { kind: "string" }, required: true, doc: "The runtime image." },
       { name: "replicas", slot: { kind: "int", min: 1, max: 10_000 }, required: true, doc: "Replica count (without autoscale)." },
-      { name: "cpu", slot: { kind: "quantity", unit: "cpu", min: 0, minExclusive: true }, required: true, doc: "CPU request (`500m`, `2`)." },
-      { name: "memory", slot: { kind: "quantity", unit: "memory", min: 0, minExclusive: true }, required: true, doc: "Memory request (`512Mi`)." },
+      {
+        name: "cpu",
+        slot: { kind: "quantity", unit: "cpu", min: 0, minExclusive: true },
+        required: true,
+        doc: "CPU request (`500m`, `2`).",
+      },
+      {
+        name: "memory",
+        slot: { kind: "quantity", unit: "memory", min: 0, minExclusive: true },
+        required: true,
+        doc: "Memory request (`512Mi`).",
+      },
       { name: "autoscale", slot: { kind: "record", fields: AUTOSCALE }, doc: "Horizontal pod autoscaling: `{ min, max, target_cpu }`." },
     ],
   },
@@ -127,7 +158,7 @@ export const TARGETS: Record<string, ConstructorSpec> = {
     fields: [
       { name: "input", slot: { kind: "ref", declKind: "source" }, required: true, doc: "The source to score." },
       { name: "output", slot: { kind: "string" }, required: true, doc: "Where predictions are written (`.jsonl` or `.csv`)." },
-      { name: "schedule", slot: { kind: "schedule" }, required: true, doc: "When to score: `cron(\"...\")` or `every(d)`." },
+      { name: "schedule", slot: { kind: "schedule" }, required: true, doc: 'When to score: `cron("...")` or `every(d)`.' },
     ],
   },
 };
@@ -137,8 +168,18 @@ export const ROLLOUTS: Record<string, ConstructorSpec> = {
   canary: {
     doc: "Shift traffic in steps.",
     fields: [
-      { name: "steps", slot: { kind: "list", element: { kind: "quantity", unit: "ratio", min: 0, max: 1, minExclusive: true }, minLength: 1 }, required: true, doc: "Traffic shares, increasing, ending at 100%." },
-      { name: "interval", slot: { kind: "quantity", unit: "duration", min: 0, minExclusive: true }, required: true, doc: "Wait between steps." },
+      {
+        name: "steps",
+        slot: { kind: "list", element: { kind: "quantity", unit: "ratio", min: 0, max: 1, minExclusive: true }, minLength: 1 },
+        required: true,
+        doc: "Traffic shares, increasing, ending at 100%.",
+      },
+      {
+        name: "interval",
+        slot: { kind: "quantity", unit: "duration", min: 0, minExclusive: true },
+        required: true,
+        doc: "Wait between steps.",
+      },
     ],
   },
 };
@@ -147,16 +188,41 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
   pipeline: [
     { name: "owner", slot: { kind: "string" }, doc: "Who owns the pipeline (an email or team)." },
     { name: "description", slot: { kind: "string" }, doc: "One line about what the pipeline does." },
-    { name: "schedule", slot: { kind: "schedule" }, doc: "When the training DAG runs: `cron(\"0 2 * * *\")` or `every(1d)`." },
+    { name: "schedule", slot: { kind: "schedule" }, doc: 'When the training DAG runs: `cron("0 2 * * *")` or `every(1d)`.' },
     { name: "tags", slot: { kind: "list", element: { kind: "string" } }, doc: "Free-form labels." },
   ],
   env: [],
   source: [
-    { name: "format", slot: { kind: "word", values: { csv: "comma-separated values with a header row", jsonl: "one JSON object per line", parquet: "Apache Parquet" } }, required: true, doc: "File format." },
+    {
+      name: "format",
+      slot: {
+        kind: "word",
+        values: { csv: "comma-separated values with a header row", jsonl: "one JSON object per line", parquet: "Apache Parquet" },
+      },
+      required: true,
+      doc: "File format.",
+    },
     { name: "path", slot: { kind: "string" }, required: true, doc: "Data file, relative to the declaring file." },
-    { name: "bad_rows", slot: { kind: "word", values: { fail: "fail the run on a row that does not fit the schema", drop: "drop such rows (up to `max_bad_rows`)" } }, default: "fail", doc: "What to do with rows that do not fit the schema." },
-    { name: "max_bad_rows", slot: { kind: "int", min: 0 }, default: "0", doc: "With `bad_rows = drop`: most rows dropped before the run fails." },
-    { name: "connection", slot: { kind: "record", fields: [], open: SECRET_STRING }, doc: "Connection settings for remote storage (strings or secrets)." },
+    {
+      name: "bad_rows",
+      slot: {
+        kind: "word",
+        values: { fail: "fail the run on a row that does not fit the schema", drop: "drop such rows (up to `max_bad_rows`)" },
+      },
+      default: "fail",
+      doc: "What to do with rows that do not fit the schema.",
+    },
+    {
+      name: "max_bad_rows",
+      slot: { kind: "int", min: 0 },
+      default: "0",
+      doc: "With `bad_rows = drop`: most rows dropped before the run fails.",
+    },
+    {
+      name: "connection",
+      slot: { kind: "record", fields: [], open: SECRET_STRING },
+      doc: "Connection settings for remote storage (strings or secrets).",
+    },
   ],
   features: [],
   model: [
@@ -168,7 +234,12 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
       slot: {
         kind: "record",
         fields: [
-          { name: "test", slot: { kind: "quantity", unit: "ratio", min: 0, max: 1, minExclusive: true }, default: "20%", doc: "Share of rows held out for evaluation." },
+          {
+            name: "test",
+            slot: { kind: "quantity", unit: "ratio", min: 0, max: 1, minExclusive: true },
+            default: "20%",
+            doc: "Share of rows held out for evaluation.",
+          },
           { name: "seed", slot: { kind: "int", min: 0 }, default: "0", doc: "Random seed of the split." },
           { name: "stratify", slot: { kind: "bool" }, default: "false", doc: "Keep class shares equal in both splits (classification)." },
         ],
@@ -180,31 +251,60 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
   ],
   gate: [
     { name: "model", slot: { kind: "ref", declKind: "model" }, required: true, doc: "The model the gate judges." },
-    { name: "on_no_champion", slot: { kind: "word", values: { pass: "`champion.*` rules pass when no model is in production", fail: "they fail" } }, default: "pass", doc: "What `champion.*` rules do when there is no production model." },
+    {
+      name: "on_no_champion",
+      slot: { kind: "word", values: { pass: "`champion.*` rules pass when no model is in production", fail: "they fail" } },
+      default: "pass",
+      doc: "What `champion.*` rules do when there is no production model.",
+    },
   ],
   deploy: [
     { name: "model", slot: { kind: "ref", declKind: "model" }, required: true, doc: "The model to serve." },
     { name: "gate", slot: { kind: "ref", declKind: "gate" }, doc: "Only a model that passed this gate (of the same model) is deployed." },
-    { name: "target", slot: { kind: "constructor", variants: TARGETS }, required: true, doc: "Where it runs: `local`, `docker`, `kubernetes` or `batch`." },
+    {
+      name: "target",
+      slot: { kind: "constructor", variants: TARGETS },
+      required: true,
+      doc: "Where it runs: `local`, `docker`, `kubernetes` or `batch`.",
+    },
     {
       name: "endpoint",
       slot: {
         kind: "record",
         fields: [
-          { name: "path", slot: { kind: "string", pattern: { regex: /^\//, description: "a path starting with `/`" } }, default: "\"/predict\"", doc: "HTTP path of the plain scoring endpoint." },
+          {
+            name: "path",
+            slot: { kind: "string", pattern: { regex: /^\//, description: "a path starting with `/`" } },
+            default: '"/predict"',
+            doc: "HTTP path of the plain scoring endpoint.",
+          },
           { name: "port", slot: PORT, default: "8080", doc: "HTTP port." },
         ],
       },
       doc: "HTTP endpoint: `{ path, port }`.",
     },
-    { name: "rollout", slot: { kind: "constructor", variants: ROLLOUTS }, default: "all_at_once {}", doc: "How a new version replaces the old one." },
-    { name: "env_vars", slot: { kind: "record", fields: [], open: SECRET_STRING }, doc: "Environment variables of the server (strings or `secret(name, key)`)." },
+    {
+      name: "rollout",
+      slot: { kind: "constructor", variants: ROLLOUTS },
+      default: "all_at_once {}",
+      doc: "How a new version replaces the old one.",
+    },
+    {
+      name: "env_vars",
+      slot: { kind: "record", fields: [], open: SECRET_STRING },
+      doc: "Environment variables of the server (strings or `secret(name, key)`).",
+    },
   ],
   monitor: [
     { name: "deployment", slot: { kind: "ref", declKind: "deploy" }, required: true, doc: "The deployment to watch." },
     { name: "reference", slot: { kind: "reference" }, required: true, doc: "Reference data: `training` (the training split) or a source." },
-    { name: "window", slot: { kind: "quantity", unit: "duration", min: 0, minExclusive: true }, required: true, doc: "How much recent traffic each check compares." },
-    { name: "schedule", slot: { kind: "schedule" }, required: true, doc: "When the check runs: `every(6h)` or `cron(\"...\")`." },
+    {
+      name: "window",
+      slot: { kind: "quantity", unit: "duration", min: 0, minExclusive: true },
+      required: true,
+      doc: "How much recent traffic each check compares.",
+    },
+    { name: "schedule", slot: { kind: "schedule" }, required: true, doc: 'When the check runs: `every(6h)` or `cron("...")`.' },
   ],
 };
 
@@ -245,7 +345,9 @@ export function slotToString(slot: Slot): string {
     case "record":
       return slot.fields.length ? `{ ${slot.fields.map((f) => f.name).join(", ")} }` : "record";
     case "constructor":
-      return Object.keys(slot.variants).map((v) => `${v} { ... }`).join(" | ");
+      return Object.keys(slot.variants)
+        .map((v) => `${v} { ... }`)
+        .join(" | ");
     case "schedule":
       return 'cron("...") | every(duration)';
     case "model-features":

@@ -107,7 +107,10 @@ export function rebindFile(file: ProgramFile, previous: readonly DeclSymbol[]): 
 
 function symbolOf(file: ProgramFile, decl: Declaration): DeclSymbol | undefined {
   if (decl.kind === "Param") return decl.name.name ? { kind: "param", name: decl.name.name, file, node: decl } : undefined;
-  if (decl.kind === "Block") return decl.name.name ? { kind: "block", declKind: decl.keyword, name: decl.name.name, isTemplate: decl.isTemplate, file, node: decl } : undefined;
+  if (decl.kind === "Block")
+    return decl.name.name
+      ? { kind: "block", declKind: decl.keyword, name: decl.name.name, isTemplate: decl.isTemplate, file, node: decl }
+      : undefined;
   return undefined;
 }
 

@@ -123,7 +123,10 @@ export function toValueType(t: Type): ValueType | undefined {
 }
 
 export function toFeatureType(t: Type): FeatureType | undefined {
-  if (t.kind === "vector") return t.labels ? { kind: "vector", size: t.size, nullable: false, labels: [...t.labels] } : { kind: "vector", size: t.size, nullable: false };
+  if (t.kind === "vector")
+    return t.labels
+      ? { kind: "vector", size: t.size, nullable: false, labels: [...t.labels] }
+      : { kind: "vector", size: t.size, nullable: false };
   return toValueType(t);
 }
 

@@ -45,7 +45,7 @@ export function validUnits(kind: QuantityKind): string[] {
 }
 
 export function isUnitOf(kind: QuantityKind, unit: string): boolean {
-  return Object.prototype.hasOwnProperty.call(TABLES[kind], unit);
+  return Object.hasOwn(TABLES[kind], unit);
 }
 
 /** The quantity kind a unit means when the slot does not say (`%` a ratio, `10m` minutes...). */

@@ -110,7 +110,15 @@ function describe(expr: Expr): string {
   }
 }
 
-function mismatch(vc: ValueChecker, file: ProgramFile, expr: Expr, what: string, slot: Slot, hints: string[] = [], fixes: Fix[] = []): Type {
+function mismatch(
+  vc: ValueChecker,
+  file: ProgramFile,
+  expr: Expr,
+  what: string,
+  slot: Slot,
+  hints: string[] = [],
+  fixes: Fix[] = [],
+): Type {
   vc.ctx.report(file, "type-mismatch", expr.span, `${what} expects ${slotToString(slot)}, found ${describe(expr)}`, hints, fixes);
   return UNKNOWN;
 }
@@ -134,7 +142,12 @@ function checkSpecial(vc: ValueChecker, file: ProgramFile, expr: Expr, slot: Slo
     const found = lookupParam(ctx, file, param);
     if (!found) return UNKNOWN;
     if (!slotAccepts(slot, found.info.type)) {
-      ctx.report(file, "type-mismatch", expr.span, `${what} expects ${slotToString(slot)}, but param \`${param.name}\` is ${typeToString(found.info.type)}`);
+      ctx.report(
+        file,
+        "type-mismatch",
+        expr.span,
+        `${what} expects ${slotToString(slot)}, but param \`${param.name}\` is ${typeToString(found.info.type)}`,
+      );
       return UNKNOWN;
     }
     checkParamRanges(vc, param.name, slot, what);
@@ -153,7 +166,12 @@ function checkSpecial(vc: ValueChecker, file: ProgramFile, expr: Expr, slot: Slo
 
 function checkSecretCall(vc: ValueChecker, file: ProgramFile, expr: Expr & { kind: "Call" }): void {
   if (expr.args.length !== 2 || expr.args.some((a) => unwrapParens(a.value).kind !== "String")) {
-    vc.ctx.report(file, "type-mismatch", expr.span, 'secret(...) takes two strings: the secret\'s name and its key, e.g. secret("fraud-db", "url")');
+    vc.ctx.report(
+      file,
+      "type-mismatch",
+      expr.span,
+      'secret(...) takes two strings: the secret\'s name and its key, e.g. secret("fraud-db", "url")',
+    );
   }
 }
 
@@ -168,7 +186,12 @@ function checkParamRanges(vc: ValueChecker, name: string, slot: Slot, what: stri
     const problem = rangeProblem(slot, value);
     if (problem) {
       const where = site.env ? `in env \`${site.env}\`` : "by default";
-      vc.ctx.reportAt(site.file, "out-of-range", site.expr.span, `param \`${name}\` is ${formatSlotValue(lit)} ${where}, but \`${what}\` must be ${problem}`);
+      vc.ctx.reportAt(
+        site.file,
+        "out-of-range",
+        site.expr.span,
+        `param \`${name}\` is ${formatSlotValue(lit)} ${where}, but \`${what}\` must be ${problem}`,
+      );
     }
   }
 }
@@ -188,7 +211,8 @@ export function rangeProblem(slot: Slot, value: number): string | undefined {
   const exclusive = "minExclusive" in slot && slot.minExclusive === true;
   const show = (n: number): string => (slot.kind === "quantity" ? showQuantity(slot.unit, n) : String(n));
   const bounds = (): string => {
-    if (min !== undefined && max !== undefined) return `${exclusive ? "above" : "within"} ${show(min)}${exclusive ? ` and at most ${show(max)}` : `..${show(max)}`}`;
+    if (min !== undefined && max !== undefined)
+      return `${exclusive ? "above" : "within"} ${show(min)}${exclusive ? ` and at most ${show(max)}` : `..${show(max)}`}`;
     if (min !== undefined) return exclusive ? `above ${show(min)}` : `at least ${show(min)}`;
     return `at most ${show(max!)}`;
   };
@@ -250,7 +274,15 @@ function checkBySlot(vc: ValueChecker, value: MergedValue, file: ProgramFile, ex
 function checkString(vc: ValueChecker, file: ProgramFile, expr: Expr, slot: Slot & { kind: "string" }, what: string): Type {
   if (expr.kind !== "String") {
     const hints = expr.kind === "Name" ? [`quote it: "${expr.name.name}"`] : [];
-    const fixes = expr.kind === "Name" ? [{ title: "Quote it", edits: [{ file: file.path, range: file.lineMap.range(expr.span), newText: JSON.stringify(expr.name.name) }] }] : [];
+    const fixes =
+      expr.kind === "Name"
+        ? [
+            {
+              title: "Quote it",
+              edits: [{ file: file.path, range: file.lineMap.range(expr.span), newText: JSON.stringify(expr.name.name) }],
+            },
+          ]
+        : [];
     return mismatch(vc, file, expr, what, slot, hints, fixes);
   }
   if (expr.parts) {
@@ -277,7 +309,13 @@ function checkNumber(vc: ValueChecker, file: ProgramFile, expr: Expr, slot: Slot
   if (lit.unit !== undefined) {
     if (lit.unit === "%" && slot.kind === "number") value = lit.value / 100;
     else {
-      vc.ctx.report(file, "unit-mismatch", lit.unitSpan ?? lit.span, `\`${what}\` is ${slot.kind === "int" ? "an int" : "a plain number"}: the unit \`${lit.unit}\` has no meaning here`, ["write the number without a unit"]);
+      vc.ctx.report(
+        file,
+        "unit-mismatch",
+        lit.unitSpan ?? lit.span,
+        `\`${what}\` is ${slot.kind === "int" ? "an int" : "a plain number"}: the unit \`${lit.unit}\` has no meaning here`,
+        ["write the number without a unit"],
+      );
       return UNKNOWN;
     }
   }
@@ -286,7 +324,8 @@ function checkNumber(vc: ValueChecker, file: ProgramFile, expr: Expr, slot: Slot
     return UNKNOWN;
   }
   const problem = rangeProblem(slot, value);
-  if (problem) vc.ctx.report(file, "out-of-range", lit.span, `${what} = ${lit.value}${lit.unit ?? ""} is out of range: it must be ${problem}`);
+  if (problem)
+    vc.ctx.report(file, "out-of-range", lit.span, `${what} = ${lit.value}${lit.unit ?? ""} is out of range: it must be ${problem}`);
   return slot.kind === "int" ? INT : FLOAT;
 }
 
@@ -295,7 +334,10 @@ export function checkQuantity(vc: ValueChecker, file: ProgramFile, expr: Expr, s
   if (!lit) return mismatch(vc, file, expr, what, slot);
   const units = validUnits(slot.unit);
   if (lit.unit !== undefined && !isUnitOf(slot.unit, lit.unit)) {
-    const guess = conventionalUnit(slot.unit, lit.unit) ?? closestMatch(lit.unit, units) ?? units.find((u) => u.toLowerCase() === lit.unit!.toLowerCase());
+    const guess =
+      conventionalUnit(slot.unit, lit.unit) ??
+      closestMatch(lit.unit, units) ??
+      units.find((u) => u.toLowerCase() === lit.unit!.toLowerCase());
     const hints = [`valid ${slot.unit} units: ${units.join(", ")}`];
     const fixes: Fix[] = [];
     if (guess) {
@@ -307,30 +349,55 @@ export function checkQuantity(vc: ValueChecker, file: ProgramFile, expr: Expr, s
   }
   const normalised = normalizeQuantity(slot.unit, lit.value, lit.unit);
   if (normalised === undefined) {
-    vc.ctx.report(file, "unit-mismatch", lit.span, `\`${what}\` is a ${slot.unit} and needs a unit: ${units.join(", ")}`, [`e.g. \`${lit.value}${units.includes("m") ? "m" : units[0]}\``]);
+    vc.ctx.report(file, "unit-mismatch", lit.span, `\`${what}\` is a ${slot.unit} and needs a unit: ${units.join(", ")}`, [
+      `e.g. \`${lit.value}${units.includes("m") ? "m" : units[0]}\``,
+    ]);
     return UNKNOWN;
   }
   if (slot.unit === "ratio" && lit.unit === undefined && (normalised > 1 || normalised < 0)) {
-    vc.ctx.report(file, "out-of-range", lit.span, `${what} = ${lit.value} is out of range: a ratio is 0..1 (or a percentage)`, [`did you mean \`${lit.value}%\`?`]);
+    vc.ctx.report(file, "out-of-range", lit.span, `${what} = ${lit.value} is out of range: a ratio is 0..1 (or a percentage)`, [
+      `did you mean \`${lit.value}%\`?`,
+    ]);
     return quantity(slot.unit);
   }
   const problem = rangeProblem(slot, normalised);
-  if (problem) vc.ctx.report(file, "out-of-range", lit.span, `${what} = ${lit.value}${lit.unit ?? ""} is out of range: it must be ${problem}`);
-  vc.ctx.annotate(file, lit.span, "quantity", `${lit.value}${lit.unit ?? ""}`, `${what}: ${slot.unit} — ${lit.value}${lit.unit ?? ""} = ${describeQuantity(slot.unit, normalised)}`, lit.unit ? `\`${lit.unit}\` = ${UNIT_DOCS[slot.unit][lit.unit]}` : "");
+  if (problem)
+    vc.ctx.report(file, "out-of-range", lit.span, `${what} = ${lit.value}${lit.unit ?? ""} is out of range: it must be ${problem}`);
+  vc.ctx.annotate(
+    file,
+    lit.span,
+    "quantity",
+    `${lit.value}${lit.unit ?? ""}`,
+    `${what}: ${slot.unit} — ${lit.value}${lit.unit ?? ""} = ${describeQuantity(slot.unit, normalised)}`,
+    lit.unit ? `\`${lit.unit}\` = ${UNIT_DOCS[slot.unit][lit.unit]}` : "",
+  );
   return quantity(slot.unit);
 }
 
 function checkWord(vc: ValueChecker, file: ProgramFile, expr: Expr, slot: Slot & { kind: "word" }, what: string): Type {
   const options = Object.keys(slot.values);
   if (expr.kind === "String" && options.includes(expr.value)) {
-    return mismatch(vc, file, expr, what, slot, [`write ${expr.value} without quotes`], [
-      { title: "Remove the quotes", edits: [{ file: file.path, range: file.lineMap.range(expr.span), newText: expr.value }] },
-    ]);
+    return mismatch(
+      vc,
+      file,
+      expr,
+      what,
+      slot,
+      [`write ${expr.value} without quotes`],
+      [{ title: "Remove the quotes", edits: [{ file: file.path, range: file.lineMap.range(expr.span), newText: expr.value }] }],
+    );
   }
   if (expr.kind !== "Name") return mismatch(vc, file, expr, what, slot);
   if (!options.includes(expr.name.name)) {
     const { hints, fixes } = suggestion(file, expr.name, options);
-    vc.ctx.report(file, "type-mismatch", expr.span, `\`${expr.name.name}\` is not a valid ${what}: expected ${options.join(" | ")}`, hints, fixes);
+    vc.ctx.report(
+      file,
+      "type-mismatch",
+      expr.span,
+      `\`${expr.name.name}\` is not a valid ${what}: expected ${options.join(" | ")}`,
+      hints,
+      fixes,
+    );
     return UNKNOWN;
   }
   vc.ctx.annotate(file, expr.span, "word", expr.name.name, `${what} = ${expr.name.name}`, slot.values[expr.name.name] ?? "");
@@ -338,13 +405,21 @@ function checkWord(vc: ValueChecker, file: ProgramFile, expr: Expr, slot: Slot &
 }
 
 /** The fields of a record (or a constructor's body), merged: unknown, duplicate, missing and each value. */
-export function checkRecordEntries(vc: ValueChecker, value: MergedValue, fields: readonly FieldSpec[], open: Slot | undefined, what: string, at: Span): void {
+export function checkRecordEntries(
+  vc: ValueChecker,
+  value: MergedValue,
+  fields: readonly FieldSpec[],
+  open: Slot | undefined,
+  what: string,
+  at: Span,
+): void {
   const ctx = vc.ctx;
   const expr = value.expr;
   const written = expr.kind === "Record" ? expr.fields : expr.kind === "Constructor" ? expr.body.fields : [];
   const seen = new Set<string>();
   for (const f of written) {
-    if (seen.has(f.key.name)) ctx.report(value.owner.file, "duplicate-declaration", f.key.span, `\`${f.key.name}\` is set twice in ${what}`);
+    if (seen.has(f.key.name))
+      ctx.report(value.owner.file, "duplicate-declaration", f.key.span, `\`${f.key.name}\` is set twice in ${what}`);
     seen.add(f.key.name);
   }
   for (const entry of value.fields?.values() ?? []) checkEntry(vc, entry, fields, open, what);
@@ -352,7 +427,14 @@ export function checkRecordEntries(vc: ValueChecker, value: MergedValue, fields:
   const typos = typoTargets([...(value.fields?.keys() ?? [])], fields);
   for (const spec of fields) {
     if (!spec.required || value.fields?.has(spec.name) || typos.has(spec.name)) continue;
-    ctx.report(value.owner.file, "missing-field", at, `${what} is missing the required field \`${spec.name}\` (${slotToString(spec.slot)})`, [spec.doc], [addFieldFix(value, spec)].filter((f): f is Fix => f !== undefined));
+    ctx.report(
+      value.owner.file,
+      "missing-field",
+      at,
+      `${what} is missing the required field \`${spec.name}\` (${slotToString(spec.slot)})`,
+      [spec.doc],
+      [addFieldFix(value, spec)].filter((f): f is Fix => f !== undefined),
+    );
   }
 }
 
@@ -412,7 +494,14 @@ function checkEntry(vc: ValueChecker, entry: MergedEntry, fields: readonly Field
   checkValue(vc, entry.value, spec.slot, `${what}.${entry.name}`);
 }
 
-function checkConstructor(vc: ValueChecker, value: MergedValue, file: ProgramFile, expr: Expr, slot: Slot & { kind: "constructor" }, what: string): Type {
+function checkConstructor(
+  vc: ValueChecker,
+  value: MergedValue,
+  file: ProgramFile,
+  expr: Expr,
+  slot: Slot & { kind: "constructor" },
+  what: string,
+): Type {
   const names = Object.keys(slot.variants);
   if (expr.kind !== "Constructor") {
     const hint = expr.kind === "Name" && names.includes(expr.name.name) ? [`write \`${expr.name.name} { ... }\``] : [];
@@ -421,10 +510,24 @@ function checkConstructor(vc: ValueChecker, value: MergedValue, file: ProgramFil
   const variant = slot.variants[expr.name.name];
   if (!variant) {
     const { hints, fixes } = suggestion(file, expr.name, names);
-    vc.ctx.report(file, "type-mismatch", expr.name.span, `\`${expr.name.name}\` is not a valid ${what}: expected ${names.join(", ")}`, hints, fixes);
+    vc.ctx.report(
+      file,
+      "type-mismatch",
+      expr.name.span,
+      `\`${expr.name.name}\` is not a valid ${what}: expected ${names.join(", ")}`,
+      hints,
+      fixes,
+    );
     return UNKNOWN;
   }
-  vc.ctx.annotate(file, expr.name.span, "constructor", expr.name.name, `${what} = ${expr.name.name} { ${variant.fields.map((f) => f.name).join(", ")} }`, variant.doc);
+  vc.ctx.annotate(
+    file,
+    expr.name.span,
+    "constructor",
+    expr.name.name,
+    `${what} = ${expr.name.name} { ${variant.fields.map((f) => f.name).join(", ")} }`,
+    variant.doc,
+  );
   checkRecordEntries(vc, value, variant.fields, undefined, `${expr.name.name}`, expr.name.span);
   return { kind: "word", value: expr.name.name };
 }
@@ -444,7 +547,9 @@ export function checkSchedule(vc: ValueChecker, file: ProgramFile, expr: Expr, w
     if (problem) {
       const raw = arg.span.end - arg.span.start - 2 === arg.value.length;
       const span = raw ? { start: arg.span.start + 1 + problem.start, end: arg.span.start + 1 + problem.end } : arg.span;
-      ctx.report(file, "invalid-cron", span, `invalid cron expression "${arg.value}": ${problem.message}`, ["fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-7)"]);
+      ctx.report(file, "invalid-cron", span, `invalid cron expression "${arg.value}": ${problem.message}`, [
+        "fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-7)",
+      ]);
       return UNKNOWN;
     }
     ctx.annotate(file, expr.callee.span, "function", "cron", "cron(expression) -> schedule", "A 5-field cron schedule (UTC).");
@@ -456,7 +561,12 @@ export function checkSchedule(vc: ValueChecker, file: ProgramFile, expr: Expr, w
       ctx.report(file, "type-mismatch", expr.span, "every(...) takes one duration, e.g. every(6h)");
       return UNKNOWN;
     }
-    checkValue(vc, { expr: arg, owner: { ...fakeOwner(file) } }, { kind: "quantity", unit: "duration", min: 0, minExclusive: true }, "every(...)");
+    checkValue(
+      vc,
+      { expr: arg, owner: { ...fakeOwner(file) } },
+      { kind: "quantity", unit: "duration", min: 0, minExclusive: true },
+      "every(...)",
+    );
     ctx.annotate(file, expr.callee.span, "function", "every", "every(duration) -> schedule", "Runs at a fixed interval.");
     return { kind: "schedule" };
   }
@@ -467,7 +577,23 @@ export function checkSchedule(vc: ValueChecker, file: ProgramFile, expr: Expr, w
 
 /** A value owner for expressions not attached to a merged field (call arguments): only its file matters. */
 function fakeOwner(file: ProgramFile): MergedValue["owner"] {
-  return { kind: "block", declKind: "pipeline", name: "", isTemplate: false, file, node: { kind: "Block", keyword: "pipeline", keywordSpan: { start: 0, end: 0 }, isTemplate: false, name: { kind: "Identifier", name: "", span: { start: 0, end: 0 } }, members: [], bodySpan: { start: 0, end: 0 }, span: { start: 0, end: 0 } } };
+  return {
+    kind: "block",
+    declKind: "pipeline",
+    name: "",
+    isTemplate: false,
+    file,
+    node: {
+      kind: "Block",
+      keyword: "pipeline",
+      keywordSpan: { start: 0, end: 0 },
+      isTemplate: false,
+      name: { kind: "Identifier", name: "", span: { start: 0, end: 0 } },
+      members: [],
+      bodySpan: { start: 0, end: 0 },
+      span: { start: 0, end: 0 },
+    },
+  };
 }
 
 /** Field names that an unknown key is a likely typo of (their missing-field would repeat the unknown-field). */

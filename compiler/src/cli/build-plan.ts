@@ -32,11 +32,16 @@ export function buildPlanFromSources(arg: string, env: string | undefined, io: C
     throw new UsageError(`no env '${env}' in ${arg} (declared: ${Object.keys(program.model().envs).join(", ") || "none"})`);
   }
   if (hasErrors(diagnostics)) {
-    printDiagnostics(diagnostics, "text", { ...io, stdout: io.stderr }, {
-      fileCount: program.files().length,
-      readSource: (file) => program.file(file)?.text,
-      displayPath: (file) => displayPath(file, io.cwd),
-    });
+    printDiagnostics(
+      diagnostics,
+      "text",
+      { ...io, stdout: io.stderr },
+      {
+        fileCount: program.files().length,
+        readSource: (file) => program.file(file)?.text,
+        displayPath: (file) => displayPath(file, io.cwd),
+      },
+    );
     return undefined;
   }
   const plan = emitPlan(program, { projectRoot: input.projectRoot, env: env ?? null });
@@ -47,11 +52,16 @@ export function buildPlanFromSources(arg: string, env: string | undefined, io: C
  * The plan for `env` (or the defaults) and one plan per declared env, from one
  * compilation: what the Kubernetes renderer needs for its overlays.
  */
-export function buildPlansForEveryEnv(arg: string, env: string | undefined, io: CliIO): { base: Plan; envs: Record<string, Plan>; projectRoot: string } | undefined {
+export function buildPlansForEveryEnv(
+  arg: string,
+  env: string | undefined,
+  io: CliIO,
+): { base: Plan; envs: Record<string, Plan>; projectRoot: string } | undefined {
   const built = buildPlanFromSources(arg, env, io);
   if (!built?.program) return undefined;
   const envs: Record<string, Plan> = {};
-  for (const name of Object.keys(built.plan.envs).sort()) envs[name] = emitPlan(built.program, { projectRoot: built.projectRoot, env: name });
+  for (const name of Object.keys(built.plan.envs).sort())
+    envs[name] = emitPlan(built.program, { projectRoot: built.projectRoot, env: name });
   return { base: built.plan, envs, projectRoot: built.projectRoot };
 }
 

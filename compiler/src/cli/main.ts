@@ -46,7 +46,7 @@ function helpText(): string {
 
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help" && args.length === 0) {
+  if (name === undefined || name === "--help" || name === "-h" || (name === "help" && args.length === 0)) {
     io.stdout(helpText());
     return name === undefined ? 2 : 0;
   }

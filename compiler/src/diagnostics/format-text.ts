@@ -33,8 +33,11 @@ export function formatDiagnosticText(diagnostic: Diagnostic, sourceText: string 
   const c = options.color ? ansi : plain;
   const { start } = diagnostic.range;
   const path = options.displayPath ? options.displayPath(diagnostic.file) : diagnostic.file;
-  const severityText = diagnostic.severity === "error" ? c.red("error") : diagnostic.severity === "warning" ? c.yellow("warning") : c.blue("info");
-  const lines = [`${c.bold(`${path}:${start.line + 1}:${start.character + 1}`)}: ${severityText}[${diagnostic.code}]: ${c.bold(diagnostic.message)}`];
+  const severityText =
+    diagnostic.severity === "error" ? c.red("error") : diagnostic.severity === "warning" ? c.yellow("warning") : c.blue("info");
+  const lines = [
+    `${c.bold(`${path}:${start.line + 1}:${start.character + 1}`)}: ${severityText}[${diagnostic.code}]: ${c.bold(diagnostic.message)}`,
+  ];
   if (sourceText !== undefined) lines.push(...codeFrame(diagnostic, sourceText, c));
   for (const hint of diagnostic.hints) lines.push(`${" ".repeat(gutterWidth(diagnostic))} ${c.cyan("=")} hint: ${hint}`);
   return lines.join("\n");
@@ -65,7 +68,7 @@ function codeFrame(diagnostic: Diagnostic, sourceText: string, c: typeof plain):
 
 function firstNonSpace(text: string): number {
   const i = text.search(/\S/);
-  return i < 0 ? 0 : i;
+  return Math.max(i, 0);
 }
 
 /** The closing summary line: `2 errors, 1 warning in 3 files`. */

@@ -45,7 +45,7 @@ export class Layout {
       fresh = false;
     }
     this.leading(out, 0, this.file.text.length + 1, fresh);
-    return out.length === 0 ? "" : out.join("\n") + "\n";
+    return out.length === 0 ? "" : `${out.join("\n")}\n`;
   }
 
   // ------------------------------------------------------------ comments and items
@@ -72,7 +72,7 @@ export class Layout {
     while (this.next < this.comments.length) {
       const comment = this.comments[this.next]!;
       if (comment.span.start < end || !/^[ \t,]*$/.test(this.file.text.slice(end, comment.span.start))) break;
-      text += " " + comment.text.trimEnd().replace(/\r\n?/g, "\n");
+      text += ` ${comment.text.trimEnd().replace(/\r\n?/g, "\n")}`;
       end = comment.span.end;
       this.last = end;
       this.next++;
@@ -122,7 +122,9 @@ export class Layout {
   private declaration(declaration: Declaration, index: number): string[] {
     switch (declaration.kind) {
       case "Import":
-        return [`import ${declaration.target.kind === "String" ? this.inline(declaration.target) : declaration.target.segments.map((s) => s.name).join(".")}`];
+        return [
+          `import ${declaration.target.kind === "String" ? this.inline(declaration.target) : declaration.target.segments.map((s) => s.name).join(".")}`,
+        ];
       case "Param":
         return [this.param(declaration, this.paramColumns(index))];
       case "Block":
@@ -145,15 +147,12 @@ export class Layout {
     for (let i = index; joined(i, i + 1); i++) run.push(i + 1);
     const params = run.map((i) => declarations[i] as ParamDeclaration);
     if (params.some((p) => !p.type || !p.value)) return [0, 0];
-    return [
-      Math.max(...params.map((p) => p.name.name.length)),
-      Math.max(...params.map((p) => this.printer.type(p.type!).length)),
-    ];
+    return [Math.max(...params.map((p) => p.name.name.length)), Math.max(...params.map((p) => this.printer.type(p.type!).length))];
   }
 
   private param(param: ParamDeclaration, [nameWidth, typeWidth]: [number, number]): string {
     let text = `param ${param.name.name}`;
-    if (param.type) text = `${(text + ":").padEnd(nameWidth + 7)} ${this.printer.type(param.type).padEnd(typeWidth)}`;
+    if (param.type) text = `${(`${text}:`).padEnd(nameWidth + 7)} ${this.printer.type(param.type).padEnd(typeWidth)}`;
     if (param.value) text = `${text} = ${this.inline(param.value)}`;
     return text;
   }
@@ -162,8 +161,13 @@ export class Layout {
     let header = `${block.isTemplate ? "template " : ""}${block.keyword} ${block.name.name}`;
     if (block.from) header += ` from ${block.from.name}`;
     if (block.extends) header += ` extends ${block.extends.name}`;
-    return this.braced(`${header} {`, block.bodySpan, 0, block.members, (member) => member.span, (member) =>
-      this.member(member, block.members),
+    return this.braced(
+      `${header} {`,
+      block.bodySpan,
+      0,
+      block.members,
+      (member) => member.span,
+      (member) => this.member(member, block.members),
     );
   }
 
@@ -183,7 +187,7 @@ export class Layout {
     const out: string[] = [opener + this.trailing(body.start + 1)];
     items.forEach((item, i) => this.item(out, indent + 1, spanOf(item), i === 0, () => render(item)));
     this.leading(out, indent + 1, body.end - 1, items.length === 0);
-    out.push(INDENT.repeat(indent) + "}");
+    out.push(`${INDENT.repeat(indent)}}`);
     this.last = body.end;
     return out;
   }
@@ -211,19 +215,33 @@ export class Layout {
       case "Schema":
         return this.schema(member.columns, member.bodySpan, indent);
       case "Expect":
-        return this.braced("expect {", member.bodySpan, indent, member.checks, (check) => check.span, (check) => [this.inline(check)]);
+        return this.braced(
+          "expect {",
+          member.bodySpan,
+          indent,
+          member.checks,
+          (check) => check.span,
+          (check) => [this.inline(check)],
+        );
     }
   }
 
   private schema(columns: readonly ColumnDeclaration[], body: Span, indent: number): string[] {
     const width = Math.max(0, ...columns.map((c) => c.name.name.length));
-    return this.braced("schema {", body, indent, columns, (column) => column.span, (column) => {
-      const modifiers = column.modifiers.map((m) =>
-        m.args ? `${m.name.name}(${m.args.map((a) => this.argument(a.name?.name, a.value)).join(", ")})` : m.name.name,
-      );
-      const type = this.printer.type(column.type);
-      return [[`${(column.name.name + ":").padEnd(width + 1)} ${type}`, ...modifiers].join(" ")];
-    });
+    return this.braced(
+      "schema {",
+      body,
+      indent,
+      columns,
+      (column) => column.span,
+      (column) => {
+        const modifiers = column.modifiers.map((m) =>
+          m.args ? `${m.name.name}(${m.args.map((a) => this.argument(a.name?.name, a.value)).join(", ")})` : m.name.name,
+        );
+        const type = this.printer.type(column.type);
+        return [[`${(`${column.name.name}:`).padEnd(width + 1)} ${type}`, ...modifiers].join(" ")];
+      },
+    );
   }
 
   private argument(name: string | undefined, value: Expr): string {
@@ -240,29 +258,54 @@ export class Layout {
   }
 
   private value(expr: Expr, indent: number): string[] {
-    if (expr.kind === "Record" && this.isMultiline(expr.span, expr.fields.map((f) => f.span))) return this.record("{", expr, indent);
-    if (expr.kind === "Constructor" && this.isMultiline(expr.body.span, expr.body.fields.map((f) => f.span))) {
+    if (
+      expr.kind === "Record" &&
+      this.isMultiline(
+        expr.span,
+        expr.fields.map((f) => f.span),
+      )
+    )
+      return this.record("{", expr, indent);
+    if (
+      expr.kind === "Constructor" &&
+      this.isMultiline(
+        expr.body.span,
+        expr.body.fields.map((f) => f.span),
+      )
+    ) {
       return this.record(`${expr.name.name} {`, expr.body, indent);
     }
-    if (expr.kind === "List" && this.isMultiline(expr.span, expr.elements.map((e) => e.span))) return this.list(expr, indent);
+    if (
+      expr.kind === "List" &&
+      this.isMultiline(
+        expr.span,
+        expr.elements.map((e) => e.span),
+      )
+    )
+      return this.list(expr, indent);
     return [this.inline(expr)];
   }
 
   private record(opener: string, record: RecordExpr, indent: number): string[] {
     const width = Math.max(0, ...record.fields.map((f) => this.printer.key(f).length));
-    return this.braced(opener, record.span, indent, record.fields, (field) => field.span, (field) =>
-      this.prefixed(`${this.printer.key(field).padEnd(width)} = `, field.value, indent + 1),
+    return this.braced(
+      opener,
+      record.span,
+      indent,
+      record.fields,
+      (field) => field.span,
+      (field) => this.prefixed(`${this.printer.key(field).padEnd(width)} = `, field.value, indent + 1),
     );
   }
 
   private list(list: ListExpr, indent: number): string[] {
-    const out: string[] = ["[" + this.trailing(list.span.start + 1)];
+    const out: string[] = [`[${this.trailing(list.span.start + 1)}`];
     list.elements.forEach((element, i) => {
       const suffix = i < list.elements.length - 1 ? "," : "";
       this.item(out, indent + 1, element.span, i === 0, () => this.value(element, indent + 1), suffix);
     });
     this.leading(out, indent + 1, list.span.end - 1, false);
-    out.push(INDENT.repeat(indent) + "]");
+    out.push(`${INDENT.repeat(indent)}]`);
     this.last = list.span.end;
     return out;
   }

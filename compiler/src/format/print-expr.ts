@@ -115,9 +115,7 @@ export class ExprPrinter {
   private string(literal: StringLiteral): string {
     if (this.source !== undefined) return this.source.slice(literal.span.start, literal.span.end);
     if (!literal.parts) return quote(literal.value);
-    const body = literal.parts
-      .map((part) => (part.kind === "Text" ? escape(part.value) : `\${${this.print(part.expr)}}`))
-      .join("");
+    const body = literal.parts.map((part) => (part.kind === "Text" ? escape(part.value) : `\${${this.print(part.expr)}}`)).join("");
     return `"${body}"`;
   }
 }

@@ -33,8 +33,21 @@ const descriptor = {
           nested: {
             AttributeType: {
               values: {
-                UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7,
-                STRINGS: 8, TENSORS: 9, GRAPHS: 10, SPARSE_TENSOR: 11, SPARSE_TENSORS: 12, TYPE_PROTO: 13, TYPE_PROTOS: 14,
+                UNDEFINED: 0,
+                FLOAT: 1,
+                INT: 2,
+                STRING: 3,
+                TENSOR: 4,
+                GRAPH: 5,
+                FLOATS: 6,
+                INTS: 7,
+                STRINGS: 8,
+                TENSORS: 9,
+                GRAPHS: 10,
+                SPARSE_TENSOR: 11,
+                SPARSE_TENSORS: 12,
+                TYPE_PROTO: 13,
+                TYPE_PROTOS: 14,
               },
             },
           },
@@ -195,8 +208,14 @@ export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6
 /** protobufjs gives int64 as a number or, with `long` installed, a Long. */
 export type Int64 = number | { toNumber(): number };
 
-export interface DimensionMessage { dimValue?: Int64; dimParam?: string }
-export interface TensorTypeMessage { elemType?: number; shape?: { dim?: DimensionMessage[] } }
+export interface DimensionMessage {
+  dimValue?: Int64;
+  dimParam?: string;
+}
+export interface TensorTypeMessage {
+  elemType?: number;
+  shape?: { dim?: DimensionMessage[] };
+}
 export interface TypeMessage {
   tensorType?: TensorTypeMessage;
   sequenceType?: { elemType?: TypeMessage };
@@ -204,7 +223,10 @@ export interface TypeMessage {
   optionalType?: { elemType?: TypeMessage };
   sparseTensorType?: TensorTypeMessage;
 }
-export interface ValueInfoMessage { name?: string; type?: TypeMessage }
+export interface ValueInfoMessage {
+  name?: string;
+  type?: TypeMessage;
+}
 export interface AttributeMessage {
   name: string;
   type: number;
@@ -214,8 +236,20 @@ export interface AttributeMessage {
   ints?: Int64[];
   floats?: number[];
 }
-export interface NodeMessage { input: string[]; output: string[]; name?: string; opType: string; domain?: string; attribute?: AttributeMessage[] }
-export interface TensorMessage { name: string; dataType: number; dims: Int64[]; rawData?: Uint8Array }
+export interface NodeMessage {
+  input: string[];
+  output: string[];
+  name?: string;
+  opType: string;
+  domain?: string;
+  attribute?: AttributeMessage[];
+}
+export interface TensorMessage {
+  name: string;
+  dataType: number;
+  dims: Int64[];
+  rawData?: Uint8Array;
+}
 export interface GraphMessage {
   name?: string;
   node?: NodeMessage[];

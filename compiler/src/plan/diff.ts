@@ -154,7 +154,13 @@ function diffGates(before: Plan, after: Plan): GateChange[] {
       }
     }
     if (a.onNoChampion !== b.onNoChampion) {
-      changes.push({ gate: name, rule: "on_no_champion", effect: b.onNoChampion === "fail" ? "tightened" : "loosened", before: a.onNoChampion, after: b.onNoChampion });
+      changes.push({
+        gate: name,
+        rule: "on_no_champion",
+        effect: b.onNoChampion === "fail" ? "tightened" : "loosened",
+        before: a.onNoChampion,
+        after: b.onNoChampion,
+      });
     }
   }
   return changes;
@@ -185,7 +191,10 @@ function diffColumn(source: string, a: ColumnSpec, b: ColumnSpec): SchemaChange[
   const push = (effect: SchemaChange["effect"], what: string) => changes.push({ source, column: a.name, effect, what });
   if (a.type.kind !== b.type.kind) {
     const widened = WIDENINGS[a.type.kind]?.includes(b.type.kind) ?? false;
-    push(widened ? "compatible" : "breaking", `type ${widened ? "widened" : "narrowed"}: ${describeType(a.type)} → ${describeType(b.type)}`);
+    push(
+      widened ? "compatible" : "breaking",
+      `type ${widened ? "widened" : "narrowed"}: ${describeType(a.type)} → ${describeType(b.type)}`,
+    );
   } else if (a.type.kind === "enum" && b.type.kind === "enum" && !same(a.type.values, b.type.values)) {
     const removed = a.type.values.filter((v) => !(b.type as { values: string[] }).values.includes(v));
     const added = b.type.values.filter((v) => !(a.type as { values: string[] }).values.includes(v));
@@ -197,7 +206,10 @@ function diffColumn(source: string, a: ColumnSpec, b: ColumnSpec): SchemaChange[
   if (!a.unique && b.unique) push("breaking", "now unique");
   if (!same(a.range, b.range)) {
     const narrowed = b.range !== undefined && (a.range === undefined || b.range.min > a.range.min || b.range.max < a.range.max);
-    push(narrowed ? "breaking" : "compatible", `range ${narrowed ? "narrowed" : "widened"}: ${a.range ? `${a.range.min}..${a.range.max}` : "none"} → ${b.range ? `${b.range.min}..${b.range.max}` : "none"}`);
+    push(
+      narrowed ? "breaking" : "compatible",
+      `range ${narrowed ? "narrowed" : "widened"}: ${a.range ? `${a.range.min}..${a.range.max}` : "none"} → ${b.range ? `${b.range.min}..${b.range.max}` : "none"}`,
+    );
   }
   return changes;
 }
@@ -214,7 +226,13 @@ function diffSchemas(before: Plan, after: Plan): SchemaChange[] {
       const ca = columnsA.get(column);
       const cb = columnsB.get(column);
       if (ca && !cb) changes.push({ source: name, column, effect: "breaking", what: "column removed" });
-      else if (!ca && cb) changes.push({ source: name, column, effect: cb.type.nullable ? "compatible" : "breaking", what: `column added (${describeType(cb.type)})${cb.type.nullable ? "" : ": existing data lacks it"}` });
+      else if (!ca && cb)
+        changes.push({
+          source: name,
+          column,
+          effect: cb.type.nullable ? "compatible" : "breaking",
+          what: `column added (${describeType(cb.type)})${cb.type.nullable ? "" : ": existing data lacks it"}`,
+        });
       else if (ca && cb) changes.push(...diffColumn(name, ca, cb));
     }
   }
@@ -258,13 +276,38 @@ function diffDeployments(before: Plan, after: Plan): DeploymentChange[] {
     const a = before.deployments[name];
     const b = after.deployments[name];
     if (!a || !b) {
-      changes.push({ deployment: name, field: a ? "(removed)" : "(added)", ...(a && { before: a.target.kind }), ...(b && { after: b.target.kind }) });
+      changes.push({
+        deployment: name,
+        field: a ? "(removed)" : "(added)",
+        ...(a && { before: a.target.kind }),
+        ...(b && { after: b.target.kind }),
+      });
       continue;
     }
-    const fa: Record<string, string> = { ...targetFields(a.target), model: a.model, gate: a.gate ?? "(none)", endpoint: canonicalJson(a.endpoint), rollout: canonicalJson(a.rollout), envVars: canonicalJson(a.envVars) };
-    const fb: Record<string, string> = { ...targetFields(b.target), model: b.model, gate: b.gate ?? "(none)", endpoint: canonicalJson(b.endpoint), rollout: canonicalJson(b.rollout), envVars: canonicalJson(b.envVars) };
+    const fa: Record<string, string> = {
+      ...targetFields(a.target),
+      model: a.model,
+      gate: a.gate ?? "(none)",
+      endpoint: canonicalJson(a.endpoint),
+      rollout: canonicalJson(a.rollout),
+      envVars: canonicalJson(a.envVars),
+    };
+    const fb: Record<string, string> = {
+      ...targetFields(b.target),
+      model: b.model,
+      gate: b.gate ?? "(none)",
+      endpoint: canonicalJson(b.endpoint),
+      rollout: canonicalJson(b.rollout),
+      envVars: canonicalJson(b.envVars),
+    };
     for (const field of keysOf(fa, fb)) {
-      if (fa[field] !== fb[field]) changes.push({ deployment: name, field, ...(fa[field] !== undefined && { before: fa[field] }), ...(fb[field] !== undefined && { after: fb[field] }) });
+      if (fa[field] !== fb[field])
+        changes.push({
+          deployment: name,
+          field,
+          ...(fa[field] !== undefined && { before: fa[field] }),
+          ...(fb[field] !== undefined && { after: fb[field] }),
+        });
     }
   }
   return changes;

@@ -169,7 +169,13 @@ class PlanEmitter {
       if (input.featureSet) addFeature(input.featureSet, input.name);
       else if (!seen.has(input.name)) {
         seen.add(input.name);
-        features.push({ name: input.name, type: input.type, expr: { op: "ref", scope: "column", name: input.column ?? input.name }, stateful: false, columns: [input.column ?? input.name] });
+        features.push({
+          name: input.name,
+          type: input.type,
+          expr: { op: "ref", scope: "column", name: input.column ?? input.name },
+          stateful: false,
+          columns: [input.column ?? input.name],
+        });
       }
     }
     return { name: `${m.name}__inputs`, source: m.source, features, synthesized: true };
@@ -229,7 +235,10 @@ class PlanEmitter {
   private deployments(): Record<string, DeploymentSpec> {
     const out: Record<string, DeploymentSpec> = {};
     for (const d of Object.values(this.model.deployments)) {
-      const target = d.target.kind === "batch" ? { ...d.target, output: this.pathWrittenIn(d.fields.target?.file ?? d.file, d.target.output) } : d.target;
+      const target =
+        d.target.kind === "batch"
+          ? { ...d.target, output: this.pathWrittenIn(d.fields.target?.file ?? d.file, d.target.output) }
+          : d.target;
       out[d.name] = {
         name: d.name,
         model: d.model,

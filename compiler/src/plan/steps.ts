@@ -135,7 +135,10 @@ function modelSteps(plan: PlanDeclarations, model: ModelSpec): StepDraft[] {
     kind: "register",
     group: "pipeline",
     subject,
-    description: gates.length > 0 ? `register \`${m}\` in the model registry if ${gates.map((g) => `gate \`${g.name}\``).join(" and ")} passed` : `register \`${m}\` in the model registry`,
+    description:
+      gates.length > 0
+        ? `register \`${m}\` in the model registry if ${gates.map((g) => `gate \`${g.name}\``).join(" and ")} passed`
+        : `register \`${m}\` in the model registry`,
     needs: gates.length > 0 ? gates.map((g) => `gate.${g.name}`) : [`evaluate.${m}`],
     inputs: { model: `train.${m}/model`, transforms: `fit_features.${m}/transforms`, metrics: `evaluate.${m}/metrics` },
     outputs: [`register.${m}/version`],
@@ -207,7 +210,8 @@ function deploymentSteps(deployment: DeploymentSpec): StepDraft[] {
 }
 
 function monitorStep(plan: PlanDeclarations, monitor: MonitorSpec): StepDraft {
-  const reference = monitor.reference.kind === "training" ? `registry:${monitor.model}@production/training_data` : `source:${monitor.reference.source}`;
+  const reference =
+    monitor.reference.kind === "training" ? `registry:${monitor.model}@production/training_data` : `source:${monitor.reference.source}`;
   return {
     id: `monitor.${monitor.name}`,
     kind: "monitor",
@@ -223,7 +227,13 @@ function monitorStep(plan: PlanDeclarations, monitor: MonitorSpec): StepDraft {
 }
 
 function humanDuration(ms: number): string {
-  const units: Array<[number, string]> = [[604_800_000, "w"], [86_400_000, "d"], [3_600_000, "h"], [60_000, "m"], [1000, "s"]];
+  const units: Array<[number, string]> = [
+    [604_800_000, "w"],
+    [86_400_000, "d"],
+    [3_600_000, "h"],
+    [60_000, "m"],
+    [1000, "s"],
+  ];
   for (const [size, unit] of units) if (ms % size === 0) return `${ms / size}${unit}`;
   return `${ms}ms`;
 }

@@ -55,18 +55,14 @@ export interface ParamSpec {
   value: ParamValue;
 }
 
-export type Schedule =
-  | { kind: "cron"; expression: string }
-  | { kind: "every"; intervalMs: number };
+export type Schedule = { kind: "cron"; expression: string } | { kind: "every"; intervalMs: number };
 
 // ---------------------------------------------------------------- data
 
 export type ScalarKind = "int" | "float" | "bool" | "string" | "timestamp" | "date";
 
 /** The type of a column or a scalar feature. */
-export type ValueType =
-  | { kind: ScalarKind; nullable: boolean }
-  | { kind: "enum"; values: string[]; nullable: boolean };
+export type ValueType = { kind: ScalarKind; nullable: boolean } | { kind: "enum"; values: string[]; nullable: boolean };
 
 export interface ColumnSpec {
   name: string;
@@ -238,9 +234,7 @@ export interface GateSpec {
 
 // ---------------------------------------------------------------- deployments
 
-export type EnvValue =
-  | { kind: "literal"; value: string }
-  | { kind: "secret"; name: string; key: string };
+export type EnvValue = { kind: "literal"; value: string } | { kind: "secret"; name: string; key: string };
 
 export type TargetSpec =
   | { kind: "local"; port: number }
@@ -256,9 +250,7 @@ export type TargetSpec =
     }
   | { kind: "batch"; input: string; output: string; schedule: Schedule };
 
-export type RolloutSpec =
-  | { kind: "all_at_once" }
-  | { kind: "canary"; steps: number[]; intervalMs: number };
+export type RolloutSpec = { kind: "all_at_once" } | { kind: "canary"; steps: number[]; intervalMs: number };
 
 export interface DeploymentSpec {
   name: string;

@@ -68,7 +68,11 @@ export function patchFile(host: CompilerHost, file: ProgramFile, text: string, i
  * at the same place relative to the change, of the same length and doc comment.
  * Text outside the change is identical, so such a declaration parses the same.
  */
-function unchangedDeclarations(oldDecls: readonly Declaration[], newDecls: readonly Declaration[], change: TextChange): Map<Declaration, Declaration> {
+function unchangedDeclarations(
+  oldDecls: readonly Declaration[],
+  newDecls: readonly Declaration[],
+  change: TextChange,
+): Map<Declaration, Declaration> {
   const oldByStart = new Map<number, Declaration>(oldDecls.map((d) => [d.span.start, d]));
   const delta = changeDelta(change);
   const out = new Map<Declaration, Declaration>();

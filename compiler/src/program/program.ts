@@ -272,7 +272,15 @@ class ProgramImpl implements Program {
     if (this.diagnosticsCache) return this.diagnosticsCache;
     const out: Diagnostic[] = [];
     for (const root of this.missingRoots) {
-      out.push({ code: "unknown-import", severity: "error", file: root, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `cannot read the file ${root}`, hints: [], fixes: [] });
+      out.push({
+        code: "unknown-import",
+        severity: "error",
+        file: root,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: `cannot read the file ${root}`,
+        hints: [],
+        fixes: [],
+      });
     }
     for (const f of this.order) {
       out.push(...f.syntaxDiagnostics);
@@ -318,7 +326,11 @@ class ProgramImpl implements Program {
       const first = list[0]!;
       for (const s of list.slice(1)) {
         const where = first.file === s.file ? `line ${first.file.lineMap.position(first.node.name.span.start).line + 1}` : first.file.path;
-        out.push(makeDiagnostic(s.file, "duplicate-declaration", s.node.name.span, `${what} \`${s.name}\` is already declared (${where})`, ["names are shared across every file of the compilation"]));
+        out.push(
+          makeDiagnostic(s.file, "duplicate-declaration", s.node.name.span, `${what} \`${s.name}\` is already declared (${where})`, [
+            "names are shared across every file of the compilation",
+          ]),
+        );
       }
     };
     for (const list of this.table.blocks.values()) if (list.length > 1) report(list, "a declaration named");
@@ -334,13 +346,38 @@ class ProgramImpl implements Program {
       const first = this.order[0];
       if (!first) return [];
       return [
-        makeDiagnostic(first, "missing-pipeline", { start: 0, end: 0 }, "the compilation has no `pipeline` declaration", [
-          "add one: pipeline NAME { owner = \"team@example.com\" }",
-        ], [{ title: "Add a pipeline", edits: [{ file: first.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: "pipeline main {\n  owner = \"\"\n}\n\n" }] }]),
+        makeDiagnostic(
+          first,
+          "missing-pipeline",
+          { start: 0, end: 0 },
+          "the compilation has no `pipeline` declaration",
+          ['add one: pipeline NAME { owner = "team@example.com" }'],
+          [
+            {
+              title: "Add a pipeline",
+              edits: [
+                {
+                  file: first.path,
+                  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                  newText: 'pipeline main {\n  owner = ""\n}\n\n',
+                },
+              ],
+            },
+          ],
+        ),
       ];
     }
     const first = pipelines[0]!;
-    return pipelines.slice(1).map((s) => makeDiagnostic(s.file, "missing-pipeline", s.node.name.span, `a compilation has exactly one pipeline; \`${first.name}\` is already declared in ${first.file.path}`));
+    return pipelines
+      .slice(1)
+      .map((s) =>
+        makeDiagnostic(
+          s.file,
+          "missing-pipeline",
+          s.node.name.span,
+          `a compilation has exactly one pipeline; \`${first.name}\` is already declared in ${first.file.path}`,
+        ),
+      );
   }
 
   private unusedDiagnostics(uses: Set<string>): Diagnostic[] {
@@ -348,11 +385,17 @@ class ProgramImpl implements Program {
     for (const s of this.table.all) {
       if (s.file.isStdlib) continue;
       if (s.kind === "param") {
-        if (!uses.has(`param:${s.name}`)) out.push(makeDiagnostic(s.file, "unused-declaration", s.node.name.span, `param \`${s.name}\` is never used (no \`params.${s.name}\`)`));
+        if (!uses.has(`param:${s.name}`))
+          out.push(
+            makeDiagnostic(s.file, "unused-declaration", s.node.name.span, `param \`${s.name}\` is never used (no \`params.${s.name}\`)`),
+          );
         continue;
       }
       if (s.isTemplate || (s.declKind !== "source" && s.declKind !== "features")) continue;
-      if (!uses.has(`decl:${s.name}`)) out.push(makeDiagnostic(s.file, "unused-declaration", s.node.name.span, `${DECL_KIND_NAMES[s.declKind]} \`${s.name}\` is never used`));
+      if (!uses.has(`decl:${s.name}`))
+        out.push(
+          makeDiagnostic(s.file, "unused-declaration", s.node.name.span, `${DECL_KIND_NAMES[s.declKind]} \`${s.name}\` is never used`),
+        );
     }
     return out;
   }
@@ -375,7 +418,10 @@ interface Fingerprint {
 }
 
 function fingerprint(s: DeclSymbol): Fingerprint {
-  return { at: `${symbolKey(s)}#${s.file.path}#${s.node.span.start}`, text: `${s.node.doc ?? ""}\u0000${s.file.text.slice(s.node.span.start, s.node.span.end)}` };
+  return {
+    at: `${symbolKey(s)}#${s.file.path}#${s.node.span.start}`,
+    text: `${s.node.doc ?? ""}\u0000${s.file.text.slice(s.node.span.start, s.node.span.end)}`,
+  };
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -426,7 +426,8 @@ class ModelBuilder {
         if (fn === "secret" && args.length === 2 && args[0]!.kind === "String" && args[1]!.kind === "String") {
           return { kind: "secret", name: args[0].value, key: args[1].value };
         }
-        if (fn === "cron" && args[0]?.kind === "String") return { kind: "schedule", schedule: { kind: "cron", expression: args[0].value.trim() } };
+        if (fn === "cron" && args[0]?.kind === "String")
+          return { kind: "schedule", schedule: { kind: "cron", expression: args[0].value.trim() } };
         if (fn === "every" && args[0]) {
           const ms = this.evaluate(args[0], { kind: "quantity", unit: "duration" });
           return typeof ms === "number" ? { kind: "schedule", schedule: { kind: "every", intervalMs: ms } } : undefined;
@@ -470,7 +471,9 @@ class ModelBuilder {
       out.fields = fields;
       const plain: Record<string, ConstValue> = {};
       for (const [k, f] of Object.entries(fields)) if (f.value !== undefined) plain[k] = f.value;
-      out.value = value.constructorName ? { kind: "constructor", name: value.constructorName, fields: plain } : { kind: "record", fields: plain };
+      out.value = value.constructorName
+        ? { kind: "constructor", name: value.constructorName, fields: plain }
+        : { kind: "record", fields: plain };
       if (value.constructorName) out.constructorName = value.constructorName;
     } else {
       out.value = this.evaluate(value.expr, expected);
@@ -518,7 +521,12 @@ class ModelBuilder {
     const expectations: ResolvedSource["expectations"] = [];
     for (const { member, owner } of r.merged!.statements) {
       if (member.kind !== "Expect") continue;
-      for (const check of member.checks) expectations.push({ expr: check, file: owner.file.path, text: normalizeText(owner.file.text.slice(check.span.start, check.span.end)) });
+      for (const check of member.checks)
+        expectations.push({
+          expr: check,
+          file: owner.file.path,
+          text: normalizeText(owner.file.text.slice(check.span.start, check.span.end)),
+        });
     }
     const pathOwner = r.merged!.fields.get("path")?.value.owner.file.path ?? s.file.path;
     return {
@@ -528,7 +536,10 @@ class ModelBuilder {
       resolvedPath: resolveAgainst(pathOwner, path),
       columns,
       expectations,
-      badRows: { policy: base.fields.bad_rows?.value === "drop" ? "drop" : "fail", maxBadRows: typeof base.fields.max_bad_rows?.value === "number" ? base.fields.max_bad_rows.value : 0 },
+      badRows: {
+        policy: base.fields.bad_rows?.value === "drop" ? "drop" : "fail",
+        maxBadRows: typeof base.fields.max_bad_rows?.value === "number" ? base.fields.max_bad_rows.value : 0,
+      },
     };
   }
 
@@ -571,7 +582,11 @@ class ModelBuilder {
       layout: info.layout.map((l) => ({ ...l })),
       inputWidth: info.inputWidth,
       target: target
-        ? { column: target.column, type: toValueType(target.type) ?? { kind: "float", nullable: false }, ...(target.classes ? { classes: [...target.classes] } : {}) }
+        ? {
+            column: target.column,
+            type: toValueType(target.type) ?? { kind: "float", nullable: false },
+            ...(target.classes ? { classes: [...target.classes] } : {}),
+          }
         : { column: "", type: { kind: "float", nullable: false } },
       split: {
         test: typeof split?.test?.value === "number" ? split.test.value : 0.2,
@@ -619,13 +634,19 @@ class ModelBuilder {
       const cond = unwrapParens(member.condition);
       if (cond.kind !== "Binary") continue;
       const left = unwrapParens(cond.left);
-      const metricId = left.kind === "Name" ? left.name : left.kind === "Call" && left.callee.kind === "Name" ? left.callee.name : undefined;
+      const metricId =
+        left.kind === "Name" ? left.name : left.kind === "Call" && left.callee.kind === "Name" ? left.callee.name : undefined;
       if (!metricId) continue;
       const info = METRICS[metricId.name];
       if (!info) continue;
       const byArg = left.kind === "Call" ? left.args.find((a) => a.name?.name === "by")?.value : undefined;
       const by = byArg && byArg.kind === "Name" ? byArg.name.name : undefined;
-      const expected: Type = info.unit === "ratio" ? { kind: "quantity", unit: "ratio" } : info.unit === "ms" ? { kind: "quantity", unit: "duration" } : { kind: "float", nullable: false };
+      const expected: Type =
+        info.unit === "ratio"
+          ? { kind: "quantity", unit: "ratio" }
+          : info.unit === "ms"
+            ? { kind: "quantity", unit: "duration" }
+            : { kind: "float", nullable: false };
       const value = this.evaluate(cond.right, expected);
       rules.push({
         text: normalizeText(owner.file.text.slice(cond.span.start, cond.span.end)),
@@ -640,7 +661,12 @@ class ModelBuilder {
         usesChampion: mentionsChampion(cond.right),
       });
     }
-    return { ...base, model: String(base.fields.model?.value ?? ""), rules, onNoChampion: base.fields.on_no_champion?.value === "fail" ? "fail" : "pass" };
+    return {
+      ...base,
+      model: String(base.fields.model?.value ?? ""),
+      rules,
+      onNoChampion: base.fields.on_no_champion?.value === "fail" ? "fail" : "pass",
+    };
   }
 
   private deployment(s: BlockSymbol, r: DeclResult): ResolvedDeployment {
@@ -669,7 +695,13 @@ class ModelBuilder {
     const str = (k: string): string => (typeof v[k]?.value === "string" ? (v[k]!.value as string) : "");
     switch (field?.constructorName) {
       case "docker":
-        return { kind: "docker", image: str("image"), port: num("port") ?? 8080, ...(num("cpu") !== undefined ? { cpuMillis: num("cpu")! } : {}), ...(num("memory") !== undefined ? { memoryBytes: num("memory")! } : {}) };
+        return {
+          kind: "docker",
+          image: str("image"),
+          port: num("port") ?? 8080,
+          ...(num("cpu") !== undefined ? { cpuMillis: num("cpu")! } : {}),
+          ...(num("memory") !== undefined ? { memoryBytes: num("memory")! } : {}),
+        };
       case "kubernetes": {
         const a = v.autoscale?.fields;
         const an = (k: string, d: number): number => (typeof a?.[k]?.value === "number" ? (a[k]!.value as number) : d);
@@ -685,7 +717,12 @@ class ModelBuilder {
       }
       case "batch": {
         const sched = v.schedule?.value;
-        return { kind: "batch", input: str("input"), output: str("output"), schedule: isSchedule(sched) ? sched.schedule : { kind: "cron", expression: "0 0 * * *" } };
+        return {
+          kind: "batch",
+          input: str("input"),
+          output: str("output"),
+          schedule: isSchedule(sched) ? sched.schedule : { kind: "cron", expression: "0 0 * * *" },
+        };
       }
       default:
         return { kind: "local", port: num("port") ?? 8080 };
@@ -703,9 +740,10 @@ class ModelBuilder {
     const base = this.base(s, r);
     const f = base.fields;
     const deployment = String(f.deployment?.value ?? "");
-    const modelName = r.info.kind === "monitor" ? r.info.model ?? "" : "";
+    const modelName = r.info.kind === "monitor" ? (r.info.model ?? "") : "";
     const ref = f.reference?.value;
-    const reference: ResolvedMonitor["reference"] = ref === "training" || ref === undefined ? { kind: "training" } : { kind: "source", source: String(ref) };
+    const reference: ResolvedMonitor["reference"] =
+      ref === "training" || ref === undefined ? { kind: "training" } : { kind: "source", source: String(ref) };
     const sched = f.schedule?.value;
     const drift: DriftRule[] = [];
     const policies: ResolvedPolicy[] = [];
@@ -714,7 +752,15 @@ class ModelBuilder {
     for (const { member, owner } of r.merged!.statements) {
       if (member.kind === "Drift") {
         const target = member.target.name;
-        const targetKind: DriftRule["targetKind"] = target === "*" ? "all" : target === "prediction" ? "prediction" : this.resolutionAt(owner.file.path, member.target.span)?.kind === "feature" || (featureNames.has(target) && !this.resolutionAt(owner.file.path, member.target.span)) ? "feature" : "column";
+        const targetKind: DriftRule["targetKind"] =
+          target === "*"
+            ? "all"
+            : target === "prediction"
+              ? "prediction"
+              : this.resolutionAt(owner.file.path, member.target.span)?.kind === "feature" ||
+                  (featureNames.has(target) && !this.resolutionAt(owner.file.path, member.target.span))
+                ? "feature"
+                : "column";
         const rule = unwrapParens(member.rule);
         if (rule.kind === "Name" && rule.name.name === "auto") {
           drift.push({ target, targetKind, method: "auto", comparison: ">=", threshold: 0.1, driftsWhen: "above" });
@@ -725,11 +771,23 @@ class ModelBuilder {
         const info = DRIFT_METHODS[method];
         if (!info) continue;
         const threshold = this.evaluate(rule.right, { kind: "quantity", unit: "ratio" });
-        drift.push({ target, targetKind, method, comparison: rule.operator as Comparison, threshold: typeof threshold === "number" ? threshold : 0, driftsWhen: info.driftsWhen });
+        drift.push({
+          target,
+          targetKind,
+          method,
+          comparison: rule.operator as Comparison,
+          threshold: typeof threshold === "number" ? threshold : 0,
+          driftsWhen: info.driftsWhen,
+        });
       } else if (member.kind === "When") {
         const action = this.action(member.action);
         if (!action) continue;
-        policies.push({ text: normalizeText(owner.file.text.slice(member.condition.span.start, member.condition.span.end)), condition: member.condition, file: owner.file.path, action });
+        policies.push({
+          text: normalizeText(owner.file.text.slice(member.condition.span.start, member.condition.span.end)),
+          condition: member.condition,
+          file: owner.file.path,
+          action,
+        });
       }
     }
     return {
@@ -786,7 +844,8 @@ class ModelBuilder {
   resolve(expr: Expr): Resolution | undefined {
     const e = unwrapParens(expr);
     if (e.kind === "Member") {
-      if (e.object.kind === "Name" && e.object.name.name === "params") return { kind: "param", name: e.property.name, value: this.paramValues.get(e.property.name) };
+      if (e.object.kind === "Name" && e.object.name.name === "params")
+        return { kind: "param", name: e.property.name, value: this.paramValues.get(e.property.name) };
       if (e.object.kind === "Name" && e.object.name.name === "champion") return { kind: "champion", metric: e.property.name };
       return this.symbolResolution(this.findResolution(e.property.span)) ?? undefined;
     }
@@ -830,7 +889,12 @@ class ModelBuilder {
       case "Unary":
         return { op: "unary", operator: e.operator, operand: this.lower(e.operand, prefix, counter) };
       case "Binary":
-        return { op: "binary", operator: e.operator, left: this.lower(e.left, prefix, counter), right: this.lower(e.right, prefix, counter) };
+        return {
+          op: "binary",
+          operator: e.operator,
+          left: this.lower(e.left, prefix, counter),
+          right: this.lower(e.right, prefix, counter),
+        };
       case "Name":
       case "Member": {
         if (e.kind === "Name" && e.name.name === "row_count") return { op: "call", fn: "row_count", args: [] };
@@ -842,7 +906,10 @@ class ModelBuilder {
           case "feature":
             return { op: "ref", scope: "feature", name: r.name };
           case "param":
-            return { op: "lit", value: typeof r.value === "number" || typeof r.value === "string" || typeof r.value === "boolean" ? r.value : null };
+            return {
+              op: "lit",
+              value: typeof r.value === "number" || typeof r.value === "string" || typeof r.value === "boolean" ? r.value : null,
+            };
           case "metric":
             return { op: "ref", scope: "metric", name: r.name };
           case "champion":
@@ -856,7 +923,8 @@ class ModelBuilder {
       case "Call": {
         const fn = e.callee.kind === "Name" ? e.callee.name.name : "";
         const byArg = e.args.find((a) => a.name?.name === "by");
-        if (METRICS[fn]?.fairness && byArg && byArg.value.kind === "Name") return { op: "ref", scope: "metric", name: fn, by: byArg.value.name.name };
+        if (METRICS[fn]?.fairness && byArg && byArg.value.kind === "Name")
+          return { op: "ref", scope: "metric", name: fn, by: byArg.value.name.name };
         const stateful = STATEFUL_FUNCTIONS.has(fn);
         const state = stateful ? `${prefix}#${counter.n++}` : undefined;
         const args = e.args.map((a) => this.lower(a.value, prefix, counter));
@@ -931,4 +999,3 @@ function resolveAgainst(fromFile: string, path: string): string {
   }
   return (fromFile.startsWith("/") ? "/" : "") + parts.join("/");
 }
-

@@ -70,20 +70,30 @@ export function importDiagnostics(host: CompilerHost, file: ProgramFile): Diagno
     if (imp.path !== undefined) continue;
     const target = imp.node.target;
     if (target.kind === "String") {
-      out.push(makeDiagnostic(file, "unknown-import", target.span, `cannot find the imported file "${target.value}" (resolved to ${resolveRelative(file.path, target.value)})`, [
-        "paths are relative to the importing file",
-      ]));
+      out.push(
+        makeDiagnostic(
+          file,
+          "unknown-import",
+          target.span,
+          `cannot find the imported file "${target.value}" (resolved to ${resolveRelative(file.path, target.value)})`,
+          ["paths are relative to the importing file"],
+        ),
+      );
     } else {
       const written = target.segments.map((s) => s.name).join(".");
       const modules = host.stdlibModules();
       const hints: string[] = [];
       const fixes: Fix[] = [];
-      if (target.segments[0]?.name !== "std") hints.push("module imports start with `std.` (a file import is a string: `import \"./x.mlops\"`)");
+      if (target.segments[0]?.name !== "std")
+        hints.push('module imports start with `std.` (a file import is a string: `import "./x.mlops"`)');
       else {
         const guess = closestMatch(imp.stdlibModule ?? "", modules);
         if (guess) {
           hints.push(`did you mean \`std.${guess}\`?`);
-          fixes.push({ title: `Change to std.${guess}`, edits: [{ file: file.path, range: file.lineMap.range(target.span), newText: `std.${guess}` }] });
+          fixes.push({
+            title: `Change to std.${guess}`,
+            edits: [{ file: file.path, range: file.lineMap.range(target.span), newText: `std.${guess}` }],
+          });
         }
         if (modules.length) hints.push(`stdlib modules: ${modules.map((m) => `std.${m}`).join(", ")}`);
       }
@@ -114,9 +124,13 @@ export function collectReachable(
       const s = state.get(imp.path);
       if (s === "active") {
         cycles.push(
-          makeDiagnostic(file, "cyclic-reference", imp.node.target.span, `importing "${imp.path}" here makes an import cycle: that file already imports this one (directly or through others)`, [
-            "move the shared declarations to a third file that both import",
-          ]),
+          makeDiagnostic(
+            file,
+            "cyclic-reference",
+            imp.node.target.span,
+            `importing "${imp.path}" here makes an import cycle: that file already imports this one (directly or through others)`,
+            ["move the shared declarations to a third file that both import"],
+          ),
         );
       } else if (s === undefined) visit(imp.path);
     }

@@ -3,7 +3,18 @@ import { kubeletLiteral, neutralizeJinja } from "./escape.js";
 import { hashComment, headerLine, planText } from "./header.js";
 import { compileTemplate, type TemplateFn } from "./helpers.js";
 import { airflowKey, dnsLabel, RenderError } from "./names.js";
-import { cpuQuantity, LAYOUT, memoryQuantity, resolveSettings, sortedEnv, stepEnv, stepGroups, type RenderOptions, type Settings, type StepGroup } from "./options.js";
+import {
+  cpuQuantity,
+  LAYOUT,
+  memoryQuantity,
+  resolveSettings,
+  sortedEnv,
+  stepEnv,
+  stepGroups,
+  type RenderOptions,
+  type Settings,
+  type StepGroup,
+} from "./options.js";
 import type { RenderedFile } from "./rendered-file.js";
 import { AIRFLOW_DAG } from "./templates.js";
 import { toYaml } from "./yaml-out.js";
@@ -25,7 +36,12 @@ function taskView(plan: Plan, step: Step) {
 /** `needs` edges inside the group; a need on a step of another group is that group's schedule's business. */
 function edges(group: StepGroup): Array<{ from: string; to: string }> {
   const ids = new Set(group.steps.map((step) => step.id));
-  return group.steps.flatMap((step) => [...step.needs].filter((need) => ids.has(need)).sort().map((need) => ({ from: need, to: step.id })));
+  return group.steps.flatMap((step) =>
+    [...step.needs]
+      .filter((need) => ids.has(need))
+      .sort()
+      .map((need) => ({ from: need, to: step.id })),
+  );
 }
 
 function dagId(plan: Plan, group: StepGroup): string {
@@ -34,7 +50,12 @@ function dagId(plan: Plan, group: StepGroup): string {
 
 function dagView(plan: Plan, settings: Settings, group: StepGroup) {
   const tasks = group.steps.map((step) => taskView(plan, step));
-  const what = group.group === "pipeline" ? "training pipeline" : group.group.startsWith("monitor.") ? `monitor ${group.subject}` : `batch scoring of ${group.subject}`;
+  const what =
+    group.group === "pipeline"
+      ? "training pipeline"
+      : group.group.startsWith("monitor.")
+        ? `monitor ${group.subject}`
+        : `batch scoring of ${group.subject}`;
   const description = `${plan.pipeline.description ?? plan.pipeline.name} (${what})`;
   const doc = plan.pipeline.doc ?? plan.pipeline.description ?? plan.pipeline.name;
   return {
@@ -113,7 +134,11 @@ export function renderAirflowFiles(plan: Plan, options: RenderOptions = {}): Ren
   const configMap = {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: { name: settings.planConfigMap, namespace: settings.namespace, labels: { "app.kubernetes.io/part-of": dnsLabel(plan.pipeline.name), "app.kubernetes.io/managed-by": "mlops" } },
+    metadata: {
+      name: settings.planConfigMap,
+      namespace: settings.namespace,
+      labels: { "app.kubernetes.io/part-of": dnsLabel(plan.pipeline.name), "app.kubernetes.io/managed-by": "mlops" },
+    },
     data: { "plan.json": planText(plan) },
   };
   files.push({ path: "plan-configmap.yaml", content: toYaml(configMap, hashComment(plan, settings.hash)) });

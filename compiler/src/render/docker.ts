@@ -34,7 +34,7 @@ function serviceName(deployment: DeploymentSpec): string {
   return dnsLabel(deployment.name, 63);
 }
 
-function service(plan: Plan, settings: Settings, deployment: DeploymentSpec): Record<string, unknown> {
+function service(_plan: Plan, settings: Settings, deployment: DeploymentSpec): Record<string, unknown> {
   const where = `deployment ${JSON.stringify(deployment.name)}`;
   const target = deployment.target;
   if (target.kind !== "local" && target.kind !== "docker") throw new RenderError(`${where}: not a local or docker target`);
@@ -45,13 +45,23 @@ function service(plan: Plan, settings: Settings, deployment: DeploymentSpec): Re
   const hasSecrets = env.some(([, value]) => value.kind === "secret");
   const limits =
     target.kind === "docker"
-      ? { ...(target.cpuMillis !== undefined ? { cpus: target.cpuMillis / 1000 } : {}), ...(target.memoryBytes !== undefined ? { mem_limit: target.memoryBytes } : {}) }
+      ? {
+          ...(target.cpuMillis !== undefined ? { cpus: target.cpuMillis / 1000 } : {}),
+          ...(target.memoryBytes !== undefined ? { mem_limit: target.memoryBytes } : {}),
+        }
       : {};
   return {
     image: composeLiteral(image),
     build: { context: ".", dockerfile: "Dockerfile" },
     command: serveArgs(deployment).map(composeLiteral),
-    ports: [{ target: deployment.endpoint.port, published: String(target.port), protocol: "tcp", ...(target.kind === "local" ? { host_ip: "127.0.0.1" } : {}) }],
+    ports: [
+      {
+        target: deployment.endpoint.port,
+        published: String(target.port),
+        protocol: "tcp",
+        ...(target.kind === "local" ? { host_ip: "127.0.0.1" } : {}),
+      },
+    ],
     environment,
     ...(hasSecrets ? { env_file: [`secrets/${serviceName(deployment)}.env`] } : {}),
     user: `${settings.uid}:${settings.uid}`,
@@ -66,10 +76,15 @@ function service(plan: Plan, settings: Settings, deployment: DeploymentSpec): Re
 }
 
 function secretsExample(plan: Plan, settings: Settings, deployment: DeploymentSpec): RenderedFile | null {
-  const secrets = sortedEnv(deployment.envVars, `deployment ${JSON.stringify(deployment.name)}`).filter(([, value]) => value.kind === "secret");
+  const secrets = sortedEnv(deployment.envVars, `deployment ${JSON.stringify(deployment.name)}`).filter(
+    ([, value]) => value.kind === "secret",
+  );
   if (secrets.length === 0) return null;
   const name = serviceName(deployment);
-  const lines = [hashComment(plan, settings.hash), `# Copy to secrets/${name}.env, fill in the values, and keep that file out of version control.`];
+  const lines = [
+    hashComment(plan, settings.hash),
+    `# Copy to secrets/${name}.env, fill in the values, and keep that file out of version control.`,
+  ];
   for (const [env, value] of secrets) {
     if (value.kind !== "secret") continue;
     lines.push(`# ${env}: secret ${commentText(value.name)}, key ${commentText(value.key)}`, `${env}=`);
@@ -128,13 +143,17 @@ export function renderDockerFiles(plan: Plan, options: RenderOptions = {}): Rend
   const services: Record<string, unknown> = {};
   for (const deployment of served) {
     const name = serviceName(deployment);
-    if (name in services) throw new RenderError(`deployments ${JSON.stringify(deployment.name)} and another map to the same compose service ${name}`);
+    if (name in services)
+      throw new RenderError(`deployments ${JSON.stringify(deployment.name)} and another map to the same compose service ${name}`);
     services[name] = service(plan, settings, deployment);
     const example = secretsExample(plan, settings, deployment);
     if (example) files.push(example);
   }
   if (served.length > 0) {
-    files.push({ path: "compose.yaml", content: toYaml({ name: dnsLabel(plan.pipeline.name), services, volumes: { store: {} } }, hashComment(plan, settings.hash)) });
+    files.push({
+      path: "compose.yaml",
+      content: toYaml({ name: dnsLabel(plan.pipeline.name), services, volumes: { store: {} } }, hashComment(plan, settings.hash)),
+    });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

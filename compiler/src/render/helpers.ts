@@ -8,7 +8,8 @@ function expectString(value: unknown, helper: string): string {
 }
 
 function expectInteger(value: unknown, helper: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value)) throw new RenderError(`template helper ${helper} expects an integer, got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isSafeInteger(value))
+    throw new RenderError(`template helper ${helper} expects an integer, got ${String(value)}`);
   return value;
 }
 
@@ -31,7 +32,8 @@ export const ESCAPING_HELPERS = {
   js: (value: unknown) => jsonString(expectString(value, "js")),
   /** A Dockerfile exec-form JSON array. */
   execForm: (value: unknown) => {
-    if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw new RenderError("template helper execForm expects a string array");
+    if (!Array.isArray(value) || !value.every((item) => typeof item === "string"))
+      throw new RenderError("template helper execForm expects a string array");
     return dockerExecForm(value as string[]);
   },
   /** A bare Dockerfile word (image, path): only characters no Dockerfile parser treats specially. */

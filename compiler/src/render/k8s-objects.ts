@@ -143,7 +143,9 @@ export function cronOf(schedule: Schedule, where: string): string {
     if (hours === 24) return "0 0 * * *";
     if (hours === 168) return "0 0 * * 0";
   }
-  throw new RenderError(`${where}: every(${schedule.intervalMs}ms) has no cron equivalent; use every(N) that divides an hour or a day evenly, or cron(...)`);
+  throw new RenderError(
+    `${where}: every(${schedule.intervalMs}ms) has no cron equivalent; use every(N) that divides an hour or a day evenly, or cron(...)`,
+  );
 }
 
 /** `mlops run PLAN --root WORKDIR [--group G]`: the plan is mounted read-only, the project (data, stores) is the workdir. */
@@ -253,19 +255,32 @@ function servingObjects(plan: Plan, settings: Settings, deployment: DeploymentSp
       livenessProbe: probe("/health/live", 20, 3),
     },
   });
-  const deploymentObject = (track: "stable" | "canary", objectName: string, count: number | null, extraAnnotations: Record<string, string>): KubeObject => {
+  const deploymentObject = (
+    track: "stable" | "canary",
+    objectName: string,
+    count: number | null,
+    extraAnnotations: Record<string, string>,
+  ): KubeObject => {
     const selector = { ...selectorLabels(plan, name), [TRACK]: track };
     return {
       apiVersion: "apps/v1",
       kind: "Deployment",
-      metadata: { name: objectName, namespace, labels: { ...labels(plan, name, "model-server"), [TRACK]: track }, annotations: { ...exact, ...extraAnnotations } },
+      metadata: {
+        name: objectName,
+        namespace,
+        labels: { ...labels(plan, name, "model-server"), [TRACK]: track },
+        annotations: { ...exact, ...extraAnnotations },
+      },
       spec: {
         ...(count === null ? {} : { replicas: count }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: {
-          metadata: { labels: { ...labels(plan, name, "model-server"), [TRACK]: track }, annotations: { "mlops.dev/plan-hash": settings.hash } },
+          metadata: {
+            labels: { ...labels(plan, name, "model-server"), [TRACK]: track },
+            annotations: { "mlops.dev/plan-hash": settings.hash },
+          },
           spec: podSpec(settings, server(track), { terminationGracePeriodSeconds: 30 }),
         },
       },
@@ -301,7 +316,12 @@ function servingObjects(plan: Plan, settings: Settings, deployment: DeploymentSp
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
         minReplicas: target.autoscale.min,
         maxReplicas: target.autoscale.max,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: Math.round(target.autoscale.targetCpu * 100) } } }],
+        metrics: [
+          {
+            type: "Resource",
+            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: Math.round(target.autoscale.targetCpu * 100) } },
+          },
+        ],
       },
     });
   }

@@ -19,7 +19,9 @@ function safeDirName(env: string): string {
 }
 
 function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays: Array<[string, Overlay]>): string {
-  const missing = Object.keys(base.envs).filter((env) => !overlays.some(([name]) => name === env)).sort();
+  const missing = Object.keys(base.envs)
+    .filter((env) => !overlays.some(([name]) => name === env))
+    .sort();
   const canaries = objects.filter((o) => o.kind === "Deployment" && o.metadata.labels?.["mlops.dev/track"] === "canary");
   const lines = [
     `<!-- ${headerLine(base, settings.hash)} -->`,
@@ -33,7 +35,10 @@ function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays:
     `- The artifact and metadata stores live on a PersistentVolumeClaim named \`${settings.storeClaim}\`, mounted at`,
     "  `/srv/mlops/.mlops`. It is referenced, not created (its storage class and size are cluster policy): create a",
     "  ReadWriteMany claim with that name in every namespace below.",
-    `- Namespaces used: ${[...new Set(objects.map((o) => o.metadata.namespace))].sort().map((ns) => `\`${ns}\``).join(", ")}.`,
+    `- Namespaces used: ${[...new Set(objects.map((o) => o.metadata.namespace))]
+      .sort()
+      .map((ns) => `\`${ns}\``)
+      .join(", ")}.`,
     "- Secrets are only referenced (`secretKeyRef`); create them in the same namespaces.",
     "- Images must be pinned: the renderer refuses an untagged image or `:latest` (a mutable tag makes a rollout",
     "  unreproducible), so every image here is a fixed tag or digest.",
@@ -47,7 +52,9 @@ function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays:
     lines.push("last step promote the model (`mlops models promote`), restart the stable Deployment and scale the canary to 0.");
     for (const canary of canaries) {
       const a = canary.metadata.annotations ?? {};
-      lines.push(`- \`${canary.metadata.namespace}/${canary.metadata.name}\`: weights ${a["mlops.dev/canary-weights"]}, canary replicas ${a["mlops.dev/canary-replicas"]}, every ${a["mlops.dev/canary-interval-seconds"]}s`);
+      lines.push(
+        `- \`${canary.metadata.namespace}/${canary.metadata.name}\`: weights ${a["mlops.dev/canary-weights"]}, canary replicas ${a["mlops.dev/canary-replicas"]}, every ${a["mlops.dev/canary-interval-seconds"]}s`,
+      );
     }
   }
   lines.push("", "## Overlays", "");

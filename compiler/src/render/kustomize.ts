@@ -100,11 +100,19 @@ export function overlay(envPlan: Plan, envHash: string, base: KubeObject[], env:
   for (const object of base) {
     if (envByKey.has(objectKey(object))) continue;
     const path = `deletions/${objectFile(object)}`;
-    const deletion = { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata.name, namespace: object.metadata.namespace }, $patch: "delete" };
+    const deletion = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: { name: object.metadata.name, namespace: object.metadata.namespace },
+      $patch: "delete",
+    };
     patches.push({ path, target: patchTarget(object) });
     files.push({ path, content: toYaml(deletion, hashComment(envPlan, envHash)) });
     result.removed.push(objectKey(object));
   }
-  files.unshift({ path: "kustomization.yaml", content: kustomization(envPlan, envHash, { resources, ...(patches.length > 0 ? { patches } : {}) }) });
+  files.unshift({
+    path: "kustomization.yaml",
+    content: kustomization(envPlan, envHash, { resources, ...(patches.length > 0 ? { patches } : {}) }),
+  });
   return result;
 }

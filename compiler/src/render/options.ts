@@ -1,6 +1,14 @@
 import type { EnvValue, Plan, Schedule, Step } from "../plan/types.js";
 import { planHash } from "./header.js";
-import { dnsLabel, RenderError, requireEnvName, requireNamespace, requireObjectName, requirePinnedImage, requireSecretRef } from "./names.js";
+import {
+  dnsLabel,
+  RenderError,
+  requireEnvName,
+  requireNamespace,
+  requireObjectName,
+  requirePinnedImage,
+  requireSecretRef,
+} from "./names.js";
 
 export interface RenderOptions {
   /** Image holding the `mlops` CLI that Airflow tasks, the training Job and CronJobs run. Default `mlops/runtime:<plan compiler version>`. */
@@ -75,7 +83,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Throws at the first string that is not well-formed Unicode: no UTF-8 file (YAML, Python, a Dockerfile) can hold it. */
 export function requireWellFormed(value: unknown, path = ""): void {
   if (typeof value === "string") {
-    if (LONE_SURROGATE.test(value)) throw new RenderError(`plan${path}: ${JSON.stringify(value)} is not well-formed Unicode (a lone surrogate)`);
+    if (LONE_SURROGATE.test(value))
+      throw new RenderError(`plan${path}: ${JSON.stringify(value)} is not well-formed Unicode (a lone surrogate)`);
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => requireWellFormed(item, `${path}[${index}]`));
   } else if (value !== null && typeof value === "object") {
@@ -114,7 +123,12 @@ export function cpuQuantity(millis: number): string {
 
 /** Kubernetes quantity for bytes, in the largest binary unit that divides it. */
 export function memoryQuantity(bytes: number): string {
-  for (const [unit, size] of [["Ti", 1024 ** 4], ["Gi", 1024 ** 3], ["Mi", 1024 ** 2], ["Ki", 1024]] as const) {
+  for (const [unit, size] of [
+    ["Ti", 1024 ** 4],
+    ["Gi", 1024 ** 3],
+    ["Mi", 1024 ** 2],
+    ["Ki", 1024],
+  ] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
   }
   return String(bytes);

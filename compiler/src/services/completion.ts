@@ -4,7 +4,17 @@
  * for the column's type, units for the slot after a number, enum values,
  * declaration names of the expected kind, `params.` members, stdlib modules.
  */
-import { AGGREGATES, AUTO_DRIFT_DOC, DRIFT_METHODS, FEATURE_FUNCTIONS, IMPUTE_STRATEGIES, METRICS, MONITOR_ACTIONS, MONITOR_SIGNALS, metricsForTask } from "../checker/catalog.js";
+import {
+  AGGREGATES,
+  AUTO_DRIFT_DOC,
+  DRIFT_METHODS,
+  FEATURE_FUNCTIONS,
+  IMPUTE_STRATEGIES,
+  METRICS,
+  MONITOR_ACTIONS,
+  MONITOR_SIGNALS,
+  metricsForTask,
+} from "../checker/catalog.js";
 import type { ColumnInfo, FeatureInfo, FeatureSetInfo, ModelInfo, SourceInfo } from "../checker/infos.js";
 import type { FieldSpec, Slot } from "../checker/schema.js";
 import { BLOCK_FIELDS, BLOCK_STATEMENTS, slotToString } from "../checker/schema.js";
@@ -17,7 +27,20 @@ import { normalizePath } from "../host/paths.js";
 import type { Program } from "../program/program.js";
 import type { BlockDeclaration } from "../syntax/ast.js";
 
-export type CompletionKind = "field" | "column" | "feature" | "metric" | "drift-method" | "unit" | "enum-value" | "declaration" | "keyword" | "param" | "module" | "function" | "signal";
+export type CompletionKind =
+  | "field"
+  | "column"
+  | "feature"
+  | "metric"
+  | "drift-method"
+  | "unit"
+  | "enum-value"
+  | "declaration"
+  | "keyword"
+  | "param"
+  | "module"
+  | "function"
+  | "signal";
 
 export interface CompletionItem {
   label: string;
@@ -38,12 +61,16 @@ export function completionsAt(program: Program, file: string, offset: number): C
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   const prefix = text.slice(lineStart, offset);
   const block = enclosingBlock(f.ast.declarations, offset, text);
-  const c = new Completer(program, block ? program.symbols().all.find((s) => s.kind === "block" && s.node === block) as BlockSymbol | undefined : undefined);
+  const c = new Completer(
+    program,
+    block ? (program.symbols().all.find((s) => s.kind === "block" && s.node === block) as BlockSymbol | undefined) : undefined,
+  );
 
   let m: RegExpMatchArray | null;
   if ((m = prefix.match(/params\.(\w*)$/))) return c.params();
   if ((m = prefix.match(/champion\.(\w*)$/))) return c.metrics(c.gateModel());
-  if ((m = prefix.match(/import\s+std\.(\w*)$/))) return program.host.stdlibModules().map((name) => ({ label: name, kind: "module", detail: `std.${name}` }));
+  if ((m = prefix.match(/import\s+std\.(\w*)$/)))
+    return program.host.stdlibModules().map((name) => ({ label: name, kind: "module", detail: `std.${name}` }));
   if (!block) {
     if ((m = prefix.match(/\bextends\s+(\w*)$/))) {
       const kind = prefix.match(/^\s*(?:template\s+)?(\w+)/)?.[1] as DeclKind | undefined;
@@ -55,7 +82,10 @@ export function completionsAt(program: Program, file: string, offset: number): C
   }
   if ((m = prefix.match(/(\w+)\.(\w*)$/))) return c.members(m[1]!);
   if ((m = prefix.match(/(\w+)\s*[!=]=\s*"[^"]*$/))) return c.enumValues(m[1]!);
-  if ((m = prefix.match(/(?:^|[^\w.])(\d+(?:\.\d+)?)([A-Za-z%]*)$/)) && !/[A-Za-z_]\d*$/.test(prefix.slice(0, prefix.length - m[0].length + 1))) {
+  if (
+    (m = prefix.match(/(?:^|[^\w.])(\d+(?:\.\d+)?)([A-Za-z%]*)$/)) &&
+    !/[A-Za-z_]\d*$/.test(prefix.slice(0, prefix.length - m[0].length + 1))
+  ) {
     const key = prefix.match(/(\w+)\s*=\s*[^=]*$/)?.[1];
     const metric = prefix.match(/^\s*(?:require|when)\s+(\w+)/)?.[1];
     return c.units([...recordPath(text, block, offset), ...(key ? [key] : [])], m[2] ?? "", metric);
@@ -66,7 +96,13 @@ export function completionsAt(program: Program, file: string, offset: number): C
     if ((m = prefix.match(/^\s*drift\s+[\w*]*$/))) return c.driftTargets();
     if ((m = prefix.match(/^\s*drift\s+(\w+)\s*:\s*\w*$/))) return c.driftMethods(m[1]!);
     if ((m = prefix.match(/=>\s*(retrain|rollback)\(\s*\w*$/))) return c.declarations(m[1] === "retrain" ? "model" : "deploy");
-    if ((m = prefix.match(/=>\s*\w*$/))) return Object.entries(MONITOR_ACTIONS).map(([label, doc]) => ({ label, kind: "function", detail: doc.split(":")[0]!, documentation: doc }));
+    if ((m = prefix.match(/=>\s*\w*$/)))
+      return Object.entries(MONITOR_ACTIONS).map(([label, doc]) => ({
+        label,
+        kind: "function",
+        detail: doc.split(":")[0]!,
+        documentation: doc,
+      }));
     if ((m = prefix.match(/drifted\(\s*\w*$/))) return c.driftTargets().filter((i) => i.label !== "*");
     if ((m = prefix.match(/^\s*when\s+[^=]*$/))) return c.signals();
   }
@@ -79,7 +115,11 @@ export function completionsAt(program: Program, file: string, offset: number): C
   return [];
 }
 
-function enclosingBlock(decls: readonly import("../syntax/ast.js").Declaration[], offset: number, text: string): BlockDeclaration | undefined {
+function enclosingBlock(
+  decls: readonly import("../syntax/ast.js").Declaration[],
+  offset: number,
+  text: string,
+): BlockDeclaration | undefined {
   for (const d of decls) if (d.kind === "Block" && d.bodySpan.start < offset && offset < d.bodySpan.end) return d;
   // An unclosed body: the parser may end the span early; the last block before the offset
   // encloses it when its braces are still open there.
@@ -159,7 +199,12 @@ class Completer {
       const symbol = list[0]!;
       const info = this.program.result(symbol).info;
       const typeText = info.kind === "param" ? info.typeText : "?";
-      return { label: symbol.name, kind: "param" as const, detail: `param ${symbol.name}: ${typeText}`, ...(symbol.node.doc ? { documentation: symbol.node.doc } : {}) };
+      return {
+        label: symbol.name,
+        kind: "param" as const,
+        detail: `param ${symbol.name}: ${typeText}`,
+        ...(symbol.node.doc ? { documentation: symbol.node.doc } : {}),
+      };
     });
   }
 
@@ -167,7 +212,12 @@ class Completer {
     return this.table
       .blocksOf(kind, templates)
       .filter((s) => (templates ? s.isTemplate : !s.isTemplate))
-      .map((s) => ({ label: s.name, kind: "declaration" as const, detail: `${s.isTemplate ? "template " : ""}${DECL_KIND_NAMES[kind]} ${s.name}`, ...(s.node.doc ? { documentation: s.node.doc } : {}) }));
+      .map((s) => ({
+        label: s.name,
+        kind: "declaration" as const,
+        detail: `${s.isTemplate ? "template " : ""}${DECL_KIND_NAMES[kind]} ${s.name}`,
+        ...(s.node.doc ? { documentation: s.node.doc } : {}),
+      }));
   }
 
   private modelInfo(name: string | undefined): ModelInfo | undefined {
@@ -213,11 +263,21 @@ class Completer {
   }
 
   private columnItems(columns: Iterable<ColumnInfo>, source: string): CompletionItem[] {
-    return [...columns].map((c) => ({ label: c.name, kind: "column" as const, detail: `${source}.${c.name}: ${typeToString(c.type)}`, ...(c.doc ? { documentation: c.doc } : {}) }));
+    return [...columns].map((c) => ({
+      label: c.name,
+      kind: "column" as const,
+      detail: `${source}.${c.name}: ${typeToString(c.type)}`,
+      ...(c.doc ? { documentation: c.doc } : {}),
+    }));
   }
 
   private featureItems(features: Iterable<FeatureInfo>, set: string): CompletionItem[] {
-    return [...features].map((f) => ({ label: f.name, kind: "feature" as const, detail: `${set}.${f.name}: ${typeToString(f.type)}`, ...(f.doc ? { documentation: f.doc } : {}) }));
+    return [...features].map((f) => ({
+      label: f.name,
+      kind: "feature" as const,
+      detail: `${set}.${f.name}: ${typeToString(f.type)}`,
+      ...(f.doc ? { documentation: f.doc } : {}),
+    }));
   }
 
   /** `S.` → columns, `F.` → features. */
@@ -254,7 +314,8 @@ class Completer {
 
   units(path: string[], written: string, metric?: string): CompletionItem[] {
     const slot = this.slotAt(path.slice(0, -1), path[path.length - 1]);
-    let kind = slot?.kind === "quantity" ? slot.unit : slot?.kind === "list" && slot.element.kind === "quantity" ? slot.element.unit : undefined;
+    let kind =
+      slot?.kind === "quantity" ? slot.unit : slot?.kind === "list" && slot.element.kind === "quantity" ? slot.element.unit : undefined;
     if (!slot && metric) {
       const unit = METRICS[metric]?.unit ?? (MONITOR_SIGNALS[metric]?.type === "duration" ? "ms" : MONITOR_SIGNALS[metric]?.type);
       kind = unit === "ms" ? "duration" : unit === "ratio" ? "ratio" : undefined;
@@ -263,7 +324,9 @@ class Completer {
     if (slot && !kind) return [];
     const kinds = kind ? [kind] : (["duration", "ratio"] as const);
     const out: CompletionItem[] = [];
-    for (const k of kinds) for (const u of validUnits(k)) if (u.startsWith(written) || written === "") out.push({ label: u, kind: "unit", detail: k, documentation: UNIT_DOCS[k][u]! });
+    for (const k of kinds)
+      for (const u of validUnits(k))
+        if (u.startsWith(written) || written === "") out.push({ label: u, kind: "unit", detail: k, documentation: UNIT_DOCS[k][u]! });
     return out;
   }
 
@@ -307,7 +370,13 @@ class Completer {
     const present = this.presentKeys(path, text, offset);
     const items: CompletionItem[] = found.fields
       .filter((f) => !present.has(f.name))
-      .map((f) => ({ label: f.name, kind: "field" as const, detail: `${slotToString(f.slot)}${f.required ? " (required)" : f.default ? ` = ${f.default}` : ""}`, documentation: f.doc, insertText: `${f.name} = ` }));
+      .map((f) => ({
+        label: f.name,
+        kind: "field" as const,
+        detail: `${slotToString(f.slot)}${f.required ? " (required)" : f.default ? ` = ${f.default}` : ""}`,
+        documentation: f.doc,
+        insertText: `${f.name} = `,
+      }));
     for (const s of found.statements) items.push({ label: s, kind: "keyword", detail: `${s} statement` });
     return items;
   }
@@ -360,9 +429,21 @@ class Completer {
       case "word":
         return Object.entries(slot.values).map(([label, doc]) => ({ label, kind: "enum-value" as const, detail: key, documentation: doc }));
       case "constructor":
-        return Object.entries(slot.variants).map(([label, v]) => ({ label, kind: "keyword" as const, detail: `${label} { ${v.fields.map((f) => f.name).join(", ")} }`, documentation: v.doc, insertText: `${label} { ${v.fields.filter((f) => f.required).map((f) => `${f.name} = ${placeholder(f.slot)}`).join(", ")} }` }));
+        return Object.entries(slot.variants).map(([label, v]) => ({
+          label,
+          kind: "keyword" as const,
+          detail: `${label} { ${v.fields.map((f) => f.name).join(", ")} }`,
+          documentation: v.doc,
+          insertText: `${label} { ${v.fields
+            .filter((f) => f.required)
+            .map((f) => `${f.name} = ${placeholder(f.slot)}`)
+            .join(", ")} }`,
+        }));
       case "bool":
-        return [{ label: "true", kind: "keyword" }, { label: "false", kind: "keyword" }];
+        return [
+          { label: "true", kind: "keyword" },
+          { label: "false", kind: "keyword" },
+        ];
       case "schedule":
         return [
           { label: "cron", kind: "function", detail: 'cron("MIN HOUR DAY MONTH WEEKDAY")', insertText: 'cron("0 2 * * *")' },
@@ -375,7 +456,9 @@ class Completer {
       case "reference":
         return [{ label: "training", kind: "keyword", detail: "the model's training split" }, ...this.declarations("source")];
       case "string":
-        return slot.secretAllowed ? [{ label: "secret", kind: "function", detail: "secret(name, key)", insertText: 'secret("name", "key")' }] : [];
+        return slot.secretAllowed
+          ? [{ label: "secret", kind: "function", detail: "secret(name, key)", insertText: 'secret("name", "key")' }]
+          : [];
       default:
         return [];
     }
@@ -391,15 +474,26 @@ class Completer {
     const items = this.scopeColumnItems();
     if (this.block) {
       const info = this.program.result(this.block).info;
-      if (info.kind === "features") items.push(...this.featureItems([...info.features.values()].filter((f) => f.name !== defining), this.block.name));
+      if (info.kind === "features")
+        items.push(
+          ...this.featureItems(
+            [...info.features.values()].filter((f) => f.name !== defining),
+            this.block.name,
+          ),
+        );
     }
-    for (const [name, f] of Object.entries(FEATURE_FUNCTIONS)) items.push({ label: name, kind: "function", detail: f.signature, documentation: f.doc });
-    for (const [name, doc] of Object.entries(IMPUTE_STRATEGIES)) items.push({ label: name, kind: "keyword", detail: "impute strategy", documentation: doc });
+    for (const [name, f] of Object.entries(FEATURE_FUNCTIONS))
+      items.push({ label: name, kind: "function", detail: f.signature, documentation: f.doc });
+    for (const [name, doc] of Object.entries(IMPUTE_STRATEGIES))
+      items.push({ label: name, kind: "keyword", detail: "impute strategy", documentation: doc });
     return items;
   }
 
   aggregates(): CompletionItem[] {
-    return [...Object.entries(AGGREGATES).map(([label, a]) => ({ label, kind: "function" as const, detail: a.signature, documentation: a.doc })), ...this.scopeColumnItems()];
+    return [
+      ...Object.entries(AGGREGATES).map(([label, a]) => ({ label, kind: "function" as const, detail: a.signature, documentation: a.doc })),
+      ...this.scopeColumnItems(),
+    ];
   }
 
   private driftTargetTypes(): Map<string, Type> {
@@ -410,12 +504,22 @@ class Completer {
     const source = ref?.kind === "Name" && ref.name.name !== "training" ? ref.name.name : model?.source;
     for (const c of this.sourceInfo(source)?.columns.values() ?? []) out.set(c.name, c.type);
     for (const f of this.featureSetInfo(model?.featureSet)?.features.values() ?? []) if (!out.has(f.name)) out.set(f.name, f.type);
-    if (model?.task) out.set("prediction", model.task === "multiclass_classification" ? { kind: "enum", values: model.target?.classes ?? [], nullable: false } : { kind: "float", nullable: false });
+    if (model?.task)
+      out.set(
+        "prediction",
+        model.task === "multiclass_classification"
+          ? { kind: "enum", values: model.target?.classes ?? [], nullable: false }
+          : { kind: "float", nullable: false },
+      );
     return out;
   }
 
   driftTargets(): CompletionItem[] {
-    const items: CompletionItem[] = [...this.driftTargetTypes()].map(([name, t]) => ({ label: name, kind: name === "prediction" ? ("keyword" as const) : ("column" as const), detail: typeToString(t) }));
+    const items: CompletionItem[] = [...this.driftTargetTypes()].map(([name, t]) => ({
+      label: name,
+      kind: name === "prediction" ? ("keyword" as const) : ("column" as const),
+      detail: typeToString(t),
+    }));
     items.push({ label: "*", kind: "keyword", detail: "every column not named by another rule" });
     return items;
   }
@@ -429,14 +533,25 @@ class Completer {
         const ok = (isNumeric(t) && m.numeric) || (isCategorical(t) && m.categorical && (!m.twoValuedOnly || two));
         if (!ok) continue;
       }
-      items.push({ label: name, kind: "drift-method", detail: m.driftsWhen === "above" ? "distance: drifts when above (>)" : "p-value: drifts when below (<)", documentation: m.doc, insertText: `${name} ${m.driftsWhen === "above" ? ">" : "<"} ` });
+      items.push({
+        label: name,
+        kind: "drift-method",
+        detail: m.driftsWhen === "above" ? "distance: drifts when above (>)" : "p-value: drifts when below (<)",
+        documentation: m.doc,
+        insertText: `${name} ${m.driftsWhen === "above" ? ">" : "<"} `,
+      });
     }
     items.push({ label: "auto", kind: "drift-method", detail: "per-type default", documentation: AUTO_DRIFT_DOC });
     return items;
   }
 
   signals(): CompletionItem[] {
-    const items: CompletionItem[] = Object.entries(MONITOR_SIGNALS).map(([label, s]) => ({ label, kind: "signal" as const, detail: s.type, documentation: s.doc }));
+    const items: CompletionItem[] = Object.entries(MONITOR_SIGNALS).map(([label, s]) => ({
+      label,
+      kind: "signal" as const,
+      detail: s.type,
+      documentation: s.doc,
+    }));
     items.push({ label: "drifted", kind: "function", detail: "drifted(column) -> bool", insertText: "drifted(" });
     const model = this.gateModel();
     if (model?.task) for (const m of this.metrics(model)) if (!MONITOR_SIGNALS[m.label]) items.push(m);

@@ -20,13 +20,14 @@ export interface HoverResult {
   span: Span;
 }
 
-const fence = (code: string): string => "```mlops\n" + code + "\n```";
+const fence = (code: string): string => `\`\`\`mlops\n${code}\n\`\`\``;
 
 export function hoverAt(program: Program, file: string, offset: number): HoverResult | undefined {
   const path = normalizePath(file);
   const ref = symbolAt(program, path, offset);
   const annotation = annotationAt(program, path, offset);
-  if (ref && (!annotation || size(ref.span) <= size(annotation.span))) return { contents: describeSymbol(program, ref.symbol), span: ref.span };
+  if (ref && (!annotation || size(ref.span) <= size(annotation.span)))
+    return { contents: describeSymbol(program, ref.symbol), span: ref.span };
   if (annotation) return { contents: describeAnnotation(annotation), span: annotation.span };
   const t = typeAt(program, path, offset);
   if (t && t.type.kind !== "unknown") return { contents: fence(`: ${t.text}`), span: t.span };
@@ -89,7 +90,9 @@ function showParamValue(expr: Expr | undefined, file: ProgramFile | undefined, t
   const lit = numberLiteral(expr);
   if (type.kind !== "quantity" || !lit) return `\`${written}\``;
   const normalised = normalizeQuantity(type.unit, lit.value, lit.unit);
-  return normalised === undefined || String(normalised) === written ? `\`${written}\`` : `\`${written}\` = ${describeQuantity(type.unit, normalised)}`;
+  return normalised === undefined || String(normalised) === written
+    ? `\`${written}\``
+    : `\`${written}\` = ${describeQuantity(type.unit, normalised)}`;
 }
 
 function describeParam(program: Program, symbol: SemanticSymbol): string[] {
@@ -101,7 +104,11 @@ function describeParam(program: Program, symbol: SemanticSymbol): string[] {
   for (const [env, list] of [...program.symbols().envs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const envSymbol = list[0]!;
     const override = envSymbol.node.members.find((m) => m.kind === "Field" && m.name.name === symbol.name);
-    rows.push(override && override.kind === "Field" ? `| ${env} | ${showParamValue(override.value, envSymbol.file, info.type)} |` : `| ${env} | (default) |`);
+    rows.push(
+      override && override.kind === "Field"
+        ? `| ${env} | ${showParamValue(override.value, envSymbol.file, info.type)} |`
+        : `| ${env} | (default) |`,
+    );
   }
   lines.push(rows.join("\n"));
   return lines;
@@ -117,10 +124,18 @@ function describeDeclaration(program: Program, symbol: SemanticSymbol): string[]
   const lines: string[] = [];
   if (info.kind === "source") {
     const src = info as SourceInfo;
-    lines.push(fence(`${head} {\n${[...src.columns.values()].map((c) => `  ${c.name}: ${typeToString(c.type)}${c.unique ? " unique" : ""}`).join("\n")}\n}`));
+    lines.push(
+      fence(
+        `${head} {\n${[...src.columns.values()].map((c) => `  ${c.name}: ${typeToString(c.type)}${c.unique ? " unique" : ""}`).join("\n")}\n}`,
+      ),
+    );
   } else if (info.kind === "features") {
     const fs = info as FeatureSetInfo;
-    lines.push(fence(`${head} from ${fs.source ?? "?"} {\n${[...fs.features.values()].map((f) => `  ${f.name}: ${typeToString(f.type)}`).join("\n")}\n}`));
+    lines.push(
+      fence(
+        `${head} from ${fs.source ?? "?"} {\n${[...fs.features.values()].map((f) => `  ${f.name}: ${typeToString(f.type)}`).join("\n")}\n}`,
+      ),
+    );
   } else if (info.kind === "model") {
     lines.push(fence(`${head}: ${(info as ModelInfo).task ?? "?"}`));
     lines.push(modelLayout(info as ModelInfo));
@@ -133,7 +148,13 @@ function describeDeclaration(program: Program, symbol: SemanticSymbol): string[]
   } else {
     lines.push(fence(head));
   }
-  if (r.merged && r.merged.chain.length > 1) lines.push(`extends ${r.merged.chain.slice(1).map((c) => `\`${c.name}\``).join(" → ")}`);
+  if (r.merged && r.merged.chain.length > 1)
+    lines.push(
+      `extends ${r.merged.chain
+        .slice(1)
+        .map((c) => `\`${c.name}\``)
+        .join(" → ")}`,
+    );
   return lines;
 }
 
@@ -142,7 +163,9 @@ export function modelLayout(info: ModelInfo): string {
   const rows = ["| offset | width | feature | type |", "|---|---|---|---|"];
   info.inputs.forEach((input, i) => {
     const slot = info.layout[i];
-    rows.push(`| ${slot?.offset ?? "?"} | ${slot?.width ?? "?"} | ${input.featureSet ? `${input.featureSet}.` : ""}${input.name} | ${typeToString(input.type)} |`);
+    rows.push(
+      `| ${slot?.offset ?? "?"} | ${slot?.width ?? "?"} | ${input.featureSet ? `${input.featureSet}.` : ""}${input.name} | ${typeToString(input.type)} |`,
+    );
   });
   return `input vector (${info.inputWidth ?? "size known after fitting"} floats):\n\n${rows.join("\n")}`;
 }

@@ -10,7 +10,7 @@ import type { Type } from "../checker/types.js";
 import { typeToString } from "../checker/types.js";
 import { normalizePath } from "../host/paths.js";
 import type { Program } from "../program/program.js";
-import type { Expr, Node, Span } from "../syntax/ast.js";
+import type { Expr, Span } from "../syntax/ast.js";
 
 export interface Location {
   file: string;
@@ -25,7 +25,10 @@ function contains(span: Span, offset: number): boolean {
 /** Results of the declarations written in `file` (checked on demand). */
 export function resultsInFile(program: Program, file: string): DeclResult[] {
   const path = normalizePath(file);
-  return program.symbols().all.filter((s) => s.file.path === path).map((s) => program.result(s));
+  return program
+    .symbols()
+    .all.filter((s) => s.file.path === path)
+    .map((s) => program.result(s));
 }
 
 /** Every reference of the whole program (declarations included, as references to themselves). */
@@ -76,7 +79,8 @@ export function referencesOf(program: Program, symbol: SemanticSymbol, includeDe
     out.push(locationOf(program, file, span));
   };
   if (includeDeclaration) add(symbol.file, symbol.span);
-  const isDecl = (r: SymbolReference): boolean => r.file === symbol.file && r.span.start === symbol.span.start && r.span.end === symbol.span.end;
+  const isDecl = (r: SymbolReference): boolean =>
+    r.file === symbol.file && r.span.start === symbol.span.start && r.span.end === symbol.span.end;
   const refs = allReferences(program)
     .filter((r) => r.symbol.key === symbol.key && !isDecl(r))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
@@ -96,4 +100,3 @@ export function typeAt(program: Program, file: string, offset: number): { type: 
   }
   return best ? { ...best, text: typeToString(best.type), span: best.expr.span } : undefined;
 }
-

@@ -46,15 +46,7 @@ export interface SourceFile extends NodeBase {
 
 export type Declaration = BlockDeclaration | ParamDeclaration | ImportDeclaration;
 
-export type BlockKeyword =
-  | "pipeline"
-  | "env"
-  | "source"
-  | "features"
-  | "model"
-  | "gate"
-  | "deploy"
-  | "monitor";
+export type BlockKeyword = "pipeline" | "env" | "source" | "features" | "model" | "gate" | "deploy" | "monitor";
 
 /**
  * `[template] KEYWORD name [from S] [extends T] { members }`.
@@ -100,13 +92,7 @@ export interface ModulePath extends NodeBase {
 
 // ---------------------------------------------------------------- members of a block
 
-export type Member =
-  | FieldMember
-  | SchemaMember
-  | ExpectMember
-  | RequireMember
-  | DriftMember
-  | WhenMember;
+export type Member = FieldMember | SchemaMember | ExpectMember | RequireMember | DriftMember | WhenMember;
 
 /** `name = value`; inside `features` each field is a feature. */
 export interface FieldMember extends NodeBase {
@@ -213,9 +199,7 @@ export interface NumberLiteral extends NodeBase {
   unit?: string;
 }
 
-export type StringPart =
-  | { kind: "Text"; value: string; span: Span }
-  | { kind: "Interpolation"; expr: Expr; span: Span };
+export type StringPart = { kind: "Text"; value: string; span: Span } | { kind: "Interpolation"; expr: Expr; span: Span };
 
 /** `"..."`; `parts` is present only when the string has `${...}` interpolation. */
 export interface StringLiteral extends NodeBase {

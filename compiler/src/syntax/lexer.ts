@@ -171,7 +171,7 @@ class Lexer {
   private string(i: number): number {
     const scanned = scanString(this.text, i, this.end, this.sink, 0);
     if (!scanned.terminated && !scanned.reported) {
-      this.sink.error({ start: i, end: scanned.end }, "unterminated string: expected a closing `\"` before the end of the line");
+      this.sink.error({ start: i, end: scanned.end }, 'unterminated string: expected a closing `"` before the end of the line');
     }
     this.push("string", this.text.slice(i, scanned.end), i, scanned.end, {
       value: scanned.value,
@@ -226,7 +226,11 @@ function scanString(text: string, i: number, end: number, sink: LexSink | undefi
     }
     if (c === 92) {
       const escape = readEscape(text, j, end);
-      if (escape.cooked === undefined) sink?.error({ start: j, end: escape.end }, `unknown escape sequence \`${text.slice(j, escape.end)}\` (valid: \\n \\t \\" \\\\ \\$ \\u{...})`);
+      if (escape.cooked === undefined)
+        sink?.error(
+          { start: j, end: escape.end },
+          `unknown escape sequence \`${text.slice(j, escape.end)}\` (valid: \\n \\t \\" \\\\ \\$ \\u{...})`,
+        );
       chunk += escape.cooked ?? text.slice(j, escape.end);
       value += escape.cooked ?? text.slice(j, escape.end);
       j = escape.end;
@@ -238,7 +242,10 @@ function scanString(text: string, i: number, end: number, sink: LexSink | undefi
       if (close === -1) {
         let k = j;
         while (k < end && !isLineBreak(text.charCodeAt(k))) k++;
-        sink?.error({ start: j, end: j + 2 }, nesting >= MAX_STRING_NESTING ? "strings nested too deeply in interpolations" : "unterminated interpolation: expected `}`");
+        sink?.error(
+          { start: j, end: j + 2 },
+          nesting >= MAX_STRING_NESTING ? "strings nested too deeply in interpolations" : "unterminated interpolation: expected `}`",
+        );
         j = k;
         chunkStart = j;
         reported = true;

@@ -40,5 +40,13 @@ export function parserProblems(parser: Parser): SyntaxProblem[] {
 }
 
 export function syntaxDiagnostic(error: SyntaxProblem, fileName: string, lineMap: LineMap): Diagnostic {
-  return { code: "syntax-error", severity: "error", file: fileName, range: lineMap.range(error), message: error.message, hints: error.hints ?? [], fixes: [] };
+  return {
+    code: "syntax-error",
+    severity: "error",
+    file: fileName,
+    range: lineMap.range(error),
+    message: error.message,
+    hints: error.hints ?? [],
+    fixes: [],
+  };
 }

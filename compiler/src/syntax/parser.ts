@@ -87,7 +87,8 @@ export class Parser {
     while (this.tokens[this.pos]!.kind === "newline") this.pos++;
     const token = this.tokens[this.pos]!;
     // Inside brackets a line that starts a declaration ends the expression, as if the file ended.
-    if (token.lineStart && this.looksLikeDeclarationStart(this.pos)) return { ...token, kind: "eof", text: "", end: token.start, synthetic: true };
+    if (token.lineStart && this.looksLikeDeclarationStart(this.pos))
+      return { ...token, kind: "eof", text: "", end: token.start, synthetic: true };
     return token;
   }
 
@@ -148,7 +149,8 @@ export class Parser {
   private pointAt(token: Token): Span {
     if (token.kind !== "newline" && token.kind !== "eof") return { start: token.start, end: token.end };
     const previous = this.previous();
-    const at = previous && previous.end <= token.start && !/[\r\n]/.test(this.text.slice(previous.end, token.start)) ? previous.end : token.start;
+    const at =
+      previous && previous.end <= token.start && !/[\r\n]/.test(this.text.slice(previous.end, token.start)) ? previous.end : token.start;
     return { start: at, end: at };
   }
 
@@ -163,7 +165,7 @@ export class Parser {
       case "error":
         return `\`${token.text}\``;
       default:
-        return `\`${token.text.length > 40 ? token.text.slice(0, 40) + "…" : token.text}\``;
+        return `\`${token.text.length > 40 ? `${token.text.slice(0, 40)}…` : token.text}\``;
     }
   }
 
@@ -207,13 +209,14 @@ export class Parser {
     for (;;) {
       const token = this.tokens[this.pos]!;
       if (token.kind === "eof") return false;
-      if (token.lineStart && depth === 0 && this.looksLikeMemberStart(this.pos) && !this.isPunct("=", this.tokens[this.pos + 1]!)) return false;
+      if (token.lineStart && depth === 0 && this.looksLikeMemberStart(this.pos) && !this.isPunct("=", this.tokens[this.pos + 1]!))
+        return false;
       if (token.kind === "punct") {
         if (depth === 0 && token.text === closer) {
           this.pos++;
           return true;
         }
-        if (depth === 0 && token.text === "}" ) return false;
+        if (depth === 0 && token.text === "}") return false;
         if (CLOSERS[token.text]) depth++;
         else if ((token.text === ")" || token.text === "]" || token.text === "}") && depth > 0) depth--;
       }
@@ -229,7 +232,9 @@ export class Parser {
     if (t.text === "import") return a.kind === "string" || (a.kind === "ident" && this.isPunct(".", b));
     if (t.text === "param") return a.kind === "ident" && this.isPunct(":", b);
     if (t.text === "template") return a.kind === "ident" && BLOCK_KEYWORDS.has(a.text) && b.kind === "ident";
-    return BLOCK_KEYWORDS.has(t.text) && a.kind === "ident" && (this.isPunct("{", b) || this.isWord("from", b) || this.isWord("extends", b));
+    return (
+      BLOCK_KEYWORDS.has(t.text) && a.kind === "ident" && (this.isPunct("{", b) || this.isWord("from", b) || this.isWord("extends", b))
+    );
   }
 
   /**
@@ -304,7 +309,11 @@ export class Parser {
 
   private isTopLevelStart(i: number): boolean {
     const t = this.tokens[i]!;
-    return t.kind === "ident" && (BLOCK_KEYWORDS.has(t.text) || ["import", "param", "template"].includes(t.text)) && this.tokens[i + 1]!.kind !== "newline";
+    return (
+      t.kind === "ident" &&
+      (BLOCK_KEYWORDS.has(t.text) || ["import", "param", "template"].includes(t.text)) &&
+      this.tokens[i + 1]!.kind !== "newline"
+    );
   }
 
   private parseDeclaration(): Declaration | undefined {
@@ -317,13 +326,21 @@ export class Parser {
         this.next();
         const keyword = this.peek();
         if (keyword.kind === "ident" && BLOCK_KEYWORDS.has(keyword.text)) return this.parseBlock(token, doc);
-        this.error(keyword, `expected a block kind after \`template\` (\`deploy\`, \`model\`, \`monitor\`...), found ${this.describe(keyword)}`);
+        this.error(
+          keyword,
+          `expected a block kind after \`template\` (\`deploy\`, \`model\`, \`monitor\`...), found ${this.describe(keyword)}`,
+        );
         return undefined;
       }
       if (BLOCK_KEYWORDS.has(token.text)) return this.parseBlock(undefined, doc);
     }
     const guess = token.kind === "ident" ? closestKeyword(token.text) : undefined;
-    this.error(token, `expected a declaration (${DECLARATION_LIST}), found ${this.describe(token)}`, undefined, guess ? [`did you mean \`${guess}\`?`] : undefined);
+    this.error(
+      token,
+      `expected a declaration (${DECLARATION_LIST}), found ${this.describe(token)}`,
+      undefined,
+      guess ? [`did you mean \`${guess}\`?`] : undefined,
+    );
     return undefined;
   }
 
@@ -362,7 +379,10 @@ export class Parser {
       this.next();
       param.value = this.parseExpr();
     } else if (!param.type) {
-      this.error(this.peek(), `expected \`:\` and a type or \`=\` and a value after \`param ${name.name}\`, found ${this.describe(this.peek())}`);
+      this.error(
+        this.peek(),
+        `expected \`:\` and a type or \`=\` and a value after \`param ${name.name}\`, found ${this.describe(this.peek())}`,
+      );
     }
     param.span.end = this.lastEnd(name.span.end);
     return withDoc(param, doc);
@@ -495,7 +515,13 @@ export class Parser {
       }
       modifiers.push(modifier);
     }
-    const column: ColumnDeclaration = { kind: "Column", name, type, modifiers, span: { start: name.span.start, end: this.lastEnd(name.span.end) } };
+    const column: ColumnDeclaration = {
+      kind: "Column",
+      name,
+      type,
+      modifiers,
+      span: { start: name.span.start, end: this.lastEnd(name.span.end) },
+    };
     return withDoc(column, docText(nameToken.doc));
   }
 
@@ -610,11 +636,17 @@ export class Parser {
   }
 
   private parseOr(): Expr {
-    return this.binaryLoop((t) => this.isWord("or", t), () => this.parseAnd());
+    return this.binaryLoop(
+      (t) => this.isWord("or", t),
+      () => this.parseAnd(),
+    );
   }
 
   private parseAnd(): Expr {
-    return this.binaryLoop((t) => this.isWord("and", t), () => this.parseNot());
+    return this.binaryLoop(
+      (t) => this.isWord("and", t),
+      () => this.parseNot(),
+    );
   }
 
   private parseNot(): Expr {
@@ -648,11 +680,17 @@ export class Parser {
   }
 
   private parseAdditive(): Expr {
-    return this.binaryLoop((t) => this.isPunct("+", t) || this.isPunct("-", t), () => this.parseMultiplicative());
+    return this.binaryLoop(
+      (t) => this.isPunct("+", t) || this.isPunct("-", t),
+      () => this.parseMultiplicative(),
+    );
   }
 
   private parseMultiplicative(): Expr {
-    return this.binaryLoop((t) => this.isPunct("*", t) || this.isPunct("/", t), () => this.parseUnary());
+    return this.binaryLoop(
+      (t) => this.isPunct("*", t) || this.isPunct("/", t),
+      () => this.parseUnary(),
+    );
   }
 
   private parseUnary(): Expr {
@@ -727,7 +765,7 @@ export class Parser {
   }
 
   private expressionError(token: Token, where: string): ErrorExpr {
-    this.error(token, `expected an expression${where ? " " + where : ""}, found ${this.describe(token)}`);
+    this.error(token, `expected an expression${where ? ` ${where}` : ""}, found ${this.describe(token)}`);
     return this.errorExpr(token.start);
   }
 
@@ -882,7 +920,7 @@ export class Parser {
     const quotedKey = token.kind === "string";
     const key: Identifier = {
       kind: "Identifier",
-      name: quotedKey ? token.value ?? "" : token.text,
+      name: quotedKey ? (token.value ?? "") : token.text,
       span: { start: token.start, end: token.end },
     };
     if (!this.isPunct("=")) {

@@ -67,7 +67,9 @@ function reparseWindow(previous: PreviousParse, text: string, change: TextChange
   const diagnostics = [
     ...previous.syntaxDiagnostics.filter((_, i) => before(problemOffsets[i]!)),
     ...window.problems.map((problem) => syntaxDiagnostic(problem, previous.ast.fileName, lineMap)),
-    ...previous.syntaxDiagnostics.filter((_, i) => after(problemOffsets[i]!)).map((d) => movedDiagnostic(d, previous.lineMap, lineMap, change)),
+    ...previous.syntaxDiagnostics
+      .filter((_, i) => after(problemOffsets[i]!))
+      .map((d) => movedDiagnostic(d, previous.lineMap, lineMap, change)),
   ];
   const file: SourceFile = {
     kind: "SourceFile",
@@ -128,7 +130,11 @@ function parseRange(text: string, start: number, stop: number | undefined): Pars
     const problems = parserProblems(parser).sort((a, b) => a.start - b.start);
     const comments = parser.comments.filter((c) => c.span.start < limit);
     const stoppedThere = parser.offset === (stop ?? text.length);
-    const clear = stoppedThere && declarations.every((d) => d.span.end < limit - 1) && problems.every((p) => p.start < limit - 2) && comments.every((c) => c.span.end < limit - 1);
+    const clear =
+      stoppedThere &&
+      declarations.every((d) => d.span.end < limit - 1) &&
+      problems.every((p) => p.start < limit - 2) &&
+      comments.every((c) => c.span.end < limit - 1);
     return clear ? { declarations, comments, problems } : undefined;
   } catch {
     return undefined;

@@ -3,9 +3,7 @@ import type { Comment, Span } from "./ast.js";
 export type TokenKind = "ident" | "number" | "string" | "punct" | "newline" | "error" | "eof";
 
 /** A piece of a string literal as the lexer saw it; interpolations are parsed later. */
-export type LexedStringPart =
-  | { kind: "Text"; value: string; span: Span }
-  | { kind: "Interpolation"; span: Span; inner: Span };
+export type LexedStringPart = { kind: "Text"; value: string; span: Span } | { kind: "Interpolation"; span: Span; inner: Span };
 
 export interface Token {
   kind: TokenKind;

@@ -10,7 +10,9 @@ import { MemoryHost } from "../../src/host/memory-host.js";
 import { createProgram } from "../../src/program/program.js";
 
 const dir = fileURLToPath(new URL("quality/", import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith(".mlops")).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".mlops"))
+  .sort();
 
 describe("error quality", () => {
   it("has 15 cases", () => expect(files.length).toBe(15));
@@ -22,7 +24,9 @@ describe("error quality", () => {
     const errors = program.diagnostics().filter((d) => d.severity === "error");
     // One diagnostic per mistake; a cycle is reported at each of its members.
     expect(errors.length).toBe(name.includes("cycle") ? 2 : 1);
-    const output = errors.map((d) => formatDiagnosticText(d, text, { color: false, displayPath: (f) => f.slice("/project/".length) })).join("\n\n");
+    const output = errors
+      .map((d) => formatDiagnosticText(d, text, { color: false, displayPath: (f) => f.slice("/project/".length) }))
+      .join("\n\n");
     await expect(`${output}\n`).toMatchFileSnapshot(`__snapshots__/${name.replace(/\.mlops$/, ".txt")}`);
   });
 });

@@ -25,7 +25,10 @@ source s {
 function typeOf(expr: string): { type: string; codes: string[] } {
   const host = new MemoryHost({ "/t/a.mlops": `${SOURCE}features f from s {\n  e = ${expr}\n}\n` });
   const program = createProgram({ host, rootFiles: ["/t/a.mlops"] });
-  const codes = program.diagnostics().filter((d) => d.severity === "error").map((d) => d.code);
+  const codes = program
+    .diagnostics()
+    .filter((d) => d.severity === "error")
+    .map((d) => d.code);
   const set = program.results().find((r) => r.info.kind === "features")!.info;
   const t = set.kind === "features" ? set.features.get("e")!.type : undefined;
   return { type: t ? typeToString(t) : "?", codes };
@@ -48,13 +51,13 @@ describe("feature expression types", () => {
     ["if(is_null(w), 0, w)", "float"],
     ["if(not is_null(w), w, 0.5)", "float"],
     ["coalesce(w, 0)", "float"],
-    ["coalesce(t2, \"none\")", "string"],
+    ['coalesce(t2, "none")', "string"],
     ["impute(w, median)", "float"],
     ["impute(t2, mode)", "string"],
     ["impute(w, 3)", "float"],
     ["lower(t)", "string"],
     ["len(t)", "int"],
-    ["contains(t, \"x\")", "bool"],
+    ['contains(t, "x")', "bool"],
     ["hour(ts)", "int"],
     ["month(d)", "int"],
     ["days_between(d, ts)", "int"],
@@ -66,7 +69,7 @@ describe("feature expression types", () => {
     ["one_hot(t2)", "vector<float, ?>"],
     ["hash_bucket(t, 32)", "vector<float, 32>"],
     ["bucketize(x, [0, 1, 10])", "vector<float, 4>"],
-    ["c == \"a\"", "bool"],
+    ['c == "a"', "bool"],
     ["x * 10%", "float"],
   ])("%s : %s", (expr, type) => {
     expect(typeOf(expr)).toEqual({ type, codes: [] });
@@ -83,20 +86,22 @@ describe("feature expression types", () => {
     ["one_hot(x)", "type-mismatch"],
     ["hash_bucket(t, n)", "type-mismatch"],
     ["impute(t, mean)", "type-mismatch"],
-    ["c == \"z\"", "enum-value"],
-    ["c < \"a\"", "type-mismatch"],
+    ['c == "z"', "enum-value"],
+    ['c < "a"', "type-mismatch"],
     ["if(n, 1, 2)", "type-mismatch"],
     ["clip(x, 1)", "type-mismatch"],
     ["x + 10ms", "type-mismatch"],
     ["nope(x)", "unknown-reference"],
-    ["secret(\"a\", \"b\")", "secret-exposure"],
+    ['secret("a", "b")', "secret-exposure"],
   ])("%s is a %s", (expr, code) => {
     expect(typeOf(expr).codes).toEqual([code]);
   });
 
   it("widens an enum with a coalesce fallback and one_hot counts the new category", () => {
     expect(typeOf('one_hot(coalesce(c, "other"))').type).toBe("vector<float, 3>");
-    const host = new MemoryHost({ "/t/a.mlops": `${SOURCE.replace('c: enum("a", "b", "c")', 'c: enum("a", "b", "c")?')}features f from s {\n  e = one_hot(coalesce(c, "other"))\n  g = one_hot(c)\n}\n` });
+    const host = new MemoryHost({
+      "/t/a.mlops": `${SOURCE.replace('c: enum("a", "b", "c")', 'c: enum("a", "b", "c")?')}features f from s {\n  e = one_hot(coalesce(c, "other"))\n  g = one_hot(c)\n}\n`,
+    });
     const set = createProgram({ host, rootFiles: ["/t/a.mlops"] }).model().featureSets.f!;
     expect(set.features.map((f) => f.type)).toEqual([
       { kind: "vector", size: 4, nullable: false, labels: ["e=a", "e=b", "e=c", "e=other"] },

@@ -49,7 +49,11 @@ deploy other_api {
   endpoint = { path = "/v1/other", port = 8080 }
 }
 `;
-const stdlib = { targets: read("../../../stdlib/std/targets.mlops"), gates: read("../../../stdlib/std/gates.mlops"), monitors: read("../../../stdlib/std/monitors.mlops") };
+const stdlib = {
+  targets: read("../../../stdlib/std/targets.mlops"),
+  gates: read("../../../stdlib/std/gates.mlops"),
+  monitors: read("../../../stdlib/std/monitors.mlops"),
+};
 const PATH = "/w/main.mlops";
 
 function programOf(text: string): Program {
@@ -143,7 +147,20 @@ describe("incremental updates keep unchanged declarations", () => {
   });
 
   it("agrees with a fresh program after random edit sequences", () => {
-    const SNIPPETS = ["", " ", "\n", "x", "}", "{", "/// doc\n", "amount", "= 3", "\"", "features f2 from transactions { z = amount }\n", "param p: int = 1\n"];
+    const SNIPPETS = [
+      "",
+      " ",
+      "\n",
+      "x",
+      "}",
+      "{",
+      "/// doc\n",
+      "amount",
+      "= 3",
+      '"',
+      "features f2 from transactions { z = amount }\n",
+      "param p: int = 1\n",
+    ];
     const edit = fc.record({ at: fc.nat(), remove: fc.nat({ max: 6 }), insert: fc.nat({ max: SNIPPETS.length - 1 }) });
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {

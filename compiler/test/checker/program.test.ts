@@ -32,7 +32,11 @@ describe("program", () => {
     const sales = model.sources.sales!;
     expect(sales.format).toBe("parquet");
     expect(sales.resolvedPath).toBe("/p/data/sales.parquet");
-    expect(sales.columns.find((c) => c.name === "year_built")).toEqual({ name: "year_built", type: { kind: "int", nullable: true }, unique: false });
+    expect(sales.columns.find((c) => c.name === "year_built")).toEqual({
+      name: "year_built",
+      type: { kind: "int", nullable: true },
+      unique: false,
+    });
 
     const house = model.featureSets.house!;
     expect(house.features.map((f) => [f.name, f.type.kind])).toEqual([
@@ -48,9 +52,21 @@ describe("program", () => {
     const price = model.models.price!;
     expect(price.task).toBe("regression");
     expect(price.inputWidth).toBe(1 + 1 + 64 + 3 + 1);
-    expect(price.layout.find((l) => l.feature === "kind_oh")).toEqual({ feature: "kind_oh", offset: 66, width: 3, labels: ["kind_oh=house", "kind_oh=flat", "kind_oh=studio"] });
+    expect(price.layout.find((l) => l.feature === "kind_oh")).toEqual({
+      feature: "kind_oh",
+      offset: 66,
+      width: 3,
+      labels: ["kind_oh=house", "kind_oh=flat", "kind_oh=studio"],
+    });
     expect(price.split).toEqual({ test: 0.25, seed: 7, stratify: false });
-    expect(price.trainer).toEqual({ kind: "linear_regression", epochs: 300, learningRate: 0.1, l2: 0.5, batchSize: 0, tolerance: 0.000001 });
+    expect(price.trainer).toEqual({
+      kind: "linear_regression",
+      epochs: 300,
+      learningRate: 0.1,
+      l2: 0.5,
+      batchSize: 0,
+      tolerance: 0.000001,
+    });
 
     const api = model.deployments.api!;
     expect(api.extends).toEqual(["small_service"]);
@@ -89,12 +105,25 @@ describe("program", () => {
       op: "binary",
       operator: "-",
       left: { op: "lit", value: 2026 },
-      right: { op: "call", fn: "impute", args: [{ op: "ref", scope: "column", name: "year_built" }, { op: "lit", value: "median" }], state: "house.age#0" },
+      right: {
+        op: "call",
+        fn: "impute",
+        args: [
+          { op: "ref", scope: "column", name: "year_built" },
+          { op: "lit", value: "median" },
+        ],
+        state: "house.age#0",
+      },
     });
     const big = model.featureSets.house!.features.find((f) => f.name === "big")!;
     expect(model.lowerExpr(big.expr)).toMatchObject({ left: { op: "ref", scope: "feature", name: "sqft_log" } });
     const rule = model.gates.quality!.rules[1]!;
-    expect(model.lowerExpr(rule.threshold)).toEqual({ op: "binary", operator: "*", left: { op: "ref", scope: "champion", name: "rmse" }, right: { op: "lit", value: 1.1 } });
+    expect(model.lowerExpr(rule.threshold)).toEqual({
+      op: "binary",
+      operator: "*",
+      left: { op: "ref", scope: "champion", name: "rmse" },
+      right: { op: "lit", value: 1.1 },
+    });
     const memoryField = model.deployments.api!.fields.target!.fields!.memory!;
     expect(model.evaluateConstant(memoryField.expr, memoryField.type)).toBe(512 * 1024 ** 2);
   });
@@ -103,10 +132,23 @@ describe("program", () => {
     const { program } = project();
     expect(program.diagnostics()).toEqual([]);
     const data = program.file("/p/data.mlops")!;
-    const mainResults = new Map(program.results().filter((r) => r.symbol.file.path === "/p/main.mlops").map((r) => [r.symbol.name, r]));
-    program.updateFile("/p/data.mlops", data.text.replace("kind:       enum(\"house\", \"flat\", \"studio\")", "kind:       enum(\"house\", \"flat\")"));
+    const mainResults = new Map(
+      program
+        .results()
+        .filter((r) => r.symbol.file.path === "/p/main.mlops")
+        .map((r) => [r.symbol.name, r]),
+    );
+    program.updateFile(
+      "/p/data.mlops",
+      data.text.replace('kind:       enum("house", "flat", "studio")', 'kind:       enum("house", "flat")'),
+    );
     expect(program.diagnostics()).toEqual([]);
-    const after = new Map(program.results().filter((r) => r.symbol.file.path === "/p/main.mlops").map((r) => [r.symbol.name, r]));
+    const after = new Map(
+      program
+        .results()
+        .filter((r) => r.symbol.file.path === "/p/main.mlops")
+        .map((r) => [r.symbol.name, r]),
+    );
     expect(after.get("price")).not.toBe(mainResults.get("price"));
     expect(after.get("replicas")).toBe(mainResults.get("replicas"));
     expect(program.model().models.price!.inputWidth).toBe(1 + 1 + 64 + 2 + 1);
@@ -139,11 +181,17 @@ describe("program", () => {
 
   it("offers quick fixes: did-you-mean replacements and missing fields", () => {
     const host = new MemoryHost({
-      "/f/a.mlops": 'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { amount: float\n    y: bool }\n}\nfeatures f from s {\n  a = log1p(amont)\n}\nmodel m {\n  task = binary_classification\n  features = f\n  trainer = logistic_regression {}\n}\n',
+      "/f/a.mlops":
+        'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { amount: float\n    y: bool }\n}\nfeatures f from s {\n  a = log1p(amont)\n}\nmodel m {\n  task = binary_classification\n  features = f\n  trainer = logistic_regression {}\n}\n',
     });
     const diagnostics = createProgram({ host, rootFiles: ["/f/a.mlops"] }).diagnostics();
     const unknown = diagnostics.find((d) => d.code === "unknown-reference")!;
-    expect(unknown.fixes).toEqual([{ title: "Change to `amount`", edits: [{ file: "/f/a.mlops", range: { start: { line: 8, character: 12 }, end: { line: 8, character: 17 } }, newText: "amount" }] }]);
+    expect(unknown.fixes).toEqual([
+      {
+        title: "Change to `amount`",
+        edits: [{ file: "/f/a.mlops", range: { start: { line: 8, character: 12 }, end: { line: 8, character: 17 } }, newText: "amount" }],
+      },
+    ]);
     const missing = diagnostics.find((d) => d.code === "missing-field")!;
     expect(missing.message).toBe("model `m` is missing the required field `target` (source.column)");
     expect(missing.fixes[0]?.edits[0]?.newText).toBe("  target = \n");
@@ -152,10 +200,14 @@ describe("program", () => {
 
 describe("env selection", () => {
   it("reports an --env that names no env, with a suggestion", () => {
-    const host = new MemoryHost({ "/e/a.mlops": 'pipeline p { owner = "x" }\nparam r: int = 1\nenv prod { r = 2 }\nenv staging { r = 3 }\n' });
+    const host = new MemoryHost({
+      "/e/a.mlops": 'pipeline p { owner = "x" }\nparam r: int = 1\nenv prod { r = 2 }\nenv staging { r = 3 }\n',
+    });
     const program = createProgram({ host, rootFiles: ["/e/a.mlops"], env: "prd" });
     const errors = program.diagnostics().filter((d) => d.severity === "error");
-    expect(errors.map((d) => [d.code, d.message, d.hints])).toEqual([["unknown-reference", "no env is named `prd` (selected with --env)", ["did you mean `prod`?", "envs: prod, staging"]]]);
+    expect(errors.map((d) => [d.code, d.message, d.hints])).toEqual([
+      ["unknown-reference", "no env is named `prd` (selected with --env)", ["did you mean `prod`?", "envs: prod, staging"]],
+    ]);
     program.setEnv("staging");
     expect(program.diagnostics().filter((d) => d.severity === "error")).toEqual([]);
     expect(program.model().params.r?.value).toBe(3);
@@ -163,11 +215,24 @@ describe("env selection", () => {
   });
 
   it("lowers source expectations with aggregates as calls and ratios normalised", () => {
-    const host = new MemoryHost({ "/e/a.mlops": 'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { c: string? }\n  expect {\n    row_count >= 10\n    null_rate(c) <= 5%\n  }\n}\n' });
+    const host = new MemoryHost({
+      "/e/a.mlops":
+        'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { c: string? }\n  expect {\n    row_count >= 10\n    null_rate(c) <= 5%\n  }\n}\n',
+    });
     const model = createProgram({ host, rootFiles: ["/e/a.mlops"] }).model();
     const [rows, nulls] = model.sources.s!.expectations;
-    expect(model.lowerExpr(rows!.expr)).toEqual({ op: "binary", operator: ">=", left: { op: "call", fn: "row_count", args: [] }, right: { op: "lit", value: 10 } });
-    expect(model.lowerExpr(nulls!.expr)).toEqual({ op: "binary", operator: "<=", left: { op: "call", fn: "null_rate", args: [{ op: "ref", scope: "column", name: "c" }] }, right: { op: "lit", value: 0.05 } });
+    expect(model.lowerExpr(rows!.expr)).toEqual({
+      op: "binary",
+      operator: ">=",
+      left: { op: "call", fn: "row_count", args: [] },
+      right: { op: "lit", value: 10 },
+    });
+    expect(model.lowerExpr(nulls!.expr)).toEqual({
+      op: "binary",
+      operator: "<=",
+      left: { op: "call", fn: "null_rate", args: [{ op: "ref", scope: "column", name: "c" }] },
+      right: { op: "lit", value: 0.05 },
+    });
     expect(nulls!.text).toBe("null_rate(c) <= 5%");
   });
 });
@@ -181,17 +246,23 @@ describe("pretrained models", () => {
         ModelProto.fromObject({
           graph: {
             input: [{ name: "input", type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: "N" }, { dimValue: width }] } } } }],
-            output: [{ name: "probabilities", type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: "N" }, { dimValue: 2 }] } } } }],
+            output: [
+              { name: "probabilities", type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: "N" }, { dimValue: 2 }] } } } },
+            ],
           },
         }),
       ).finish();
     const host = new MemoryHost({
-      "/o/main.mlops": 'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { a: float\n    b: float\n    y: bool }\n}\nmodel m {\n  task = binary_classification\n  features = [s.a, s.b]\n  target = s.y\n  trainer = pretrained { path = "m.onnx" }\n}\n',
+      "/o/main.mlops":
+        'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { a: float\n    b: float\n    y: bool }\n}\nmodel m {\n  task = binary_classification\n  features = [s.a, s.b]\n  target = s.y\n  trainer = pretrained { path = "m.onnx" }\n}\n',
       "/o/m.onnx": onnx(3),
     });
     const program = createProgram({ host, rootFiles: ["/o/main.mlops"] });
     expect(program.diagnostics().map((d) => [d.code, d.message])).toEqual([
-      ["signature-mismatch", "ONNX input `input` is tensor<float32, [?, 3]>, but the model's features make a vector of 2 (tensor<float32, [?, 2]>)"],
+      [
+        "signature-mismatch",
+        "ONNX input `input` is tensor<float32, [?, 3]>, but the model's features make a vector of 2 (tensor<float32, [?, 2]>)",
+      ],
     ]);
     host.setFile("/o/m.onnx", onnx(2));
     program.refreshFile("/o/m.onnx");
@@ -199,18 +270,34 @@ describe("pretrained models", () => {
     expect(program.model().models.m!.trainer).toEqual({
       kind: "pretrained",
       path: "m.onnx",
-      signature: { inputs: [{ name: "input", elementType: "float32", shape: [null, 2] }], outputs: [{ name: "probabilities", elementType: "float32", shape: [null, 2] }] },
+      signature: {
+        inputs: [{ name: "input", elementType: "float32", shape: [null, 2] }],
+        outputs: [{ name: "probabilities", elementType: "float32", shape: [null, 2] }],
+      },
     });
   });
 });
 
 describe("monitor conditions", () => {
   it("lowers monitor signals as signals and model metrics as metrics", () => {
-    const text = readFileSync(fileURLToPath(new URL("fixtures/fraud.mlops", import.meta.url)), "utf8").replace('when error_rate > 1%      => rollback(fraud_api)', 'when error_rate > 1% and auc < 0.7 => rollback(fraud_api)');
+    const text = readFileSync(fileURLToPath(new URL("fixtures/fraud.mlops", import.meta.url)), "utf8").replace(
+      "when error_rate > 1%      => rollback(fraud_api)",
+      "when error_rate > 1% and auc < 0.7 => rollback(fraud_api)",
+    );
     const model = createProgram({ host: new MemoryHost({ "/x/f.mlops": text }), rootFiles: ["/x/f.mlops"] }).model();
     const [share, latency, errors] = model.monitors.fraud_drift!.policies;
-    expect(model.lowerExpr(share!.condition)).toEqual({ op: "binary", operator: ">=", left: { op: "ref", scope: "signal", name: "drift_share" }, right: { op: "lit", value: 0.3 } });
-    expect(model.lowerExpr(latency!.condition)).toEqual({ op: "binary", operator: ">", left: { op: "ref", scope: "signal", name: "latency_p99" }, right: { op: "lit", value: 100 } });
+    expect(model.lowerExpr(share!.condition)).toEqual({
+      op: "binary",
+      operator: ">=",
+      left: { op: "ref", scope: "signal", name: "drift_share" },
+      right: { op: "lit", value: 0.3 },
+    });
+    expect(model.lowerExpr(latency!.condition)).toEqual({
+      op: "binary",
+      operator: ">",
+      left: { op: "ref", scope: "signal", name: "latency_p99" },
+      right: { op: "lit", value: 100 },
+    });
     expect(model.lowerExpr(errors!.condition)).toMatchObject({ right: { left: { op: "ref", scope: "metric", name: "auc" } } });
   });
 });

@@ -9,7 +9,11 @@ const read = (rel: string): string => readFileSync(fileURLToPath(new URL(rel, im
 const fraud = read("fixtures/fraud.mlops");
 
 function programOf(files: Record<string, string>): Program {
-  const stdlib = { targets: read("../../../stdlib/std/targets.mlops"), gates: read("../../../stdlib/std/gates.mlops"), monitors: read("../../../stdlib/std/monitors.mlops") };
+  const stdlib = {
+    targets: read("../../../stdlib/std/targets.mlops"),
+    gates: read("../../../stdlib/std/gates.mlops"),
+    monitors: read("../../../stdlib/std/monitors.mlops"),
+  };
   return createProgram({ host: new MemoryHost(files, stdlib), rootFiles: [Object.keys(files)[0]!] });
 }
 
@@ -31,11 +35,17 @@ const labels = (items: Array<{ label: string }>): string[] => items.map((i) => i
 
 describe("completion", () => {
   it("offers the fields of the block kind that are not set yet", () => {
-    const { program, offset } = edit('  owner       = "risk-ml@example.com"\n', '  |\n');
+    const { program, offset } = edit('  owner       = "risk-ml@example.com"\n', "  |\n");
     expect(labels(completionsAt(program, "/w/main.mlops", offset))).toEqual(["owner"]);
     const gate = edit("  model = fraud_clf\n", "  model = fraud_clf\n  |\n");
     expect(completionsAt(gate.program, "/w/main.mlops", gate.offset)).toEqual([
-      { label: "on_no_champion", kind: "field", detail: "pass | fail = pass", documentation: "What `champion.*` rules do when there is no production model.", insertText: "on_no_champion = " },
+      {
+        label: "on_no_champion",
+        kind: "field",
+        detail: "pass | fail = pass",
+        documentation: "What `champion.*` rules do when there is no production model.",
+        insertText: "on_no_champion = ",
+      },
       { label: "require", kind: "keyword", detail: "require statement" },
     ]);
   });
@@ -67,7 +77,14 @@ describe("completion", () => {
     const { program, offset } = edit("  drift merchant_category: jensen_shannon > 0.1", "  drift merchant_category: |");
     expect(labels(completionsAt(program, "/w/main.mlops", offset))).toEqual(["psi", "jensen_shannon", "chi_square", "auto"]);
     const numeric = edit("  drift amount:            psi > 0.2", "  drift amount: |");
-    expect(labels(completionsAt(numeric.program, "/w/main.mlops", numeric.offset))).toEqual(["psi", "wasserstein", "jensen_shannon", "ks", "z_test", "auto"]);
+    expect(labels(completionsAt(numeric.program, "/w/main.mlops", numeric.offset))).toEqual([
+      "psi",
+      "wasserstein",
+      "jensen_shannon",
+      "ks",
+      "z_test",
+      "auto",
+    ]);
   });
 
   it("offers the units valid for the slot after a number", () => {
@@ -86,11 +103,17 @@ describe("completion", () => {
 
   it("offers declarations of the expected kind, and params after `params.`", () => {
     const gate = edit("  gate     = release", "  gate     = |");
-    expect(completionsAt(gate.program, "/w/main.mlops", gate.offset)).toEqual([{ label: "release", kind: "declaration", detail: "gate release" }]);
+    expect(completionsAt(gate.program, "/w/main.mlops", gate.offset)).toEqual([
+      { label: "release", kind: "declaration", detail: "gate release" },
+    ]);
     const params = edit("    replicas  = params.replicas", "    replicas  = params.|");
     expect(labels(completionsAt(params.program, "/w/main.mlops", params.offset))).toEqual(["replicas", "min_auc"]);
     const word = edit("  task     = binary_classification", "  task     = |");
-    expect(labels(completionsAt(word.program, "/w/main.mlops", word.offset))).toEqual(["binary_classification", "multiclass_classification", "regression"]);
+    expect(labels(completionsAt(word.program, "/w/main.mlops", word.offset))).toEqual([
+      "binary_classification",
+      "multiclass_classification",
+      "regression",
+    ]);
   });
 
   it("offers columns after `source.` and stdlib modules after `import std.`", () => {
@@ -106,12 +129,18 @@ describe("hover", () => {
   const hover = (needle: string, delta = 0) => hoverAt(program, "/w/main.mlops", fraud.indexOf(needle) + delta)?.contents;
 
   it("shows a param's value per env", () => {
-    expect(hover("params.min_auc", 8)).toBe("```mlops\nparam min_auc: ratio\n```\n\n| env | value |\n|---|---|\n| (default) | `85%` = 0.85 (85%) |\n| prod | `90%` = 0.9 (90%) |\n| staging | (default) |");
-    expect(hover("params.replicas", 8)).toBe("```mlops\nparam replicas: int\n```\n\n| env | value |\n|---|---|\n| (default) | `2` |\n| prod | `6` |\n| staging | `1` |");
+    expect(hover("params.min_auc", 8)).toBe(
+      "```mlops\nparam min_auc: ratio\n```\n\n| env | value |\n|---|---|\n| (default) | `85%` = 0.85 (85%) |\n| prod | `90%` = 0.9 (90%) |\n| staging | (default) |",
+    );
+    expect(hover("params.replicas", 8)).toBe(
+      "```mlops\nparam replicas: int\n```\n\n| env | value |\n|---|---|\n| (default) | `2` |\n| prod | `6` |\n| staging | `1` |",
+    );
   });
 
   it("shows normalised quantities", () => {
-    expect(hover("512Mi", 1)).toBe("```mlops\nkubernetes.memory: memory — 512Mi = 536,870,912 bytes\n```\n\n`Mi` = mebibytes (1024² bytes)");
+    expect(hover("512Mi", 1)).toBe(
+      "```mlops\nkubernetes.memory: memory — 512Mi = 536,870,912 bytes\n```\n\n`Mi` = mebibytes (1024² bytes)",
+    );
     expect(hover("interval = 10m", 12)).toContain("10m = 600,000 ms (10 min)");
   });
 
@@ -136,7 +165,10 @@ describe("navigation", () => {
 
   it("finds the symbol and its definition", () => {
     expect(symbolAt(program, "/w/main.mlops", offset("log1p(amount)", 7))?.symbol.key).toBe("column:transactions.amount");
-    expect(definition(program, "/w/main.mlops", offset("log1p(amount)", 7))?.range).toEqual({ start: { line: 18, character: 4 }, end: { line: 18, character: 10 } });
+    expect(definition(program, "/w/main.mlops", offset("log1p(amount)", 7))?.range).toEqual({
+      start: { line: 18, character: 4 },
+      end: { line: 18, character: 10 },
+    });
     expect(definition(program, "/w/main.mlops", offset("gate     = release", 12))?.range.start.line).toBe(48);
   });
 
@@ -155,7 +187,8 @@ describe("navigation", () => {
 });
 
 describe("completion in half-typed files", () => {
-  const base = 'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { amount: float\n    kind: enum("a", "b")\n    y: bool }\n}\nfeatures f from s { a = amount }\n';
+  const base =
+    'pipeline p { owner = "x" }\nsource s {\n  format = csv\n  path = "d.csv"\n  schema { amount: float\n    kind: enum("a", "b")\n    y: bool }\n}\nfeatures f from s { a = amount }\n';
   const complete = (tail: string): string[] => {
     const { program, offset } = at(base, base + tail);
     return labels(completionsAt(program, "/w/main.mlops", offset));
@@ -163,13 +196,30 @@ describe("completion in half-typed files", () => {
 
   it("works inside a block that is never closed", () => {
     expect(complete("model m {\n  task = binary_classification\n  |")).toEqual(["features", "target", "split", "trainer"]);
-    expect(complete("model m {\n  trainer = logistic_regression { epochs = 10, |")).toEqual(["learning_rate", "l2", "batch_size", "tolerance"]);
+    expect(complete("model m {\n  trainer = logistic_regression { epochs = 10, |")).toEqual([
+      "learning_rate",
+      "l2",
+      "batch_size",
+      "tolerance",
+    ]);
     expect(complete("deploy d {\n  target = kubernetes { autoscale = { min = 1, |")).toEqual(["max", "target_cpu"]);
     expect(complete("model m {\n  target = s.|")).toEqual(["amount", "kind", "y"]);
   });
 
   it("offers declaration keywords at the top level", () => {
-    expect(complete("|")).toEqual(["pipeline", "import", "param", "env", "source", "features", "model", "gate", "deploy", "monitor", "template"]);
+    expect(complete("|")).toEqual([
+      "pipeline",
+      "import",
+      "param",
+      "env",
+      "source",
+      "features",
+      "model",
+      "gate",
+      "deploy",
+      "monitor",
+      "template",
+    ]);
   });
 });
 

@@ -20,11 +20,14 @@ describe("standard library", () => {
 
   it("provides the documented templates", () => {
     const host = new MemoryHost(
-      { "/u/main.mlops": "import std.gates\nimport std.monitors\nimport std.targets\npipeline p { owner = \"x\" }\n" },
+      { "/u/main.mlops": 'import std.gates\nimport std.monitors\nimport std.targets\npipeline p { owner = "x" }\n' },
       Object.fromEntries(["gates", "monitors", "targets"].map((m) => [m, node.readFile(node.stdlibModulePath(m)!)!])),
     );
     const program = createProgram({ host, rootFiles: ["/u/main.mlops"] });
-    const templates = program.symbols().all.filter((s) => s.kind === "block" && s.isTemplate).map((s) => `${s.kind === "block" ? s.declKind : ""} ${s.name}`);
+    const templates = program
+      .symbols()
+      .all.filter((s) => s.kind === "block" && s.isTemplate)
+      .map((s) => `${s.kind === "block" ? s.declKind : ""} ${s.name}`);
     expect(templates.sort()).toEqual([
       "deploy local_service",
       "deploy medium_service",

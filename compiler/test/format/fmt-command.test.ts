@@ -10,7 +10,7 @@ let out: string;
 let err: string;
 const io = (): CliIO => ({ stdout: (t) => void (out += t), stderr: (t) => void (err += t), isTTY: false, cwd: dir, env: {} });
 
-const messy = "pipeline p {\n  owner=\"x\"  // who\n  a_long = 1\n}\n";
+const messy = 'pipeline p {\n  owner="x"  // who\n  a_long = 1\n}\n';
 const tidy = 'pipeline p {\n  owner  = "x" // who\n  a_long = 1\n}\n';
 
 beforeEach(() => {

@@ -43,11 +43,11 @@ describe("format", () => {
 
   it("aligns `=` in blocks and records, column types in schemas, drift rules and when arrows", () => {
     const text =
-      "source s {\n  format = csv\n  path_long = \"x\"\n  schema {\n    a: int\n    long_name: string? unique\n  }\n}\n" +
-      "monitor m {\n  drift a: psi > 0.1\n  drift long_name: ks < 0.05\n  when x > 1 => alert(\"a\")\n  when long_metric > 1 => retrain(m)\n}\n";
+      'source s {\n  format = csv\n  path_long = "x"\n  schema {\n    a: int\n    long_name: string? unique\n  }\n}\n' +
+      'monitor m {\n  drift a: psi > 0.1\n  drift long_name: ks < 0.05\n  when x > 1 => alert("a")\n  when long_metric > 1 => retrain(m)\n}\n';
     expect(layout(text)).toBe(
-      "source s {\n  format    = csv\n  path_long = \"x\"\n  schema {\n    a:         int\n    long_name: string? unique\n  }\n}\n" +
-        "monitor m {\n  drift a:         psi > 0.1\n  drift long_name: ks < 0.05\n  when x > 1           => alert(\"a\")\n  when long_metric > 1 => retrain(m)\n}\n",
+      'source s {\n  format    = csv\n  path_long = "x"\n  schema {\n    a:         int\n    long_name: string? unique\n  }\n}\n' +
+        'monitor m {\n  drift a:         psi > 0.1\n  drift long_name: ks < 0.05\n  when x > 1           => alert("a")\n  when long_metric > 1 => retrain(m)\n}\n',
     );
   });
 
@@ -58,7 +58,9 @@ describe("format", () => {
 
   it("keeps multi-line records and lists multi-line, one item per line", () => {
     const text = "deploy d {\n  target = kubernetes {\n    cpu = 1, memory = 2Gi }\n  steps = [\n    1, 2]\n}\n";
-    expect(layout(text)).toBe("deploy d {\n  target = kubernetes {\n    cpu    = 1\n    memory = 2Gi\n  }\n  steps  = [\n    1,\n    2\n  ]\n}\n");
+    expect(layout(text)).toBe(
+      "deploy d {\n  target = kubernetes {\n    cpu    = 1\n    memory = 2Gi\n  }\n  steps  = [\n    1,\n    2\n  ]\n}\n",
+    );
   });
 
   it("writes line feeds for a CRLF file, inside kept-as-written expressions too", () => {
@@ -81,7 +83,11 @@ describe("format", () => {
 });
 
 describe("printExpr", () => {
-  const name = (n: string): Expr => ({ kind: "Name", name: { kind: "Identifier", name: n, span: { start: 0, end: 0 } }, span: { start: 0, end: 0 } });
+  const name = (n: string): Expr => ({
+    kind: "Name",
+    name: { kind: "Identifier", name: n, span: { start: 0, end: 0 } },
+    span: { start: 0, end: 0 },
+  });
   const binary = (operator: "+" | "-" | "*" | "and" | "or", left: Expr, right: Expr): Expr => ({
     kind: "Binary",
     operator,

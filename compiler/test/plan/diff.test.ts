@@ -36,12 +36,16 @@ describe("mlops diff classifies changes", () => {
 
   it("says a gate was loosened when a lower bound goes down", () => {
     const diff = diffPlans(before, fraudWith(["require recall >= 70%", "require recall >= 60%"]));
-    expect(diff.gates).toEqual([{ gate: "release", rule: "recall >= 60%", effect: "loosened", before: "recall >= 70%", after: "recall >= 60%" }]);
+    expect(diff.gates).toEqual([
+      { gate: "release", rule: "recall >= 60%", effect: "loosened", before: "recall >= 70%", after: "recall >= 60%" },
+    ]);
   });
 
   it("says a gate was tightened when an upper bound goes down", () => {
     const diff = diffPlans(before, fraudWith(["latency_p95 <= 20ms", "latency_p95 <= 10ms"]));
-    expect(diff.gates).toMatchObject([{ gate: "release", effect: "tightened", before: "latency_p95 <= 20ms", after: "latency_p95 <= 10ms" }]);
+    expect(diff.gates).toMatchObject([
+      { gate: "release", effect: "tightened", before: "latency_p95 <= 20ms", after: "latency_p95 <= 10ms" },
+    ]);
   });
 
   it("treats a removed rule as loosening and a wider champion margin as loosening", () => {
@@ -65,7 +69,13 @@ describe("mlops diff classifies changes", () => {
       { source: "transactions", column: "hour", effect: "compatible", what: "type widened: int → float" },
       { source: "transactions", column: "tx_id", effect: "breaking", what: "became nullable: consumers must handle nulls" },
     ]);
-    const narrowed = diffPlans(before, fraudWith(["enum(\"grocery\", \"travel\", \"online\", \"fuel\")", "enum(\"grocery\", \"travel\", \"online\")"], ["amount:            float range(0, 100000)", "amount:            float range(0, 50000)"]));
+    const narrowed = diffPlans(
+      before,
+      fraudWith(
+        ['enum("grocery", "travel", "online", "fuel")', 'enum("grocery", "travel", "online")'],
+        ["amount:            float range(0, 100000)", "amount:            float range(0, 50000)"],
+      ),
+    );
     expect(narrowed.schemas.map((s) => [s.column, s.effect])).toEqual([
       ["amount", "breaking"],
       ["merchant_category", "breaking"],
@@ -73,7 +83,13 @@ describe("mlops diff classifies changes", () => {
   });
 
   it("reports features added, removed and changed", () => {
-    const diff = diffPlans(before, fraudWith(["amount_log = log1p(amount)", "amount_sqrt = sqrt(amount)"], ["is_night   = hour < 6 or hour >= 22", "is_night   = hour < 5 or hour >= 22"]));
+    const diff = diffPlans(
+      before,
+      fraudWith(
+        ["amount_log = log1p(amount)", "amount_sqrt = sqrt(amount)"],
+        ["is_night   = hour < 6 or hour >= 22", "is_night   = hour < 5 or hour >= 22"],
+      ),
+    );
     expect(diff.features.map((f) => [f.feature, f.change])).toEqual([
       ["amount_log", "removed"],
       ["amount_sqrt", "added"],
@@ -83,9 +99,17 @@ describe("mlops diff classifies changes", () => {
 
   it("reports deployment resource changes and the steps whose cache keys change", () => {
     const diff = diffPlans(before, fraudWith(["memory    = 512Mi", "memory    = 1Gi"]));
-    expect(diff.deployments).toEqual([{ deployment: "fraud_api", field: "memoryBytes", before: String(512 * 1024 ** 2), after: String(1024 ** 3) }]);
+    expect(diff.deployments).toEqual([
+      { deployment: "fraud_api", field: "memoryBytes", before: String(512 * 1024 ** 2), after: String(1024 ** 3) },
+    ]);
     expect(diff.steps).toEqual([{ step: "deploy.fraud_api", change: "cache key changed" }]);
     const trainer = diffPlans(before, fraudWith(["epochs = 200", "epochs = 300"]));
-    expect(trainer.steps.map((s) => s.step)).toEqual(["train.fraud_clf", "evaluate.fraud_clf", "gate.release", "register.fraud_clf", "deploy.fraud_api"]);
+    expect(trainer.steps.map((s) => s.step)).toEqual([
+      "train.fraud_clf",
+      "evaluate.fraud_clf",
+      "gate.release",
+      "register.fraud_clf",
+      "deploy.fraud_api",
+    ]);
   });
 });

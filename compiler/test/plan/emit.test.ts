@@ -34,11 +34,21 @@ describe("the plan is complete, portable and deterministic", () => {
   it("resolves params and normalises units", () => {
     const plan = compilePlan(fraud);
     const target = plan.deployments.fraud_api?.target;
-    expect(target).toMatchObject({ kind: "kubernetes", replicas: 2, cpuMillis: 500, memoryBytes: 512 * 1024 * 1024, autoscale: { min: 2, max: 10, targetCpu: 0.7 } });
+    expect(target).toMatchObject({
+      kind: "kubernetes",
+      replicas: 2,
+      cpuMillis: 500,
+      memoryBytes: 512 * 1024 * 1024,
+      autoscale: { min: 2, max: 10, targetCpu: 0.7 },
+    });
     expect(plan.deployments.fraud_api?.rollout).toEqual({ kind: "canary", steps: [0.1, 0.5, 1], intervalMs: 600_000 });
     expect(plan.deployments.fraud_api?.envVars).toEqual({ DB_URL: { kind: "secret", name: "fraud-db", key: "url" } });
     expect(plan.gates.release?.rules.find((r) => r.metric === "auc" && !r.usesChampion)?.threshold).toEqual({ op: "lit", value: 0.85 });
-    expect(plan.gates.release?.rules.find((r) => r.metric === "latency_p95")).toMatchObject({ unit: "ms", better: "lower", threshold: { op: "lit", value: 20 } });
+    expect(plan.gates.release?.rules.find((r) => r.metric === "latency_p95")).toMatchObject({
+      unit: "ms",
+      better: "lower",
+      threshold: { op: "lit", value: 20 },
+    });
     expect(plan.monitors.fraud_drift).toMatchObject({ windowMs: 86_400_000, schedule: { kind: "every", intervalMs: 21_600_000 } });
   });
 
@@ -54,7 +64,10 @@ describe("the plan is complete, portable and deterministic", () => {
     ]);
     expect(model.inputWidth).toBe(39);
     const features = plan.featureSets.tx!.features;
-    expect(features.find((f) => f.name === "amount_z")).toMatchObject({ stateful: true, expr: { op: "call", fn: "standardize", state: "tx.amount_z#0" } });
+    expect(features.find((f) => f.name === "amount_z")).toMatchObject({
+      stateful: true,
+      expr: { op: "call", fn: "standardize", state: "tx.amount_z#0" },
+    });
     expect(features.find((f) => f.name === "is_night")).toMatchObject({ stateful: false, type: { kind: "bool" } });
   });
 
@@ -111,19 +124,26 @@ describe("a consumer refuses an invalid plan", () => {
   }
 
   it("names the path of a wrong value", () => {
-    expect(() => loadPlan(broken((p) => ((p.models.species_clf!.split as { test: number }).test = 1.5)), "plan.json")).toThrow(
-      /\/models\/species_clf\/split\/test: must be < 1/,
-    );
+    expect(() =>
+      loadPlan(
+        broken((p) => ((p.models.species_clf!.split as { test: number }).test = 1.5)),
+        "plan.json",
+      ),
+    ).toThrow(/\/models\/species_clf\/split\/test: must be < 1/);
   });
 
   it("names a missing property and an unknown one", () => {
-    expect(validatePlan(JSON.parse(broken((p) => delete (p as Partial<Plan>).steps)))).toEqual([{ path: "/", message: "missing property 'steps'" }]);
+    expect(validatePlan(JSON.parse(broken((p) => delete (p as Partial<Plan>).steps)))).toEqual([
+      { path: "/", message: "missing property 'steps'" },
+    ]);
     expect(validatePlan(JSON.parse(broken((p) => ((p.sources.flowers as unknown as Record<string, unknown>).extra = 1))))).toEqual([
       { path: "/sources/flowers", message: "unknown property 'extra'" },
     ]);
   });
 
   it("rejects an absolute data path", () => {
-    expect(validatePlan(JSON.parse(broken((p) => (p.sources.flowers!.path = "/etc/passwd")))).map((e) => e.path)).toEqual(["/sources/flowers/path"]);
+    expect(validatePlan(JSON.parse(broken((p) => (p.sources.flowers!.path = "/etc/passwd")))).map((e) => e.path)).toEqual([
+      "/sources/flowers/path",
+    ]);
   });
 });

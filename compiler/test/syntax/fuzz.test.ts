@@ -8,9 +8,11 @@ import { sameTree } from "../../src/format/same-tree.js";
 import { CONFORMANCE, mlopsFiles } from "./support.js";
 
 const fixtures = new URL("../", import.meta.url).pathname;
-const corpus = [...mlopsFiles(CONFORMANCE), `${fixtures}format/fixtures/comments.input.mlops`, `${fixtures}syntax/fixtures/constructs.mlops`].map((path) =>
-  readFileSync(path, "utf8"),
-);
+const corpus = [
+  ...mlopsFiles(CONFORMANCE),
+  `${fixtures}format/fixtures/comments.input.mlops`,
+  `${fixtures}syntax/fixtures/constructs.mlops`,
+].map((path) => readFileSync(path, "utf8"));
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 
 /** Splits into tokens roughly as the lexer does, whitespace kept, so mutations hit real tokens. */
@@ -62,12 +64,29 @@ const mutation = fc.record({
 
 describe("fuzz: the parser never throws or hangs", () => {
   it("random bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => survives(String.fromCharCode(...bytes))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => survives(String.fromCharCode(...bytes))),
+      { numRuns: RUNS },
+    );
   });
 
   it("random text over the language's characters", () => {
-    const alphabet = fc.constantFrom(..."{}()[],:=<>+-*/.?\"$\\ \n\tabcxyz019%_/".split(""), "source", "drift", "when", "=>", "${", "//", "/*", "*/", "😀");
-    fc.assert(fc.property(fc.array(alphabet, { maxLength: 300 }), (parts) => survives(parts.join(""))), { numRuns: RUNS });
+    const alphabet = fc.constantFrom(
+      ...'{}()[],:=<>+-*/.?"$\\ \n\tabcxyz019%_/'.split(""),
+      "source",
+      "drift",
+      "when",
+      "=>",
+      "${",
+      "//",
+      "/*",
+      "*/",
+      "😀",
+    );
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 300 }), (parts) => survives(parts.join(""))),
+      { numRuns: RUNS },
+    );
   });
 
   it("real files with deleted, duplicated, swapped and inserted tokens", () => {
@@ -85,7 +104,7 @@ describe("fuzz: the parser never throws or hangs", () => {
       fc.property(shapes, fc.integer({ min: 1, max: 6000 }), fc.boolean(), (open, depth, closed) => {
         const closers: Record<string, string> = { "(": ")", "[": "]", "{ a = ": "}", "f(": ")", '"${': '}"' };
         const close = closers[open] ?? "";
-        const body = open.repeat(depth) + "1" + (closed ? close.repeat(depth) : "");
+        const body = `${open.repeat(depth)}1${closed ? close.repeat(depth) : ""}`;
         survives(`features f from s {\n  x = ${body}\n  y = 2\n}\n`);
       }),
       { numRuns: 60 },

@@ -88,9 +88,9 @@ describe("parse: expressions", () => {
   });
 
   it("cooks string escapes and parses interpolations", () => {
-    const literal = expr(String.raw`"a\n\t\"\\\u{41}\$` + "${params.region}-api\"");
+    const literal = expr(`${String.raw`"a\n\t\"\\\u{41}\$`}\${params.region}-api"`);
     expect(literal).toMatchObject({ kind: "String", value: 'a\n\t"\\A$${params.region}-api', terminated: true });
-    const parts = literal.kind === "String" ? literal.parts ?? [] : [];
+    const parts = literal.kind === "String" ? (literal.parts ?? []) : [];
     expect(parts.map((p) => p.kind)).toEqual(["Text", "Interpolation", "Text"]);
     const interpolation = parts[1];
     expect(interpolation?.kind === "Interpolation" && shape(interpolation.expr)).toBe("params.region");

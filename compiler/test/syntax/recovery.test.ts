@@ -41,9 +41,7 @@ describe("recovery", () => {
   it("reports the syntax errors the conformance files mark, and only those", () => {
     for (const path of [...mlopsFiles(CONFORMANCE), ...mlopsFiles(`${REPO}test/corpus`)]) {
       const text = readFileSync(path, "utf8");
-      const marked = text
-        .split("\n")
-        .flatMap((l, i) => (/\/\/~\s*syntax-error/.test(l) ? [i] : []));
+      const marked = text.split("\n").flatMap((l, i) => (/\/\/~\s*syntax-error/.test(l) ? [i] : []));
       const reported = parse(text, path).diagnostics.map((d) => d.range.start.line);
       expect(reported, path).toEqual(marked);
     }
@@ -57,14 +55,15 @@ describe("recovery", () => {
     for (let cut = 0; cut <= text.length; cut++) {
       // The text up to `cut`, then a line break, then the rest from the next declaration on.
       const resume = starts.find((s) => s > cut) ?? text.length;
-      const spliced = text.slice(0, cut) + "\n" + text.slice(resume);
+      const spliced = `${text.slice(0, cut)}\n${text.slice(resume)}`;
       const expected = full
         .filter((d) => d.span.end <= cut || d.span.start >= resume)
         .map((d) => (d.kind === "Block" ? `${d.keyword} ${d.name.name}` : d.kind));
       const result = parse(spliced, "x.mlops");
       const got = new Set(result.file.declarations.map((d) => (d.kind === "Block" ? `${d.keyword} ${d.name.name}` : d.kind)));
       const missing = expected.filter((name) => !got.has(name));
-      if (missing.length > 0 || result.diagnostics.length > 2) failures.push(`cut at ${cut}: missing ${missing.join(", ")}; ${result.diagnostics.length} diagnostics`);
+      if (missing.length > 0 || result.diagnostics.length > 2)
+        failures.push(`cut at ${cut}: missing ${missing.join(", ")}; ${result.diagnostics.length} diagnostics`);
     }
     expect(failures).toEqual([]);
   });
@@ -72,14 +71,27 @@ describe("recovery", () => {
   it("reports a missing closing brace once, at the opening one, and resumes at the next declaration", () => {
     const result = parse("source s {\n  format = csv\n  schema {\n    a: int\n\nmodel m {\n  task = regression\n}\n", "x.mlops");
     expect(result.diagnostics.map(line)).toEqual(["3:10-3:11 `{` of `schema` is never closed: expected `}`"]);
-    expect(declarationNames("source s {\n  format = csv\n  schema {\n    a: int\n\nmodel m {\n  task = regression\n}\n")).toEqual(["source s", "model m"]);
+    expect(declarationNames("source s {\n  format = csv\n  schema {\n    a: int\n\nmodel m {\n  task = regression\n}\n")).toEqual([
+      "source s",
+      "model m",
+    ]);
   });
 
   it("caps nesting depth with a diagnostic instead of overflowing the stack", () => {
-    for (const [open, close] of [["(", ")"], ["[", "]"], ["{ a = ", "}"], ["f(", ")"], ["-", ""], ["not ", ""]]) {
+    for (const [open, close] of [
+      ["(", ")"],
+      ["[", "]"],
+      ["{ a = ", "}"],
+      ["f(", ")"],
+      ["-", ""],
+      ["not ", ""],
+    ]) {
       const text = `features f from s {\n  x = ${open!.repeat(5000)}1${close!.repeat(5000)}\n  y = 2\n}\n`;
       const result = parse(text, "deep.mlops");
-      expect(result.diagnostics.map((d) => d.message), open).toEqual(["expression nested too deeply (more than 100 levels)"]);
+      expect(
+        result.diagnostics.map((d) => d.message),
+        open,
+      ).toEqual(["expression nested too deeply (more than 100 levels)"]);
       const block = result.file.declarations[0] as BlockDeclaration;
       expect(block.members.map((m) => (m.kind === "Field" ? m.name.name : m.kind))).toEqual(["x", "y"]);
     }

@@ -18,7 +18,27 @@ const corpus = (dir: string): string[] => {
     .map((name) => readFileSync(folder + name, "utf8"));
 };
 const BASE = [...corpus("valid"), ...corpus("invalid/syntax")].join("\n\n");
-const SNIPPETS = ["", " ", "\n", "\n\n", "x", "}", "{", "(", "]", "/*", "*/", "//", "/// doc\n", "\"", "${", "source s {\n", "param p: int = 1\n", "= 3", "\r\n"];
+const SNIPPETS = [
+  "",
+  " ",
+  "\n",
+  "\n\n",
+  "x",
+  "}",
+  "{",
+  "(",
+  "]",
+  "/*",
+  "*/",
+  "//",
+  "/// doc\n",
+  '"',
+  "${",
+  "source s {\n",
+  "param p: int = 1\n",
+  "= 3",
+  "\r\n",
+];
 
 function reparsed(oldText: string, text: string) {
   const old = parse(oldText, "/w/a.mlops");
@@ -56,7 +76,11 @@ describe("reparse", () => {
     const at = BASE.indexOf("\n\n", BASE.length / 2);
     const text = `${BASE.slice(0, at)} ${BASE.slice(at)}`;
     const old = parse(BASE, "/w/a.mlops");
-    const result = reparse({ text: BASE, ast: old.file, lineMap: old.lineMap, syntaxDiagnostics: old.diagnostics }, text, diffText(BASE, text));
+    const result = reparse(
+      { text: BASE, ast: old.file, lineMap: old.lineMap, syntaxDiagnostics: old.diagnostics },
+      text,
+      diffText(BASE, text),
+    );
     expect(result.newDeclarations.length).toBeLessThan(old.file.declarations.length / 2);
   });
 });

@@ -42,7 +42,12 @@ function spanProblems(text: string, root: unknown): Problem[] {
 }
 
 describe("spans", () => {
-  const files = [...mlopsFiles(CONFORMANCE), ...mlopsFiles(`${REPO}compiler/test`), ...mlopsFiles(`${REPO}examples`), ...mlopsFiles(`${REPO}stdlib`)];
+  const files = [
+    ...mlopsFiles(CONFORMANCE),
+    ...mlopsFiles(`${REPO}compiler/test`),
+    ...mlopsFiles(`${REPO}examples`),
+    ...mlopsFiles(`${REPO}stdlib`),
+  ];
   it.each(files)("every node of %s has a span inside its parent's", (path) => {
     const text = readFileSync(path, "utf8");
     const { file } = parse(text, path);

@@ -1,4 +1,11 @@
-import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
+import {
+  CodeActionKind,
+  type CodeAction,
+  type Diagnostic as LspDiagnostic,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
+} from "vscode-languageserver";
 import type { BlockDeclaration, Declaration, Expr, Fix, Node, SourceFile } from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
 import type { DiagnosticData } from "./diagnostics.js";
@@ -32,13 +39,23 @@ export function codeActions(doc: ParsedDocument, diagnostics: LspDiagnostic[], h
         const block = blockNamedAt(doc.file, doc.lineMap.offset(diagnostic.range.start));
         const edits = block && helpers.missingFieldEdits?.(doc, block);
         if (block && edits && edits.length > 0) {
-          actions.push(quickFix(`Add the missing required fields of \`${block.name.name}\``, diagnostic, { changes: { [doc.uri]: edits } }, true));
+          actions.push(
+            quickFix(`Add the missing required fields of \`${block.name.name}\``, diagnostic, { changes: { [doc.uri]: edits } }, true),
+          );
         }
         break;
       }
       case "unused-declaration": {
         const declaration = declarationNamedAt(doc.file, doc.lineMap.offset(diagnostic.range.start));
-        if (declaration) actions.push(quickFix(`Remove unused declaration \`${declarationName(declaration)}\``, diagnostic, { changes: { [doc.uri]: [removeDeclaration(doc, declaration)] } }, false));
+        if (declaration)
+          actions.push(
+            quickFix(
+              `Remove unused declaration \`${declarationName(declaration)}\``,
+              diagnostic,
+              { changes: { [doc.uri]: [removeDeclaration(doc, declaration)] } },
+              false,
+            ),
+          );
         break;
       }
       case "nullable-misuse": {
@@ -47,9 +64,14 @@ export function codeActions(doc: ParsedDocument, diagnostics: LspDiagnostic[], h
           const text = doc.text.slice(expr.span.start, expr.span.end);
           const fallback = fallbackFor(helpers.typeOf?.(doc, expr) ?? columnTypeName(doc.file, expr));
           actions.push(
-            quickFix(`Wrap \`${text}\` in coalesce(${text}, ${fallback})`, diagnostic, {
-              changes: { [doc.uri]: [{ range: doc.lineMap.range(expr.span), newText: `coalesce(${text}, ${fallback})` }] },
-            }, true),
+            quickFix(
+              `Wrap \`${text}\` in coalesce(${text}, ${fallback})`,
+              diagnostic,
+              {
+                changes: { [doc.uri]: [{ range: doc.lineMap.range(expr.span), newText: `coalesce(${text}, ${fallback})` }] },
+              },
+              true,
+            ),
           );
         }
         break;
@@ -106,7 +128,12 @@ function removeDeclaration(doc: ParsedDocument, d: Declaration): TextEdit {
   }
   const startLine = doc.lineMap.position(start).line;
   let endLine = doc.lineMap.position(d.span.end).line + 1;
-  if (endLine < doc.lineMap.lineCount && doc.lineMap.lineText(endLine).trim() === "" && (startLine === 0 || doc.lineMap.lineText(startLine - 1).trim() === "")) endLine++;
+  if (
+    endLine < doc.lineMap.lineCount &&
+    doc.lineMap.lineText(endLine).trim() === "" &&
+    (startLine === 0 || doc.lineMap.lineText(startLine - 1).trim() === "")
+  )
+    endLine++;
   const range: Range = { start: { line: startLine, character: 0 }, end: { line: endLine, character: 0 } };
   if (endLine >= doc.lineMap.lineCount) range.end = doc.lineMap.position(doc.text.length);
   return { range, newText: "" };
@@ -127,7 +154,21 @@ function expressionAt(file: SourceFile, start: number, end: number): Expr | unde
   return exact ?? containing;
 }
 
-const EXPR_KINDS = new Set(["Number", "String", "Boolean", "Name", "Member", "Call", "Constructor", "List", "Record", "Binary", "Unary", "Paren", "Error"]);
+const EXPR_KINDS = new Set([
+  "Number",
+  "String",
+  "Boolean",
+  "Name",
+  "Member",
+  "Call",
+  "Constructor",
+  "List",
+  "Record",
+  "Binary",
+  "Unary",
+  "Paren",
+  "Error",
+]);
 function isExpr(node: Node): node is Expr {
   return EXPR_KINDS.has(node.kind);
 }
@@ -135,9 +176,13 @@ function isExpr(node: Node): node is Expr {
 /** The declared type of a column named by `expr` in the features block around it (from the syntax alone). */
 function columnTypeName(file: SourceFile, expr: Expr): string | undefined {
   if (expr.kind !== "Name") return undefined;
-  const block = file.declarations.find((d): d is BlockDeclaration => d.kind === "Block" && d.span.start <= expr.span.start && expr.span.end <= d.span.end);
+  const block = file.declarations.find(
+    (d): d is BlockDeclaration => d.kind === "Block" && d.span.start <= expr.span.start && expr.span.end <= d.span.end,
+  );
   const sourceName = block?.keyword === "features" ? block.from?.name : block?.keyword === "source" ? block.name.name : undefined;
-  const source = file.declarations.find((d): d is BlockDeclaration => d.kind === "Block" && d.keyword === "source" && d.name.name === sourceName);
+  const source = file.declarations.find(
+    (d): d is BlockDeclaration => d.kind === "Block" && d.keyword === "source" && d.name.name === sourceName,
+  );
   for (const m of source?.members ?? []) {
     if (m.kind !== "Schema") continue;
     const column = m.columns.find((c) => c.name.name === expr.name.name);

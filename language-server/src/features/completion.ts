@@ -1,5 +1,12 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Position } from "vscode-languageserver";
-import { completionsAt, type BlockDeclaration, type BlockKeyword, type CompletionKind, type Program, type SourceFile } from "@mlops/compiler";
+import {
+  completionsAt,
+  type BlockDeclaration,
+  type BlockKeyword,
+  type CompletionKind,
+  type Program,
+  type SourceFile,
+} from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
 import { typeText } from "../util/print.js";
 
@@ -39,7 +46,11 @@ export function checkerCompletions(program: Program, doc: ParsedDocument, offset
   // a unit is glued to its number (`512Mi`): replace only the unit letters typed so far, never the number
   const unitTyped = /\d([A-Za-z%]*)$/.exec(doc.text.slice(lineStart, offset))?.[1];
   return completionsAt(program, doc.path, offset).map((item, index) => {
-    const out: CompletionItem = { label: item.label, kind: ITEM_KIND[item.kind] ?? CompletionItemKind.Text, sortText: String(index).padStart(4, "0") };
+    const out: CompletionItem = {
+      label: item.label,
+      kind: ITEM_KIND[item.kind] ?? CompletionItemKind.Text,
+      sortText: String(index).padStart(4, "0"),
+    };
     if (item.detail) out.detail = item.detail;
     if (item.documentation) out.documentation = { kind: "markdown", value: item.documentation };
     if (item.insertText) out.insertText = item.insertText;
@@ -121,7 +132,9 @@ const KEYWORD_DOCS: Record<BlockKeyword | "param" | "import" | "template", strin
 };
 
 function names(file: SourceFile, keyword: BlockKeyword, fallback: string): string {
-  const found = file.declarations.filter((d): d is BlockDeclaration => d.kind === "Block" && d.keyword === keyword && !d.isTemplate).map((d) => d.name.name);
+  const found = file.declarations
+    .filter((d): d is BlockDeclaration => d.kind === "Block" && d.keyword === keyword && !d.isTemplate)
+    .map((d) => d.name.name);
   return found.length > 0 ? `|${[...new Set(found)].join(",")}|` : `:${fallback}`;
 }
 
@@ -144,7 +157,7 @@ function snippets(file: SourceFile): Record<string, string> {
     monitor:
       "monitor ${1:name} {\n  deployment = ${2" +
       names(file, "deploy", "deployment") +
-      "}\n  reference  = training\n  window     = ${3:1d}\n  schedule   = every(${4:6h})\n  drift ${5:column}: ${6|psi,wasserstein,jensen_shannon|} > ${7:0.2}\n  when drift_share >= ${8:30%} => alert(\"${9:ml-oncall}\")\n}",
+      '}\n  reference  = training\n  window     = ${3:1d}\n  schedule   = every(${4:6h})\n  drift ${5:column}: ${6|psi,wasserstein,jensen_shannon|} > ${7:0.2}\n  when drift_share >= ${8:30%} => alert("${9:ml-oncall}")\n}',
     template: "template ${1|deploy,model,gate,monitor,source|} ${2:name} {\n  $0\n}",
   };
 }
@@ -170,7 +183,10 @@ function topLevelItems(file: SourceFile): CompletionItem[] {
       filterText: keyword,
       kind: CompletionItemKind.Snippet,
       detail: `a whole \`${keyword}\` declaration`,
-      documentation: { kind: "markdown", value: "```mlops\n" + body.replace(/\$\{\d+[:|]([^}|]*)[^}]*\}/g, "$1").replace(/\$\d/g, "") + "\n```" },
+      documentation: {
+        kind: "markdown",
+        value: `\`\`\`mlops\n${body.replace(/\$\{\d+[:|]([^}|]*)[^}]*\}/g, "$1").replace(/\$\d/g, "")}\n\`\`\``,
+      },
       insertText: body,
       insertTextFormat: InsertTextFormat.Snippet,
       sortText: `0${sort}`,

@@ -1,5 +1,15 @@
 import type { Hover, Position } from "vscode-languageserver";
-import { describeSymbol, hoverAt, symbolAt, type Annotation, type Declaration, type Identifier, type Program, type Span, type SymbolReference } from "@mlops/compiler";
+import {
+  describeSymbol,
+  hoverAt,
+  symbolAt,
+  type Annotation,
+  type Declaration,
+  type Identifier,
+  type Program,
+  type Span,
+  type SymbolReference,
+} from "@mlops/compiler";
 import { formatConstValue } from "../util/values.js";
 import type { ParsedDocument } from "../workspace.js";
 import { nodePathAt } from "@mlops/compiler";
@@ -17,7 +27,8 @@ export function checkerHover(program: Program, doc: ParsedDocument, offset: numb
   const symbol = fast ? fast.symbol : symbolAt(program, doc.path, offset)?.symbol;
   if (symbol?.kind === "param") {
     const param = program.model(env).params[symbol.name];
-    if (param?.value !== undefined) markdown += `\n\n**${env ? `env \`${env}\`` : "no env selected"}**: \`params.${symbol.name}\` = \`${formatConstValue(param.value, param.typeText)}\``;
+    if (param?.value !== undefined)
+      markdown += `\n\n**${env ? `env \`${env}\`` : "no env selected"}**: \`params.${symbol.name}\` = \`${formatConstValue(param.value, param.typeText)}\``;
   }
   return { markdown, start: found.span.start, end: found.span.end };
 }
@@ -30,16 +41,23 @@ const within = (span: Span, offset: number): boolean => span.start <= offset && 
  * `hoverAt` shows, without checking every other declaration of the file first:
  * after an edit of a large file only that declaration is re-checked).
  */
-function declarationHover(program: Program, doc: ParsedDocument, offset: number): { contents: string; span: Span; symbol?: SymbolReference["symbol"] } | undefined {
+function declarationHover(
+  program: Program,
+  doc: ParsedDocument,
+  offset: number,
+): { contents: string; span: Span; symbol?: SymbolReference["symbol"] } | undefined {
   const declaration = program.symbols().all.find((s) => s.file.path === doc.path && within(s.node.span, offset));
   if (!declaration) return undefined;
   const result = program.result(declaration);
   let ref: SymbolReference | undefined;
   for (const r of result.references) if (r.file === doc.path && within(r.span, offset) && (!ref || size(r.span) < size(ref.span))) ref = r;
   let annotation: Annotation | undefined;
-  for (const a of result.annotations) if (a.file === doc.path && within(a.span, offset) && (!annotation || size(a.span) < size(annotation.span))) annotation = a;
-  if (ref && (!annotation || size(ref.span) <= size(annotation.span))) return { contents: describeSymbol(program, ref.symbol), span: ref.span, symbol: ref.symbol };
-  if (annotation) return { contents: ["```mlops\n" + annotation.detail + "\n```", annotation.doc].filter(Boolean).join("\n\n"), span: annotation.span };
+  for (const a of result.annotations)
+    if (a.file === doc.path && within(a.span, offset) && (!annotation || size(a.span) < size(annotation.span))) annotation = a;
+  if (ref && (!annotation || size(ref.span) <= size(annotation.span)))
+    return { contents: describeSymbol(program, ref.symbol), span: ref.span, symbol: ref.symbol };
+  if (annotation)
+    return { contents: [`\`\`\`mlops\n${annotation.detail}\n\`\`\``, annotation.doc].filter(Boolean).join("\n\n"), span: annotation.span };
   return undefined;
 }
 
@@ -67,5 +85,5 @@ export function declarationMarkdown(d: Exclude<Declaration, { kind: "Import" }>)
     d.kind === "Param"
       ? `param ${d.name.name}${d.type ? `: ${typeText(d.type)}` : ""}`
       : `${d.isTemplate ? "template " : ""}${d.keyword} ${d.name.name}${d.from ? ` from ${d.from.name}` : ""}${d.extends ? ` extends ${d.extends.name}` : ""}`;
-  return "```mlops\n" + head + "\n```" + (d.doc ? `\n\n${d.doc}` : "");
+  return `\`\`\`mlops\n${head}\n\`\`\`${d.doc ? `\n\n${d.doc}` : ""}`;
 }

@@ -45,7 +45,12 @@ export function inlayHints(program: Program, doc: ParsedDocument, range: Range, 
   });
 }
 
-function featureHints(doc: ParsedDocument, block: BlockDeclaration, features: Map<string, { type: Parameters<typeof typeToString>[0] }>, hints: InlayHint[]): void {
+function featureHints(
+  doc: ParsedDocument,
+  block: BlockDeclaration,
+  features: Map<string, { type: Parameters<typeof typeToString>[0] }>,
+  hints: InlayHint[],
+): void {
   for (const m of block.members) {
     if (m.kind !== "Field") continue;
     const feature = features.get(m.name.name);
@@ -54,7 +59,13 @@ function featureHints(doc: ParsedDocument, block: BlockDeclaration, features: Ma
   }
 }
 
-function modelHint(doc: ParsedDocument, block: BlockDeclaration, width: number, layout: Array<{ feature: string; offset: number | null; width: number | null }>, hints: InlayHint[]): void {
+function modelHint(
+  doc: ParsedDocument,
+  block: BlockDeclaration,
+  width: number,
+  layout: Array<{ feature: string; offset: number | null; width: number | null }>,
+  hints: InlayHint[],
+): void {
   const field = block.members.find((m) => m.kind === "Field" && m.name.name === "features");
   if (!field) return;
   hints.push({

@@ -27,7 +27,9 @@ function fieldsOf(file: SourceFile, block: BlockDeclaration, seen: Set<string>):
   const own = block.members.flatMap((m) => (m.kind === "Field" ? [m.name.name] : []));
   if (!block.extends || seen.has(block.extends.name)) return own;
   seen.add(block.extends.name);
-  const parent = file.declarations.find((d): d is BlockDeclaration => d.kind === "Block" && d.isTemplate && d.name.name === block.extends!.name);
+  const parent = file.declarations.find(
+    (d): d is BlockDeclaration => d.kind === "Block" && d.isTemplate && d.name.name === block.extends!.name,
+  );
   return parent ? [...own, ...fieldsOf(file, parent, seen)] : own;
 }
 

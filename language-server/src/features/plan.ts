@@ -1,6 +1,16 @@
 import { posix } from "node:path";
 import { ErrorCodes, ResponseError } from "vscode-languageserver";
-import { emitPlan, hasErrors, renderAirflow, renderDocker, renderKubernetes, RenderError, type Plan, type Program, type RenderedFile } from "@mlops/compiler";
+import {
+  emitPlan,
+  hasErrors,
+  renderAirflow,
+  renderDocker,
+  renderKubernetes,
+  RenderError,
+  type Plan,
+  type Program,
+  type RenderedFile,
+} from "@mlops/compiler";
 
 export interface PlanParams {
   uri: string;
@@ -24,7 +34,9 @@ function fail(message: string): ResponseError<void> {
 export function compilePlan(program: Program, env: string | null): Plan {
   const errors = program.diagnostics().filter((d) => d.severity === "error");
   if (hasErrors(errors)) {
-    const listed = errors.slice(0, MAX_LISTED).map((d) => `${posix.basename(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`);
+    const listed = errors
+      .slice(0, MAX_LISTED)
+      .map((d) => `${posix.basename(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`);
     const more = errors.length > MAX_LISTED ? `\n… and ${errors.length - MAX_LISTED} more` : "";
     throw fail(`the program has ${errors.length} error${errors.length === 1 ? "" : "s"}, so it has no plan:\n${listed.join("\n")}${more}`);
   }
@@ -49,7 +61,8 @@ export function renderRequest(program: Program, params: RenderParams): { files: 
     if (params.target === "kubernetes") {
       const base = compilePlan(program, null);
       const envs: Record<string, Plan> = {};
-      for (const name of Object.keys(program.model().envs).sort()) if (env === null || name === env) envs[name] = compilePlan(program, name);
+      for (const name of Object.keys(program.model().envs).sort())
+        if (env === null || name === env) envs[name] = compilePlan(program, name);
       return { files: renderKubernetes({ base, envs }) };
     }
   } catch (error) {

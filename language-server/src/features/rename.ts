@@ -4,7 +4,23 @@ import type { ParsedDocument } from "../workspace.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Words a name cannot take without changing what the source means. */
-const RESERVED = new Set(["true", "false", "and", "or", "not", "params", "champion", "training", "prediction", "template", "import", "param", "from", "extends", "if"]);
+const RESERVED = new Set([
+  "true",
+  "false",
+  "and",
+  "or",
+  "not",
+  "params",
+  "champion",
+  "training",
+  "prediction",
+  "template",
+  "import",
+  "param",
+  "from",
+  "extends",
+  "if",
+]);
 const BLOCK_KEYWORDS = new Set(["pipeline", "env", "source", "features", "model", "gate", "deploy", "monitor"]);
 
 function renameError(message: string): ResponseError<void> {
@@ -26,10 +42,18 @@ export function prepareRename(program: Program, doc: ParsedDocument, position: P
 }
 
 /** Renames a declaration, param, env, column or feature everywhere; refuses invalid names and collisions. */
-export function rename(program: Program, doc: ParsedDocument, position: Position, newName: string, uriOf: (path: string) => string): WorkspaceEdit {
+export function rename(
+  program: Program,
+  doc: ParsedDocument,
+  position: Position,
+  newName: string,
+  uriOf: (path: string) => string,
+): WorkspaceEdit {
   const { symbol } = target(program, doc, position);
-  if (!IDENTIFIER.test(newName)) throw renameError(`\`${newName}\` is not a valid name: use letters, digits and \`_\`, not starting with a digit.`);
-  if (RESERVED.has(newName) || (symbol.kind === "declaration" && BLOCK_KEYWORDS.has(newName))) throw renameError(`\`${newName}\` is a reserved word of the language and cannot name a ${symbol.kind}.`);
+  if (!IDENTIFIER.test(newName))
+    throw renameError(`\`${newName}\` is not a valid name: use letters, digits and \`_\`, not starting with a digit.`);
+  if (RESERVED.has(newName) || (symbol.kind === "declaration" && BLOCK_KEYWORDS.has(newName)))
+    throw renameError(`\`${newName}\` is a reserved word of the language and cannot name a ${symbol.kind}.`);
   if (newName === symbol.name) return { changes: {} };
   const collision = findCollision(program, symbol, newName);
   if (collision) throw renameError(`Cannot rename \`${symbol.name}\` to \`${newName}\`: ${collision}.`);
@@ -45,7 +69,9 @@ function findCollision(program: Program, symbol: SemanticSymbol, name: string): 
   switch (symbol.kind) {
     case "declaration": {
       const other = table.block(name);
-      return other ? `a ${other.isTemplate ? "template " : ""}${other.declKind} named \`${name}\` already exists (${other.file.path})` : undefined;
+      return other
+        ? `a ${other.isTemplate ? "template " : ""}${other.declKind} named \`${name}\` already exists (${other.file.path})`
+        : undefined;
     }
     case "param":
       return table.param(name) ? `a param named \`${name}\` already exists` : undefined;
@@ -55,7 +81,8 @@ function findCollision(program: Program, symbol: SemanticSymbol, name: string): 
       const source = table.block(symbol.container ?? "");
       if (source && columnsOf(source.node).includes(name)) return `source \`${symbol.container}\` already has a column \`${name}\``;
       for (const set of table.blocksOf("features", true)) {
-        if (set.node.from?.name === symbol.container && featuresOf(set.node).includes(name)) return `feature set \`${set.name}\` (from \`${symbol.container}\`) has a feature \`${name}\` that would shadow it`;
+        if (set.node.from?.name === symbol.container && featuresOf(set.node).includes(name))
+          return `feature set \`${set.name}\` (from \`${symbol.container}\`) has a feature \`${name}\` that would shadow it`;
       }
       return undefined;
     }
@@ -64,7 +91,8 @@ function findCollision(program: Program, symbol: SemanticSymbol, name: string): 
       if (!set) return undefined;
       if (featuresOf(set.node).includes(name)) return `feature set \`${symbol.container}\` already has a feature \`${name}\``;
       const source = set.node.from ? table.block(set.node.from.name) : undefined;
-      if (source && columnsOf(source.node).includes(name)) return `\`${name}\` is a column of \`${source.name}\`, the source of \`${symbol.container}\``;
+      if (source && columnsOf(source.node).includes(name))
+        return `\`${name}\` is a column of \`${source.name}\`, the source of \`${symbol.container}\``;
       return undefined;
     }
   }

@@ -98,7 +98,11 @@ export function semanticTokens(doc: ParsedDocument, visible: SourceFile[] = []):
     for (const m of d.members) {
       switch (m.kind) {
         case "Field":
-          push(m.name.span, d.keyword === "features" ? "variable" : d.keyword === "env" ? "parameter" : "property", ...(d.keyword === "features" ? (["declaration"] as const) : []));
+          push(
+            m.name.span,
+            d.keyword === "features" ? "variable" : d.keyword === "env" ? "parameter" : "property",
+            ...(d.keyword === "features" ? (["declaration"] as const) : []),
+          );
           expressionTokens(m.value, scope, push);
           break;
         case "Schema":
@@ -135,7 +139,11 @@ function emptyScope(declarations: Map<string, BlockKeyword | "param">): Scope {
   return { declarations, columns: new Set(), features: new Set() };
 }
 
-function blockScope(block: BlockDeclaration, declarations: Map<string, BlockKeyword | "param">, sources: Map<string, BlockDeclaration>): Scope {
+function blockScope(
+  block: BlockDeclaration,
+  declarations: Map<string, BlockKeyword | "param">,
+  sources: Map<string, BlockDeclaration>,
+): Scope {
   const scope = emptyScope(declarations);
   const addColumns = (source: BlockDeclaration | undefined): void => {
     for (const m of source?.members ?? []) if (m.kind === "Schema") for (const c of m.columns) scope.columns.add(c.name.name);
@@ -222,7 +230,11 @@ function nameToken(id: Identifier, scope: Scope, push: (span: Span, type: TokenT
   push(id.span, "enumMember", "defaultLibrary");
 }
 
-function memberTokens(node: Extract<Expr, { kind: "Member" }>, scope: Scope, push: (span: Span, type: TokenType, ...mods: TokenModifier[]) => void): void {
+function memberTokens(
+  node: Extract<Expr, { kind: "Member" }>,
+  scope: Scope,
+  push: (span: Span, type: TokenType, ...mods: TokenModifier[]) => void,
+): void {
   if (node.object.kind === "Name") {
     const head = node.object.name.name;
     if (head === "params") {
@@ -254,7 +266,13 @@ function encode(doc: ParsedDocument, tokens: Token[]): number[] {
     const start = doc.lineMap.position(t.start);
     const end = doc.lineMap.position(t.start + t.length);
     if (end.line !== start.line) continue; // tokens never span lines
-    data.push(start.line - prevLine, start.line === prevLine ? start.character - prevChar : start.character, t.length, TYPES.indexOf(t.type), t.modifiers);
+    data.push(
+      start.line - prevLine,
+      start.line === prevLine ? start.character - prevChar : start.character,
+      t.length,
+      TYPES.indexOf(t.type),
+      t.modifiers,
+    );
     prevLine = start.line;
     prevChar = start.character;
     lastEnd = t.start + t.length;

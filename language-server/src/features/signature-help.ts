@@ -1,10 +1,22 @@
 import type { ParameterInformation, SignatureHelp, SignatureInformation } from "vscode-languageserver";
-import { AGGREGATES, FEATURE_FUNCTIONS, MONITOR_ACTIONS, ROLLOUTS, TARGETS, TRAINERS, slotToString, type ConstructorSpec } from "@mlops/compiler";
+import {
+  AGGREGATES,
+  FEATURE_FUNCTIONS,
+  MONITOR_ACTIONS,
+  ROLLOUTS,
+  TARGETS,
+  TRAINERS,
+  slotToString,
+  type ConstructorSpec,
+} from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
 
 /** Calls the language has besides feature functions and aggregates. */
 const OTHER_CALLS: Record<string, { signature: string; doc: string }> = {
-  cron: { signature: 'cron(expression: string) -> schedule', doc: 'A five-field cron expression (`"0 2 * * *"`) or a macro such as `"@daily"`.' },
+  cron: {
+    signature: "cron(expression: string) -> schedule",
+    doc: 'A five-field cron expression (`"0 2 * * *"`) or a macro such as `"@daily"`.',
+  },
   every: { signature: "every(interval: duration) -> schedule", doc: "A fixed interval: `every(6h)`." },
   secret: { signature: "secret(name: string, key: string) -> secret", doc: "A reference to a secret; never rendered as plain text." },
   retrain: { signature: "retrain(model) -> action", doc: MONITOR_ACTIONS.retrain ?? "" },
@@ -35,7 +47,9 @@ export function signatureHelp(doc: ParsedDocument, offset: number): SignatureHel
   const open = openCallBefore(doc.text, offset);
   if (!open) return null;
   if (open.kind === "call") {
-    const entry = (open.inExpect ? (AGGREGATES[open.name] ?? FEATURE_FUNCTIONS[open.name]) : (FEATURE_FUNCTIONS[open.name] ?? AGGREGATES[open.name])) ?? OTHER_CALLS[open.name];
+    const entry =
+      (open.inExpect ? (AGGREGATES[open.name] ?? FEATURE_FUNCTIONS[open.name]) : (FEATURE_FUNCTIONS[open.name] ?? AGGREGATES[open.name])) ??
+      OTHER_CALLS[open.name];
     if (!entry) return null;
     const signature = callSignature(entry.signature, entry.doc);
     const last = (signature.parameters?.length ?? 1) - 1;
@@ -139,7 +153,7 @@ function maskStringsAndComments(text: string): string {
       let j = i + 1;
       while (j < text.length && text[j] !== '"' && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
       const stop = Math.min(text.length, j + 1);
-      out += '"' + " ".repeat(Math.max(0, stop - i - 2)) + (stop - i >= 2 ? '"' : "");
+      out += `"${" ".repeat(Math.max(0, stop - i - 2))}${stop - i >= 2 ? '"' : ""}`;
       i = stop;
     } else {
       out += c;

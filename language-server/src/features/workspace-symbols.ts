@@ -10,7 +10,12 @@ export function workspaceSymbols(docs: Iterable<ParsedDocument>, query: string):
   const q = query.toLowerCase();
   const push = (doc: ParsedDocument, name: string, kind: SymbolKind, span: { start: number; end: number }, container?: string): void => {
     if (out.length >= LIMIT || !name || !matches(name.toLowerCase(), q)) return;
-    out.push({ name, kind, location: { uri: doc.uri, range: doc.lineMap.range(span) }, ...(container ? { containerName: container } : {}) });
+    out.push({
+      name,
+      kind,
+      location: { uri: doc.uri, range: doc.lineMap.range(span) },
+      ...(container ? { containerName: container } : {}),
+    });
   };
   for (const doc of docs) {
     for (const d of doc.file.declarations) {

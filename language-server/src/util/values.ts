@@ -21,7 +21,9 @@ export function formatConstValue(value: ConstValue, typeText?: string): string {
   if (Array.isArray(value)) return `[${value.map((v) => formatConstValue(v)).join(", ")}]`;
   switch (value.kind) {
     case "record":
-      return `{ ${Object.entries(value.fields).map(([k, v]) => `${k} = ${formatConstValue(v)}`).join(", ")} }`;
+      return `{ ${Object.entries(value.fields)
+        .map(([k, v]) => `${k} = ${formatConstValue(v)}`)
+        .join(", ")} }`;
     case "constructor":
       return `${value.name} { … }`;
     case "secret":
@@ -36,14 +38,25 @@ function round(n: number): number {
 }
 
 export function formatDuration(ms: number): string {
-  for (const [unit, size] of [["w", 604_800_000], ["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+  for (const [unit, size] of [
+    ["w", 604_800_000],
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
 }
 
 export function formatMemory(bytes: number): string {
-  for (const [unit, size] of [["Ti", 1024 ** 4], ["Gi", 1024 ** 3], ["Mi", 1024 ** 2], ["Ki", 1024]] as const) {
+  for (const [unit, size] of [
+    ["Ti", 1024 ** 4],
+    ["Gi", 1024 ** 3],
+    ["Mi", 1024 ** 2],
+    ["Ki", 1024],
+  ] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
   }
   return `${bytes}`;

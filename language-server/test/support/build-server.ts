@@ -26,7 +26,11 @@ export async function buildServer(format: "esm" | "cjs" = "esm"): Promise<string
     sourcemap: "inline",
     logLevel: "error",
     ...(format === "esm"
-      ? { banner: { js: 'import { createRequire as __mlopsCreateRequire } from "node:module"; const require = __mlopsCreateRequire(import.meta.url);' } }
+      ? {
+          banner: {
+            js: 'import { createRequire as __mlopsCreateRequire } from "node:module"; const require = __mlopsCreateRequire(import.meta.url);',
+          },
+        }
       : {
           // what the VS Code extension's build does: CommonJS with `import.meta.url` shimmed
           banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },

@@ -4,7 +4,15 @@
  * model → gate → deploy → monitor, about 56 lines per group.
  */
 export function generateMlops(groups: number): string {
-  const out: string[] = ["pipeline bench {", '  owner = "bench@example.com"', "}", "", "param replicas: int = 2", "param min_auc: ratio = 80%", ""];
+  const out: string[] = [
+    "pipeline bench {",
+    '  owner = "bench@example.com"',
+    "}",
+    "",
+    "param replicas: int = 2",
+    "param min_auc: ratio = 80%",
+    "",
+  ];
   for (let i = 0; i < groups; i++) {
     out.push(
       `/// Source ${i}.`,
@@ -76,7 +84,15 @@ export function generateMlops(groups: number): string {
 
 /** The same declarations as YAML (what a YAML-based tool would have users write). */
 export function generateYaml(groups: number): string {
-  const out: string[] = ["pipeline:", "  name: bench", "  owner: bench@example.com", "params:", "  replicas: 2", "  min_auc: 0.8", "sources:"];
+  const out: string[] = [
+    "pipeline:",
+    "  name: bench",
+    "  owner: bench@example.com",
+    "params:",
+    "  replicas: 2",
+    "  min_auc: 0.8",
+    "sources:",
+  ];
   for (let i = 0; i < groups; i++) {
     out.push(
       `  - name: s${i}`,
@@ -153,7 +169,7 @@ export function generateYaml(groups: number): string {
       `    when: [{ condition: "drift_share >= 0.3", action: "retrain(m${i})" }]`,
     );
   }
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 const NAME = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$", description: "Declaration name" };
@@ -166,7 +182,12 @@ export const YAML_SCHEMA = {
   additionalProperties: false,
   required: ["pipeline"],
   properties: {
-    pipeline: { type: "object", additionalProperties: false, required: ["name", "owner"], properties: { name: NAME, owner: { type: "string", description: "Owner e-mail" }, description: { type: "string" } } },
+    pipeline: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name", "owner"],
+      properties: { name: NAME, owner: { type: "string", description: "Owner e-mail" }, description: { type: "string" } },
+    },
     params: { type: "object", additionalProperties: { type: ["number", "string", "boolean"] } },
     sources: {
       type: "array",
@@ -201,7 +222,12 @@ export const YAML_SCHEMA = {
     },
     features: {
       type: "array",
-      items: { type: "object", additionalProperties: false, required: ["name", "from", "columns"], properties: { name: NAME, from: NAME, columns: { type: "object", additionalProperties: { type: "string" } } } },
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "from", "columns"],
+        properties: { name: NAME, from: NAME, columns: { type: "object", additionalProperties: { type: "string" } } },
+      },
     },
     models: {
       type: "array",
@@ -214,13 +240,20 @@ export const YAML_SCHEMA = {
           task: { enum: ["binary_classification", "multiclass_classification", "regression"], description: "Learning task" },
           features: { type: "string", description: "Feature set" },
           target: { type: "string", description: "Target column S.col" },
-          split: { type: "object", additionalProperties: false, properties: { test: { type: "number", minimum: 0, maximum: 1 }, seed: { type: "integer" }, stratify: { type: "boolean" } } },
+          split: {
+            type: "object",
+            additionalProperties: false,
+            properties: { test: { type: "number", minimum: 0, maximum: 1 }, seed: { type: "integer" }, stratify: { type: "boolean" } },
+          },
           trainer: {
             type: "object",
             required: ["kind"],
             additionalProperties: false,
             properties: {
-              kind: { enum: ["logistic_regression", "softmax_regression", "linear_regression", "external", "pretrained"], description: "Trainer" },
+              kind: {
+                enum: ["logistic_regression", "softmax_regression", "linear_regression", "external", "pretrained"],
+                description: "Trainer",
+              },
               epochs: { type: "integer", minimum: 1, description: "Passes over the training split." },
               learning_rate: { type: "number", exclusiveMinimum: 0, description: "Gradient step size." },
               l2: { type: "number", minimum: 0, description: "L2 strength" },
@@ -229,7 +262,15 @@ export const YAML_SCHEMA = {
         },
       },
     },
-    gates: { type: "array", items: { type: "object", additionalProperties: false, required: ["name", "model"], properties: { name: NAME, model: NAME, require: STR_LIST } } },
+    gates: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "model"],
+        properties: { name: NAME, model: NAME, require: STR_LIST },
+      },
+    },
     deployments: {
       type: "array",
       items: {
@@ -253,7 +294,11 @@ export const YAML_SCHEMA = {
               memory: { type: "string", pattern: "^[0-9]+(Ki|Mi|Gi|Ti|K|M|G|T)?$" },
             },
           },
-          endpoint: { type: "object", additionalProperties: false, properties: { path: { type: "string" }, port: { type: "integer", minimum: 1, maximum: 65535 } } },
+          endpoint: {
+            type: "object",
+            additionalProperties: false,
+            properties: { path: { type: "string" }, port: { type: "integer", minimum: 1, maximum: 65535 } },
+          },
         },
       },
     },
@@ -269,7 +314,17 @@ export const YAML_SCHEMA = {
           reference: { type: "string" },
           window: { type: "string", pattern: "^[0-9]+(ms|s|m|h|d|w)$" },
           schedule: { type: "string" },
-          drift: { type: "array", items: { type: "object", properties: { column: { type: "string" }, method: { enum: ["psi", "ks", "wasserstein", "jensen_shannon", "chi_square", "z_test", "auto"] }, threshold: { type: "number" } } } },
+          drift: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                column: { type: "string" },
+                method: { enum: ["psi", "ks", "wasserstein", "jensen_shannon", "chi_square", "z_test", "auto"] },
+                threshold: { type: "number" },
+              },
+            },
+          },
           when: { type: "array", items: { type: "object", properties: { condition: { type: "string" }, action: { type: "string" } } } },
         },
       },

@@ -39,7 +39,7 @@ export class LspClient {
     });
     this.connection.onRequest("client/registerCapability", () => null);
     this.connection.onRequest("workspace/configuration", (p: { items: Array<{ section?: string }> }) =>
-      p.items.map((item) => (item.section ? this.configuration[item.section] ?? null : null)),
+      p.items.map((item) => (item.section ? (this.configuration[item.section] ?? null) : null)),
     );
     this.connection.listen();
   }
@@ -49,7 +49,12 @@ export class LspClient {
 
   static async start(
     serverPath: string,
-    options: { rootPath?: string; initializationOptions?: object; configuration?: Record<string, unknown>; workspaceFolders?: boolean } = {},
+    options: {
+      rootPath?: string;
+      initializationOptions?: object;
+      configuration?: Record<string, unknown>;
+      workspaceFolders?: boolean;
+    } = {},
   ): Promise<LspClient> {
     const child = spawn(process.execPath, [serverPath, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     const client = new LspClient(child);
@@ -59,7 +64,11 @@ export class LspClient {
       processId: process.pid,
       rootUri: root,
       capabilities: {
-        workspace: { didChangeConfiguration: { dynamicRegistration: true }, configuration: true, workspaceFolders: options.workspaceFolders ?? false },
+        workspace: {
+          didChangeConfiguration: { dynamicRegistration: true },
+          configuration: true,
+          workspaceFolders: options.workspaceFolders ?? false,
+        },
         textDocument: {
           completion: { completionItem: { snippetSupport: true, documentationFormat: ["markdown", "plaintext"] } },
           hover: { contentFormat: ["markdown", "plaintext"] },
@@ -88,7 +97,10 @@ export class LspClient {
   }
 
   async change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
   }
 
   request<R>(method: string, params: object): Promise<R> {
@@ -100,7 +112,11 @@ export class LspClient {
   }
 
   /** Resolves with the first published diagnostics of `uri` that satisfy `accept` (already published ones count). */
-  async waitForDiagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 20_000): Promise<Diagnostic[]> {
+  async waitForDiagnostics(
+    uri: string,
+    accept: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 20_000,
+  ): Promise<Diagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const current = this.diagnostics.get(uri);

@@ -21,7 +21,12 @@ export function loadRunnablePlan(arg: string, env: string | undefined, root: str
   if (!built) return undefined;
   const errors = validatePlan(built.plan);
   if (errors.length > 0) {
-    io.stderr(`the plan breaks its schema:\n${errors.slice(0, 20).map((e) => `  ${e.path}: ${e.message}`).join("\n")}\n`);
+    io.stderr(
+      `the plan breaks its schema:\n${errors
+        .slice(0, 20)
+        .map((e) => `  ${e.path}: ${e.message}`)
+        .join("\n")}\n`,
+    );
     return undefined;
   }
   return { plan: built.plan, projectRoot: root ? resolve(io.cwd, root) : built.projectRoot };

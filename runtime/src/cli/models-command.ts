@@ -23,9 +23,11 @@ export const modelsCommand: Command = {
       options: { project: { type: "string" }, json: { type: "boolean" }, alias: { type: "string" }, reason: { type: "string" } },
     });
     const [action, name, version] = positionals;
-    if (!action || !["list", "show", "promote", "rollback"].includes(action)) throw new UsageError("expected list, show NAME, promote NAME VERSION or rollback NAME");
+    if (!action || !["list", "show", "promote", "rollback"].includes(action))
+      throw new UsageError("expected list, show NAME, promote NAME VERSION or rollback NAME");
     if (action !== "list" && !name) throw new UsageError(`models ${action} needs a model NAME`);
-    if (action === "promote" && (!version || !/^\d+$/.test(version))) throw new UsageError("models promote needs NAME and a VERSION number");
+    if (action === "promote" && (!version || !/^\d+$/.test(version)))
+      throw new UsageError("models promote needs NAME and a VERSION number");
     const metadata = openProjectMetadata(values.project, io);
     if (!metadata) return 1;
     try {
@@ -39,7 +41,9 @@ export const modelsCommand: Command = {
           return show(registry, name!, io, values.json === true);
         case "promote": {
           const change = registry.promote(name!, Number(version), alias, reason);
-          io.stdout(`${name} v${change.version} is now ${alias}${change.previousVersion !== null ? ` (was v${change.previousVersion})` : ""}\n`);
+          io.stdout(
+            `${name} v${change.version} is now ${alias}${change.previousVersion !== null ? ` (was v${change.previousVersion})` : ""}\n`,
+          );
           return 0;
         }
         default: {
@@ -70,7 +74,14 @@ function list(registry: ModelRegistry, io: CliIO, json: boolean): number {
     io.stdout("no registered models\n");
     return 0;
   }
-  const rows = models.map((m) => [m.name, String(m.versions), m.latestVersion === null ? "-" : `v${m.latestVersion}`, Object.entries(m.aliases).map(([a, v]) => `${a}=v${v}`).join(", ")]);
+  const rows = models.map((m) => [
+    m.name,
+    String(m.versions),
+    m.latestVersion === null ? "-" : `v${m.latestVersion}`,
+    Object.entries(m.aliases)
+      .map(([a, v]) => `${a}=v${v}`)
+      .join(", "),
+  ]);
   io.stdout(table(["model", "versions", "latest", "aliases"], rows));
   return 0;
 }
@@ -81,7 +92,14 @@ function show(registry: ModelRegistry, name: string, io: CliIO, json: boolean): 
     io.stdout(`${JSON.stringify(details, null, 2)}\n`);
     return 0;
   }
-  const lines = [`model ${details.name}: ${details.versions} version(s); aliases ${Object.entries(details.aliases).map(([a, v]) => `${a}=v${v}`).join(", ") || "none"}`, ""];
+  const lines = [
+    `model ${details.name}: ${details.versions} version(s); aliases ${
+      Object.entries(details.aliases)
+        .map(([a, v]) => `${a}=v${v}`)
+        .join(", ") || "none"
+    }`,
+    "",
+  ];
   const rows = details.versionList.map((v) => [
     `v${v.version}`,
     v.aliases.join(",") || "-",
@@ -92,7 +110,9 @@ function show(registry: ModelRegistry, name: string, io: CliIO, json: boolean): 
   ]);
   lines.push(table(["version", "aliases", "created", "by", "model", "metrics"], rows).trimEnd(), "", "audit:");
   for (const a of details.audit) {
-    lines.push(`  ${a.at.replace("T", " ").slice(0, 19)}  ${a.user}  ${a.action}${a.version !== null ? ` v${a.version}` : ""}${a.alias ? ` as ${a.alias}` : ""}${a.reason ? ` — ${a.reason}` : ""}`);
+    lines.push(
+      `  ${a.at.replace("T", " ").slice(0, 19)}  ${a.user}  ${a.action}${a.version !== null ? ` v${a.version}` : ""}${a.alias ? ` as ${a.alias}` : ""}${a.reason ? ` — ${a.reason}` : ""}`,
+    );
   }
   io.stdout(`${lines.join("\n")}\n`);
   return 0;
@@ -108,6 +128,10 @@ function keyMetrics(metrics: Record<string, number | null>): string {
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join("  ")
+      .trimEnd();
   return `${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`;
 }

@@ -19,14 +19,21 @@ export const monitorCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { name: { type: "string", multiple: true }, env: { type: "string" }, root: { type: "string" }, quiet: { type: "boolean", short: "q" }, json: { type: "boolean" } },
+      options: {
+        name: { type: "string", multiple: true },
+        env: { type: "string" },
+        root: { type: "string" },
+        quiet: { type: "boolean", short: "q" },
+        json: { type: "boolean" },
+      },
     });
     const loaded = loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
     if (!loaded) return 1;
     const all = loaded.plan.steps.filter((s) => s.kind === "monitor");
     const wanted = values.name ?? [];
     const unknown = wanted.filter((n) => !all.some((s) => s.subject.name === n));
-    if (unknown.length > 0) throw new UsageError(`no monitor ${unknown.join(", ")} (monitors: ${all.map((s) => s.subject.name).join(", ") || "none"})`);
+    if (unknown.length > 0)
+      throw new UsageError(`no monitor ${unknown.join(", ")} (monitors: ${all.map((s) => s.subject.name).join(", ") || "none"})`);
     const steps = wanted.length > 0 ? all.filter((s) => wanted.includes(s.subject.name)) : all;
     if (steps.length === 0) {
       io.stderr("mlops monitor: the program declares no monitor\n");
@@ -34,7 +41,10 @@ export const monitorCommand: Command = {
     }
     const stores = openStores(loaded.projectRoot);
     try {
-      const result = await runPlan(loaded.plan, loaded.projectRoot, stores, { exact: steps.map((s) => s.id), reporter: reporterFor(io, values) });
+      const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
+        exact: steps.map((s) => s.id),
+        reporter: reporterFor(io, values),
+      });
       return result.status === "succeeded" ? 0 : 1;
     } finally {
       stores.metadata.close();

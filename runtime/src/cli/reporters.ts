@@ -15,7 +15,10 @@ function finishedLine(result: StepResult): string {
 
 function failureText(result: StepResult): string {
   if (result.status !== "failed" || !result.error) return "";
-  return `${result.error.split("\n").map((line) => `        ${line}`).join("\n")}\n`;
+  return `${result.error
+    .split("\n")
+    .map((line) => `        ${line}`)
+    .join("\n")}\n`;
 }
 
 function startedText(info: { runId: string; pipeline: string; group: string; steps: Step[]; interrupted: string[] }): string {
@@ -26,7 +29,10 @@ function startedText(info: { runId: string; pipeline: string; group: string; ste
 
 function endText(result: RunResult): string {
   const failed = result.steps.filter((s) => s.status === "failed");
-  const head = result.status === "succeeded" ? `run ${result.runId} succeeded in ${ms(result.durationMs)}` : `run ${result.runId} FAILED (${failed.map((s) => s.stepId).join(", ") || "steps skipped"})`;
+  const head =
+    result.status === "succeeded"
+      ? `run ${result.runId} succeeded in ${ms(result.durationMs)}`
+      : `run ${result.runId} FAILED (${failed.map((s) => s.stepId).join(", ") || "steps skipped"})`;
   return `\n${formatSummaryTable(result)}\n${head}\n`;
 }
 
@@ -80,7 +86,9 @@ export function ttyReporter(io: Pick<CliIO, "stdout" | "stderr">, width = 80): R
   let lastDraw = 0;
   const clear = (): string => (drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : "");
   const live = (): string => {
-    const lines = [...running.entries()].map(([id, s]) => `\x1b[36m${spinner()}\x1b[0m ${id} ${progressText(s.progress, width - id.length - 4)}`);
+    const lines = [...running.entries()].map(
+      ([id, s]) => `\x1b[36m${spinner()}\x1b[0m ${id} ${progressText(s.progress, width - id.length - 4)}`,
+    );
     drawn = lines.length;
     return lines.map((l) => `${l}\n`).join("");
   };
@@ -100,7 +108,13 @@ export function ttyReporter(io: Pick<CliIO, "stdout" | "stderr">, width = 80): R
     }
   };
   const color = (result: StepResult): string =>
-    result.status === "failed" ? "\x1b[31m" : result.status === "skipped" ? "\x1b[33m" : result.status === "cached" ? "\x1b[2m" : "\x1b[32m";
+    result.status === "failed"
+      ? "\x1b[31m"
+      : result.status === "skipped"
+        ? "\x1b[33m"
+        : result.status === "cached"
+          ? "\x1b[2m"
+          : "\x1b[32m";
   return {
     runStarted: (info) => io.stdout(startedText(info)),
     stepStarted: (step) => {

@@ -37,7 +37,11 @@ export const runStepCommand: Command = {
     }
     const stores = openStores(loaded.projectRoot);
     try {
-      const result = await runPlan(loaded.plan, loaded.projectRoot, stores, { exact: [values.step], force: values.force === true, reporter: reporterFor(io, values) });
+      const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
+        exact: [values.step],
+        force: values.force === true,
+        reporter: reporterFor(io, values),
+      });
       return result.status === "succeeded" ? 0 : 1;
     } finally {
       stores.metadata.close();

@@ -30,10 +30,22 @@ export const runsCommand: Command = {
         const runs = metadata.listRuns({ limit: values.limit ? Number(values.limit) : 20 });
         if (values.json) io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
         else if (runs.length === 0) io.stdout("no runs\n");
-        else io.stdout(table(["run", "status", "pipeline", "env", "started", "by"], runs.map((r) => [r.id, r.status, r.pipeline ?? "-", r.env ?? "-", r.startedAt.replace("T", " ").slice(0, 19), r.user])));
+        else
+          io.stdout(
+            table(
+              ["run", "status", "pipeline", "env", "started", "by"],
+              runs.map((r) => [r.id, r.status, r.pipeline ?? "-", r.env ?? "-", r.startedAt.replace("T", " ").slice(0, 19), r.user]),
+            ),
+          );
         return 0;
       }
-      const details = metadata.showRun(id!) ?? metadata.listRuns({ limit: 1000 }).map((r) => metadata.showRun(r.id)).find((r) => r?.id.startsWith(id!)) ?? null;
+      const details =
+        metadata.showRun(id!) ??
+        metadata
+          .listRuns({ limit: 1000 })
+          .map((r) => metadata.showRun(r.id))
+          .find((r) => r?.id.startsWith(id!)) ??
+        null;
       if (!details) {
         io.stderr(`mlops runs: no run ${id}\n`);
         return 1;
@@ -44,9 +56,20 @@ export const runsCommand: Command = {
       }
       const head = `run ${details.id}: ${details.status}, ${details.pipeline ?? "-"}${details.env ? ` (env ${details.env})` : ""}, by ${details.user}@${details.host}, ${details.startedAt}${details.finishedAt ? ` → ${details.finishedAt}` : ""}`;
       const metricsByStep = new Map<string, string[]>();
-      for (const m of details.metrics) metricsByStep.set(m.stepId, [...(metricsByStep.get(m.stepId) ?? []), `${m.name} ${m.value === null ? "n/a" : Number(m.value.toPrecision(4))}`]);
-      const rows = details.steps.map((s) => [s.stepId, s.cacheHit ? "cached" : s.status, s.durationMs === null ? "-" : `${Math.round(s.durationMs)}ms`, s.error ? s.error.split("\n")[0]! : (metricsByStep.get(s.stepId) ?? []).slice(0, 4).join(", ")]);
-      io.stdout(`${head}${details.error ? `\nerror: ${details.error}` : ""}\n\n${table(["step", "status", "time", "metrics / error"], rows)}`);
+      for (const m of details.metrics)
+        metricsByStep.set(m.stepId, [
+          ...(metricsByStep.get(m.stepId) ?? []),
+          `${m.name} ${m.value === null ? "n/a" : Number(m.value.toPrecision(4))}`,
+        ]);
+      const rows = details.steps.map((s) => [
+        s.stepId,
+        s.cacheHit ? "cached" : s.status,
+        s.durationMs === null ? "-" : `${Math.round(s.durationMs)}ms`,
+        s.error ? s.error.split("\n")[0]! : (metricsByStep.get(s.stepId) ?? []).slice(0, 4).join(", "),
+      ]);
+      io.stdout(
+        `${head}${details.error ? `\nerror: ${details.error}` : ""}\n\n${table(["step", "status", "time", "metrics / error"], rows)}`,
+      );
       return 0;
     } finally {
       metadata.close();

@@ -103,8 +103,14 @@ export function valueCounts(column: Column): Array<{ value: string; count: numbe
   for (let i = 0; i < column.nulls.length; i++) {
     if (column.nulls[i] === 1) continue;
     const key =
-      column.storage === "string" ? column.dictionary[column.codes[i]!]! : column.storage === "bool" ? String(column.values[i] === 1) : String(column.values[i]);
+      column.storage === "string"
+        ? column.dictionary[column.codes[i]!]!
+        : column.storage === "bool"
+          ? String(column.values[i] === 1)
+          : String(column.values[i]);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }

@@ -26,7 +26,7 @@ const MAX_VALUE_CHARS = 80;
 
 export function rawValueText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  const text = typeof value === "string" ? value : typeof value === "bigint" ? value.toString() : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? value : typeof value === "bigint" ? value.toString() : (JSON.stringify(value) ?? String(value));
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
 }
 

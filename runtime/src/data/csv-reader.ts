@@ -12,7 +12,13 @@ interface CsvRecord {
 }
 
 /** Streams a CSV file with a header row into `sink`; fields are matched to the schema by header name. */
-export async function readCsvInto(path: string, displayName: string, source: Pick<SourceSpec, "columns">, sink: RowSink, onProgress?: ProgressListener): Promise<void> {
+export async function readCsvInto(
+  path: string,
+  displayName: string,
+  source: Pick<SourceSpec, "columns">,
+  sink: RowSink,
+  onProgress?: ProgressListener,
+): Promise<void> {
   const file = createReadStream(path);
   const parser = file.pipe(parse({ info: true, relax_column_count: true, skip_empty_lines: true, bom: true }));
   let positions: number[] | null = null;
@@ -23,7 +29,11 @@ export async function readCsvInto(path: string, displayName: string, source: Pic
     for await (const item of parser as AsyncIterable<CsvRecord>) {
       const { record, info } = item;
       if (positions === null) {
-        positions = matchHeader(record.map((h) => h.trim()), source.columns, displayName);
+        positions = matchHeader(
+          record.map((h) => h.trim()),
+          source.columns,
+          displayName,
+        );
         width = record.length;
         continue;
       }

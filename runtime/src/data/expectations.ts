@@ -110,17 +110,28 @@ function binary(operator: string, left: CheckValue, right: () => CheckValue): Ch
   const a = Number(left);
   const b = Number(r);
   switch (operator) {
-    case "==": return a === b;
-    case "!=": return a !== b;
-    case "<": return a < b;
-    case "<=": return a <= b;
-    case ">": return a > b;
-    case ">=": return a >= b;
-    case "+": return a + b;
-    case "-": return a - b;
-    case "*": return a * b;
-    case "/": return b === 0 ? null : a / b;
-    default: throw new Error(`unknown operator ${operator}`);
+    case "==":
+      return a === b;
+    case "!=":
+      return a !== b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+    case "+":
+      return a + b;
+    case "-":
+      return a - b;
+    case "*":
+      return a * b;
+    case "/":
+      return b === 0 ? null : a / b;
+    default:
+      throw new Error(`unknown operator ${operator}`);
   }
 }
 
@@ -136,16 +147,23 @@ function aggregate(fn: string, args: PlanExpr[], dataset: Dataset): number | nul
   if (fn === "row_count") return dataset.rowCount;
   const column = columnArg(fn, args, dataset);
   switch (fn) {
-    case "null_rate": return agg.nullRate(column, dataset.rowCount);
-    case "distinct_count": return agg.distinctCount(column);
-    case "duplicate_rate": return agg.duplicateRate(column, dataset.rowCount);
-    case "mean": return agg.mean(agg.numericValues(column));
-    case "min": return agg.min(agg.numericValues(column));
-    case "max": return agg.max(agg.numericValues(column));
-    case "stddev": return agg.stddev(agg.numericValues(column));
+    case "null_rate":
+      return agg.nullRate(column, dataset.rowCount);
+    case "distinct_count":
+      return agg.distinctCount(column);
+    case "duplicate_rate":
+      return agg.duplicateRate(column, dataset.rowCount);
+    case "mean":
+      return agg.mean(agg.numericValues(column));
+    case "min":
+      return agg.min(agg.numericValues(column));
+    case "max":
+      return agg.max(agg.numericValues(column));
+    case "stddev":
+      return agg.stddev(agg.numericValues(column));
     case "quantile": {
       const q = args[1];
-      if (!q || q.op !== "lit" || typeof q.value !== "number") throw new Error("quantile(column, q) needs a number q in 0..1");
+      if (q?.op !== "lit" || typeof q.value !== "number") throw new Error("quantile(column, q) needs a number q in 0..1");
       return agg.quantile(agg.numericValues(column), q.value);
     }
     default:
@@ -155,7 +173,7 @@ function aggregate(fn: string, args: PlanExpr[], dataset: Dataset): number | nul
 
 function columnArg(fn: string, args: PlanExpr[], dataset: Dataset): Column {
   const arg = args[0];
-  if (!arg || arg.op !== "ref") throw new Error(`${fn}() takes a column`);
+  if (arg?.op !== "ref") throw new Error(`${fn}() takes a column`);
   return getColumn(dataset, arg.name);
 }
 
@@ -204,7 +222,9 @@ export function summarizeColumn(spec: ColumnSpec, column: Column): ColumnSummary
 
 /** The report as readable text: one line per check, then one per column. */
 export function formatDataReport(report: DataReport): string {
-  const lines = [`Data report for source ${report.source} (${report.file}): ${report.rowCount} rows${report.passed ? "" : " — EXPECTATIONS FAILED"}`];
+  const lines = [
+    `Data report for source ${report.source} (${report.file}): ${report.rowCount} rows${report.passed ? "" : " — EXPECTATIONS FAILED"}`,
+  ];
   if (report.contentHash) lines.push(`  content sha256 ${report.contentHash}`);
   if (report.badRows && report.badRows.dropped > 0) lines.push(`  ${report.badRows.dropped} bad rows dropped`);
   if (report.expectations.length > 0) lines.push("", "Expectations:");
@@ -215,9 +235,17 @@ export function formatDataReport(report: DataReport): string {
   }
   lines.push("", "Columns:");
   for (const c of report.columns) {
-    const parts = [`${c.name}: ${c.type}`, `nulls ${c.nulls} (${formatNumber(c.nullRate === null ? null : c.nullRate * 100)}%)`, `distinct ${c.distinct}`];
+    const parts = [
+      `${c.name}: ${c.type}`,
+      `nulls ${c.nulls} (${formatNumber(c.nullRate === null ? null : c.nullRate * 100)}%)`,
+      `distinct ${c.distinct}`,
+    ];
     if (c.mean !== undefined) parts.push(`mean ${formatNumber(c.mean)}`, `std ${formatNumber(c.stddev ?? null)}`);
-    if (c.min !== undefined) parts.push(`min ${typeof c.min === "number" ? formatNumber(c.min) : c.min}`, `max ${typeof c.max === "number" ? formatNumber(c.max) : c.max}`);
+    if (c.min !== undefined)
+      parts.push(
+        `min ${typeof c.min === "number" ? formatNumber(c.min) : c.min}`,
+        `max ${typeof c.max === "number" ? formatNumber(c.max) : c.max}`,
+      );
     if (c.top) parts.push(`top ${c.top.map((t) => `${t.value} (${t.count})`).join(", ")}`);
     lines.push(`  ${parts.join(", ")}`);
   }

@@ -8,7 +8,12 @@ import type { RowSink } from "./row-sink.js";
  * Streams a JSON Lines file (one object per line; blank lines skipped) into `sink`.
  * A missing key is null; keys the schema does not declare are ignored.
  */
-export async function readJsonlInto(path: string, source: Pick<SourceSpec, "columns">, sink: RowSink, onProgress?: ProgressListener): Promise<void> {
+export async function readJsonlInto(
+  path: string,
+  source: Pick<SourceSpec, "columns">,
+  sink: RowSink,
+  onProgress?: ProgressListener,
+): Promise<void> {
   const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
   const names = source.columns.map((c) => c.name);
   const values = new Array<unknown>(names.length);

@@ -6,7 +6,13 @@ import type { ProgressListener } from "./progress.js";
 import type { RowSink } from "./row-sink.js";
 
 /** Reads a parquet file one row group at a time into `sink` (INT64 → number, timestamps/dates from their logical types). */
-export async function readParquetInto(path: string, displayName: string, source: Pick<SourceSpec, "columns">, sink: RowSink, onProgress?: ProgressListener): Promise<void> {
+export async function readParquetInto(
+  path: string,
+  displayName: string,
+  source: Pick<SourceSpec, "columns">,
+  sink: RowSink,
+  onProgress?: ProgressListener,
+): Promise<void> {
   let metadata;
   const file = await asyncBufferFromFile(path);
   try {

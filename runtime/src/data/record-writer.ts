@@ -45,7 +45,12 @@ export async function createRecordWriter(path: string, format: OutputFormat, col
   };
 }
 
-export async function writeRecords(path: string, format: OutputFormat, columns: readonly string[], records: Iterable<Readonly<Record<string, CellValue>>>): Promise<void> {
+export async function writeRecords(
+  path: string,
+  format: OutputFormat,
+  columns: readonly string[],
+  records: Iterable<Readonly<Record<string, CellValue>>>,
+): Promise<void> {
   const writer = await createRecordWriter(path, format, columns);
   try {
     for (const record of records) await writer.write(record);

@@ -39,7 +39,9 @@ export class RowSink {
   ) {
     this.columns = source.columns;
     this.builder = new DatasetBuilder(source.columns.map((c) => ({ name: c.name, type: c.type })));
-    this.seen = source.columns.map((c) => (c.unique && c.type.kind !== "string" && c.type.kind !== "enum" ? new Map<CellValue, number>() : null));
+    this.seen = source.columns.map((c) =>
+      c.unique && c.type.kind !== "string" && c.type.kind !== "enum" ? new Map<CellValue, number>() : null,
+    );
     this.maxExamples = options.maxExamples ?? 20;
     this.policy = options.badRows ?? source.badRows ?? { policy: "fail", maxBadRows: 0 };
     this.row = new Array<CellValue>(source.columns.length).fill(null);
@@ -64,7 +66,12 @@ export class RowSink {
     this.recordBad({ row, line, column: null, value, reason });
   }
 
-  private add(raws: readonly unknown[], row: number, line: number | undefined, coerce: (raw: unknown, column: ColumnSpec) => Coerced): void {
+  private add(
+    raws: readonly unknown[],
+    row: number,
+    line: number | undefined,
+    coerce: (raw: unknown, column: ColumnSpec) => Coerced,
+  ): void {
     for (let k = 0; k < this.columns.length; k++) {
       const column = this.columns[k]!;
       const result = coerce(raws[k], column);

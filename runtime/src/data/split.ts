@@ -26,7 +26,11 @@ export function splitDataset(dataset: Dataset, options: SplitOptions): Split {
   if (!(options.test >= 0 && options.test <= 1)) throw new Error(`test share must be within 0..1, got ${options.test}`);
   const random = seededRandom(options.seed);
   const groups = options.stratifyBy === undefined ? [allRows(dataset.rowCount)] : classRows(dataset, options.stratifyBy);
-  const quotas = allocate(groups.map((g) => g.length), options.test, dataset.rowCount);
+  const quotas = allocate(
+    groups.map((g) => g.length),
+    options.test,
+    dataset.rowCount,
+  );
   const isTest = new Uint8Array(dataset.rowCount);
   groups.forEach((rows, g) => {
     shuffleInPlace(rows, random);

@@ -57,7 +57,10 @@ export async function evaluateModel(
   const evaluation = scoreTask(task, outputs, yTrue, options.nClasses);
   const latencyRows = options.latencyRows ?? 200;
   if (latencyRows > 0 && nRows > 0) {
-    const latency = await measureRowLatency(session, x, nRows, nCols, { maxRows: latencyRows, ...(options.inputName ? { inputName: options.inputName } : {}) });
+    const latency = await measureRowLatency(session, x, nRows, nCols, {
+      maxRows: latencyRows,
+      ...(options.inputName ? { inputName: options.inputName } : {}),
+    });
     Object.assign(evaluation.metrics, { latency_p50: latency.p50, latency_p95: latency.p95, latency_p99: latency.p99 });
   }
   if (task === "binary_classification" && evaluation.labels) {
@@ -85,7 +88,12 @@ function scoreTask(task: Task, outputs: Record<string, BatchOutput>, yTrue: Arra
       if (!k) throw new Error("evaluate: the number of classes is unknown (pass nClasses)");
       const probabilities = floatOutput(outputs, [ONNX_OUTPUTS.probabilities], k);
       const labels = onnxLabels ?? argmaxLabels(probabilities, k);
-      return { metrics: { ...multiclassClassificationMetrics(yTrue, probabilities, k, labels) }, fairness: {}, scores: probabilities, labels };
+      return {
+        metrics: { ...multiclassClassificationMetrics(yTrue, probabilities, k, labels) },
+        fairness: {},
+        scores: probabilities,
+        labels,
+      };
     }
   }
 }
@@ -108,7 +116,11 @@ function floatOutput(outputs: Record<string, BatchOutput>, preferred: string[], 
   return found.data;
 }
 
-function findFloat(outputs: Record<string, BatchOutput>, preferred: string[], width: number): { data: Float32Array | Float64Array } | undefined {
+function findFloat(
+  outputs: Record<string, BatchOutput>,
+  preferred: string[],
+  width: number,
+): { data: Float32Array | Float64Array } | undefined {
   const candidates = [...preferred.map((name) => outputs[name]), ...Object.values(outputs)];
   for (const output of candidates) {
     if (output && isFloat(output.data) && output.width === width) return { data: output.data };

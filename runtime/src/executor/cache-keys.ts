@@ -33,8 +33,16 @@ export async function effectiveKeys(plan: Plan, projectRoot: string): Promise<Ef
       keys.set(step.id, step.cacheKey);
       continue;
     }
-    const parts = step.kind === "ingest" ? [`data:${dataHashes[step.subject.name] ?? "missing"}`] : step.needs.map((need) => `${need}:${keys.get(need) ?? "unknown"}`);
-    keys.set(step.id, createHash("sha256").update([step.cacheKey, ...parts].join("\n")).digest("hex"));
+    const parts =
+      step.kind === "ingest"
+        ? [`data:${dataHashes[step.subject.name] ?? "missing"}`]
+        : step.needs.map((need) => `${need}:${keys.get(need) ?? "unknown"}`);
+    keys.set(
+      step.id,
+      createHash("sha256")
+        .update([step.cacheKey, ...parts].join("\n"))
+        .digest("hex"),
+    );
   }
   return { keys, dataHashes };
 }

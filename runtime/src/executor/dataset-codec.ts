@@ -79,7 +79,8 @@ export function decodeDataset(bytes: Uint8Array, what = "dataset"): Dataset {
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, headerEnd))) as Header;
   const start = headerEnd + ((8 - (headerEnd % 8)) % 8);
   // Uint8Array copy (a Node Buffer's `slice` is a view into a shared pool)
-  const copy = (slice: Slice): ArrayBuffer => Uint8Array.prototype.slice.call(bytes, start + slice.offset, start + slice.offset + slice.length).buffer as ArrayBuffer;
+  const copy = (slice: Slice): ArrayBuffer =>
+    Uint8Array.prototype.slice.call(bytes, start + slice.offset, start + slice.offset + slice.length).buffer as ArrayBuffer;
   const columns = header.columns.map((c): Column => {
     const nulls = new Uint8Array(copy(c.nulls));
     switch (c.storage) {
@@ -88,7 +89,14 @@ export function decodeDataset(bytes: Uint8Array, what = "dataset"): Dataset {
       case "bool":
         return { name: c.name, type: c.type, storage: "bool", nulls, values: new Uint8Array(copy(c.values)) };
       case "string":
-        return { name: c.name, type: c.type, storage: "string", nulls, codes: new Int32Array(copy(c.values)), dictionary: c.dictionary ?? [] };
+        return {
+          name: c.name,
+          type: c.type,
+          storage: "string",
+          nulls,
+          codes: new Int32Array(copy(c.values)),
+          dictionary: c.dictionary ?? [],
+        };
     }
   });
   return { rowCount: header.rowCount, columns, ...(header.sourceRows ? { sourceRows: new Uint32Array(copy(header.sourceRows)) } : {}) };

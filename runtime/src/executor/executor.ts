@@ -49,7 +49,8 @@ export function openStores(projectRoot: string): Stores {
 export function selectSteps(plan: Plan, options: Pick<RunOptions, "group" | "only" | "exact">): Step[] {
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
   if (options.exact && options.exact.length > 0) {
-    for (const id of options.exact) if (!byId.has(id)) throw new Error(`no step ${id} in the plan (steps: ${plan.steps.map((s) => s.id).join(", ")})`);
+    for (const id of options.exact)
+      if (!byId.has(id)) throw new Error(`no step ${id} in the plan (steps: ${plan.steps.map((s) => s.id).join(", ")})`);
     return plan.steps.filter((s) => options.exact!.includes(s.id));
   }
   if (options.only && options.only.length > 0) {
@@ -89,7 +90,12 @@ export async function runPlan(plan: Plan, projectRoot: string, stores: Stores, o
   const run = stores.metadata.startRun({ planHash: planHash(plan), pipeline: plan.pipeline.name, env: plan.env });
   reporter.runStarted({ runId: run.id, pipeline: plan.pipeline.name, group, steps: selected, interrupted });
   const executor = new StepRunner(plan, projectRoot, stores, run.id, keys, dataHashes, options, reporter);
-  const results = await schedule(selected, options.concurrency ?? 2, (step) => executor.run(step), (step, reason) => executor.skip(step, reason));
+  const results = await schedule(
+    selected,
+    options.concurrency ?? 2,
+    (step) => executor.run(step),
+    (step, reason) => executor.skip(step, reason),
+  );
   const failed = results.some((r) => r.status === "failed" || r.status === "skipped");
   const firstError = results.find((r) => r.status === "failed")?.error;
   stores.metadata.finishRun(run.id, failed ? "failed" : "succeeded", failed ? firstError?.split("\n")[0] : undefined);
@@ -172,7 +178,16 @@ class StepRunner {
     const { metadata } = this.stores;
     metadata.startStep(this.runId, step.id, { cacheKey: this.keys.get(step.id) ?? step.cacheKey });
     metadata.finishStep(this.runId, step.id, { status: "skipped", error: reason, durationMs: 0 });
-    const result: StepResult = { stepId: step.id, kind: step.kind, status: "skipped", durationMs: 0, metrics: {}, error: reason, reports: [], outputs: {} };
+    const result: StepResult = {
+      stepId: step.id,
+      kind: step.kind,
+      status: "skipped",
+      durationMs: 0,
+      metrics: {},
+      error: reason,
+      reports: [],
+      outputs: {},
+    };
     this.reporter.stepFinished(step, result);
     return result;
   }
@@ -272,7 +287,10 @@ class StepRunner {
     const key = this.keys.get(producer);
     const entry = key ? this.stores.metadata.getCacheEntry(key) : null;
     const hash = entry?.outputs[artifactName];
-    if (!hash) throw new StepFailure(`${artifactName} is not in the artifact store for this plan and data; run \`${producer}\` first (mlops run-step --step ${producer})`);
+    if (!hash)
+      throw new StepFailure(
+        `${artifactName} is not in the artifact store for this plan and data; run \`${producer}\` first (mlops run-step --step ${producer})`,
+      );
     this.produced.set(artifactName, hash);
     return hash;
   }

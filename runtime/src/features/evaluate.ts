@@ -32,7 +32,10 @@ export function evaluateFeatures(
   for (const feature of features) {
     const scalar = feature.type.kind !== "vector";
     try {
-      values.set(feature.name, evaluate(feature.expr, { dataset, values, states, fit: options.fit, feature: feature.name, topLevelScalar: scalar }, true));
+      values.set(
+        feature.name,
+        evaluate(feature.expr, { dataset, values, states, fit: options.fit, feature: feature.name, topLevelScalar: scalar }, true),
+      );
     } catch (error) {
       if (error instanceof FeatureError) throw error;
       throw new FeatureError(`feature ${feature.name}: ${(error as Error).message}`, feature.name);
@@ -63,7 +66,11 @@ function evaluate(expr: PlanExpr, scope: Scope, topLevel = false): Vec {
       return applyBinary(expr.operator, evaluate(expr.left, scope), evaluate(expr.right, scope), n);
     case "call": {
       if (STATEFUL_FUNCTIONS.has(expr.fn)) return stateful(expr, scope, topLevel);
-      return applyFunction(expr.fn, expr.args.map((a) => evaluate(a, scope)), n);
+      return applyFunction(
+        expr.fn,
+        expr.args.map((a) => evaluate(a, scope)),
+        n,
+      );
     }
   }
 }

@@ -77,11 +77,19 @@ export function transformDataset(fitted: FittedFeatures, dataset: Dataset): Feat
  * `invalid-record` naming the record (1-based), the field and the reason.
  */
 export function transformRecords(fitted: FittedFeatures, records: ReadonlyArray<Readonly<Record<string, unknown>>>): FeatureMatrix {
-  const sink = new RowSink({ columns: fitted.columns.map((c) => ({ ...c, unique: false })), badRows: { policy: "fail", maxBadRows: 0 } }, "request", { maxExamples: 10 });
+  const sink = new RowSink(
+    { columns: fitted.columns.map((c) => ({ ...c, unique: false })), badRows: { policy: "fail", maxBadRows: 0 } },
+    "request",
+    { maxExamples: 10 },
+  );
   const names = fitted.columns.map((c) => c.name);
   records.forEach((record, i) => {
     if (record === null || typeof record !== "object" || Array.isArray(record)) sink.addBad(i + 1, undefined, "not a JSON object");
-    else sink.addValues(names.map((name) => record[name]), i + 1);
+    else
+      sink.addValues(
+        names.map((name) => record[name]),
+        i + 1,
+      );
   });
   let dataset: Dataset;
   try {
@@ -111,7 +119,8 @@ function resolveLayout(slots: readonly InputSlot[], values: Map<string, Vec>): R
 }
 
 function assertModelInput(feature: string, vec: Vec): void {
-  if (vec.t === "str") throw new FeatureError(`feature ${feature} is a string; encode it with one_hot() or hash_bucket() to use it as a model input`, feature);
+  if (vec.t === "str")
+    throw new FeatureError(`feature ${feature} is a string; encode it with one_hot() or hash_bucket() to use it as a model input`, feature);
   if (vec.t === "null") throw new FeatureError(`feature ${feature} is always null`, feature);
 }
 
@@ -123,7 +132,8 @@ function assemble(fitted: FittedFeatures, values: Map<string, Vec>, dataset: Dat
     const vec = values.get(slot.feature)!;
     assertModelInput(slot.feature, vec);
     if (vec.t === "matrix") {
-      if (vec.width !== slot.width) throw new FeatureError(`feature ${slot.feature}: width ${vec.width}, fitted layout says ${slot.width}`, slot.feature);
+      if (vec.width !== slot.width)
+        throw new FeatureError(`feature ${slot.feature}: width ${vec.width}, fitted layout says ${slot.width}`, slot.feature);
       for (let i = 0; i < n; i++) data.set(vec.v.subarray(i * vec.width, (i + 1) * vec.width), i * width + slot.offset);
       continue;
     }
@@ -131,7 +141,11 @@ function assemble(fitted: FittedFeatures, values: Map<string, Vec>, dataset: Dat
     for (let i = 0; i < n; i++) {
       if (vec.nulls[i] === 1) {
         const row = sourceRowOf(dataset, i);
-        throw new FeatureError(`feature ${slot.feature} is null at row ${row}; a model input must not be null (use coalesce() or impute())`, slot.feature, row);
+        throw new FeatureError(
+          `feature ${slot.feature} is null at row ${row}; a model input must not be null (use coalesce() or impute())`,
+          slot.feature,
+          row,
+        );
       }
       data[i * width + slot.offset] = vec.v[i]!;
     }

@@ -16,28 +16,50 @@ import { asBool, asNum, asStr, describeVec, orNulls, strAt, type BoolVec, type N
 export function applyFunction(fn: string, args: Vec[], n: number): Vec {
   const what = `${fn}()`;
   switch (fn) {
-    case "log": return mapNum(asNum(arg(args, 0, fn), n, what), Math.log);
-    case "log1p": return mapNum(asNum(arg(args, 0, fn), n, what), Math.log1p);
-    case "exp": return mapNum(asNum(arg(args, 0, fn), n, what), Math.exp);
-    case "sqrt": return mapNum(asNum(arg(args, 0, fn), n, what), Math.sqrt);
-    case "abs": return mapNum(asNum(arg(args, 0, fn), n, what), Math.abs);
-    case "round": return mapNum(asNum(arg(args, 0, fn), n, what), roundHalfAway);
-    case "clip": return clip(args, n);
-    case "min": return extreme(args, n, fn, Math.min);
-    case "max": return extreme(args, n, fn, Math.max);
-    case "coalesce": return coalesce(args, n);
-    case "is_null": return isNull(arg(args, 0, fn), n);
-    case "lower": return mapStr(asStr(arg(args, 0, fn), n, what), (s) => s.toLowerCase());
-    case "upper": return mapStr(asStr(arg(args, 0, fn), n, what), (s) => s.toUpperCase());
-    case "len": return strToNum(asStr(arg(args, 0, fn), n, what), (s) => [...s].length);
-    case "contains": return contains(args, n);
-    case "hour": return timePart(arg(args, 0, fn), n, fn, (d) => d.getUTCHours());
-    case "day_of_week": return timePart(arg(args, 0, fn), n, fn, (d) => (d.getUTCDay() + 6) % 7);
-    case "month": return timePart(arg(args, 0, fn), n, fn, (d) => d.getUTCMonth() + 1);
-    case "days_between": return daysBetween(args, n);
-    case "if": return ifThenElse(args, n);
-    case "list": throw new Error("a list [..] is only allowed as the edges of bucketize(x, [edges])");
-    default: throw new Error(`unknown function ${fn}()`);
+    case "log":
+      return mapNum(asNum(arg(args, 0, fn), n, what), Math.log);
+    case "log1p":
+      return mapNum(asNum(arg(args, 0, fn), n, what), Math.log1p);
+    case "exp":
+      return mapNum(asNum(arg(args, 0, fn), n, what), Math.exp);
+    case "sqrt":
+      return mapNum(asNum(arg(args, 0, fn), n, what), Math.sqrt);
+    case "abs":
+      return mapNum(asNum(arg(args, 0, fn), n, what), Math.abs);
+    case "round":
+      return mapNum(asNum(arg(args, 0, fn), n, what), roundHalfAway);
+    case "clip":
+      return clip(args, n);
+    case "min":
+      return extreme(args, n, fn, Math.min);
+    case "max":
+      return extreme(args, n, fn, Math.max);
+    case "coalesce":
+      return coalesce(args, n);
+    case "is_null":
+      return isNull(arg(args, 0, fn), n);
+    case "lower":
+      return mapStr(asStr(arg(args, 0, fn), n, what), (s) => s.toLowerCase());
+    case "upper":
+      return mapStr(asStr(arg(args, 0, fn), n, what), (s) => s.toUpperCase());
+    case "len":
+      return strToNum(asStr(arg(args, 0, fn), n, what), (s) => [...s].length);
+    case "contains":
+      return contains(args, n);
+    case "hour":
+      return timePart(arg(args, 0, fn), n, fn, (d) => d.getUTCHours());
+    case "day_of_week":
+      return timePart(arg(args, 0, fn), n, fn, (d) => (d.getUTCDay() + 6) % 7);
+    case "month":
+      return timePart(arg(args, 0, fn), n, fn, (d) => d.getUTCMonth() + 1);
+    case "days_between":
+      return daysBetween(args, n);
+    case "if":
+      return ifThenElse(args, n);
+    case "list":
+      throw new Error("a list [..] is only allowed as the edges of bucketize(x, [edges])");
+    default:
+      throw new Error(`unknown function ${fn}()`);
   }
 }
 
@@ -146,17 +168,14 @@ function ifThenElse(args: Vec[], n: number): Vec {
 function coalesce(args: Vec[], n: number): Vec {
   if (args.length === 0) throw new Error("coalesce() needs arguments");
   const nullable = args.every((a) => a.t === "null" || (a.t !== "matrix" && a.nullable));
-  return select(
-    n,
-    args,
-    (i) => args.findIndex((a) => a.t !== "null" && a.t !== "matrix" && a.nulls[i] === 0),
-    nullable,
-  );
+  return select(n, args, (i) => args.findIndex((a) => a.t !== "null" && a.t !== "matrix" && a.nulls[i] === 0), nullable);
 }
 
 /** Row i takes the value of `choices[pick(i)]` (−1 = null). Choices of one kind (null literals aside); `nullable` is the result's static nullability. */
 function select(n: number, choices: Vec[], pick: (i: number) => number, nullable: boolean): Vec {
-  const kinds = new Set(choices.filter((c) => c.t !== "null").map((c) => (c.t === "bool" ? "bool" : c.t === "str" ? "str" : c.t === "num" ? "num" : "matrix")));
+  const kinds = new Set(
+    choices.filter((c) => c.t !== "null").map((c) => (c.t === "bool" ? "bool" : c.t === "str" ? "str" : c.t === "num" ? "num" : "matrix")),
+  );
   if (kinds.has("matrix")) throw new Error("if()/coalesce() cannot choose between vectors");
   if (kinds.size > 1) throw new Error(`if()/coalesce() arguments must have one type, got ${[...kinds].join(" and ")}`);
   const kind = [...kinds][0] ?? "num";
@@ -256,13 +275,20 @@ function compare(operator: "==" | "!=" | "<" | "<=" | ">" | ">=", left: Vec, rig
 
 function comparator(operator: string): (d: number) => boolean {
   switch (operator) {
-    case "==": return (d) => d === 0;
-    case "!=": return (d) => d !== 0;
-    case "<": return (d) => d < 0;
-    case "<=": return (d) => d <= 0;
-    case ">": return (d) => d > 0;
-    case ">=": return (d) => d >= 0;
-    default: throw new Error(`unknown operator ${operator}`);
+    case "==":
+      return (d) => d === 0;
+    case "!=":
+      return (d) => d !== 0;
+    case "<":
+      return (d) => d < 0;
+    case "<=":
+      return (d) => d <= 0;
+    case ">":
+      return (d) => d > 0;
+    case ">=":
+      return (d) => d >= 0;
+    default:
+      throw new Error(`unknown operator ${operator}`);
   }
 }
 

@@ -74,7 +74,14 @@ export function applyState(state: FittedState, input: Vec, n: number, label: str
       return oneHot(state, input, n, label);
     case "bucketize": {
       const x = asNum(input, n, "bucketize()");
-      return buckets(n, state.buckets, (i) => (x.nulls[i] === 1 ? -1 : upperBound(state.edges, x.v[i]!)), label, scalar, bucketLabels(state.edges));
+      return buckets(
+        n,
+        state.buckets,
+        (i) => (x.nulls[i] === 1 ? -1 : upperBound(state.edges, x.v[i]!)),
+        label,
+        scalar,
+        bucketLabels(state.edges),
+      );
     }
     case "hash_bucket": {
       const text = textOf(input, n);
@@ -137,16 +144,21 @@ function modeOf(input: Vec, n: number): number | string | boolean {
 
 function valueAt(vec: Vec, i: number): number | string | boolean | null {
   switch (vec.t) {
-    case "num": return vec.nulls[i] === 1 ? null : vec.v[i]!;
-    case "bool": return vec.nulls[i] === 1 ? null : vec.v[i] === 1;
-    case "str": return strAt(vec, i);
-    default: return null;
+    case "num":
+      return vec.nulls[i] === 1 ? null : vec.v[i]!;
+    case "bool":
+      return vec.nulls[i] === 1 ? null : vec.v[i] === 1;
+    case "str":
+      return strAt(vec, i);
+    default:
+      return null;
   }
 }
 
 function applyImpute(value: number | string | boolean, input: Vec, n: number): Vec {
   if (input.t === "str" || (input.t === "null" && typeof value === "string")) {
-    const s: StrVec = input.t === "str" ? input : { t: "str", codes: new Int32Array(n), dict: [], nulls: new Uint8Array(n).fill(1), nullable: true };
+    const s: StrVec =
+      input.t === "str" ? input : { t: "str", codes: new Int32Array(n), dict: [], nulls: new Uint8Array(n).fill(1), nullable: true };
     const dict = [...s.dict, String(value)];
     const codes = Int32Array.from(s.codes);
     for (let i = 0; i < n; i++) if (s.nulls[i] === 1) codes[i] = dict.length - 1;
@@ -229,7 +241,7 @@ function textOf(input: Vec, n: number): { codes: Int32Array; perCode: string[]; 
 }
 
 function literalCount(expr: PlanExpr | undefined, usage: string): number {
-  if (!expr || expr.op !== "lit" || typeof expr.value !== "number" || !Number.isInteger(expr.value) || expr.value < 1) {
+  if (expr?.op !== "lit" || typeof expr.value !== "number" || !Number.isInteger(expr.value) || expr.value < 1) {
     throw new Error(`${usage} needs a positive integer n`);
   }
   return expr.value;
@@ -268,7 +280,11 @@ function upperBound(edges: number[], x: number): number {
 function bucketLabels(edges: number[]): string[] {
   const fmt = (v: number) => String(Number(v.toPrecision(6)));
   return Array.from({ length: edges.length + 1 }, (_, k) =>
-    k === 0 ? `<${fmt(edges[0] ?? Infinity)}` : k === edges.length ? `>=${fmt(edges[k - 1]!)}` : `[${fmt(edges[k - 1]!)},${fmt(edges[k]!)})`,
+    k === 0
+      ? `<${fmt(edges[0] ?? Infinity)}`
+      : k === edges.length
+        ? `>=${fmt(edges[k - 1]!)}`
+        : `[${fmt(edges[k - 1]!)},${fmt(edges[k]!)})`,
   );
 }
 

@@ -11,7 +11,10 @@ export function encodeTarget(model: Pick<ModelSpec, "task" | "target">, dataset:
   const { column: name, type } = model.target;
   const column = getColumn(dataset, name);
   const out = new Float32Array(dataset.rowCount);
-  const classes = model.task === "regression" ? null : (model.target.classes ?? (type.kind === "enum" ? type.values : type.kind === "bool" ? ["false", "true"] : null));
+  const classes =
+    model.task === "regression"
+      ? null
+      : (model.target.classes ?? (type.kind === "enum" ? type.values : type.kind === "bool" ? ["false", "true"] : null));
   if (model.task !== "regression" && !classes) throw new FeatureError(`target ${name}: a ${type.kind} target needs class labels`, name);
   const index = new Map((classes ?? []).map((c, k) => [c, k]));
   for (let i = 0; i < dataset.rowCount; i++) {
@@ -23,7 +26,11 @@ export function encodeTarget(model: Pick<ModelSpec, "task" | "target">, dataset:
     }
     const k = index.get(String(value));
     if (k === undefined) {
-      throw new FeatureError(`target ${name} at row ${sourceRowOf(dataset, i)} is ${JSON.stringify(value)}, not one of the classes ${classes.join(", ")}`, name, sourceRowOf(dataset, i));
+      throw new FeatureError(
+        `target ${name} at row ${sourceRowOf(dataset, i)} is ${JSON.stringify(value)}, not one of the classes ${classes.join(", ")}`,
+        name,
+        sourceRowOf(dataset, i),
+      );
     }
     out[i] = k;
   }

@@ -14,9 +14,7 @@ import { chiSquareSurvival, normalTwoSided } from "./special-functions.js";
 
 export type CategoryValue = string | number | boolean | null;
 
-export type DriftSample =
-  | { kind: "numeric"; values: ArrayLike<number> }
-  | { kind: "categorical"; values: ArrayLike<CategoryValue> };
+export type DriftSample = { kind: "numeric"; values: ArrayLike<number> } | { kind: "categorical"; values: ArrayLike<CategoryValue> };
 
 export type ConcreteDriftMethod = Exclude<DriftMethod, "auto">;
 
@@ -114,17 +112,29 @@ function isTest(method: ConcreteDriftMethod): boolean {
 
 function compare(value: number, comparison: Comparison, threshold: number): boolean {
   switch (comparison) {
-    case "<": return value < threshold;
-    case "<=": return value <= threshold;
-    case ">": return value > threshold;
-    case ">=": return value >= threshold;
-    case "==": return value === threshold;
-    case "!=": return value !== threshold;
+    case "<":
+      return value < threshold;
+    case "<=":
+      return value <= threshold;
+    case ">":
+      return value > threshold;
+    case ">=":
+      return value >= threshold;
+    case "==":
+      return value === threshold;
+    case "!=":
+      return value !== threshold;
   }
 }
 
 const distance = (method: ConcreteDriftMethod, value: number): DriftStatistic => ({ method, value, statistic: value, driftsWhen: "above" });
-const test = (method: ConcreteDriftMethod, statistic: number, pValue: number): DriftStatistic => ({ method, value: pValue, statistic, pValue, driftsWhen: "below" });
+const test = (method: ConcreteDriftMethod, statistic: number, pValue: number): DriftStatistic => ({
+  method,
+  value: pValue,
+  statistic,
+  pValue,
+  driftsWhen: "below",
+});
 
 function numeric(sample: DriftSample, method: string): Float64Array {
   if (sample.kind !== "numeric") throw new Error(`${method} needs a numeric column`);
@@ -328,7 +338,10 @@ export function chiSquareTest(reference: ArrayLike<CategoryValue>, current: Arra
     const observedRef = refCounts.get(category) ?? 0;
     const observedCur = curCounts.get(category) ?? 0;
     const columnTotal = observedRef + observedCur;
-    for (const [observed, rowTotal] of [[observedRef, n1], [observedCur, n2]] as const) {
+    for (const [observed, rowTotal] of [
+      [observedRef, n1],
+      [observedCur, n2],
+    ] as const) {
       const expected = (rowTotal * columnTotal) / total;
       let difference = Math.abs(observed - expected);
       if (dof === 1) difference = Math.max(0, difference - Math.min(0.5, difference));

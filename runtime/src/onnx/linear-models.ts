@@ -50,28 +50,17 @@ interface GraphParts {
 }
 
 /** `prediction = features · weights + intercept`. */
-export function linearRegressionOnnx(
-  weights: ArrayLike<number>,
-  intercept: number,
-  options: OnnxModelOptions = {},
-): Uint8Array {
+export function linearRegressionOnnx(weights: ArrayLike<number>, intercept: number, options: OnnxModelOptions = {}): Uint8Array {
   const d = weights.length;
   return buildModel(d, options, (input) => ({
-    nodes: [
-      node("MatMul", [input, "W"], ["xw"]),
-      node("Add", ["xw", "B"], [ONNX_OUTPUTS.prediction]),
-    ],
+    nodes: [node("MatMul", [input, "W"], ["xw"]), node("Add", ["xw", "B"], [ONNX_OUTPUTS.prediction])],
     initializers: [floatTensor("W", [d], weights), floatTensor("B", [1], [intercept])],
     outputs: [tensorValue(ONNX_OUTPUTS.prediction, "float32", ["N"])],
   }));
 }
 
 /** Binary logistic model: P(positive) = sigmoid(features · weights + intercept). */
-export function logisticRegressionOnnx(
-  weights: ArrayLike<number>,
-  intercept: number,
-  options: OnnxModelOptions = {},
-): Uint8Array {
+export function logisticRegressionOnnx(weights: ArrayLike<number>, intercept: number, options: OnnxModelOptions = {}): Uint8Array {
   const d = weights.length;
   return buildModel(d, options, (input) => ({
     nodes: [
@@ -117,10 +106,7 @@ export function softmaxRegressionOnnx(
       node("ArgMax", ["logits"], [ONNX_OUTPUTS.label], [intAttribute("axis", 1), intAttribute("keepdims", 0)]),
     ],
     initializers: [floatTensor("W", [d, k], weights), floatTensor("B", [k], intercepts)],
-    outputs: [
-      tensorValue(ONNX_OUTPUTS.label, "int64", ["N"]),
-      tensorValue(ONNX_OUTPUTS.probabilities, "float32", ["N", k]),
-    ],
+    outputs: [tensorValue(ONNX_OUTPUTS.label, "int64", ["N"]), tensorValue(ONNX_OUTPUTS.probabilities, "float32", ["N", k])],
   }));
 }
 

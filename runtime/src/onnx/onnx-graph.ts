@@ -23,12 +23,7 @@ function littleEndianBytes(data: Float32Array): Uint8Array {
   return bytes;
 }
 
-export function node(
-  opType: string,
-  inputs: string[],
-  outputs: string[],
-  attributes: AttributeMessage[] = [],
-): NodeMessage {
+export function node(opType: string, inputs: string[], outputs: string[], attributes: AttributeMessage[] = []): NodeMessage {
   return { opType, input: inputs, output: outputs, name: `${opType}_${outputs[0]}`, attribute: attributes };
 }
 

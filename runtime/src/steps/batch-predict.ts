@@ -18,7 +18,7 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   if (deployment.target.kind !== "batch") throw new Error(`deployment ${deployment.name} is not a batch deployment`);
   const model = modelOf(ctx.plan, deployment.model);
   const production = ctx.metadata.registry.getAlias(model.name, "production");
-  if (!production || !production.featuresHash) {
+  if (!production?.featuresHash) {
     throw new StepFailure(`model ${model.name} has no production version to score with (run \`mlops run\` to train, gate and deploy it)`);
   }
   const fitted = await ctx.artifacts.getJson<FittedFeatures>(production.featuresHash);
@@ -26,7 +26,9 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   const classes = classLabels(model);
   let dataset;
   try {
-    dataset = (await readSource(source, ctx.projectRoot, { onProgress: (p) => ctx.progress({ label: "reading", done: p.rows, detail: "rows" }) })).dataset;
+    dataset = (
+      await readSource(source, ctx.projectRoot, { onProgress: (p) => ctx.progress({ label: "reading", done: p.rows, detail: "rows" }) })
+    ).dataset;
   } catch (error) {
     if (error instanceof DataError) throw new StepFailure(error.message);
     throw error;
@@ -45,19 +47,35 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   const output = deployment.target.output;
   const path = isAbsolute(output) ? output : join(ctx.projectRoot, output);
   const format: OutputFormat = output.endsWith(".csv") ? "csv" : "jsonl";
-  const extra = model.task === "regression" ? ["prediction"] : model.task === "binary_classification" ? ["prediction", "probability"] : ["prediction", "probability", ...classes.map((c) => `probability_${c}`)];
+  const extra =
+    model.task === "regression"
+      ? ["prediction"]
+      : model.task === "binary_classification"
+        ? ["prediction", "probability"]
+        : ["prediction", "probability", ...classes.map((c) => `probability_${c}`)];
   const columns = [...dataset.columns.map((c) => c.name), ...extra];
   const writer = await createRecordWriter(path, format, columns);
   try {
-    for (let i = 0; i < dataset.rowCount; i++) await writer.write({ ...outputRecord(dataset, i), ...predictionFields(model.task, scores.values, scores.width, i, classes) });
+    for (let i = 0; i < dataset.rowCount; i++)
+      await writer.write({ ...outputRecord(dataset, i), ...predictionFields(model.task, scores.values, scores.width, i, classes) });
     await writer.close();
   } catch (error) {
     await writer.abort();
     throw error;
   }
-  const result = { deployment: deployment.name, model: model.name, version: production.version, file: output, rows: dataset.rowCount, sha256: await hashFile(path) };
+  const result = {
+    deployment: deployment.name,
+    model: model.name,
+    version: production.version,
+    file: output,
+    rows: dataset.rowCount,
+    sha256: await hashFile(path),
+  };
   await ctx.writeOutput("predictions", jsonBytes(result));
-  return { metrics: { rows: dataset.rowCount, version: production.version }, summary: `${dataset.rowCount} rows → ${output} (v${production.version})` };
+  return {
+    metrics: { rows: dataset.rowCount, version: production.version },
+    summary: `${dataset.rowCount} rows → ${output} (v${production.version})`,
+  };
 }
 
 function predictionFields(task: string, values: Float64Array, width: number, i: number, classes: string[]): Record<string, CellValue> {

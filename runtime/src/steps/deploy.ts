@@ -10,12 +10,26 @@ export async function deployStep(ctx: StepContext): Promise<StepOutcome> {
   const current = registry.getAlias(registered.model, "production");
   let previous: number | null = current?.version ?? null;
   if (current?.version !== registered.version) {
-    previous = registry.promote(registered.model, registered.version, "production", { reason: `deploy ${deployment.name} (run ${ctx.runId})` }).previousVersion;
+    previous = registry.promote(registered.model, registered.version, "production", {
+      reason: `deploy ${deployment.name} (run ${ctx.runId})`,
+    }).previousVersion;
   }
   const changed = current?.version !== registered.version;
-  await ctx.writeOutput("release", jsonBytes({ deployment: deployment.name, model: registered.model, version: registered.version, alias: "production", previous, target: deployment.target.kind }));
+  await ctx.writeOutput(
+    "release",
+    jsonBytes({
+      deployment: deployment.name,
+      model: registered.model,
+      version: registered.version,
+      alias: "production",
+      previous,
+      target: deployment.target.kind,
+    }),
+  );
   ctx.note(servedBy(deployment.target.kind, deployment.name));
-  const summary = changed ? `v${registered.version} → production${previous !== null ? ` (was v${previous})` : ""}` : `v${registered.version} already production`;
+  const summary = changed
+    ? `v${registered.version} → production${previous !== null ? ` (was v${previous})` : ""}`
+    : `v${registered.version} already production`;
   return { metrics: { version: registered.version }, summary };
 }
 

@@ -45,7 +45,8 @@ export async function evaluateStep(ctx: StepContext): Promise<StepOutcome> {
       inputName: session.inputNames[0]!,
     });
     const metrics: Record<string, number> = { ...evaluation.metrics };
-    for (const [by, values] of Object.entries(evaluation.fairness)) for (const [name, value] of Object.entries(values)) metrics[metricKey(name, by)] = value;
+    for (const [by, values] of Object.entries(evaluation.fairness))
+      for (const [name, value] of Object.entries(values)) metrics[metricKey(name, by)] = value;
     const report: MetricsReport = { model: model.name, task: model.task, testRows: matrix.rows, metrics };
     await ctx.writeOutput("metrics", jsonBytes(report));
     await ctx.writeReport("metrics.json", jsonBytes(report));

@@ -40,7 +40,11 @@ export async function gateStep(ctx: StepContext): Promise<StepOutcome> {
   const failed = verdict.rules.filter((r) => !r.passed);
   const metrics = { rules: verdict.rules.length, failed: failed.length };
   if (failed.length > 0) {
-    throw new StepFailure(`gate ${gate.name} failed (${failed.length} of ${verdict.rules.length} rules): ${gate.model} is not registered\n${text.trimEnd()}\n(gate report: ${path})`, [path], metrics);
+    throw new StepFailure(
+      `gate ${gate.name} failed (${failed.length} of ${verdict.rules.length} rules): ${gate.model} is not registered\n${text.trimEnd()}\n(gate report: ${path})`,
+      [path],
+      metrics,
+    );
   }
   return { metrics, summary: `${verdict.rules.length} rule(s) passed${champion ? ` vs champion v${champion.version}` : ""}` };
 }
@@ -50,14 +54,25 @@ export function evaluateGate(gate: GateSpec, metrics: Record<string, number>, ch
   return { gate: gate.name, model: gate.model, passed: rules.every((r) => r.passed), champion, rules };
 }
 
-function evaluateRule(rule: GateRule, metrics: Record<string, number>, champion: GateVerdict["champion"], onNoChampion: "pass" | "fail", model: string): RuleVerdict {
+function evaluateRule(
+  rule: GateRule,
+  metrics: Record<string, number>,
+  champion: GateVerdict["champion"],
+  onNoChampion: "pass" | "fail",
+  model: string,
+): RuleVerdict {
   const key = metricKey(rule.metric, rule.by);
   const raw = metrics[key];
   const value = raw === undefined || !Number.isFinite(raw) ? null : raw;
   const base = { rule: rule.text, metric: key, value, comparison: rule.comparison };
   if (rule.usesChampion && !champion) {
     const passed = onNoChampion === "pass";
-    return { ...base, threshold: null, passed, reason: `no champion: ${model} has no production version${passed ? "" : " (on_no_champion = fail)"}` };
+    return {
+      ...base,
+      threshold: null,
+      passed,
+      reason: `no champion: ${model} has no production version${passed ? "" : " (on_no_champion = fail)"}`,
+    };
   }
   let threshold: number | null;
   try {
@@ -65,7 +80,13 @@ function evaluateRule(rule: GateRule, metrics: Record<string, number>, champion:
   } catch (error) {
     return { ...base, threshold: null, passed: false, reason: (error as Error).message };
   }
-  if (value === null) return { ...base, threshold, passed: false, reason: raw === undefined ? `metric ${key} was not measured` : `metric ${key} is undefined on the test split` };
+  if (value === null)
+    return {
+      ...base,
+      threshold,
+      passed: false,
+      reason: raw === undefined ? `metric ${key} was not measured` : `metric ${key} is undefined on the test split`,
+    };
   if (threshold === null) return { ...base, threshold, passed: false, reason: "the threshold is undefined" };
   const passed = compare(value, rule.comparison, threshold);
   const shown = (v: number): string => (rule.unit === "ms" ? `${format(v)}ms` : format(v));
@@ -96,11 +117,16 @@ function evaluateThreshold(expr: PlanExpr, metrics: Record<string, number>, cham
       const b = evaluateThreshold(expr.right, metrics, championMetrics);
       if (a === null || b === null) return null;
       switch (expr.operator) {
-        case "+": return a + b;
-        case "-": return a - b;
-        case "*": return a * b;
-        case "/": return b === 0 ? null : a / b;
-        default: throw new Error(`operator ${expr.operator} in a threshold`);
+        case "+":
+          return a + b;
+        case "-":
+          return a - b;
+        case "*":
+          return a * b;
+        case "/":
+          return b === 0 ? null : a / b;
+        default:
+          throw new Error(`operator ${expr.operator} in a threshold`);
       }
     }
     case "call":
@@ -110,12 +136,18 @@ function evaluateThreshold(expr: PlanExpr, metrics: Record<string, number>, cham
 
 function compare(a: number, op: Comparison, b: number): boolean {
   switch (op) {
-    case "<": return a < b;
-    case "<=": return a <= b;
-    case ">": return a > b;
-    case ">=": return a >= b;
-    case "==": return a === b;
-    case "!=": return a !== b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+    case "==":
+      return a === b;
+    case "!=":
+      return a !== b;
   }
 }
 

@@ -11,12 +11,18 @@ import { sourceOf } from "./plan-lookup.js";
 export async function ingest(ctx: StepContext): Promise<StepOutcome> {
   const source = sourceOf(ctx.plan, ctx.step.subject.name);
   const path = isAbsolute(source.path) ? source.path : join(ctx.projectRoot, source.path);
-  const size = await stat(path).then((info) => info.size).catch(() => undefined);
+  const size = await stat(path)
+    .then((info) => info.size)
+    .catch(() => undefined);
   let result;
   try {
     result = await readSource(source, ctx.projectRoot, {
       onProgress: (p) =>
-        ctx.progress(p.bytes !== undefined && size ? { label: "reading", done: p.bytes, total: size, detail: `${p.rows} rows` } : { label: "reading", done: p.rows, detail: "rows" }),
+        ctx.progress(
+          p.bytes !== undefined && size
+            ? { label: "reading", done: p.bytes, total: size, detail: `${p.rows} rows` }
+            : { label: "reading", done: p.rows, detail: "rows" },
+        ),
     });
   } catch (error) {
     if (error instanceof DataError && error.badRows) {

@@ -55,12 +55,17 @@ export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
   const session = await ort.InferenceSession.create(await ctx.artifacts.get(production.artifactHash));
   let drift: DriftResult[];
   try {
-    drift = await driftResults(monitor, model.target.column, reference, current.dataset, fitted, (d) => scoreDataset(session, fitted, d, model).then((s) => predictionSample(s.values, s.width)));
+    drift = await driftResults(monitor, model.target.column, reference, current.dataset, fitted, (d) =>
+      scoreDataset(session, fitted, d, model).then((s) => predictionSample(s.values, s.width)),
+    );
   } finally {
     await session.release();
   }
   const evaluated = drift.filter((d) => d.target !== "prediction" && d.error === undefined);
-  const signals: Record<string, number | null> = { drift_share: evaluated.length === 0 ? 0 : evaluated.filter((d) => d.drifted).length / evaluated.length, ...current.signals };
+  const signals: Record<string, number | null> = {
+    drift_share: evaluated.length === 0 ? 0 : evaluated.filter((d) => d.drifted).length / evaluated.length,
+    ...current.signals,
+  };
   const policies = [];
   for (const policy of monitor.policies) policies.push(await applyPolicy(ctx, policy, signals, drift, monitor));
   const report: MonitorReport = {
@@ -104,13 +109,25 @@ async function read(ctx: StepContext, source: SourceSpec): Promise<Dataset> {
   }
 }
 
-async function currentData(ctx: StepContext, monitor: MonitorSpec, source: SourceSpec): Promise<{ dataset: Dataset; origin: string; signals: Record<string, number | null> }> {
+async function currentData(
+  ctx: StepContext,
+  monitor: MonitorSpec,
+  source: SourceSpec,
+): Promise<{ dataset: Dataset; origin: string; signals: Record<string, number | null> }> {
   const deployment = deploymentOf(ctx.plan, monitor.deployment);
   const path = requestLogPath(ctx.projectRoot, deployment.name);
   const entries = await readRequestLog(path, monitor.windowMs, Date.now());
   if (entries && entries.length > 0) {
-    const sink = new RowSink({ columns: source.columns.map((c) => ({ ...c, unique: false })), badRows: { policy: "drop", maxBadRows: entries.length } }, path);
-    entries.forEach((e, i) => sink.addValues(source.columns.map((c) => e.record?.[c.name] ?? null), i + 1));
+    const sink = new RowSink(
+      { columns: source.columns.map((c) => ({ ...c, unique: false })), badRows: { policy: "drop", maxBadRows: entries.length } },
+      path,
+    );
+    entries.forEach((e, i) =>
+      sink.addValues(
+        source.columns.map((c) => e.record?.[c.name] ?? null),
+        i + 1,
+      ),
+    );
     const latencies = entries.flatMap((e) => (typeof e.latencyMs === "number" ? [e.latencyMs] : []));
     const percentiles = latencies.length > 0 ? latencyPercentiles(latencies) : null;
     return {
@@ -127,7 +144,11 @@ async function currentData(ctx: StepContext, monitor: MonitorSpec, source: Sourc
   }
   if (deployment.target.kind === "batch") {
     const input = sourceOf(ctx.plan, deployment.target.input);
-    return { dataset: await read(ctx, input), origin: `source ${input.name} (${input.path})`, signals: { latency_p50: null, latency_p95: null, latency_p99: null, error_rate: null, request_rate: null } };
+    return {
+      dataset: await read(ctx, input),
+      origin: `source ${input.name} (${input.path})`,
+      signals: { latency_p50: null, latency_p95: null, latency_p99: null, error_rate: null, request_rate: null },
+    };
   }
   throw new StepFailure(`no traffic recorded for deployment ${deployment.name} in the last ${monitor.windowMs / 3_600_000}h (${path})`);
 }
@@ -144,7 +165,9 @@ async function driftResults(
   const rules: DriftRule[] = monitor.drift.flatMap((rule) =>
     rule.targetKind !== "all"
       ? [rule]
-      : reference.columns.filter((c) => c.name !== target && !named.has(c.name) && hasColumn(current, c.name)).map((c) => ({ ...rule, target: c.name, targetKind: "column" as const })),
+      : reference.columns
+          .filter((c) => c.name !== target && !named.has(c.name) && hasColumn(current, c.name))
+          .map((c) => ({ ...rule, target: c.name, targetKind: "column" as const })),
   );
   const results: DriftResult[] = [];
   for (const rule of rules) {
@@ -157,7 +180,14 @@ async function driftResults(
             ? [featureSample(fitted, reference, rule.target), featureSample(fitted, current, rule.target)]
             : [columnSample(reference, rule.target), columnSample(current, rule.target)];
       const result = evaluateDriftRule(rule, ref, cur);
-      results.push({ ...base, method: result.method, value: result.value, threshold: result.threshold, comparison: result.comparison, drifted: result.drifted });
+      results.push({
+        ...base,
+        method: result.method,
+        value: result.value,
+        threshold: result.threshold,
+        comparison: result.comparison,
+        drifted: result.drifted,
+      });
     } catch (error) {
       results.push({ ...base, value: null, drifted: false, error: (error as Error).message });
     }
@@ -168,9 +198,14 @@ async function driftResults(
 function columnSample(dataset: Dataset, name: string): DriftSample {
   const column = getColumn(dataset, name);
   const n = dataset.rowCount;
-  if (column.storage === "number") return { kind: "numeric", values: Float64Array.from({ length: n }, (_, i) => (column.nulls[i] === 1 ? NaN : column.values[i]!)) };
-  if (column.storage === "bool") return { kind: "categorical", values: Array.from({ length: n }, (_, i) => (column.nulls[i] === 1 ? null : column.values[i] === 1)) };
-  return { kind: "categorical", values: Array.from({ length: n }, (_, i) => (column.nulls[i] === 1 ? null : column.dictionary[column.codes[i]!]!)) };
+  if (column.storage === "number")
+    return { kind: "numeric", values: Float64Array.from({ length: n }, (_, i) => (column.nulls[i] === 1 ? NaN : column.values[i]!)) };
+  if (column.storage === "bool")
+    return { kind: "categorical", values: Array.from({ length: n }, (_, i) => (column.nulls[i] === 1 ? null : column.values[i] === 1)) };
+  return {
+    kind: "categorical",
+    values: Array.from({ length: n }, (_, i) => (column.nulls[i] === 1 ? null : column.dictionary[column.codes[i]!]!)),
+  };
 }
 
 function featureSample(fitted: FittedFeatures, dataset: Dataset, feature: string): DriftSample {
@@ -192,20 +227,44 @@ function predictionSample(values: Float64Array, width: number): DriftSample {
   return { kind: "categorical", values: labels };
 }
 
-async function applyPolicy(ctx: StepContext, policy: Policy, signals: Record<string, number | null>, drift: DriftResult[], monitor: MonitorSpec): Promise<MonitorReport["policies"][number]> {
+async function applyPolicy(
+  ctx: StepContext,
+  policy: Policy,
+  signals: Record<string, number | null>,
+  drift: DriftResult[],
+  monitor: MonitorSpec,
+): Promise<MonitorReport["policies"][number]> {
   const value = condition(policy.condition, signals, drift);
-  const action = policy.action.kind === "alert" ? `alert(${policy.action.channel})` : policy.action.kind === "retrain" ? `retrain(${policy.action.model})` : `rollback(${policy.action.deployment})`;
-  if (value !== true) return { policy: policy.text, triggered: false, action, ...(value === null ? { outcome: "signal not measured" } : {}) };
+  const action =
+    policy.action.kind === "alert"
+      ? `alert(${policy.action.channel})`
+      : policy.action.kind === "retrain"
+        ? `retrain(${policy.action.model})`
+        : `rollback(${policy.action.deployment})`;
+  if (value !== true)
+    return { policy: policy.text, triggered: false, action, ...(value === null ? { outcome: "signal not measured" } : {}) };
   switch (policy.action.kind) {
     case "alert":
-      return { policy: policy.text, triggered: true, action, outcome: `alert sent to ${policy.action.channel} (reported here; no notifier is configured)` };
+      return {
+        policy: policy.text,
+        triggered: true,
+        action,
+        outcome: `alert sent to ${policy.action.channel} (reported here; no notifier is configured)`,
+      };
     case "retrain":
       return { policy: policy.text, triggered: true, action, outcome: `retrain of ${policy.action.model} requested: run \`mlops run\`` };
     case "rollback": {
       const deployment = deploymentOf(ctx.plan, policy.action.deployment);
       try {
-        const change = ctx.metadata.registry.rollback(deployment.model, "production", { reason: `monitor ${monitor.name}: ${policy.text}` });
-        return { policy: policy.text, triggered: true, action, outcome: `production of ${deployment.model} rolled back to v${change.version} (was v${change.previousVersion})` };
+        const change = ctx.metadata.registry.rollback(deployment.model, "production", {
+          reason: `monitor ${monitor.name}: ${policy.text}`,
+        });
+        return {
+          policy: policy.text,
+          triggered: true,
+          action,
+          outcome: `production of ${deployment.model} rolled back to v${change.version} (was v${change.previousVersion})`,
+        };
       } catch (error) {
         return { policy: policy.text, triggered: true, action, outcome: `rollback not possible: ${(error as Error).message}` };
       }
@@ -239,29 +298,48 @@ function condition(expr: PlanExpr, signals: Record<string, number | null>, drift
       const x = Number(a);
       const y = Number(b);
       switch (expr.operator) {
-        case "<": return x < y;
-        case "<=": return x <= y;
-        case ">": return x > y;
-        case ">=": return x >= y;
-        case "==": return x === y;
-        case "!=": return x !== y;
-        case "+": return x + y;
-        case "-": return x - y;
-        case "*": return x * y;
-        case "/": return y === 0 ? null : x / y;
+        case "<":
+          return x < y;
+        case "<=":
+          return x <= y;
+        case ">":
+          return x > y;
+        case ">=":
+          return x >= y;
+        case "==":
+          return x === y;
+        case "!=":
+          return x !== y;
+        case "+":
+          return x + y;
+        case "-":
+          return x - y;
+        case "*":
+          return x * y;
+        case "/":
+          return y === 0 ? null : x / y;
       }
     }
   }
 }
 
 export function formatMonitorReport(report: MonitorReport): string {
-  const lines = [`Monitor ${report.monitor}: ${report.model} v${report.version} (deployment ${report.deployment})`, `  reference ${report.referenceRows} rows; current ${report.currentRows} rows from ${report.current}`, "", "Drift:"];
+  const lines = [
+    `Monitor ${report.monitor}: ${report.model} v${report.version} (deployment ${report.deployment})`,
+    `  reference ${report.referenceRows} rows; current ${report.currentRows} rows from ${report.current}`,
+    "",
+    "Drift:",
+  ];
   for (const d of report.drift) {
-    lines.push(`  ${d.drifted ? "DRIFT" : "ok   "}  ${d.target}: ${d.method} = ${d.value === null ? "n/a" : Number(d.value.toPrecision(4))} (drifts when ${d.comparison} ${d.threshold})${d.error ? ` — ${d.error}` : ""}`);
+    lines.push(
+      `  ${d.drifted ? "DRIFT" : "ok   "}  ${d.target}: ${d.method} = ${d.value === null ? "n/a" : Number(d.value.toPrecision(4))} (drifts when ${d.comparison} ${d.threshold})${d.error ? ` — ${d.error}` : ""}`,
+    );
   }
   lines.push("", "Signals:");
-  for (const [name, value] of Object.entries(report.signals)) lines.push(`  ${name} = ${value === null ? "not measured" : Number(value.toPrecision(4))}`);
+  for (const [name, value] of Object.entries(report.signals))
+    lines.push(`  ${name} = ${value === null ? "not measured" : Number(value.toPrecision(4))}`);
   lines.push("", "Policies:");
-  for (const p of report.policies) lines.push(`  ${p.triggered ? "TRIGGERED" : "quiet    "}  ${p.policy} => ${p.action}${p.outcome ? ` — ${p.outcome}` : ""}`);
+  for (const p of report.policies)
+    lines.push(`  ${p.triggered ? "TRIGGERED" : "quiet    "}  ${p.policy} => ${p.action}${p.outcome ? ` — ${p.outcome}` : ""}`);
   return `${lines.join("\n")}\n`;
 }

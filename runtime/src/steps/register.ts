@@ -59,13 +59,21 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
   ctx.metadata.recordLineage(
     [
       { from: { kind: "plan", id: plan }, to: { kind: "model", id: artifactHash } },
-      ...(ctx.dataHashes[model.source] ? [{ from: { kind: "data", id: ctx.dataHashes[model.source]! }, to: { kind: "features", id: featuresHash } }] : []),
+      ...(ctx.dataHashes[model.source]
+        ? [{ from: { kind: "data", id: ctx.dataHashes[model.source]! }, to: { kind: "features", id: featuresHash } }]
+        : []),
       { from: { kind: "features", id: featuresHash }, to: { kind: "model", id: artifactHash } },
       { from: { kind: "model", id: artifactHash }, to: { kind: "version", id: `${model.name}@${registered.version}` } },
     ],
     ctx.runId,
   );
-  const result: RegisteredVersion = { model: model.name, version: registered.version, created: registered.created, artifactHash, featuresHash };
+  const result: RegisteredVersion = {
+    model: model.name,
+    version: registered.version,
+    created: registered.created,
+    artifactHash,
+    featuresHash,
+  };
   await ctx.writeOutput("version", jsonBytes(result));
   const summary = registered.created ? `registered v${registered.version}` : `already v${registered.version}`;
   ctx.note(`${model.name} ${summary}`);

@@ -7,7 +7,12 @@ import { predictBatch } from "../onnx/predict-batch.js";
 import { classLabels } from "./model-data.js";
 import { taskScores, type TaskScores } from "./model-outputs.js";
 
-export async function scoreDataset(session: ort.InferenceSession, fitted: FittedFeatures, dataset: Dataset, model: Pick<ModelSpec, "task" | "target">): Promise<TaskScores> {
+export async function scoreDataset(
+  session: ort.InferenceSession,
+  fitted: FittedFeatures,
+  dataset: Dataset,
+  model: Pick<ModelSpec, "task" | "target">,
+): Promise<TaskScores> {
   const matrix = transformDataset(fitted, dataset);
   const outputs = await predictBatch(session, matrix.data, matrix.rows, matrix.width, { inputName: session.inputNames[0]! });
   return taskScores(model.task, outputs, classLabels(model).length);

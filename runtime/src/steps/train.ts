@@ -28,7 +28,12 @@ export async function trainStep(ctx: StepContext): Promise<StepOutcome> {
   }
 }
 
-async function builtin(ctx: StepContext, model: ModelSpec, spec: Extract<TrainerSpec, { epochs: number }>, data: ModelData): Promise<StepOutcome> {
+async function builtin(
+  ctx: StepContext,
+  model: ModelSpec,
+  spec: Extract<TrainerSpec, { epochs: number }>,
+  data: ModelData,
+): Promise<StepOutcome> {
   const classes = classLabels(model);
   const { matrix, target } = data;
   let trained;
@@ -47,7 +52,8 @@ async function builtin(ctx: StepContext, model: ModelSpec, spec: Extract<Trainer
     metadata: { model: model.name, classes: JSON.stringify(classes), inputs: JSON.stringify(matrix.inputs.flatMap((s) => s.labels)) },
   });
   await ctx.writeOutput("model", bytes);
-  if (!trained.converged) ctx.note(`${spec.kind} did not converge in ${trained.iterations} iterations (loss ${trained.loss.toPrecision(4)})`);
+  if (!trained.converged)
+    ctx.note(`${spec.kind} did not converge in ${trained.iterations} iterations (loss ${trained.loss.toPrecision(4)})`);
   return {
     metrics: { train_loss: trained.loss, iterations: trained.iterations, converged: trained.converged ? 1 : 0 },
     summary: `${trained.iterations} it, loss ${trained.loss.toPrecision(4)}`,
@@ -64,7 +70,12 @@ async function pretrained(ctx: StepContext, model: ModelSpec, path: string, widt
   return { summary: `stored ${path}` };
 }
 
-async function external(ctx: StepContext, model: ModelSpec, trainer: Extract<TrainerSpec, { kind: "external" }>, data: ModelData): Promise<StepOutcome> {
+async function external(
+  ctx: StepContext,
+  model: ModelSpec,
+  trainer: Extract<TrainerSpec, { kind: "external" }>,
+  data: ModelData,
+): Promise<StepOutcome> {
   const work = join(ctx.projectRoot, ".mlops", "work", ctx.runId, ctx.step.id);
   const trainFile = join(work, "train.csv");
   const testFile = join(work, "test.csv");
@@ -116,7 +127,12 @@ async function writeMatrix(path: string, matrix: FeatureMatrix, target: Float32A
   await writeRecords(path, "csv", columns, rows());
 }
 
-function runCommand(command: string[], cwd: string, env: Record<string, string>, onLine: (line: string) => void): Promise<{ code: number; tail: string }> {
+function runCommand(
+  command: string[],
+  cwd: string,
+  env: Record<string, string>,
+  onLine: (line: string) => void,
+): Promise<{ code: number; tail: string }> {
   return new Promise((resolve, reject) => {
     const [program, ...args] = command;
     if (!program) return reject(new StepFailure("external trainer: empty command"));

@@ -22,8 +22,21 @@ export async function validate(ctx: StepContext): Promise<StepOutcome> {
   const failed = report.expectations.filter((e) => !e.passed);
   const metrics = { expectations: report.expectations.length, failed: failed.length };
   if (failed.length > 0) {
-    const list = failed.map((e) => `  FAIL ${e.text}${e.error ? ` (${e.error})` : ` (${Object.entries(e.aggregates).map(([k, v]) => `${k} = ${v}`).join(", ")})`}`);
-    throw new StepFailure(`${failed.length} of ${report.expectations.length} expectations of source ${source.name} failed:\n${list.join("\n")}\n(data report: ${textPath})`, [textPath, jsonPath], metrics);
+    const list = failed.map(
+      (e) =>
+        `  FAIL ${e.text}${
+          e.error
+            ? ` (${e.error})`
+            : ` (${Object.entries(e.aggregates)
+                .map(([k, v]) => `${k} = ${v}`)
+                .join(", ")})`
+        }`,
+    );
+    throw new StepFailure(
+      `${failed.length} of ${report.expectations.length} expectations of source ${source.name} failed:\n${list.join("\n")}\n(data report: ${textPath})`,
+      [textPath, jsonPath],
+      metrics,
+    );
   }
   return { metrics, summary: `${report.expectations.length} expectation(s) passed` };
 }

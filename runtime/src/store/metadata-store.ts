@@ -131,7 +131,9 @@ export class MetadataStore {
     const startedAt = this.timestamp();
     const id = `${startedAt.replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
     this.db
-      .prepare("INSERT INTO runs (id, plan_hash, pipeline, env, user, host, pid, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')")
+      .prepare(
+        "INSERT INTO runs (id, plan_hash, pipeline, env, user, host, pid, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+      )
       .run(id, run.planHash, run.pipeline ?? null, run.env ?? null, this.user, hostname(), process.pid, startedAt);
     return this.getRun(id)!;
   }
@@ -158,21 +160,35 @@ export class MetadataStore {
   showRun(runId: string): RunDetails | null {
     const run = this.getRun(runId);
     if (!run) return null;
-    const steps = (this.db.prepare("SELECT * FROM step_executions WHERE run_id = ? ORDER BY started_at, rowid").all(runId) as StepRow[]).map(toStep);
-    const metrics = this.db.prepare("SELECT step_id AS stepId, name, value FROM metrics WHERE run_id = ? ORDER BY step_id, name").all(runId) as MetricRecord[];
+    const steps = (
+      this.db.prepare("SELECT * FROM step_executions WHERE run_id = ? ORDER BY started_at, rowid").all(runId) as StepRow[]
+    ).map(toStep);
+    const metrics = this.db
+      .prepare("SELECT step_id AS stepId, name, value FROM metrics WHERE run_id = ? ORDER BY step_id, name")
+      .all(runId) as MetricRecord[];
     return { ...run, steps, metrics };
   }
 
   /** Marks `running` runs whose process is gone (same host) as interrupted, with their running steps. */
   markInterrupted(): string[] {
     const host = hostname();
-    const running = this.db.prepare("SELECT id, host, pid FROM runs WHERE status = 'running'").all() as Array<{ id: string; host: string; pid: number }>;
+    const running = this.db.prepare("SELECT id, host, pid FROM runs WHERE status = 'running'").all() as Array<{
+      id: string;
+      host: string;
+      pid: number;
+    }>;
     const dead = running.filter((r) => r.host === host && r.pid !== process.pid && !processAlive(r.pid)).map((r) => r.id);
     const at = this.timestamp();
     const mark = this.db.transaction((ids: string[]) => {
       for (const id of ids) {
-        this.db.prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'the process running it stopped before it finished' WHERE id = ? AND status = 'running'").run(at, id);
-        this.db.prepare("UPDATE step_executions SET status = 'interrupted', finished_at = ? WHERE run_id = ? AND status = 'running'").run(at, id);
+        this.db
+          .prepare(
+            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'the process running it stopped before it finished' WHERE id = ? AND status = 'running'",
+          )
+          .run(at, id);
+        this.db
+          .prepare("UPDATE step_executions SET status = 'interrupted', finished_at = ? WHERE run_id = ? AND status = 'running'")
+          .run(at, id);
       }
     });
     mark.immediate(dead);
@@ -194,29 +210,51 @@ export class MetadataStore {
   finishStep(
     runId: string,
     stepId: string,
-    result: { status: Exclude<StepStatus, "running">; cacheHit?: boolean; outputs?: Record<string, string>; error?: string; durationMs?: number },
+    result: {
+      status: Exclude<StepStatus, "running">;
+      cacheHit?: boolean;
+      outputs?: Record<string, string>;
+      error?: string;
+      durationMs?: number;
+    },
   ): StepRecord {
-    const row = this.db.prepare("SELECT started_at FROM step_executions WHERE run_id = ? AND step_id = ?").get(runId, stepId) as { started_at: string } | undefined;
+    const row = this.db.prepare("SELECT started_at FROM step_executions WHERE run_id = ? AND step_id = ?").get(runId, stepId) as
+      | { started_at: string }
+      | undefined;
     if (!row) throw new Error(`step ${stepId} was not started in run ${runId}`);
     const finished = this.now();
     const duration = result.durationMs ?? finished.getTime() - Date.parse(row.started_at);
     this.db
-      .prepare("UPDATE step_executions SET status = ?, cache_hit = ?, finished_at = ?, duration_ms = ?, outputs = ?, error = ? WHERE run_id = ? AND step_id = ?")
-      .run(result.status, result.cacheHit ? 1 : 0, finished.toISOString(), duration, JSON.stringify(result.outputs ?? {}), result.error ?? null, runId, stepId);
+      .prepare(
+        "UPDATE step_executions SET status = ?, cache_hit = ?, finished_at = ?, duration_ms = ?, outputs = ?, error = ? WHERE run_id = ? AND step_id = ?",
+      )
+      .run(
+        result.status,
+        result.cacheHit ? 1 : 0,
+        finished.toISOString(),
+        duration,
+        JSON.stringify(result.outputs ?? {}),
+        result.error ?? null,
+        runId,
+        stepId,
+      );
     return toStep(this.db.prepare("SELECT * FROM step_executions WHERE run_id = ? AND step_id = ?").get(runId, stepId) as StepRow);
   }
 
   recordMetrics(runId: string, stepId: string, metrics: Record<string, number | null>): void {
     const insert = this.db.prepare("INSERT OR REPLACE INTO metrics (run_id, step_id, name, value) VALUES (?, ?, ?, ?)");
     this.db.transaction(() => {
-      for (const [name, value] of Object.entries(metrics)) insert.run(runId, stepId, name, value !== null && Number.isFinite(value) ? value : null);
+      for (const [name, value] of Object.entries(metrics))
+        insert.run(runId, stepId, name, value !== null && Number.isFinite(value) ? value : null);
     })();
   }
 
   // ------------------------------------------------------------------ lineage
 
   recordLineage(edges: ReadonlyArray<{ from: LineageNode; to: LineageNode }>, runId?: string): void {
-    const insert = this.db.prepare("INSERT OR IGNORE INTO lineage (from_kind, from_id, to_kind, to_id, run_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?)");
+    const insert = this.db.prepare(
+      "INSERT OR IGNORE INTO lineage (from_kind, from_id, to_kind, to_id, run_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+    );
     const at = this.timestamp();
     this.db.transaction(() => {
       for (const e of edges) insert.run(e.from.kind, e.from.id, e.to.kind, e.to.id, runId ?? null, at);
@@ -255,7 +293,13 @@ export class MetadataStore {
   getCacheEntry(cacheKey: string): CacheEntry | null {
     const row = this.db.prepare("SELECT * FROM cache_entries WHERE cache_key = ?").get(cacheKey) as CacheRow | undefined;
     if (!row) return null;
-    return { cacheKey: row.cache_key, stepId: row.step_id, outputs: JSON.parse(row.outputs) as Record<string, string>, runId: row.run_id, createdAt: row.created_at };
+    return {
+      cacheKey: row.cache_key,
+      stepId: row.step_id,
+      outputs: JSON.parse(row.outputs) as Record<string, string>,
+      runId: row.run_id,
+      createdAt: row.created_at,
+    };
   }
 
   deleteCacheEntry(cacheKey: string): void {

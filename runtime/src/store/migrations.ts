@@ -113,7 +113,8 @@ export function migrate(db: Database.Database): number {
     const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
     const current = row.v ?? 0;
     const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-    if (current > latest) throw new Error(`the metadata database has schema version ${current}, newer than this mlops (${latest}); upgrade mlops`);
+    if (current > latest)
+      throw new Error(`the metadata database has schema version ${current}, newer than this mlops (${latest}); upgrade mlops`);
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
       db.exec(m.sql);

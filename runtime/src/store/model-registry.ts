@@ -99,14 +99,30 @@ export class ModelRegistry {
       if (existing) return { version: existing.version, created: false };
       const at = this.timestamp();
       this.db.prepare("INSERT OR IGNORE INTO models (name, created_at) VALUES (?, ?)").run(input.model, at);
-      const { next } = this.db.prepare("SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE model = ?").get(input.model) as { next: number };
+      const { next } = this.db
+        .prepare("SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE model = ?")
+        .get(input.model) as { next: number };
       this.db
         .prepare(
           `INSERT INTO model_versions (model, version, artifact_hash, features_hash, run_id, plan_hash, metrics, lineage, created_at, created_by)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(input.model, next, input.artifactHash, input.featuresHash ?? null, input.runId ?? null, input.planHash ?? null, JSON.stringify(input.metrics ?? {}), JSON.stringify(input.lineage ?? {}), at, this.user);
-      this.audit("register", input.model, next, null, input.reason ?? null, { artifactHash: input.artifactHash, runId: input.runId ?? null });
+        .run(
+          input.model,
+          next,
+          input.artifactHash,
+          input.featuresHash ?? null,
+          input.runId ?? null,
+          input.planHash ?? null,
+          JSON.stringify(input.metrics ?? {}),
+          JSON.stringify(input.lineage ?? {}),
+          at,
+          this.user,
+        );
+      this.audit("register", input.model, next, null, input.reason ?? null, {
+        artifactHash: input.artifactHash,
+        runId: input.runId ?? null,
+      });
       return { version: next, created: true };
     });
     const { version, created } = run.immediate();
@@ -139,7 +155,11 @@ export class ModelRegistry {
       const stack = this.holders(model, alias);
       stack.pop();
       const target = stack[stack.length - 1];
-      if (target === undefined) throw new RegistryError("no-previous", `alias ${alias} of model ${model} has no previous version to roll back to (it holds version ${current})`);
+      if (target === undefined)
+        throw new RegistryError(
+          "no-previous",
+          `alias ${alias} of model ${model} has no previous version to roll back to (it holds version ${current})`,
+        );
       this.setAlias(model, alias, target);
       this.db
         .prepare("INSERT INTO alias_history (model, alias, action, version, previous_version, at) VALUES (?, ?, 'rollback', ?, ?, ?)")
@@ -157,7 +177,9 @@ export class ModelRegistry {
   }
 
   getVersion(model: string, version: number): ModelVersion | null {
-    const row = this.db.prepare("SELECT * FROM model_versions WHERE model = ? AND version = ?").get(model, version) as VersionRow | undefined;
+    const row = this.db.prepare("SELECT * FROM model_versions WHERE model = ? AND version = ?").get(model, version) as
+      | VersionRow
+      | undefined;
     return row ? this.toVersion(row) : null;
   }
 
@@ -168,7 +190,9 @@ export class ModelRegistry {
 
   showModel(name: string): ModelDetails {
     this.requireModel(name);
-    const versions = (this.db.prepare("SELECT * FROM model_versions WHERE model = ? ORDER BY version").all(name) as VersionRow[]).map((r) => this.toVersion(r));
+    const versions = (this.db.prepare("SELECT * FROM model_versions WHERE model = ? ORDER BY version").all(name) as VersionRow[]).map((r) =>
+      this.toVersion(r),
+    );
     return { ...this.summary(name), versionList: versions, audit: this.listAudit({ model: name }) };
   }
 
@@ -184,14 +208,28 @@ export class ModelRegistry {
 
   private summary(name: string): ModelSummary {
     const model = this.db.prepare("SELECT created_at FROM models WHERE name = ?").get(name) as { created_at: string };
-    const stats = this.db.prepare("SELECT COUNT(*) AS n, MAX(version) AS latest FROM model_versions WHERE model = ?").get(name) as { n: number; latest: number | null };
-    const aliases = this.db.prepare("SELECT alias, version FROM aliases WHERE model = ? ORDER BY alias").all(name) as Array<{ alias: string; version: number }>;
-    return { name, createdAt: model.created_at, versions: stats.n, latestVersion: stats.latest, aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])) };
+    const stats = this.db.prepare("SELECT COUNT(*) AS n, MAX(version) AS latest FROM model_versions WHERE model = ?").get(name) as {
+      n: number;
+      latest: number | null;
+    };
+    const aliases = this.db.prepare("SELECT alias, version FROM aliases WHERE model = ? ORDER BY alias").all(name) as Array<{
+      alias: string;
+      version: number;
+    }>;
+    return {
+      name,
+      createdAt: model.created_at,
+      versions: stats.n,
+      latestVersion: stats.latest,
+      aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])),
+    };
   }
 
   /** The alias's holders, oldest first, replaying promotions (push) and rollbacks (pop). */
   private holders(model: string, alias: string): number[] {
-    const events = this.db.prepare("SELECT action, version FROM alias_history WHERE model = ? AND alias = ? ORDER BY seq").all(model, alias) as Array<{ action: string; version: number }>;
+    const events = this.db
+      .prepare("SELECT action, version FROM alias_history WHERE model = ? AND alias = ? ORDER BY seq")
+      .all(model, alias) as Array<{ action: string; version: number }>;
     const stack: number[] = [];
     for (const e of events) {
       if (e.action === "promote") stack.push(e.version);
@@ -201,18 +239,23 @@ export class ModelRegistry {
   }
 
   private aliasVersion(model: string, alias: string): number | null {
-    const row = this.db.prepare("SELECT version FROM aliases WHERE model = ? AND alias = ?").get(model, alias) as { version: number } | undefined;
+    const row = this.db.prepare("SELECT version FROM aliases WHERE model = ? AND alias = ?").get(model, alias) as
+      | { version: number }
+      | undefined;
     return row?.version ?? null;
   }
 
   private setAlias(model: string, alias: string, version: number): void {
     this.db
-      .prepare("INSERT INTO aliases (model, alias, version, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at")
+      .prepare(
+        "INSERT INTO aliases (model, alias, version, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
+      )
       .run(model, alias, version, this.timestamp());
   }
 
   private requireModel(model: string): void {
-    if (!this.db.prepare("SELECT 1 FROM models WHERE name = ?").get(model)) throw new RegistryError("unknown-model", `no model ${model} in the registry`);
+    if (!this.db.prepare("SELECT 1 FROM models WHERE name = ?").get(model))
+      throw new RegistryError("unknown-model", `no model ${model} in the registry`);
   }
 
   private requireVersion(model: string, version: number): void {
@@ -222,14 +265,23 @@ export class ModelRegistry {
     }
   }
 
-  private audit(action: AuditAction, model: string, version: number | null, alias: string | null, reason: string | null, details: Record<string, unknown>): void {
+  private audit(
+    action: AuditAction,
+    model: string,
+    version: number | null,
+    alias: string | null,
+    reason: string | null,
+    details: Record<string, unknown>,
+  ): void {
     this.db
       .prepare("INSERT INTO audit (at, user, action, model, version, alias, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
       .run(this.timestamp(), this.user, action, model, version, alias, reason, JSON.stringify(details));
   }
 
   private toVersion(row: VersionRow): ModelVersion {
-    const aliases = this.db.prepare("SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias").all(row.model, row.version) as Array<{ alias: string }>;
+    const aliases = this.db
+      .prepare("SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias")
+      .all(row.model, row.version) as Array<{ alias: string }>;
     return {
       model: row.model,
       version: row.version,

@@ -84,7 +84,7 @@ function accumulateSingleOutput(problem: Problem, theta: Float64Array, gradient:
     if (logistic) {
       // softplus(f) - y f and sigmoid(f) - y from one exp(-|f|), without overflow
       const e = Math.exp(-Math.abs(f));
-      total += (f > 0 ? f : 0) + Math.log1p(e) - target * f;
+      total += Math.max(f, 0) + Math.log1p(e) - target * f;
       residual = (f >= 0 ? 1 / (1 + e) : e / (1 + e)) - target;
     } else {
       residual = f - target;

@@ -1,11 +1,6 @@
 /** A fitted built-in linear model: weights in the caller's feature space, prediction and ONNX export. */
 import type { Task } from "@mlops/compiler";
-import {
-  linearRegressionOnnx,
-  logisticRegressionOnnx,
-  softmaxRegressionOnnx,
-  type OnnxModelOptions,
-} from "../onnx/linear-models.js";
+import { linearRegressionOnnx, logisticRegressionOnnx, softmaxRegressionOnnx, type OnnxModelOptions } from "../onnx/linear-models.js";
 
 export type BuiltinTrainerKind = "logistic_regression" | "softmax_regression" | "linear_regression";
 
@@ -49,9 +44,7 @@ export interface TrainedOnnxOptions extends Omit<OnnxModelOptions, "inputTransfo
   standardizeInGraph?: boolean;
 }
 
-export function makeTrainedModel(
-  fields: Omit<TrainedModel, "predict" | "toOnnx">,
-): TrainedModel {
+export function makeTrainedModel(fields: Omit<TrainedModel, "predict" | "toOnnx">): TrainedModel {
   return {
     ...fields,
     predict: (x, nRows) => predictLinear(fields, x, nRows),

@@ -31,7 +31,9 @@ describe("coercion", () => {
     expect(coerceText("NaN", float)).toEqual({ ok: false, reason: "not a number" });
     expect(coerceText("1e999", float)).toEqual({ ok: false, reason: "not a finite number" });
     const bool = { kind: "bool" as const, nullable: false };
-    expect(["true", "YES", "1", "false", "No", "0"].map((s) => coerceText(s, bool))).toEqual([true, true, true, false, false, false].map((value) => ({ ok: true, value })));
+    expect(["true", "YES", "1", "false", "No", "0"].map((s) => coerceText(s, bool))).toEqual(
+      [true, true, true, false, false, false].map((value) => ({ ok: true, value })),
+    );
     expect(coerceValue(2, bool)).toEqual({ ok: false, reason: "expected a bool, got 2" });
   });
 

@@ -9,7 +9,12 @@ const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const col = (name: string): PlanExpr => ({ op: "ref", scope: "column", name });
 const lit = (value: number): PlanExpr => ({ op: "lit", value });
 const call = (fn: string, ...args: PlanExpr[]): PlanExpr => ({ op: "call", fn, args });
-const cmp = (operator: "<=" | ">=" | "<" | ">" | "==", left: PlanExpr, right: PlanExpr): PlanExpr => ({ op: "binary", operator, left, right });
+const cmp = (operator: "<=" | ">=" | "<" | ">" | "==", left: PlanExpr, right: PlanExpr): PlanExpr => ({
+  op: "binary",
+  operator,
+  left,
+  right,
+});
 
 async function report(expectations: SourceSpec["expectations"]) {
   const source = { ...transactionsSource("csv", "transactions.csv"), expectations };
@@ -26,9 +31,20 @@ describe("expectations", () => {
       { text: "distinct_count(country) == 4", expr: cmp("==", call("distinct_count", col("country")), lit(4)) },
       { text: "duplicate_rate(country) < 0.1", expr: cmp("<", call("duplicate_rate", col("country")), lit(0.1)) },
       { text: "mean(amount) < 5000", expr: cmp("<", call("mean", col("amount")), lit(5000)) },
-      { text: "max(amount) - min(amount) > 999", expr: cmp(">", { op: "binary", operator: "-", left: call("max", col("amount")), right: call("min", col("amount")) }, lit(999)) },
+      {
+        text: "max(amount) - min(amount) > 999",
+        expr: cmp(">", { op: "binary", operator: "-", left: call("max", col("amount")), right: call("min", col("amount")) }, lit(999)),
+      },
       { text: "quantile(amount, 0.5) <= 50", expr: cmp("<=", call("quantile", col("amount"), lit(0.5)), lit(50)) },
-      { text: "stddev(hour) > 0 and not mean(is_fraud) > 0.5", expr: { op: "binary", operator: "and", left: cmp(">", call("stddev", col("hour")), lit(0)), right: { op: "unary", operator: "not", operand: cmp(">", call("mean", col("is_fraud")), lit(0.5)) } } },
+      {
+        text: "stddev(hour) > 0 and not mean(is_fraud) > 0.5",
+        expr: {
+          op: "binary",
+          operator: "and",
+          left: cmp(">", call("stddev", col("hour")), lit(0)),
+          right: { op: "unary", operator: "not", operand: cmp(">", call("mean", col("is_fraud")), lit(0.5)) },
+        },
+      },
     ]);
     const values = Object.assign({}, ...r.expectations.map((e) => e.aggregates));
     expect(values["row_count()"]).toBe(6);
@@ -37,7 +53,7 @@ describe("expectations", () => {
     expect(values["duplicate_rate(country)"]).toBeCloseTo(2 / 6); // both US rows
     expect(values["mean(amount)"]).toBeCloseTo((12.5 + 250 + 0.99 + 75 + 1000 + 33.3) / 6);
     expect(values["quantile(amount, 0.5)"]).toBeCloseTo((33.3 + 75) / 2);
-    expect(values["stddev(hour)"]).toBeCloseTo(7.286975, 5) // statistics.stdev([8, 23, 2, 14, 17, 11]);
+    expect(values["stddev(hour)"]).toBeCloseTo(7.286975, 5); // statistics.stdev([8, 23, 2, 14, 17, 11]);
     expect(r.expectations.map((e) => [e.text, e.passed])).toEqual([
       ["row_count >= 6", true],
       ["null_rate(country) <= 20%", true],

@@ -17,7 +17,13 @@ describe("reading 1M rows × 20 columns", () => {
     await writeLargeCsv(file, 1_000_000);
     const child = fileURLToPath(new URL("./support/read-large.ts", import.meta.url));
     const { stdout } = await run(process.execPath, ["--import", "tsx", child, file], { maxBuffer: 1 << 20 });
-    const result = JSON.parse(stdout) as { rows: number; columns: number; maxRssBytes: number; progress: { rows: number; bytes: number }; progressCalls: number };
+    const result = JSON.parse(stdout) as {
+      rows: number;
+      columns: number;
+      maxRssBytes: number;
+      progress: { rows: number; bytes: number };
+      progressCalls: number;
+    };
     console.log(`1M-row CSV (${(statSync(file).size / 1e6).toFixed(0)} MB): peak RSS ${(result.maxRssBytes / 1e6).toFixed(0)} MB`);
     expect(result.rows).toBe(1_000_000);
     expect(result.columns).toBe(20);

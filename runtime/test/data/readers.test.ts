@@ -85,7 +85,10 @@ describe("csv reader", () => {
 
   it("names the file and the columns when the header does not match", async () => {
     const source = transactionsSource("csv", "transactions.csv");
-    const missing = { ...source, columns: [...source.columns, { name: "merchant", type: { kind: "string" as const, nullable: false }, unique: false }] };
+    const missing = {
+      ...source,
+      columns: [...source.columns, { name: "merchant", type: { kind: "string" as const, nullable: false }, unique: false }],
+    };
     const e1 = await failure(readSource(missing, fixtures));
     expect(e1.code).toBe("missing-column");
     expect(e1.message).toMatch(/^transactions\.csv: missing column "merchant" declared in the schema/);
@@ -138,7 +141,9 @@ describe("jsonl reader", () => {
 describe("parquet reader", () => {
   it("reads row groups typed by the schema and reports enum violations", async () => {
     const error = await failure(read("parquet", "transactions.parquet"));
-    expect(error.badRows!.examples).toEqual([{ row: 5, column: "category", value: "boats", reason: 'not one of "grocery", "travel", "online", "fuel"' }]);
+    expect(error.badRows!.examples).toEqual([
+      { row: 5, column: "category", value: "boats", reason: 'not one of "grocery", "travel", "online", "fuel"' },
+    ]);
     const { dataset } = await read("parquet", "transactions.parquet", { policy: "drop", maxBadRows: 1 });
     expect(column(dataset, "hour")).toEqual([8, 23, 2, 14]);
     expect(column(dataset, "country")).toEqual(["US", null, "FR", "DE"]);
@@ -152,6 +157,10 @@ describe("hashFile", () => {
     const hash = await hashFile(`${fixtures}transactions.csv`);
     const { createHash } = await import("node:crypto");
     const { readFileSync } = await import("node:fs");
-    expect(hash).toBe(createHash("sha256").update(readFileSync(`${fixtures}transactions.csv`)).digest("hex"));
+    expect(hash).toBe(
+      createHash("sha256")
+        .update(readFileSync(`${fixtures}transactions.csv`))
+        .digest("hex"),
+    );
   });
 });

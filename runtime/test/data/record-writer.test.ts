@@ -21,7 +21,9 @@ describe("record writer", () => {
     await writeRecords(join(dir, "out.csv"), "csv", ["id", "note", "score", "ok"], rows);
     expect(readFileSync(join(dir, "out.csv"), "utf8")).toBe('id,note,score,ok\na,"say ""hi"", then\nleave",0.5,true\nb,,2,false\n');
     await writeRecords(join(dir, "sub", "out.jsonl"), "jsonl", ["id", "note"], rows);
-    expect(readFileSync(join(dir, "sub", "out.jsonl"), "utf8")).toBe('{"id":"a","note":"say \\"hi\\", then\\nleave"}\n{"id":"b","note":null}\n');
+    expect(readFileSync(join(dir, "sub", "out.jsonl"), "utf8")).toBe(
+      '{"id":"a","note":"say \\"hi\\", then\\nleave"}\n{"id":"b","note":null}\n',
+    );
   });
 
   it("shows no output file until closed, and none after abort", async () => {

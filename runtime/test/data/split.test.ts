@@ -13,7 +13,8 @@ function labelled(n: number, positives: number): Dataset {
 }
 
 const ids = (d: Dataset) => Array.from({ length: d.rowCount }, (_, i) => cellValue(getColumn(d, "id"), i));
-const positives = (d: Dataset) => Array.from({ length: d.rowCount }, (_, i) => cellValue(getColumn(d, "y"), i)).filter((v) => v === true).length;
+const positives = (d: Dataset) =>
+  Array.from({ length: d.rowCount }, (_, i) => cellValue(getColumn(d, "y"), i)).filter((v) => v === true).length;
 
 describe("splitDataset", () => {
   it("is deterministic for a seed and different across seeds", () => {

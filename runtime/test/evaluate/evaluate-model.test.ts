@@ -21,7 +21,10 @@ describe("evaluateModel runs an ONNX model over the test split", () => {
     const session = await ort.InferenceSession.create(logisticRegressionOnnx(w, 0.1));
     const yTrue = [1, 0, 1, 0, 1, 0];
     const groups = ["a", "a", "b", "b", "b", "a"];
-    const result = await evaluateModel(session, "binary_classification", x, nRows, nCols, yTrue, { groups: { region: groups }, latencyRows: 10 });
+    const result = await evaluateModel(session, "binary_classification", x, nRows, nCols, yTrue, {
+      groups: { region: groups },
+      latencyRows: 10,
+    });
     const p = Array.from({ length: nRows }, (_, i) => 1 / (1 + Math.exp(-(x[2 * i]! * w[0]! + x[2 * i + 1]! * w[1]! + 0.1))));
     const expected = binaryClassificationMetrics(yTrue, p);
     for (const [name, value] of Object.entries(expected)) expect(result.metrics[name], name).toBeCloseTo(value, 5);
@@ -43,6 +46,7 @@ describe("evaluateModel runs an ONNX model over the test split", () => {
     const yTrue = [4, 5, 9, 1, 4, -1];
     const result = await evaluateModel(session, "regression", x, nRows, nCols, yTrue, { latencyRows: 0 });
     const prediction = Array.from({ length: nRows }, (_, i) => 2 * x[2 * i]! + x[2 * i + 1]! + 3);
-    for (const [name, value] of Object.entries(regressionMetrics(yTrue, prediction))) expect(result.metrics[name], name).toBeCloseTo(value, 5);
+    for (const [name, value] of Object.entries(regressionMetrics(yTrue, prediction)))
+      expect(result.metrics[name], name).toBeCloseTo(value, 5);
   });
 });

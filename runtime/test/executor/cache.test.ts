@@ -16,7 +16,8 @@ describe("step cache", () => {
     expect((await runJson(["run", dir])).code).toBe(0);
     const second = await mlops(["run", dir]);
     expect(second.code).toBe(0);
-    for (const id of [...DATA_STEPS, ...MODEL_STEPS, "gate.ok"]) expect(second.stdout).toMatch(new RegExp(`^cached\\s+${id.replace(".", "\\.")}`, "m"));
+    for (const id of [...DATA_STEPS, ...MODEL_STEPS, "gate.ok"])
+      expect(second.stdout).toMatch(new RegExp(`^cached\\s+${id.replace(".", "\\.")}`, "m"));
     // register and deploy read registry state: they always run, and find the version already there
     expect(second.stdout).toMatch(/register\.species_clf\s+succeeded\s+\S+\s+already v1/);
   });
@@ -50,7 +51,9 @@ describe("step cache", () => {
     expect(Object.keys(statuses(only.result))).toEqual(["ingest.flowers", "validate.flowers", "split.species_clf"]);
     const missing = await runJson(["run-step", "--plan", dir, "--step", "train.species_clf"]);
     expect(missing.code).toBe(1);
-    expect(missing.result.steps[0]!.error).toContain("fit_features.species_clf/transforms is not in the artifact store for this plan and data; run `fit_features.species_clf` first");
+    expect(missing.result.steps[0]!.error).toContain(
+      "fit_features.species_clf/transforms is not in the artifact store for this plan and data; run `fit_features.species_clf` first",
+    );
     const fit = await runJson(["run-step", "--plan", dir, "--step", "fit_features.species_clf"]);
     expect(statuses(fit.result)).toEqual({ "fit_features.species_clf": "succeeded" });
     const again = await runJson(["run-step", "--plan", dir, "--step", "fit_features.species_clf"]);

@@ -23,10 +23,19 @@ describe("mlops models and runs", () => {
     const show = await mlops(["models", "show", "species_clf", "--project", dir]);
     expect(show.stdout).toMatch(/^v1\s+production\s/m);
     expect(show.stdout).toMatch(/^v2\s+staging\s/m);
-    for (const action of ["register v1", "promote v1 as production", "register v2", "promote v2 as production", "rollback v1 as production", "promote v2 as staging"]) {
+    for (const action of [
+      "register v1",
+      "promote v1 as production",
+      "register v2",
+      "promote v2 as production",
+      "rollback v1 as production",
+      "promote v2 as staging",
+    ]) {
       expect(show.stdout).toContain(action);
     }
-    const json = JSON.parse((await mlops(["models", "show", "species_clf", "--project", dir, "--json"])).stdout) as { versionList: Array<{ lineage: { data: Record<string, string> } }> };
+    const json = JSON.parse((await mlops(["models", "show", "species_clf", "--project", dir, "--json"])).stdout) as {
+      versionList: Array<{ lineage: { data: Record<string, string> } }>;
+    };
     expect(Object.keys(json.versionList[0]!.lineage.data)).toEqual(["flowers"]);
     const bad = await mlops(["models", "promote", "species_clf", "9", "--project", dir]);
     expect(bad).toMatchObject({ code: 1, stderr: "mlops models: model species_clf has no version 9\n" });
@@ -67,7 +76,16 @@ describe("live view", () => {
     reporter.stepStarted(step);
     reporter.stepProgress(step, { label: "epoch", done: 50, total: 100, detail: "loss 0.1" });
     reporter.stepNote(step, "hello");
-    reporter.stepFinished(step, { stepId: "train.m", kind: "train", status: "succeeded", durationMs: 1200, metrics: {}, summary: "done it", reports: [], outputs: {} });
+    reporter.stepFinished(step, {
+      stepId: "train.m",
+      kind: "train",
+      status: "succeeded",
+      durationMs: 1200,
+      metrics: {},
+      summary: "done it",
+      reports: [],
+      outputs: {},
+    });
     expect(out).toContain("epoch [");
     expect(out).toContain("50% loss 0.1");
     expect(out).toContain("\x1b[1A\x1b[0J");

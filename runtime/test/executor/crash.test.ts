@@ -16,7 +16,10 @@ const CLI = join(REPO, "runtime/test/executor/support/mlops.ts");
 /** Spawns `mlops run DIR`, kills it with SIGKILL when a line matches `when` (or after `afterMs`); resolves with its output. */
 function runAndKill(dir: string, when: RegExp | number): Promise<{ killed: boolean; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", CLI, "run", dir], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", CLI, "run", dir], {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     let killed = false;
     const kill = (): void => {
@@ -39,13 +42,19 @@ function runAndKill(dir: string, when: RegExp | number): Promise<{ killed: boole
   });
 }
 
-function registryState(dir: string): { versions: number; production: { version: number; artifactHash: string; featuresHash: string | null } | null; runStatuses: string[] } {
+function registryState(dir: string): {
+  versions: number;
+  production: { version: number; artifactHash: string; featuresHash: string | null } | null;
+  runStatuses: string[];
+} {
   const metadata = MetadataStore.forProject(dir);
   try {
     const production = metadata.registry.getAlias("fraud_clf", "production");
     return {
       versions: metadata.registry.listModels().find((m) => m.name === "fraud_clf")?.versions ?? 0,
-      production: production ? { version: production.version, artifactHash: production.artifactHash, featuresHash: production.featuresHash } : null,
+      production: production
+        ? { version: production.version, artifactHash: production.artifactHash, featuresHash: production.featuresHash }
+        : null,
       runStatuses: metadata.listRuns({ limit: 100 }).map((r) => r.status),
     };
   } finally {
@@ -61,7 +70,13 @@ describe("kill -9 and resume", () => {
     const expectedModel = expected.result.steps.find((s) => s.stepId === "train.fraud_clf")!.outputs["train.fraud_clf/model"];
 
     const dir = copyExample("fraud");
-    const points: Array<RegExp | number> = [/start\s+split\.fraud_clf/, /start\s+train\.fraud_clf/, 2500, /start\s+register\.fraud_clf/, /start\s+deploy\.fraud_api/];
+    const points: Array<RegExp | number> = [
+      /start\s+split\.fraud_clf/,
+      /start\s+train\.fraud_clf/,
+      2500,
+      /start\s+register\.fraud_clf/,
+      /start\s+deploy\.fraud_api/,
+    ];
     let kills = 0;
     for (const point of points) {
       const { killed } = await runAndKill(dir, point);
@@ -83,6 +98,10 @@ describe("kill -9 and resume", () => {
     expect(state.runStatuses).not.toContain("running");
 
     const again = await runJson(["run", dir]);
-    expect(again.result.steps.filter((s) => s.status === "succeeded").map((s) => s.stepId)).toEqual(["gate.release", "register.fraud_clf", "deploy.fraud_api"]);
+    expect(again.result.steps.filter((s) => s.status === "succeeded").map((s) => s.stepId)).toEqual([
+      "gate.release",
+      "register.fraud_clf",
+      "deploy.fraud_api",
+    ]);
   });
 });

@@ -8,9 +8,28 @@ describe("dataset codec", () => {
     const dataset: Dataset = {
       rowCount: 3,
       columns: [
-        { name: "x", type: { kind: "float", nullable: true }, storage: "number", values: Float64Array.from([1.5, 0, -2]), nulls: Uint8Array.from([0, 1, 0]) },
-        { name: "b", type: { kind: "bool", nullable: false }, storage: "bool", values: Uint8Array.from([1, 0, 1]), nulls: new Uint8Array(3) },
-        { name: "c", type: { kind: "enum", values: ["a", "é"], nullable: false }, storage: "string", codes: Int32Array.from([1, 0, 1]), dictionary: ["a", "é"], nulls: new Uint8Array(3) },
+        {
+          name: "x",
+          type: { kind: "float", nullable: true },
+          storage: "number",
+          values: Float64Array.from([1.5, 0, -2]),
+          nulls: Uint8Array.from([0, 1, 0]),
+        },
+        {
+          name: "b",
+          type: { kind: "bool", nullable: false },
+          storage: "bool",
+          values: Uint8Array.from([1, 0, 1]),
+          nulls: new Uint8Array(3),
+        },
+        {
+          name: "c",
+          type: { kind: "enum", values: ["a", "é"], nullable: false },
+          storage: "string",
+          codes: Int32Array.from([1, 0, 1]),
+          dictionary: ["a", "é"],
+          nulls: new Uint8Array(3),
+        },
       ],
       sourceRows: Uint32Array.from([2, 5, 9]),
     };

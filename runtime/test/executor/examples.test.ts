@@ -39,7 +39,10 @@ describe("mlops run on the examples", () => {
     expect(metrics["demographic_parity_difference(by=country)"]).toBeGreaterThanOrEqual(0);
     for (const name of ["accuracy", "precision", "recall", "f1", "pr_auc", "log_loss", "brier"]) expect(metrics[name]).toBeTypeOf("number");
     expect(production(dir, "fraud_clf")?.version).toBe(1);
-    const verdict = JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.release/verdict.json"), "utf8")) as { passed: boolean; rules: Array<{ reason: string }> };
+    const verdict = JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.release/verdict.json"), "utf8")) as {
+      passed: boolean;
+      rules: Array<{ reason: string }>;
+    };
     expect(verdict.passed).toBe(true);
     expect(verdict.rules.map((r) => r.reason)).toContain("no champion: fraud_clf has no production version");
     expect(readFileSync(join(dir, ".mlops/reports/validate.transactions/data-report.txt"), "utf8")).toContain("pass  row_count >= 1000");
@@ -48,8 +51,17 @@ describe("mlops run on the examples", () => {
     const prod = await runJson(["run", dir, "--env", "prod"]);
     expect(prod.code).toBe(0);
     const cached = prod.result.steps.filter((s) => s.status === "cached").map((s) => s.stepId);
-    expect(cached).toEqual(["ingest.transactions", "validate.transactions", "split.fraud_clf", "fit_features.fraud_clf", "train.fraud_clf", "evaluate.fraud_clf"]);
-    const rules = JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.release/verdict.json"), "utf8")) as { rules: Array<{ rule: string; threshold: number }> };
+    expect(cached).toEqual([
+      "ingest.transactions",
+      "validate.transactions",
+      "split.fraud_clf",
+      "fit_features.fraud_clf",
+      "train.fraud_clf",
+      "evaluate.fraud_clf",
+    ]);
+    const rules = JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.release/verdict.json"), "utf8")) as {
+      rules: Array<{ rule: string; threshold: number }>;
+    };
     expect(rules.rules.find((r) => r.rule === "auc >= params.min_auc")!.threshold).toBe(0.9);
   });
 
@@ -74,14 +86,22 @@ describe("mlops run on the examples", () => {
       const kinds = metadata.lineageOf({ kind: "version", id: "species_clf@1" }).map((e) => e.from.kind);
       expect([...new Set(kinds)].sort()).toEqual(["data", "features", "model", "plan"]);
       const version = metadata.registry.getVersion("species_clf", 1)!;
-      expect(version.lineage).toMatchObject({ pipeline: "iris_species", data: { flowers: expect.stringMatching(/^[0-9a-f]{64}$/) }, gates: ["ok"] });
+      expect(version.lineage).toMatchObject({
+        pipeline: "iris_species",
+        data: { flowers: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        gates: ["ok"],
+      });
     } finally {
       metadata.close();
     }
-    for (const name of ["macro_f1", "weighted_f1", "macro_precision", "macro_recall", "log_loss"]) expect(metrics[name]).toBeTypeOf("number");
+    for (const name of ["macro_f1", "weighted_f1", "macro_precision", "macro_recall", "log_loss"])
+      expect(metrics[name]).toBeTypeOf("number");
     const batch = await mlops(["run", dir, "--group", "batch.species_scores"]);
     expect(batch.code).toBe(0);
-    const lines = readFileSync(join(dir, "out/scores.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(dir, "out/scores.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const incoming = readFileSync(join(dir, "data/incoming.jsonl"), "utf8").trim().split("\n");
     expect(lines).toHaveLength(incoming.length);
     for (const line of lines) expect(["setosa", "versicolor", "virginica"]).toContain(line.prediction);

@@ -48,7 +48,10 @@ describe("failures", () => {
     const { code, result } = await runJson(["run", dir]);
     expect(code).toBe(1);
     expect(statuses(result)).toMatchObject({ "gate.ok": "failed", "register.species_clf": "skipped", "deploy.species_scores": "skipped" });
-    const verdict = JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.ok/verdict.json"), "utf8")) as { passed: boolean; rules: Array<{ passed: boolean; threshold: number; value: number; reason: string }> };
+    const verdict = JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.ok/verdict.json"), "utf8")) as {
+      passed: boolean;
+      rules: Array<{ passed: boolean; threshold: number; value: number; reason: string }>;
+    };
     expect(verdict.passed).toBe(false);
     expect(verdict.rules[0]).toMatchObject({ passed: false, threshold: 0.999 });
     expect(verdict.rules[0]!.reason).toMatch(/^accuracy = [\d.]+, required >= 0\.999$/);
@@ -65,7 +68,12 @@ describe("failures", () => {
     );
     const { code, result } = await runJson(["run", dir]);
     expect(code).toBe(1);
-    expect(statuses(result)).toMatchObject({ "gate.strict": "failed", "register.sepal_only": "skipped", "register.species_clf": "succeeded", "deploy.species_scores": "succeeded" });
+    expect(statuses(result)).toMatchObject({
+      "gate.strict": "failed",
+      "register.sepal_only": "skipped",
+      "register.species_clf": "succeeded",
+      "deploy.species_scores": "succeeded",
+    });
   });
 
   it("a tampered artifact is detected and named; --force rebuilds it", async () => {
@@ -83,7 +91,13 @@ describe("failures", () => {
     expect(statuses(result)["register.species_clf"]).toBe("skipped");
     const forced = await runJson(["run", dir, "--only", "train", "--force"]);
     expect(forced.code).toBe(0);
-    expect(statuses(forced.result)).toEqual({ "ingest.flowers": "cached", "validate.flowers": "cached", "split.species_clf": "cached", "fit_features.species_clf": "cached", "train.species_clf": "succeeded" });
+    expect(statuses(forced.result)).toEqual({
+      "ingest.flowers": "cached",
+      "validate.flowers": "cached",
+      "split.species_clf": "cached",
+      "fit_features.species_clf": "cached",
+      "train.species_clf": "succeeded",
+    });
     expect(readFileSync(path).length).toBeGreaterThan(100);
     expect((await runJson(["run", dir])).code).toBe(0);
   });
@@ -95,7 +109,11 @@ describe("champion", () => {
     expect((await runJson(["run", dir])).code).toBe(0);
     const same = await runJson(["run", dir]);
     expect(same.code).toBe(0);
-    const verdict = () => JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.release/verdict.json"), "utf8")) as { champion: { version: number } | null; rules: Array<{ rule: string; passed: boolean; reason: string; threshold: number | null }> };
+    const verdict = () =>
+      JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.release/verdict.json"), "utf8")) as {
+        champion: { version: number } | null;
+        rules: Array<{ rule: string; passed: boolean; reason: string; threshold: number | null }>;
+      };
     const championRule = () => verdict().rules.find((r) => r.rule.includes("champion"))!;
     expect(verdict().champion?.version).toBe(1);
     expect(championRule().reason).toMatch(/\(champion v1\)$/);

@@ -77,7 +77,11 @@ describe("monitor", () => {
     const metadata = MetadataStore.forProject(dir);
     try {
       expect(metadata.registry.getAlias("species_clf", "production")!.version).toBe(1);
-      expect(metadata.registry.listAudit({ model: "species_clf" }).at(-1)).toMatchObject({ action: "rollback", version: 1, reason: "monitor iris_drift: error_rate > 1%" });
+      expect(metadata.registry.listAudit({ model: "species_clf" }).at(-1)).toMatchObject({
+        action: "rollback",
+        version: 1,
+        reason: "monitor iris_drift: error_rate > 1%",
+      });
     } finally {
       metadata.close();
     }

@@ -68,7 +68,14 @@ describe("standard feature functions", () => {
     expect(out.weekday).toEqual([2, 2, 3, 3, 4, 5]);
     expect(out.month).toEqual([1, 6, 12, 2, 3, 1]);
     const opened = ["2020-01-15", "2021-06-30", "2019-12-31", "2022-02-28", "2023-03-01", "2020-01-15"].map(Date.parse);
-    const created = ["2024-05-01T08:15:00Z", "2024-05-01T23:59:59Z", "2024-05-02T00:00:00Z", "2024-05-02T00:00:00Z", "2024-05-03T17:00:00.500Z", "2024-05-04T11:00:00Z"].map(Date.parse);
+    const created = [
+      "2024-05-01T08:15:00Z",
+      "2024-05-01T23:59:59Z",
+      "2024-05-02T00:00:00Z",
+      "2024-05-02T00:00:00Z",
+      "2024-05-03T17:00:00.500Z",
+      "2024-05-04T11:00:00Z",
+    ].map(Date.parse);
     expect(out.age_days).toEqual(created.map((c, i) => Math.trunc((c - opened[i]!) / 86_400_000)));
     expect(out.age_days![0]).toBe(1568); // 2020-01-15 → 2024-05-01 08:15
     expect(out.ratio).toEqual(f32(amounts.map((a) => Math.log1p(a) * 2)));
@@ -79,7 +86,9 @@ describe("standard feature functions", () => {
     await expect(compute([feature("ratio", bin("/", col("hour"), bin("-", col("hour"), lit(14))))])).rejects.toThrow(
       "feature ratio is null at row 4; a model input must not be null (use coalesce() or impute())",
     );
-    await expect(compute([feature("country", col("country"))])).rejects.toThrow(/feature country is a string; encode it with one_hot\(\) or hash_bucket\(\)/);
+    await expect(compute([feature("country", col("country"))])).rejects.toThrow(
+      /feature country is a string; encode it with one_hot\(\) or hash_bucket\(\)/,
+    );
   });
 });
 

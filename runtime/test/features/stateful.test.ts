@@ -128,13 +128,19 @@ describe("stateful transforms", () => {
     const fitted = fit();
     let error: unknown;
     try {
-      transformRecords(fitted, [{ x: 1, kind: "a", city: "paris", flag: true }, { x: 1, kind: "z", city: "paris", flag: true }, { x: 1, kind: "a", flag: true }]);
+      transformRecords(fitted, [
+        { x: 1, kind: "a", city: "paris", flag: true },
+        { x: 1, kind: "z", city: "paris", flag: true },
+        { x: 1, kind: "a", flag: true },
+      ]);
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(DataError);
     expect((error as DataError).code).toBe("invalid-record");
-    expect((error as DataError).message).toBe('record 2, field kind: not one of "b", "a", "c"; record 3, field city: null in a non-nullable column');
+    expect((error as DataError).message).toBe(
+      'record 2, field kind: not one of "b", "a", "c"; record 3, field city: null in a non-nullable column',
+    );
   });
 
   it("refuses to transform with a missing state", () => {
@@ -148,7 +154,10 @@ describe("stateful transforms", () => {
       feature("k1", stateful("a", "one_hot", { op: "call", fn: "coalesce", args: [col("kind"), lit("c")] }), vector(3)),
       feature("k2", stateful("b", "one_hot", stateful("c", "impute", col("kind"), lit("mode"))), vector(3)),
     ]);
-    const only = dataset([[1, "c", "x", true], [2, null, "y", false]]);
+    const only = dataset([
+      [1, "c", "x", true],
+      [2, null, "y", false],
+    ]);
     const fitted = fitFeatures({ featureSet: set, sourceColumns: columns, inputs: slots("k1", "k2") }, only);
     expect(fitted.inputs.map((s) => s.labels)).toEqual([
       ["k1=b", "k1=a", "k1=c"],
@@ -162,8 +171,18 @@ describe("stateful transforms", () => {
   });
 
   it("bucketizes by a list of edges, negative ones included, as a one-hot vector", () => {
-    const set = featureSet([feature("b", stateful("e", "bucketize", col("x"), { op: "call", fn: "list", args: [{ op: "unary", operator: "-", operand: lit(1) }, lit(2)] }), vector(3))]);
-    const data = dataset([[-5, "a", "x", true], [1, "a", "x", true], [2, "a", "x", true]]);
+    const set = featureSet([
+      feature(
+        "b",
+        stateful("e", "bucketize", col("x"), { op: "call", fn: "list", args: [{ op: "unary", operator: "-", operand: lit(1) }, lit(2)] }),
+        vector(3),
+      ),
+    ]);
+    const data = dataset([
+      [-5, "a", "x", true],
+      [1, "a", "x", true],
+      [2, "a", "x", true],
+    ]);
     const fitted = fitFeatures({ featureSet: set, sourceColumns: columns, inputs: slots("b") }, data);
     expect(fitted.inputs[0]!.labels).toEqual(["b=<-1", "b=[-1,2)", "b=>=2"]);
     expect(Array.from(transformDataset(fitted, data).data)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
@@ -171,7 +190,15 @@ describe("stateful transforms", () => {
 
   it("bucketize/hash_bucket give the bucket index for a scalar feature, and fixed edges need no data", () => {
     const scalar = featureSet([
-      feature("b", stateful("e", "bucketize", stateful("i", "impute", col("x"), lit(0)), { op: "call", fn: "list", args: [lit(1.5), lit(2.5), lit(4)] }), { kind: "int", nullable: false }),
+      feature(
+        "b",
+        stateful("e", "bucketize", stateful("i", "impute", col("x"), lit(0)), {
+          op: "call",
+          fn: "list",
+          args: [lit(1.5), lit(2.5), lit(4)],
+        }),
+        { kind: "int", nullable: false },
+      ),
       feature("h", stateful("h", "hash_bucket", col("city"), lit(4)), { kind: "int", nullable: false }),
     ]);
     const fitted = fitFeatures({ featureSet: scalar, sourceColumns: columns, inputs: slots("b", "h") }, train);
@@ -184,7 +211,19 @@ describe("stateful transforms", () => {
 
 describe("encodeTarget", () => {
   it("encodes classes by the plan's order and names a bad row", () => {
-    expect(Array.from(encodeTarget({ task: "binary_classification", target: { column: "flag", type: { kind: "bool", nullable: false }, classes: ["false", "true"] } }, train))).toEqual([1, 0, 1, 0, 1]);
-    expect(() => encodeTarget({ task: "multiclass_classification", target: { column: "kind", type: columns[1]!.type } }, train)).toThrow("target kind is null at row 3");
+    expect(
+      Array.from(
+        encodeTarget(
+          {
+            task: "binary_classification",
+            target: { column: "flag", type: { kind: "bool", nullable: false }, classes: ["false", "true"] },
+          },
+          train,
+        ),
+      ),
+    ).toEqual([1, 0, 1, 0, 1]);
+    expect(() => encodeTarget({ task: "multiclass_classification", target: { column: "kind", type: columns[1]!.type } }, train)).toThrow(
+      "target kind is null at row 3",
+    );
   });
 });

@@ -5,12 +5,7 @@ import { join } from "node:path";
 import { readOnnxSignature as compilerReadSignature } from "@mlops/compiler";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import {
-  linearRegressionOnnx,
-  logisticRegressionOnnx,
-  readOnnxSignature,
-  softmaxRegressionOnnx,
-} from "../../src/index.js";
+import { linearRegressionOnnx, logisticRegressionOnnx, readOnnxSignature, softmaxRegressionOnnx } from "../../src/index.js";
 
 const rows = new Float32Array([1, 2, 3, -1, 0, 0.5, 2, 2, -2]);
 const nRows = 3;
@@ -122,7 +117,10 @@ describe.skipIf(!hasOnnx)("onnx.checker (python3-onnx)", () => {
       linear: linearRegressionOnnx([1, 2, 3], 0.5),
       logistic: logisticRegressionOnnx([1, 2, 3], 0.5),
       softmax: softmaxRegressionOnnx([1, 2, 3, 4, 5, 6], [0, 0]),
-      standardised: logisticRegressionOnnx([1, 2], 0, { inputTransform: { offset: [1, 2], scale: [3, 4] }, metadata: { classes: "[\"no\",\"yes\"]" } }),
+      standardised: logisticRegressionOnnx([1, 2], 0, {
+        inputTransform: { offset: [1, 2], scale: [3, 4] },
+        metadata: { classes: '["no","yes"]' },
+      }),
     };
     const paths = Object.entries(files).map(([name, bytes]) => {
       const path = join(dir, `${name}.onnx`);

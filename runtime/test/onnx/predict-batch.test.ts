@@ -7,7 +7,12 @@ describe("predictBatch", () => {
     const nRows = 1003;
     const nCols = 4;
     const x = Float32Array.from({ length: nRows * nCols }, (_, i) => Math.sin(i));
-    const session = await ort.InferenceSession.create(softmaxRegressionOnnx(Array.from({ length: 12 }, (_, i) => (i % 5) - 2), [0.1, 0, -0.1]));
+    const session = await ort.InferenceSession.create(
+      softmaxRegressionOnnx(
+        Array.from({ length: 12 }, (_, i) => (i % 5) - 2),
+        [0.1, 0, -0.1],
+      ),
+    );
     const whole = await session.run({ features: new ort.Tensor("float32", x, [nRows, nCols]) });
     const chunked = await predictBatch(session, x, nRows, nCols, { chunkRows: 100 });
     expect(chunked.probabilities!.width).toBe(3);

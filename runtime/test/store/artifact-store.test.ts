@@ -77,7 +77,11 @@ describe("artifact store", () => {
 
   it("a writer killed mid-write leaves no artifact, only a temp file that cleanup removes", async () => {
     const store = freshStore();
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./support/slow-writer.ts", import.meta.url)), store.root], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("./support/slow-writer.ts", import.meta.url)), store.root],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     await new Promise<void>((resolve) => {
       let dots = 0;
       child.stdout.on("data", (chunk: Buffer) => {

@@ -48,7 +48,10 @@ describe("metadata store", () => {
     store.finishRun(r.id, "failed", "1 step failed");
     const details = store.showRun(r.id)!;
     expect(details.status).toBe("failed");
-    expect(details.steps.map((s) => [s.stepId, s.status])).toEqual([["ingest.tx", "succeeded"], ["train.clf", "failed"]]);
+    expect(details.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ["ingest.tx", "succeeded"],
+      ["train.clf", "failed"],
+    ]);
     expect(details.steps[0]!.outputs).toEqual({ data: "h1" });
     expect(details.metrics).toEqual([
       { stepId: "evaluate.clf", name: "auc", value: 0.91 },
@@ -71,12 +74,15 @@ describe("metadata store", () => {
 
   it("walks lineage upstream from a model to the plan and data", () => {
     const store = open();
-    store.recordLineage([
-      { from: { kind: "plan", id: "P" }, to: { kind: "model", id: "M" } },
-      { from: { kind: "data", id: "D" }, to: { kind: "features", id: "F" } },
-      { from: { kind: "features", id: "F" }, to: { kind: "model", id: "M" } },
-      { from: { kind: "data", id: "other" }, to: { kind: "model", id: "M2" } },
-    ], "run-1");
+    store.recordLineage(
+      [
+        { from: { kind: "plan", id: "P" }, to: { kind: "model", id: "M" } },
+        { from: { kind: "data", id: "D" }, to: { kind: "features", id: "F" } },
+        { from: { kind: "features", id: "F" }, to: { kind: "model", id: "M" } },
+        { from: { kind: "data", id: "other" }, to: { kind: "model", id: "M2" } },
+      ],
+      "run-1",
+    );
     const edges = store.lineageOf({ kind: "model", id: "M" }).map((e) => `${e.from.kind}:${e.from.id}->${e.to.kind}:${e.to.id}`);
     expect(edges.sort()).toEqual(["data:D->features:F", "features:F->model:M", "plan:P->model:M"]);
   });
@@ -99,7 +105,9 @@ describe("metadata store", () => {
   it("gives distinct version numbers to processes registering at the same time", async () => {
     const path = dbPath();
     open(path);
-    const results = await Promise.all(["a", "b"].map((tag) => run(process.execPath, ["--import", "tsx", child("register-many.ts"), path, tag, "200"])));
+    const results = await Promise.all(
+      ["a", "b"].map((tag) => run(process.execPath, ["--import", "tsx", child("register-many.ts"), path, tag, "200"])),
+    );
     const versions = results.flatMap((r) => JSON.parse(r.stdout) as number[]).sort((x, y) => x - y);
     expect(versions).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
   });

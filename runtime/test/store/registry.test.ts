@@ -32,9 +32,27 @@ function registryError(f: () => unknown): RegistryError {
 describe("model registry", () => {
   it("numbers versions per model and does not duplicate a re-registration", () => {
     const { registry } = open("alice");
-    const v1 = registry.registerVersion({ model: "fraud", artifactHash: "m1", featuresHash: "f1", metrics: { auc: 0.9 }, lineage: { plan: "P", data: ["D"] }, runId: "r1", planHash: "P" });
-    expect(v1).toMatchObject({ model: "fraud", version: 1, created: true, metrics: { auc: 0.9 }, lineage: { plan: "P", data: ["D"] }, createdBy: "alice" });
-    expect(registry.registerVersion({ model: "fraud", artifactHash: "m1", featuresHash: "f1" })).toMatchObject({ version: 1, created: false });
+    const v1 = registry.registerVersion({
+      model: "fraud",
+      artifactHash: "m1",
+      featuresHash: "f1",
+      metrics: { auc: 0.9 },
+      lineage: { plan: "P", data: ["D"] },
+      runId: "r1",
+      planHash: "P",
+    });
+    expect(v1).toMatchObject({
+      model: "fraud",
+      version: 1,
+      created: true,
+      metrics: { auc: 0.9 },
+      lineage: { plan: "P", data: ["D"] },
+      createdBy: "alice",
+    });
+    expect(registry.registerVersion({ model: "fraud", artifactHash: "m1", featuresHash: "f1" })).toMatchObject({
+      version: 1,
+      created: false,
+    });
     expect(registry.registerVersion({ model: "fraud", artifactHash: "m2", featuresHash: "f1" }).version).toBe(2);
     expect(registry.registerVersion({ model: "iris", artifactHash: "m1" }).version).toBe(1);
     expect(registry.listModels()).toEqual([
@@ -46,12 +64,22 @@ describe("model registry", () => {
   it("promotes, rolls back to previous holders, and audits who/when/what/why", () => {
     const { registry } = open("bob");
     for (const h of ["a", "b", "c"]) registry.registerVersion({ model: "fraud", artifactHash: h });
-    expect(registry.promote("fraud", 1, "production", { reason: "first release" })).toEqual({ model: "fraud", alias: "production", version: 1, previousVersion: null });
+    expect(registry.promote("fraud", 1, "production", { reason: "first release" })).toEqual({
+      model: "fraud",
+      alias: "production",
+      version: 1,
+      previousVersion: null,
+    });
     registry.promote("fraud", 2, "production", { reason: "better auc" });
     registry.promote("fraud", 3, "production");
     registry.promote("fraud", 3, "staging");
     expect(registry.getAlias("fraud", "production")!.version).toBe(3);
-    expect(registry.rollback("fraud", "production", { reason: "v3 errors" })).toEqual({ model: "fraud", alias: "production", version: 2, previousVersion: 3 });
+    expect(registry.rollback("fraud", "production", { reason: "v3 errors" })).toEqual({
+      model: "fraud",
+      alias: "production",
+      version: 2,
+      previousVersion: 3,
+    });
     expect(registry.rollback("fraud", "production").version).toBe(1);
     const none = registryError(() => registry.rollback("fraud", "production"));
     expect(none.code).toBe("no-previous");

@@ -30,9 +30,17 @@ describe("linear_regression (ridge)", () => {
   it("gives the same solution by L-BFGS and by the normal equations", () => {
     const data = generate("regression", 2000, 6, 3);
     const exact = train(spec("linear_regression", { l2: 0.01 }), "regression", data.x, data.nRows, data.nCols, data.y);
-    const iterative = train(spec("linear_regression", { l2: 0.01, tolerance: 1e-10 }), "regression", data.x, data.nRows, data.nCols, data.y, {
-      solver: "lbfgs",
-    });
+    const iterative = train(
+      spec("linear_regression", { l2: 0.01, tolerance: 1e-10 }),
+      "regression",
+      data.x,
+      data.nRows,
+      data.nCols,
+      data.y,
+      {
+        solver: "lbfgs",
+      },
+    );
     for (let j = 0; j < data.nCols; j++) expect(iterative.weights[j]).toBeCloseTo(exact.weights[j]!, 6);
     expect(iterative.intercepts[0]).toBeCloseTo(exact.intercepts[0]!, 5);
   });
@@ -88,7 +96,14 @@ describe("logistic_regression", () => {
     expect(capped.iterations).toBe(2);
     expect(capped.converged).toBe(false);
     const loose = train(spec("logistic_regression", { epochs: 500, tolerance: 0.05 }), "binary_classification", d.x, d.nRows, d.nCols, d.y);
-    const tight = train(spec("logistic_regression", { epochs: 500, tolerance: 1e-10 }), "binary_classification", d.x, d.nRows, d.nCols, d.y);
+    const tight = train(
+      spec("logistic_regression", { epochs: 500, tolerance: 1e-10 }),
+      "binary_classification",
+      d.x,
+      d.nRows,
+      d.nCols,
+      d.y,
+    );
     expect(loose.converged && tight.converged).toBe(true);
     expect(loose.iterations).toBeLessThan(tight.iterations);
     expect(loose.loss).toBeGreaterThanOrEqual(tight.loss);
@@ -107,9 +122,9 @@ describe("logistic_regression", () => {
     const x = new Float32Array([0, 1, 2]);
     expect(() => train(spec("logistic_regression"), "binary_classification", x, 3, 1, new Float64Array([0, 1, 2]))).toThrow(/label 2/);
     expect(() => train(spec("logistic_regression"), "regression", x, 3, 1, new Float64Array([0, 1, 1]))).toThrow(/regression/);
-    expect(() => train(spec("logistic_regression"), "binary_classification", new Float32Array([0, NaN, 1]), 3, 1, new Float64Array([0, 1, 1]))).toThrow(
-      /row 1/,
-    );
+    expect(() =>
+      train(spec("logistic_regression"), "binary_classification", new Float32Array([0, NaN, 1]), 3, 1, new Float64Array([0, 1, 1])),
+    ).toThrow(/row 1/);
   });
 });
 

@@ -22,12 +22,17 @@ interface Tensor {
 function valueInfo(t: Tensor) {
   return {
     name: t.name,
-    type: { tensorType: { elemType: t.elemType, shape: { dim: t.shape.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: { elemType: t.elemType, shape: { dim: t.shape.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) } },
+    },
   };
 }
 
 function write(path: string, inputs: Tensor[], outputs: Tensor[]): void {
-  const message = ModelProto.fromObject({ irVersion: 8, graph: { name: "g", input: inputs.map(valueInfo), output: outputs.map(valueInfo) } });
+  const message = ModelProto.fromObject({
+    irVersion: 8,
+    graph: { name: "g", input: inputs.map(valueInfo), output: outputs.map(valueInfo) },
+  });
   const full = join(here, "..", path);
   mkdirSync(dirname(full), { recursive: true });
   writeFileSync(full, ModelProto.encode(message).finish());
@@ -39,16 +44,28 @@ const binaryOut: Tensor[] = [
 ];
 // valid: 3 features → [?, 3]
 write("valid/models/churn3.onnx", [{ name: "input", elemType: FLOAT, shape: ["N", 3] }], binaryOut);
-write("valid/models/price3.onnx", [{ name: "input", elemType: FLOAT, shape: ["N", 3] }], [{ name: "variable", elemType: FLOAT, shape: ["N", 1] }]);
+write(
+  "valid/models/price3.onnx",
+  [{ name: "input", elemType: FLOAT, shape: ["N", 3] }],
+  [{ name: "variable", elemType: FLOAT, shape: ["N", 1] }],
+);
 // invalid
 write("invalid/signature/models/width5.onnx", [{ name: "input", elemType: FLOAT, shape: ["N", 5] }], binaryOut);
-write("invalid/signature/models/two_inputs.onnx", [
-  { name: "a", elemType: FLOAT, shape: ["N", 1] },
-  { name: "b", elemType: FLOAT, shape: ["N", 2] },
-], binaryOut);
+write(
+  "invalid/signature/models/two_inputs.onnx",
+  [
+    { name: "a", elemType: FLOAT, shape: ["N", 1] },
+    { name: "b", elemType: FLOAT, shape: ["N", 2] },
+  ],
+  binaryOut,
+);
 write("invalid/signature/models/int_input.onnx", [{ name: "input", elemType: INT64, shape: ["N", 3] }], binaryOut);
-write("invalid/signature/models/three_classes.onnx", [{ name: "input", elemType: FLOAT, shape: ["N", 3] }], [
-  { name: "label", elemType: INT64, shape: ["N"] },
-  { name: "probabilities", elemType: FLOAT, shape: ["N", 3] },
-]);
+write(
+  "invalid/signature/models/three_classes.onnx",
+  [{ name: "input", elemType: FLOAT, shape: ["N", 3] }],
+  [
+    { name: "label", elemType: INT64, shape: ["N"] },
+    { name: "probabilities", elemType: FLOAT, shape: ["N", 3] },
+  ],
+);
 writeFileSync(join(here, "..", "invalid/signature/models/not_onnx.onnx"), "this is not a protobuf model\n");

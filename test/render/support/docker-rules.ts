@@ -48,7 +48,9 @@ export function dockerfileProblems(content: string): string[] {
   }
   const npmCi = instructions.findIndex((i) => i.getKeyword() === "RUN" && /npm ci\b.*--omit=dev/.test(i.getArgumentsContent() ?? ""));
   if (npmCi < 0) problems.push("no `npm ci --omit=dev`");
-  const skip = instructions.findIndex((i) => i.getKeyword() === "ENV" && /ONNXRUNTIME_NODE_INSTALL=skip/.test(i.getArgumentsContent() ?? ""));
+  const skip = instructions.findIndex(
+    (i) => i.getKeyword() === "ENV" && /ONNXRUNTIME_NODE_INSTALL=skip/.test(i.getArgumentsContent() ?? ""),
+  );
   if (skip < 0 || skip > npmCi) problems.push("ONNXRUNTIME_NODE_INSTALL=skip must be set before npm ci");
   return problems;
 }

@@ -6,7 +6,10 @@ export function fixture(name: string): Plan {
 }
 
 export function fraudPlans(): { base: Plan; envs: Record<string, Plan> } {
-  return { base: fixture("fraud.base.plan.json"), envs: { prod: fixture("fraud.prod.plan.json"), staging: fixture("fraud.staging.plan.json") } };
+  return {
+    base: fixture("fraud.base.plan.json"),
+    envs: { prod: fixture("fraud.prod.plan.json"), staging: fixture("fraud.staging.plan.json") },
+  };
 }
 
 /** What the kubelet does to a container arg or env value: `$$` → `$`, `$(VAR)` → its value (none are defined here). */

@@ -9,7 +9,13 @@ type Shape = "leaf" | "map" | Shape[] | { [key: string]: Shape };
 const S: Shape = "leaf";
 const MAP: Shape = "map";
 const metadata: Shape = { name: S, namespace: S, labels: MAP, annotations: MAP };
-const httpProbe: Shape = { httpGet: { path: S, port: S }, periodSeconds: S, timeoutSeconds: S, failureThreshold: S, initialDelaySeconds: S };
+const httpProbe: Shape = {
+  httpGet: { path: S, port: S },
+  periodSeconds: S,
+  timeoutSeconds: S,
+  failureThreshold: S,
+  initialDelaySeconds: S,
+};
 const container: Shape = {
   name: S,
   image: S,
@@ -51,9 +57,20 @@ export const KNOWN_FIELDS: Record<string, Shape> = {
     apiVersion: S,
     kind: S,
     metadata,
-    spec: { replicas: S, revisionHistoryLimit: S, selector, strategy: { type: S, rollingUpdate: { maxSurge: S, maxUnavailable: S } }, template: podTemplate },
+    spec: {
+      replicas: S,
+      revisionHistoryLimit: S,
+      selector,
+      strategy: { type: S, rollingUpdate: { maxSurge: S, maxUnavailable: S } },
+      template: podTemplate,
+    },
   },
-  Service: { apiVersion: S, kind: S, metadata, spec: { type: S, selector: MAP, ports: [{ name: S, port: S, targetPort: S, protocol: S }] } },
+  Service: {
+    apiVersion: S,
+    kind: S,
+    metadata,
+    spec: { type: S, selector: MAP, ports: [{ name: S, port: S, targetPort: S, protocol: S }] },
+  },
   HorizontalPodAutoscaler: {
     apiVersion: S,
     kind: S,
@@ -66,7 +83,12 @@ export const KNOWN_FIELDS: Record<string, Shape> = {
     },
   },
   PodDisruptionBudget: { apiVersion: S, kind: S, metadata, spec: { maxUnavailable: S, minAvailable: S, selector } },
-  NetworkPolicy: { apiVersion: S, kind: S, metadata, spec: { podSelector: selector, policyTypes: [S], ingress: [{ ports: [{ protocol: S, port: S }] }] } },
+  NetworkPolicy: {
+    apiVersion: S,
+    kind: S,
+    metadata,
+    spec: { podSelector: selector, policyTypes: [S], ingress: [{ ports: [{ protocol: S, port: S }] }] },
+  },
   Job: { apiVersion: S, kind: S, metadata, spec: jobSpec },
   CronJob: {
     apiVersion: S,
@@ -145,8 +167,10 @@ function restricted(object: Obj, where: string, out: string[]): void {
     if (!tmp || tmp.name !== tmpVolume?.name) out.push(`${where}/${c.name}: /tmp must be an emptyDir`);
     const image: string = c.image;
     const last = image.slice(image.lastIndexOf("/") + 1);
-    if (!/@sha256:[0-9a-f]{64}$/.test(image) && (!last.includes(":") || last.endsWith(":latest"))) out.push(`${where}/${c.name}: image ${image} is not pinned`);
-    if ((c.env ?? []).some((e: Obj) => e.valueFrom && !e.valueFrom.secretKeyRef)) out.push(`${where}/${c.name}: env from something other than a secretKeyRef`);
+    if (!/@sha256:[0-9a-f]{64}$/.test(image) && (!last.includes(":") || last.endsWith(":latest")))
+      out.push(`${where}/${c.name}: image ${image} is not pinned`);
+    if ((c.env ?? []).some((e: Obj) => e.valueFrom && !e.valueFrom.secretKeyRef))
+      out.push(`${where}/${c.name}: env from something other than a secretKeyRef`);
   }
 }
 
@@ -164,7 +188,8 @@ export function checkObjects(objects: Obj[]): string[] {
     const name: string = object.metadata.name;
     const max = object.kind === "CronJob" ? 52 : 63;
     if (!DNS_LABEL.test(name) || name.length > max) out.push(`${where}: name is not a DNS-1035 label of at most ${max} characters`);
-    if (!DNS_LABEL.test(object.metadata.namespace ?? "") && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(object.metadata.namespace ?? "")) out.push(`${where}: bad namespace`);
+    if (!DNS_LABEL.test(object.metadata.namespace ?? "") && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(object.metadata.namespace ?? ""))
+      out.push(`${where}: bad namespace`);
     const labelSets = [object.metadata.labels ?? {}, podTemplateOf(object)?.metadata?.labels ?? {}];
     for (const labels of labelSets) {
       for (const [k, v] of Object.entries(labels as Record<string, string>)) {
@@ -172,12 +197,19 @@ export function checkObjects(objects: Obj[]): string[] {
         if (!LABEL_VALUE.test(v) || v.length > 63) out.push(`${where}: bad label value ${k}=${v}`);
       }
     }
-    for (const key of ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of", "app.kubernetes.io/component"]) {
+    for (const key of [
+      "app.kubernetes.io/name",
+      "app.kubernetes.io/instance",
+      "app.kubernetes.io/managed-by",
+      "app.kubernetes.io/part-of",
+      "app.kubernetes.io/component",
+    ]) {
       if (!(key in (object.metadata.labels ?? {}))) out.push(`${where}: missing recommended label ${key}`);
     }
     restricted(object, where, out);
     if (object.kind === "CronJob" && object.spec.concurrencyPolicy !== "Forbid") out.push(`${where}: concurrencyPolicy must be Forbid`);
-    if (object.kind === "Deployment" && !subset(object.spec.selector.matchLabels, object.spec.template.metadata.labels)) out.push(`${where}: selector does not match its pod labels`);
+    if (object.kind === "Deployment" && !subset(object.spec.selector.matchLabels, object.spec.template.metadata.labels))
+      out.push(`${where}: selector does not match its pod labels`);
   }
   const pods = objects.filter((o) => o.kind === "Deployment");
   const selects = (namespace: string, selector: Record<string, string>) =>
@@ -186,9 +218,14 @@ export function checkObjects(objects: Obj[]): string[] {
     const where = `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`;
     const ns = object.metadata.namespace;
     if (object.kind === "Service" && selects(ns, object.spec.selector).length === 0) out.push(`${where}: selects no pods`);
-    if (object.kind === "PodDisruptionBudget" && selects(ns, object.spec.selector.matchLabels).length === 0) out.push(`${where}: selects no pods`);
-    if (object.kind === "NetworkPolicy" && selects(ns, object.spec.podSelector.matchLabels).length === 0) out.push(`${where}: selects no pods`);
-    if (object.kind === "HorizontalPodAutoscaler" && !pods.some((d) => d.metadata.namespace === ns && d.metadata.name === object.spec.scaleTargetRef.name)) {
+    if (object.kind === "PodDisruptionBudget" && selects(ns, object.spec.selector.matchLabels).length === 0)
+      out.push(`${where}: selects no pods`);
+    if (object.kind === "NetworkPolicy" && selects(ns, object.spec.podSelector.matchLabels).length === 0)
+      out.push(`${where}: selects no pods`);
+    if (
+      object.kind === "HorizontalPodAutoscaler" &&
+      !pods.some((d) => d.metadata.namespace === ns && d.metadata.name === object.spec.scaleTargetRef.name)
+    ) {
       out.push(`${where}: scales a Deployment that does not exist`);
     }
     if (object.kind === "Deployment") {

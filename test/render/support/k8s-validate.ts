@@ -31,8 +31,10 @@ export function modelError(object: Record<string, any>): string | null {
 
 /** Parses (multi-document) YAML as YAML 1.1, the way Kubernetes tooling reads it; throws on any error. */
 export function parseYaml11(text: string): any[] {
-  return parseAllDocuments(text, { version: "1.1" }).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(doc.errors.map((e) => e.message).join("; "));
-    return doc.toJS();
-  }).filter((value) => value !== null);
+  return parseAllDocuments(text, { version: "1.1" })
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(doc.errors.map((e) => e.message).join("; "));
+      return doc.toJS();
+    })
+    .filter((value) => value !== null);
 }

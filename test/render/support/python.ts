@@ -25,7 +25,8 @@ const STUB_MODULES: Record<string, string> = {
   "airflow/providers/cncf/kubernetes/secret.py": "from airflow_stub import Secret  # noqa: F401\n",
   "kubernetes/__init__.py": "",
   "kubernetes/client/__init__.py": "",
-  "kubernetes/client/models.py": "from airflow_stub import K8S_MODELS, _model\n\nglobals().update({name: _model(name, fields) for name, fields in K8S_MODELS.items()})\n",
+  "kubernetes/client/models.py":
+    "from airflow_stub import K8S_MODELS, _model\n\nglobals().update({name: _model(name, fields) for name, fields in K8S_MODELS.items()})\n",
 };
 
 let stubDir: string | undefined;
@@ -83,7 +84,11 @@ export function evalPythonStrings(literals: string[]): string[] {
 
 /** Loads YAML texts with PyYAML (a YAML 1.1 reader, like Kubernetes tooling); each entry is its documents or an error. */
 export function pyYamlLoad(texts: string[]): Array<unknown[] | { error: string }> {
-  const result = spawnSync(PYTHON, ["-s", join(here, "parse_yaml.py")], { input: JSON.stringify(texts), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(PYTHON, ["-s", join(here, "parse_yaml.py")], {
+    input: JSON.stringify(texts),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(result.stderr);
   return JSON.parse(result.stdout) as Array<unknown[] | { error: string }>;
 }

@@ -34,7 +34,11 @@ export const checkCommand: Command = {
       fileCount += program.files().filter((f) => !f.isStdlib).length;
       diagnostics.push(...program.diagnostics());
     }
-    printDiagnostics(diagnostics, format, io, { fileCount, readSource: (file) => readSource(file), displayPath: (file) => displayPath(file, io.cwd) });
+    printDiagnostics(diagnostics, format, io, {
+      fileCount,
+      readSource: (file) => readSource(file),
+      displayPath: (file) => displayPath(file, io.cwd),
+    });
     return hasErrors(diagnostics) ? 1 : 0;
   },
 };

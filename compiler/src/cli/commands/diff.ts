@@ -29,8 +29,16 @@ export const diffCommand: Command = {
     if (values.format !== "text" && values.format !== "json") throw new UsageError(`unknown format '${values.format}' (text or json)`);
     const envs = values.env ?? [];
     let sides: [string, string | undefined][];
-    if (positionals.length === 1 && envs.length === 2) sides = [[positionals[0]!, envs[0]], [positionals[0]!, envs[1]]];
-    else if (positionals.length === 2 && envs.length <= 1) sides = [[positionals[0]!, envs[0]], [positionals[1]!, envs[0]]];
+    if (positionals.length === 1 && envs.length === 2)
+      sides = [
+        [positionals[0]!, envs[0]],
+        [positionals[0]!, envs[1]],
+      ];
+    else if (positionals.length === 2 && envs.length <= 1)
+      sides = [
+        [positionals[0]!, envs[0]],
+        [positionals[1]!, envs[0]],
+      ];
     else throw new UsageError("give OLD and NEW, or one FILE|DIR with --env A --env B");
     const before = planFromInput(sides[0][0], sides[0][0].endsWith(".json") ? undefined : sides[0][1], io);
     const after = planFromInput(sides[1][0], sides[1][0].endsWith(".json") ? undefined : sides[1][1], io);
@@ -54,18 +62,41 @@ export function formatDiffText(diff: PlanDiff, color: boolean): string {
   const section = (title: string, entries: string[]) => {
     if (entries.length > 0) lines.push(bold(title), ...entries.map((e) => `  ${e}`), "");
   };
-  section("params", diff.params.map((p) => `${p.param}: ${show(p.before)} → ${show(p.after)}`));
+  section(
+    "params",
+    diff.params.map((p) => `${p.param}: ${show(p.before)} → ${show(p.after)}`),
+  );
   section(
     "gates",
     diff.gates.map((g) => {
       const label = g.effect === "loosened" ? red("LOOSENED ") : g.effect === "tightened" ? green("tightened") : yellow("changed  ");
-      const change = g.before !== undefined && g.after !== undefined ? `: ${g.before} → ${g.after}` : g.before !== undefined ? `: removed (${g.before})` : `: added (${g.after})`;
+      const change =
+        g.before !== undefined && g.after !== undefined
+          ? `: ${g.before} → ${g.after}`
+          : g.before !== undefined
+            ? `: removed (${g.before})`
+            : `: added (${g.after})`;
       return `${label} gate ${g.gate}, ${g.rule}${change}`;
     }),
   );
-  section("schemas", diff.schemas.map((s) => `${s.effect === "breaking" ? red("BREAKING  ") : green("compatible")} ${s.source}.${s.column}: ${s.what}`));
-  section("features", diff.features.map((f) => `${f.change === "removed" ? red("-") : f.change === "added" ? green("+") : yellow("~")} ${f.featureSet}.${f.feature} ${f.change}`));
-  section("deployments", diff.deployments.map((d) => `${d.deployment}.${d.field}: ${show(d.before)} → ${show(d.after)}`));
-  section("steps", diff.steps.map((s) => `${s.step}: ${s.change}`));
+  section(
+    "schemas",
+    diff.schemas.map((s) => `${s.effect === "breaking" ? red("BREAKING  ") : green("compatible")} ${s.source}.${s.column}: ${s.what}`),
+  );
+  section(
+    "features",
+    diff.features.map(
+      (f) =>
+        `${f.change === "removed" ? red("-") : f.change === "added" ? green("+") : yellow("~")} ${f.featureSet}.${f.feature} ${f.change}`,
+    ),
+  );
+  section(
+    "deployments",
+    diff.deployments.map((d) => `${d.deployment}.${d.field}: ${show(d.before)} → ${show(d.after)}`),
+  );
+  section(
+    "steps",
+    diff.steps.map((s) => `${s.step}: ${s.change}`),
+  );
   return `${lines.join("\n").trimEnd()}\n`;
 }

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { writeFileAtomic } from "../write-atomic.js";
-import { dirname, join, resolve, basename } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { CliIO, Command } from "../command.js";
+import type { Command } from "../command.js";
 import { UsageError } from "../command.js";
 import { displayPath, mlopsFilesIn } from "../inputs.js";
 import { format } from "../../format/format.js";
@@ -33,7 +33,8 @@ export const fmtCommand: Command = {
       if (result.diagnostics.length > 0) {
         failed = true;
         const color = io.isTTY && io.env.NO_COLOR === undefined;
-        for (const d of result.diagnostics) io.stderr(`${formatDiagnosticText(d, text, { color, displayPath: (f) => displayPath(f, io.cwd) })}\n\n`);
+        for (const d of result.diagnostics)
+          io.stderr(`${formatDiagnosticText(d, text, { color, displayPath: (f) => displayPath(f, io.cwd) })}\n\n`);
         continue;
       }
       if (!result.changed) continue;

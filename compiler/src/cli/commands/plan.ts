@@ -64,6 +64,9 @@ export function describePlan(plan: Plan, previous: Plan | undefined, color: bool
       lines.push(`  ${marks[status]}${step.id.padEnd(28)} ${step.description}${paint(2, needs)}`);
     }
   }
-  lines.push("", `${counts.new + counts.changed} to run (${counts.changed} changed), ${counts.unchanged} unchanged, ${counts.always} that always run (registry state)`);
+  lines.push(
+    "",
+    `${counts.new + counts.changed} to run (${counts.changed} changed), ${counts.unchanged} unchanged, ${counts.always} that always run (registry state)`,
+  );
   return `${lines.join("\n")}\n`;
 }

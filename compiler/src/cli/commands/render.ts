@@ -1,5 +1,5 @@
 import { writeFileAtomic } from "../write-atomic.js";
-import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
+import { isAbsolute, join, normalize, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import type { Plan } from "../../plan/types.js";
 import { buildPlansForEveryEnv, planFromInput } from "../build-plan.js";
@@ -38,7 +38,9 @@ export function loadPlans(input: string, env: string | undefined, io: CliIO): Lo
   if (!loaded) return undefined;
   const plan = loaded.plan;
   if (env !== undefined && plan.env !== env) {
-    throw new UsageError(`${input} was built for ${plan.env === null ? "no env" : `env ${plan.env}`}, not ${env}; rebuild it with \`mlops build --env ${env}\``);
+    throw new UsageError(
+      `${input} was built for ${plan.env === null ? "no env" : `env ${plan.env}`}, not ${env}; rebuild it with \`mlops build --env ${env}\``,
+    );
   }
   return { base: plan, envs: plan.env === null ? {} : { [plan.env]: plan } };
 }
@@ -52,7 +54,8 @@ function render(target: Exclude<Target, "all">, plans: LoadedPlans, env: string 
 
 function safeJoin(root: string, relative: string): string {
   const normalized = normalize(relative);
-  if (isAbsolute(relative) || normalized === ".." || normalized.startsWith(`..${sep}`)) throw new Error(`renderer produced an unsafe path: ${relative}`);
+  if (isAbsolute(relative) || normalized === ".." || normalized.startsWith(`..${sep}`))
+    throw new Error(`renderer produced an unsafe path: ${relative}`);
   return join(root, normalized);
 }
 
@@ -89,7 +92,8 @@ export const renderCommand: Command = {
       },
     });
     const [target, input, ...extra] = positionals;
-    if (target === undefined || !(TARGETS as readonly string[]).includes(target)) throw new UsageError(`expected one of ${TARGETS.join(", ")}`);
+    if (target === undefined || !(TARGETS as readonly string[]).includes(target))
+      throw new UsageError(`expected one of ${TARGETS.join(", ")}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
     if (values.out === undefined) throw new UsageError("missing -o OUTDIR");
     const plans = loadPlans(input ?? ".", values.env, io);

@@ -27,7 +27,7 @@ export async function writeLargeCsv(path: string, rows: number): Promise<void> {
   const header = ["id", ...Array.from({ length: FLOATS }, (_, k) => `f${k}`), "hour", "kind", "label"].join(",");
   out.write(`${header}\n`);
   let seed = 12345;
-  const next = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
   for (let start = 0; start < rows; start += 10_000) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(rows, start + 10_000); i++) {

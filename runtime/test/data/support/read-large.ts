@@ -7,4 +7,12 @@ const file = process.argv[2]!;
 const progress: Array<{ rows: number; bytes?: number }> = [];
 const { dataset } = await readSource(largeSource(basename(file)), dirname(file), { onProgress: (p) => progress.push(p) });
 const maxRssBytes = process.resourceUsage().maxRSS * 1024;
-process.stdout.write(JSON.stringify({ rows: dataset.rowCount, columns: dataset.columns.length, maxRssBytes, progress: progress.slice(-1)[0], progressCalls: progress.length }));
+process.stdout.write(
+  JSON.stringify({
+    rows: dataset.rowCount,
+    columns: dataset.columns.length,
+    maxRssBytes,
+    progress: progress.slice(-1)[0],
+    progressCalls: progress.length,
+  }),
+);

@@ -24,6 +24,14 @@ const rows = lines.map((l) => l.split(",").map(Number));
 const x = new Float32Array(rows.length * features.length);
 rows.forEach((r, i) => features.forEach((_, j) => (x[i * features.length + j] = r[j]!)));
 const y = rows.map((r) => r[target]!);
-const model = train({ kind: "softmax_regression", epochs: 200, learningRate: 0.1, l2: 0.001, batchSize: 0, tolerance: 1e-6 }, "multiclass_classification", x, rows.length, features.length, y, { nClasses: 3 });
+const model = train(
+  { kind: "softmax_regression", epochs: 200, learningRate: 0.1, l2: 0.001, batchSize: 0, tolerance: 1e-6 },
+  "multiclass_classification",
+  x,
+  rows.length,
+  features.length,
+  y,
+  { nClasses: 3 },
+);
 writeFileSync(env.MLOPS_OUTPUT!, model.toOnnx());
 console.log(`external trainer: ${rows.length} rows, ${features.length} features`);

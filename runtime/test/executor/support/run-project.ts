@@ -4,7 +4,13 @@ import { openStores, runPlan } from "../../../src/executor/executor.js";
 import { lineReporter } from "../../../src/cli/reporters.js";
 
 const [dir, group] = process.argv.slice(2);
-const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t), isTTY: false, cwd: process.cwd(), env: process.env };
+const io = {
+  stdout: (t: string) => process.stdout.write(t),
+  stderr: (t: string) => process.stderr.write(t),
+  isTTY: false,
+  cwd: process.cwd(),
+  env: process.env,
+};
 const built = buildPlanFromSources(dir!, undefined, io);
 if (!built) process.exit(1);
 const stores = openStores(built.projectRoot);
