@@ -49,35 +49,59 @@ export type { FittedState } from "./features/stateful.js";
 export type { Vec } from "./features/vectors.js";
 export { encodeTarget } from "./features/target.js";
 export { fnv1a32, hashBucket } from "./features/hash.js";
-export { ArtifactError, ArtifactStore, type ArtifactErrorCode, type ArtifactRef } from "./store/artifact-store.js";
 export {
+  ArtifactError,
+  ArtifactStoreBase,
+  type ArtifactErrorCode,
+  type ArtifactRef,
+  type ArtifactStore,
+} from "./store/artifact-store.js";
+export { FileArtifactStore } from "./store/file/file-artifact-store.js";
+export type {
+  CacheEntry,
+  FinishStepInput,
+  LineageEdge,
+  LineageNode,
   MetadataStore,
-  type CacheEntry,
-  type LineageEdge,
-  type LineageNode,
-  type MetadataStoreOptions,
-  type MetricRecord,
-  type RunDetails,
-  type RunRecord,
-  type RunStatus,
-  type StepRecord,
-  type StepStatus,
+  MetadataStoreOptions,
+  MetricRecord,
+  RunDetails,
+  RunRecord,
+  RunStatus,
+  StartRunInput,
+  StartStepInput,
+  StepRecord,
+  StepStatus,
 } from "./store/metadata-store.js";
 export {
-  ModelRegistry,
   RegistryError,
   type AliasChange,
   type AuditAction,
   type AuditEntry,
   type ModelDetails,
+  type ModelRegistry,
   type ModelSummary,
   type ModelVersion,
   type RegisterVersionInput,
   type RegistryErrorCode,
 } from "./store/model-registry.js";
+export { SqliteMetadataStore, type SqliteOptions } from "./store/sqlite/sqlite-metadata-store.js";
+export { openStores, type OpenStoresInput, type Stores } from "./store/open-stores.js";
+export {
+  ARTIFACT_STORE_VARIABLE,
+  DATABASE_VARIABLE,
+  StoreConfigError,
+  describeStores,
+  redactUrl,
+  resolveStoreConfig,
+  type ArtifactStoreLocation,
+  type DatabaseLocation,
+  type StoreConfig,
+  type StoreSettings,
+} from "./store/store-config.js";
 export { evaluateModel, type EvaluateModelOptions, type ModelEvaluation } from "./evaluate/evaluate-model.js";
 // Executor: runs a plan's step DAG locally (the `mlops run` engine).
-export { runPlan, openStores, selectSteps, planHash as runtimePlanHash, type RunOptions, type Stores } from "./executor/executor.js";
+export { runPlan, selectSteps, planHash as runtimePlanHash, type RunOptions } from "./executor/executor.js";
 export type { RunReporter, RunResult, StepResult, StepRunStatus } from "./executor/reporter.js";
 export type { StepContext, StepOutcome, StepProgress } from "./executor/step-context.js";
 export { encodeDataset, decodeDataset } from "./executor/dataset-codec.js";

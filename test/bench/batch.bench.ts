@@ -12,7 +12,8 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import { buildPlanFromSources } from "../../compiler/src/cli/build-plan.js";
-import { openStores, runPlan } from "../../runtime/src/executor/executor.js";
+import { runPlan } from "../../runtime/src/executor/executor.js";
+import { openStores } from "../../runtime/src/store/open-stores.js";
 import { readSource, takeRows, transformDataset, type FittedFeatures } from "../../runtime/src/index.js";
 import { scoreDataset } from "../../runtime/src/steps/score.js";
 
@@ -45,13 +46,13 @@ export default async function bench(): Promise<void> {
     const io = { stdout: () => {}, stderr: (t: string) => void process.stderr.write(t), isTTY: false, cwd: dir, env: {} };
     const built = buildPlanFromSources(dir, undefined, io);
     if (!built) throw new Error("examples/fraud does not compile");
-    const stores = openStores(built.projectRoot);
+    const stores = await openStores({ projectRoot: built.projectRoot, cwd: dir, env: {} });
     const trainStart = performance.now();
     const run = await runPlan(built.plan, built.projectRoot, stores);
     const pipelineMs = performance.now() - trainStart;
     if (run.status !== "succeeded") throw new Error("the fraud pipeline failed");
     const model = built.plan.models.fraud_clf!;
-    const production = stores.metadata.registry.getAlias("fraud_clf", "production")!;
+    const production = (await stores.metadata.registry.getAlias("fraud_clf", "production"))!;
     const fitted = await stores.artifacts.getJson<FittedFeatures>(production.featuresHash!);
     const session = await ort.InferenceSession.create(await stores.artifacts.get(production.artifactHash));
     const { dataset: small } = await readSource(built.plan.sources.transactions!, built.projectRoot);
@@ -69,7 +70,7 @@ export default async function bench(): Promise<void> {
     );
     console.log(`  of which feature transforms ${transformOnly.toFixed(1)} ms; ${(ROWS / (runtime / 1000)).toFixed(0)} rows/s end to end`);
     await session.release();
-    stores.metadata.close();
+    await stores.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli";
 import { RegistryError, type ModelRegistry } from "../store/model-registry.js";
-import { openProjectMetadata } from "./project-stores.js";
+import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops models list [--project DIR] [--json]
        mlops models show NAME [--project DIR] [--json]
@@ -10,7 +11,9 @@ const usage = `usage: mlops models list [--project DIR] [--json]
 
 The model registry of a project (default: the current directory): versions,
 aliases (production, staging...), their metrics and lineage, and the audit trail
-of every registration, promotion and rollback.`;
+of every registration, promotion and rollback.
+
+${STORE_USAGE}`;
 
 export const modelsCommand: Command = {
   name: "models",
@@ -20,7 +23,13 @@ export const modelsCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { project: { type: "string" }, json: { type: "boolean" }, alias: { type: "string" }, reason: { type: "string" } },
+      options: {
+        project: { type: "string" },
+        json: { type: "boolean" },
+        alias: { type: "string" },
+        reason: { type: "string" },
+        ...STORE_OPTIONS,
+      },
     });
     const [action, name, version] = positionals;
     if (!action || !["list", "show", "promote", "rollback"].includes(action))
@@ -28,26 +37,26 @@ export const modelsCommand: Command = {
     if (action !== "list" && !name) throw new UsageError(`models ${action} needs a model NAME`);
     if (action === "promote" && (!version || !/^\d+$/.test(version)))
       throw new UsageError("models promote needs NAME and a VERSION number");
-    const metadata = openProjectMetadata(values.project, io);
-    if (!metadata) return 1;
+    const stores = await openCommandStores(values, io, resolve(io.cwd, values.project ?? "."), { existing: true });
+    if (!stores) return 1;
     try {
-      const registry = metadata.registry;
+      const registry = stores.metadata.registry;
       const alias = values.alias ?? "production";
       const reason = values.reason ? { reason: values.reason } : {};
       switch (action) {
         case "list":
-          return list(registry, io, values.json === true);
+          return await list(registry, io, values.json === true);
         case "show":
-          return show(registry, name!, io, values.json === true);
+          return await show(registry, name!, io, values.json === true);
         case "promote": {
-          const change = registry.promote(name!, Number(version), alias, reason);
+          const change = await registry.promote(name!, Number(version), alias, reason);
           io.stdout(
             `${name} v${change.version} is now ${alias}${change.previousVersion !== null ? ` (was v${change.previousVersion})` : ""}\n`,
           );
           return 0;
         }
         default: {
-          const change = registry.rollback(name!, alias, reason);
+          const change = await registry.rollback(name!, alias, reason);
           io.stdout(`${name} ${alias} rolled back to v${change.version} (was v${change.previousVersion})\n`);
           return 0;
         }
@@ -59,13 +68,13 @@ export const modelsCommand: Command = {
       }
       throw error;
     } finally {
-      metadata.close();
+      await stores.close();
     }
   },
 };
 
-function list(registry: ModelRegistry, io: CliIO, json: boolean): number {
-  const models = registry.listModels();
+async function list(registry: ModelRegistry, io: CliIO, json: boolean): Promise<number> {
+  const models = await registry.listModels();
   if (json) {
     io.stdout(`${JSON.stringify(models, null, 2)}\n`);
     return 0;
@@ -86,8 +95,8 @@ function list(registry: ModelRegistry, io: CliIO, json: boolean): number {
   return 0;
 }
 
-function show(registry: ModelRegistry, name: string, io: CliIO, json: boolean): number {
-  const details = registry.showModel(name);
+async function show(registry: ModelRegistry, name: string, io: CliIO, json: boolean): Promise<number> {
+  const details = await registry.showModel(name);
   if (json) {
     io.stdout(`${JSON.stringify(details, null, 2)}\n`);
     return 0;

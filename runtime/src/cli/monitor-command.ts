@@ -1,15 +1,18 @@
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "@mlops/compiler/cli";
-import { openStores, runPlan } from "../executor/executor.js";
+import { runPlan } from "../executor/executor.js";
 import { loadRunnablePlan } from "./load-plan.js";
 import { reporterFor } from "./run-command.js";
+import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops monitor [FILE|DIR|plan.json] [--name MONITOR...] [--env NAME] [--root DIR] [--quiet] [--json]
 
 Runs the program's monitors once (default: all of them): drift of the current
 traffic (.mlops/requests/DEPLOYMENT.jsonl, or a batch deployment's input) against
 the reference, then the policies (alert, retrain, rollback). Same as
-\`mlops run --group monitor.NAME\`; schedulers call it on each monitor's schedule.`;
+\`mlops run --group monitor.NAME\`; schedulers call it on each monitor's schedule.
+
+${STORE_USAGE}`;
 
 export const monitorCommand: Command = {
   name: "monitor",
@@ -25,6 +28,7 @@ export const monitorCommand: Command = {
         root: { type: "string" },
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
+        ...STORE_OPTIONS,
       },
     });
     const loaded = loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
@@ -39,7 +43,8 @@ export const monitorCommand: Command = {
       io.stderr("mlops monitor: the program declares no monitor\n");
       return 1;
     }
-    const stores = openStores(loaded.projectRoot);
+    const stores = await openCommandStores(values, io, loaded.projectRoot);
+    if (!stores) return 1;
     try {
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         exact: steps.map((s) => s.id),
@@ -47,7 +52,7 @@ export const monitorCommand: Command = {
       });
       return result.status === "succeeded" ? 0 : 1;
     } finally {
-      stores.metadata.close();
+      await stores.close();
     }
   },
 };

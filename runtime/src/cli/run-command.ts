@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
 import type { Command, CliIO } from "@mlops/compiler/cli";
-import { openStores, runPlan } from "../executor/executor.js";
+import { runPlan } from "../executor/executor.js";
 import type { RunReporter } from "../executor/reporter.js";
 import { loadRunnablePlan } from "./load-plan.js";
 import { jsonReporter, lineReporter, quietReporter, ttyReporter } from "./reporters.js";
+import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops run [FILE|DIR|plan.json] [--env NAME] [--only STEP...] [--group NAME] [--force] [--quiet] [--json]
 
@@ -11,7 +12,7 @@ Compiles the program (default: the current directory), or reads a built plan,
 and runs its step DAG on this machine: ingest, validate, split, fit features,
 train (to ONNX), evaluate, gate, register, deploy. Steps whose inputs did not
 change are taken from the cache (shown as "cached"). State lives in .mlops/
-under the project root.
+under the project root unless --artifact-store / --database name shared stores.
 
   --env NAME       resolve params for this env
   --only STEP      run this step (an id like train.fraud_clf, or a kind like train)
@@ -22,6 +23,7 @@ under the project root.
   --root DIR       project root for a plan.json (default: the plan's folder)
   --quiet          print only failures
   --json           print the run result as JSON
+${STORE_USAGE}
 
 Exit 0 when every step succeeded, 1 when a step failed (or a gate blocked
 registration), 2 on a usage error.`;
@@ -49,6 +51,7 @@ export const runCommand: Command = {
         json: { type: "boolean" },
         concurrency: { type: "string" },
         root: { type: "string" },
+        ...STORE_OPTIONS,
       },
     });
     const loaded = loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
@@ -59,7 +62,8 @@ export const runCommand: Command = {
       return 2;
     }
     const only = (values.only ?? []).flatMap((o) => o.split(",")).filter((o) => o !== "");
-    const stores = openStores(loaded.projectRoot);
+    const stores = await openCommandStores(values, io, loaded.projectRoot);
+    if (!stores) return 1;
     try {
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         ...(values.group ? { group: values.group } : {}),
@@ -73,7 +77,7 @@ export const runCommand: Command = {
       io.stderr(`mlops run: ${(error as Error).message}\n`);
       return 1;
     } finally {
-      stores.metadata.close();
+      await stores.close();
     }
   },
 };

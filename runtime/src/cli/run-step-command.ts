@@ -1,15 +1,18 @@
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "@mlops/compiler/cli";
-import { openStores, runPlan } from "../executor/executor.js";
+import { runPlan } from "../executor/executor.js";
 import { loadRunnablePlan } from "./load-plan.js";
 import { reporterFor } from "./run-command.js";
+import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops run-step --plan plan.json --step ID [--root DIR] [--force] [--quiet] [--json]
 
 Runs one step of a plan, reading its inputs from the project's artifact store
 (they must have been produced by earlier steps for the same plan and data).
 This is what an Airflow task or a Kubernetes Job calls. --plan also accepts
-FILE|DIR of sources (then --env NAME applies).`;
+FILE|DIR of sources (then --env NAME applies).
+
+${STORE_USAGE}`;
 
 export const runStepCommand: Command = {
   name: "run-step",
@@ -26,6 +29,7 @@ export const runStepCommand: Command = {
         force: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
+        ...STORE_OPTIONS,
       },
     });
     if (!values.plan) throw new UsageError("--plan is required");
@@ -35,7 +39,8 @@ export const runStepCommand: Command = {
     if (!loaded.plan.steps.some((s) => s.id === values.step)) {
       throw new UsageError(`no step ${values.step} in the plan (steps: ${loaded.plan.steps.map((s) => s.id).join(", ")})`);
     }
-    const stores = openStores(loaded.projectRoot);
+    const stores = await openCommandStores(values, io, loaded.projectRoot);
+    if (!stores) return 1;
     try {
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         exact: [values.step],
@@ -44,7 +49,7 @@ export const runStepCommand: Command = {
       });
       return result.status === "succeeded" ? 0 : 1;
     } finally {
-      stores.metadata.close();
+      await stores.close();
     }
   },
 };

@@ -1,14 +1,17 @@
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "@mlops/compiler/cli";
 import { table } from "./models-command.js";
-import { openProjectMetadata } from "./project-stores.js";
+import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops runs list [--limit N] [--project DIR] [--json]
        mlops runs show ID [--project DIR] [--json]
 
 Runs recorded in a project's metadata store (default: the current directory):
 who started them and when, their status, and for one run every step with its
-timing, cache hit, outputs, metrics and error.`;
+timing, cache hit, outputs, metrics and error.
+
+${STORE_USAGE}`;
 
 export const runsCommand: Command = {
   name: "runs",
@@ -18,16 +21,17 @@ export const runsCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { project: { type: "string" }, json: { type: "boolean" }, limit: { type: "string" } },
+      options: { project: { type: "string" }, json: { type: "boolean" }, limit: { type: "string" }, ...STORE_OPTIONS },
     });
     const [action, id] = positionals;
     if (action !== "list" && action !== "show") throw new UsageError("expected list or show ID");
     if (action === "show" && !id) throw new UsageError("runs show needs a run ID");
-    const metadata = openProjectMetadata(values.project, io);
-    if (!metadata) return 1;
+    const stores = await openCommandStores(values, io, resolve(io.cwd, values.project ?? "."), { existing: true });
+    if (!stores) return 1;
+    const { metadata } = stores;
     try {
       if (action === "list") {
-        const runs = metadata.listRuns({ limit: values.limit ? Number(values.limit) : 20 });
+        const runs = await metadata.listRuns({ limit: values.limit ? Number(values.limit) : 20 });
         if (values.json) io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
         else if (runs.length === 0) io.stdout("no runs\n");
         else
@@ -39,13 +43,7 @@ export const runsCommand: Command = {
           );
         return 0;
       }
-      const details =
-        metadata.showRun(id!) ??
-        metadata
-          .listRuns({ limit: 1000 })
-          .map((r) => metadata.showRun(r.id))
-          .find((r) => r?.id.startsWith(id!)) ??
-        null;
+      const details = await metadata.showRun(id!);
       if (!details) {
         io.stderr(`mlops runs: no run ${id}\n`);
         return 1;
@@ -72,7 +70,7 @@ export const runsCommand: Command = {
       );
       return 0;
     } finally {
-      metadata.close();
+      await stores.close();
     }
   },
 };

@@ -11,18 +11,13 @@ import { join, relative } from "node:path";
 import type { Plan, Step } from "@mlops/compiler";
 import { writeFileAtomic } from "@mlops/compiler/cli";
 import { STEP_IMPLEMENTATIONS } from "../steps/index.js";
-import { ArtifactError, ArtifactStore } from "../store/artifact-store.js";
-import { MetadataStore } from "../store/metadata-store.js";
+import { ArtifactError } from "../store/artifact-store.js";
+import type { Stores } from "../store/open-stores.js";
 import { effectiveKeys, planHash, producerOf } from "./cache-keys.js";
 
 export { planHash } from "./cache-keys.js";
 import { silentReporter, type RunReporter, type RunResult, type StepResult } from "./reporter.js";
 import { StepFailure, type StepContext, type StepOutcome } from "./step-context.js";
-
-export interface Stores {
-  artifacts: ArtifactStore;
-  metadata: MetadataStore;
-}
 
 export interface RunOptions {
   /** Which schedule's steps to run (default `pipeline`). Ignored when `only` is given. */
@@ -40,10 +35,6 @@ export interface RunOptions {
 
 /** The outcome of a step, stored beside its outputs so a cached step shows the same summary. */
 const OUTCOME = "_outcome";
-
-export function openStores(projectRoot: string): Stores {
-  return { artifacts: ArtifactStore.forProject(projectRoot), metadata: MetadataStore.forProject(projectRoot) };
-}
 
 /** The steps `options` select, in plan order. Throws for an unknown step or group. */
 export function selectSteps(plan: Plan, options: Pick<RunOptions, "group" | "only" | "exact">): Step[] {
@@ -80,14 +71,19 @@ export function selectSteps(plan: Plan, options: Pick<RunOptions, "group" | "onl
   return steps;
 }
 
-export async function runPlan(plan: Plan, projectRoot: string, stores: Stores, options: RunOptions = {}): Promise<RunResult> {
+export async function runPlan(
+  plan: Plan,
+  projectRoot: string,
+  stores: Pick<Stores, "artifacts" | "metadata">,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const selected = selectSteps(plan, options);
   const reporter = options.reporter ?? silentReporter;
   const group = options.exact?.length ? "step" : options.only?.length ? "only" : (options.group ?? "pipeline");
   const started = performance.now();
   const { keys, dataHashes } = await effectiveKeys(plan, projectRoot);
-  const interrupted = [...stores.metadata.interruptedOnOpen, ...stores.metadata.markInterrupted()];
-  const run = stores.metadata.startRun({ planHash: planHash(plan), pipeline: plan.pipeline.name, env: plan.env });
+  const interrupted = await stores.metadata.markInterrupted();
+  const run = await stores.metadata.startRun({ planHash: planHash(plan), pipeline: plan.pipeline.name, env: plan.env });
   reporter.runStarted({ runId: run.id, pipeline: plan.pipeline.name, group, steps: selected, interrupted });
   const executor = new StepRunner(plan, projectRoot, stores, run.id, keys, dataHashes, options, reporter);
   const results = await schedule(
@@ -98,7 +94,7 @@ export async function runPlan(plan: Plan, projectRoot: string, stores: Stores, o
   );
   const failed = results.some((r) => r.status === "failed" || r.status === "skipped");
   const firstError = results.find((r) => r.status === "failed")?.error;
-  stores.metadata.finishRun(run.id, failed ? "failed" : "succeeded", failed ? firstError?.split("\n")[0] : undefined);
+  await stores.metadata.finishRun(run.id, failed ? "failed" : "succeeded", failed ? firstError?.split("\n")[0] : undefined);
   const result: RunResult = {
     runId: run.id,
     pipeline: plan.pipeline.name,
@@ -117,7 +113,7 @@ async function schedule(
   steps: Step[],
   limit: number,
   run: (step: Step) => Promise<StepResult>,
-  skip: (step: Step, reason: string) => StepResult,
+  skip: (step: Step, reason: string) => Promise<StepResult>,
 ): Promise<StepResult[]> {
   const selected = new Set(steps.map((s) => s.id));
   const results = new Map<string, StepResult>();
@@ -132,7 +128,7 @@ async function schedule(
         return status === "failed" || status === "skipped";
       });
       if (blocked) {
-        results.set(step.id, skip(step, `${blocked} did not succeed`));
+        results.set(step.id, await skip(step, `${blocked} did not succeed`));
         pending.splice(i--, 1);
         continue;
       }
@@ -159,7 +155,7 @@ class StepRunner {
   constructor(
     private readonly plan: Plan,
     private readonly projectRoot: string,
-    private readonly stores: Stores,
+    private readonly stores: Pick<Stores, "artifacts" | "metadata">,
     private readonly runId: string,
     private readonly keys: Map<string, string>,
     private readonly dataHashes: Record<string, string>,
@@ -174,10 +170,10 @@ class StepRunner {
     return only.length === 0 || only.some((name) => step.id === name || step.kind === name);
   }
 
-  skip(step: Step, reason: string): StepResult {
+  async skip(step: Step, reason: string): Promise<StepResult> {
     const { metadata } = this.stores;
-    metadata.startStep(this.runId, step.id, { cacheKey: this.keys.get(step.id) ?? step.cacheKey });
-    metadata.finishStep(this.runId, step.id, { status: "skipped", error: reason, durationMs: 0 });
+    await metadata.startStep(this.runId, step.id, { cacheKey: this.keys.get(step.id) ?? step.cacheKey });
+    await metadata.finishStep(this.runId, step.id, { status: "skipped", error: reason, durationMs: 0 });
     const result: StepResult = {
       stepId: step.id,
       kind: step.kind,
@@ -196,44 +192,44 @@ class StepRunner {
     const { metadata } = this.stores;
     const key = this.keys.get(step.id) ?? step.cacheKey;
     const start = performance.now();
-    metadata.startStep(this.runId, step.id, { cacheKey: key, inputs: this.knownInputs(step) });
+    await metadata.startStep(this.runId, step.id, { cacheKey: key, inputs: this.knownInputs(step) });
     this.reporter.stepStarted(step);
     const outputs: Record<string, string> = {};
     try {
       const cached = step.cacheable && !this.forced(step) ? await this.cached(step, key) : undefined;
-      if (cached) return this.finish(step, start, { status: "cached", outputs: cached.outputs, outcome: cached.outcome });
+      if (cached) return await this.finish(step, start, { status: "cached", outputs: cached.outputs, outcome: cached.outcome });
       const implementation = STEP_IMPLEMENTATIONS[step.kind];
       if (!implementation) throw new StepFailure(`the local runtime does not run ${step.kind} steps yet`);
       const outcome = await implementation(this.context(step, outputs));
       outputs[`${step.id}/${OUTCOME}`] = (await this.stores.artifacts.putJson(outcome)).hash;
       const missing = step.outputs.filter((name) => outputs[name] === undefined);
       if (missing.length > 0) throw new Error(`step ${step.id} did not write ${missing.join(", ")}`);
-      metadata.putCacheEntry(key, step.id, outputs, this.runId);
-      return this.finish(step, start, { status: "succeeded", outputs, outcome });
+      await metadata.putCacheEntry(key, step.id, outputs, this.runId);
+      return await this.finish(step, start, { status: "succeeded", outputs, outcome });
     } catch (error) {
       return this.finish(step, start, { status: "failed", outputs, error });
     }
   }
 
-  private finish(
+  private async finish(
     step: Step,
     start: number,
     end: { status: "succeeded" | "cached" | "failed"; outputs: Record<string, string>; outcome?: StepOutcome; error?: unknown },
-  ): StepResult {
+  ): Promise<StepResult> {
     for (const [name, hash] of Object.entries(end.outputs)) this.produced.set(name, hash);
     const durationMs = performance.now() - start;
     const failure = end.error instanceof StepFailure ? end.error : undefined;
     const message = end.error === undefined ? undefined : errorText(end.error);
     const metrics = end.outcome?.metrics ?? failure?.metrics ?? {};
     const visible = Object.fromEntries(Object.entries(end.outputs).filter(([name]) => !name.endsWith(`/${OUTCOME}`)));
-    this.stores.metadata.finishStep(this.runId, step.id, {
+    await this.stores.metadata.finishStep(this.runId, step.id, {
       status: end.status,
       cacheHit: end.status === "cached",
       outputs: visible,
       durationMs,
       ...(message ? { error: message } : {}),
     });
-    if (Object.keys(metrics).length > 0) this.stores.metadata.recordMetrics(this.runId, step.id, metrics);
+    if (Object.keys(metrics).length > 0) await this.stores.metadata.recordMetrics(this.runId, step.id, metrics);
     const result: StepResult = {
       stepId: step.id,
       kind: step.kind,
@@ -251,20 +247,22 @@ class StepRunner {
 
   /** A complete, intact cache entry for `key`; a tampered output is an error naming it. */
   private async cached(step: Step, key: string): Promise<{ outputs: Record<string, string>; outcome: StepOutcome } | undefined> {
-    const entry = this.stores.metadata.getCacheEntry(key);
+    const entry = await this.stores.metadata.getCacheEntry(key);
     if (!entry || entry.stepId !== step.id) return undefined;
     if (!step.outputs.every((name) => entry.outputs[name] !== undefined)) return undefined;
-    for (const hash of Object.values(entry.outputs)) if (!(await this.stores.artifacts.has(hash))) return undefined;
-    for (const [name, hash] of Object.entries(entry.outputs)) await this.verify(name, hash);
+    for (const [name, hash] of Object.entries(entry.outputs)) if (!(await this.verify(name, hash))) return undefined;
     const outcomeHash = entry.outputs[`${step.id}/${OUTCOME}`];
     const outcome = outcomeHash ? await this.stores.artifacts.getJson<StepOutcome>(outcomeHash) : {};
     return { outputs: entry.outputs, outcome };
   }
 
-  private async verify(name: string, hash: string): Promise<void> {
+  /** False when the artifact is missing (the step re-runs); a corrupt one is an error naming it. */
+  private async verify(name: string, hash: string): Promise<boolean> {
     try {
       await this.stores.artifacts.verify(hash);
+      return true;
     } catch (error) {
+      if (error instanceof ArtifactError && error.code === "missing") return false;
       if (error instanceof ArtifactError) throw new StepFailure(`${name}: ${error.message}`);
       throw error;
     }
@@ -285,7 +283,7 @@ class StepRunner {
     if (known) return known;
     const producer = producerOf(artifactName);
     const key = this.keys.get(producer);
-    const entry = key ? this.stores.metadata.getCacheEntry(key) : null;
+    const entry = key ? await this.stores.metadata.getCacheEntry(key) : null;
     const hash = entry?.outputs[artifactName];
     if (!hash)
       throw new StepFailure(

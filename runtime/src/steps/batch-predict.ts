@@ -17,7 +17,7 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   const deployment = deploymentOf(ctx.plan, ctx.step.subject.name);
   if (deployment.target.kind !== "batch") throw new Error(`deployment ${deployment.name} is not a batch deployment`);
   const model = modelOf(ctx.plan, deployment.model);
-  const production = ctx.metadata.registry.getAlias(model.name, "production");
+  const production = await ctx.metadata.registry.getAlias(model.name, "production");
   if (!production?.featuresHash) {
     throw new StepFailure(`model ${model.name} has no production version to score with (run \`mlops run\` to train, gate and deploy it)`);
   }

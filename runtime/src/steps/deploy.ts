@@ -7,12 +7,14 @@ export async function deployStep(ctx: StepContext): Promise<StepOutcome> {
   const deployment = deploymentOf(ctx.plan, ctx.step.subject.name);
   const registered = parseJson<RegisteredVersion>(await ctx.readInput("version"));
   const registry = ctx.metadata.registry;
-  const current = registry.getAlias(registered.model, "production");
+  const current = await registry.getAlias(registered.model, "production");
   let previous: number | null = current?.version ?? null;
   if (current?.version !== registered.version) {
-    previous = registry.promote(registered.model, registered.version, "production", {
-      reason: `deploy ${deployment.name} (run ${ctx.runId})`,
-    }).previousVersion;
+    previous = (
+      await registry.promote(registered.model, registered.version, "production", {
+        reason: `deploy ${deployment.name} (run ${ctx.runId})`,
+      })
+    ).previousVersion;
   }
   const changed = current?.version !== registered.version;
   await ctx.writeOutput(

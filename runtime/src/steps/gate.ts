@@ -30,7 +30,7 @@ export interface GateVerdict {
 export async function gateStep(ctx: StepContext): Promise<StepOutcome> {
   const gate = gateOf(ctx.plan, ctx.step.subject.name);
   const report = parseJson<MetricsReport>(await ctx.readInput("metrics"));
-  const production = gate.rules.some((r) => r.usesChampion) ? ctx.metadata.registry.getAlias(gate.model, "production") : null;
+  const production = gate.rules.some((r) => r.usesChampion) ? await ctx.metadata.registry.getAlias(gate.model, "production") : null;
   const champion = production ? { version: production.version, metrics: production.metrics } : null;
   const verdict = evaluateGate(gate, report.metrics, champion);
   await ctx.writeOutput("verdict", jsonBytes(verdict));

@@ -47,7 +47,7 @@ export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
   if (!monitor) throw new Error(`the plan has no monitor \`${ctx.step.subject.name}\``);
   const model = modelOf(ctx.plan, monitor.model);
   const source = sourceOf(ctx.plan, model.source);
-  const production = ctx.metadata.registry.getAlias(model.name, "production");
+  const production = await ctx.metadata.registry.getAlias(model.name, "production");
   if (!production?.featuresHash) throw new StepFailure(`model ${model.name} has no production version to monitor`);
   const reference = await referenceData(ctx, monitor, production.lineage);
   const current = await currentData(ctx, monitor, source);
@@ -256,7 +256,7 @@ async function applyPolicy(
     case "rollback": {
       const deployment = deploymentOf(ctx.plan, policy.action.deployment);
       try {
-        const change = ctx.metadata.registry.rollback(deployment.model, "production", {
+        const change = await ctx.metadata.registry.rollback(deployment.model, "production", {
           reason: `monitor ${monitor.name}: ${policy.text}`,
         });
         return {

@@ -46,7 +46,7 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
     trainer: model.trainer.kind,
     task: model.task,
   };
-  const registered = ctx.metadata.registry.registerVersion({
+  const registered = await ctx.metadata.registry.registerVersion({
     model: model.name,
     artifactHash,
     featuresHash,
@@ -56,7 +56,7 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
     lineage,
     reason: gates.length > 0 ? `passed gate ${gates.map((g) => g.name).join(", ")}` : "no gate",
   });
-  ctx.metadata.recordLineage(
+  await ctx.metadata.recordLineage(
     [
       { from: { kind: "plan", id: plan }, to: { kind: "model", id: artifactHash } },
       ...(ctx.dataHashes[model.source]

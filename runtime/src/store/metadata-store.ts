@@ -1,10 +1,10 @@
-import Database from "better-sqlite3";
-import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { hostname, userInfo } from "node:os";
-import { dirname, join } from "node:path";
-import { migrate } from "./migrations.js";
-import { ModelRegistry } from "./model-registry.js";
+/**
+ * The metadata store: runs, step executions, metrics, lineage, the step cache index and (through
+ * `registry`) the model registry. Two implementations behind one async interface: SQLite in
+ * `.mlops/metadata.db` (`sqlite/`) and PostgreSQL (`postgres/`); the same test suite runs against
+ * both. Every method is one transaction; several processes may use one store at once.
+ */
+import type { ModelRegistry } from "./model-registry.js";
 
 export type RunStatus = "running" | "succeeded" | "failed" | "interrupted";
 export type StepStatus = "running" | "succeeded" | "failed" | "cached" | "skipped" | "interrupted";
@@ -72,6 +72,25 @@ export interface CacheEntry {
   createdAt: string;
 }
 
+export interface StartRunInput {
+  planHash: string;
+  pipeline?: string;
+  env?: string | null;
+}
+
+export interface StartStepInput {
+  cacheKey?: string;
+  inputs?: Record<string, string>;
+}
+
+export interface FinishStepInput {
+  status: Exclude<StepStatus, "running">;
+  cacheHit?: boolean;
+  outputs?: Record<string, string>;
+  error?: string;
+  durationMs?: number;
+}
+
 export interface MetadataStoreOptions {
   /** Who acts (audit trail, runs); default the OS user. */
   user?: string;
@@ -79,321 +98,36 @@ export interface MetadataStoreOptions {
   now?: () => Date;
 }
 
-/**
- * The metadata database (`<project>/.mlops/metadata.db`, SQLite in WAL mode): runs, step executions,
- * metrics, lineage, the step cache index and the model registry. Every write is a transaction;
- * several processes may use one database. Opening it marks the runs of processes that died
- * mid-run (same host, pid gone) as `interrupted`.
- */
-export class MetadataStore {
+export interface MetadataStore {
+  /** The model registry kept in the same database. */
   readonly registry: ModelRegistry;
-  /** Runs this open found abandoned and marked `interrupted`. */
-  readonly interruptedOnOpen: string[];
+  /** Who acts through this store (runs, audit trail). */
   readonly user: string;
-  private readonly now: () => Date;
+  /** Where it is, for messages: a path, or a URL without its password. */
+  readonly location: string;
 
-  private constructor(
-    readonly db: Database.Database,
-    options: MetadataStoreOptions,
-  ) {
-    this.user = options.user ?? currentUser();
-    this.now = options.now ?? (() => new Date());
-    this.registry = new ModelRegistry(db, this.user, () => this.timestamp());
-    this.interruptedOnOpen = this.markInterrupted();
-  }
-
-  static open(path: string, options: MetadataStoreOptions = {}): MetadataStore {
-    mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma("journal_mode = WAL");
-    db.pragma("busy_timeout = 10000");
-    db.pragma("foreign_keys = ON");
-    db.pragma("synchronous = NORMAL");
-    migrate(db);
-    return new MetadataStore(db, options);
-  }
-
-  static forProject(projectDir: string, options: MetadataStoreOptions = {}): MetadataStore {
-    return MetadataStore.open(join(projectDir, ".mlops", "metadata.db"), options);
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  private timestamp(): string {
-    return this.now().toISOString();
-  }
-
-  // ------------------------------------------------------------------ runs
-
-  startRun(run: { planHash: string; pipeline?: string; env?: string | null }): RunRecord {
-    const startedAt = this.timestamp();
-    const id = `${startedAt.replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
-    this.db
-      .prepare(
-        "INSERT INTO runs (id, plan_hash, pipeline, env, user, host, pid, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')",
-      )
-      .run(id, run.planHash, run.pipeline ?? null, run.env ?? null, this.user, hostname(), process.pid, startedAt);
-    return this.getRun(id)!;
-  }
-
-  finishRun(runId: string, status: Exclude<RunStatus, "running">, error?: string): RunRecord {
-    const result = this.db
-      .prepare("UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?")
-      .run(status, this.timestamp(), error ?? null, runId);
-    if (result.changes === 0) throw new Error(`no run ${runId}`);
-    return this.getRun(runId)!;
-  }
-
-  getRun(runId: string): RunRecord | null {
-    const row = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(runId) as RunRow | undefined;
-    return row ? toRun(row) : null;
-  }
-
+  /** Marks runs whose process is gone as `interrupted` (with their running steps); returns their ids. */
+  markInterrupted(): Promise<string[]>;
+  startRun(run: StartRunInput): Promise<RunRecord>;
+  finishRun(runId: string, status: Exclude<RunStatus, "running">, error?: string): Promise<RunRecord>;
+  getRun(runId: string): Promise<RunRecord | null>;
   /** Newest first. */
-  listRuns(options: { limit?: number } = {}): RunRecord[] {
-    const rows = this.db.prepare("SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?").all(options.limit ?? 50) as RunRow[];
-    return rows.map(toRun);
-  }
+  listRuns(options?: { limit?: number }): Promise<RunRecord[]>;
+  /** A run with its steps and metrics; `runId` may be a unique prefix of the id. */
+  showRun(runId: string): Promise<RunDetails | null>;
 
-  showRun(runId: string): RunDetails | null {
-    const run = this.getRun(runId);
-    if (!run) return null;
-    const steps = (
-      this.db.prepare("SELECT * FROM step_executions WHERE run_id = ? ORDER BY started_at, rowid").all(runId) as StepRow[]
-    ).map(toStep);
-    const metrics = this.db
-      .prepare("SELECT step_id AS stepId, name, value FROM metrics WHERE run_id = ? ORDER BY step_id, name")
-      .all(runId) as MetricRecord[];
-    return { ...run, steps, metrics };
-  }
+  startStep(runId: string, stepId: string, step?: StartStepInput): Promise<void>;
+  finishStep(runId: string, stepId: string, result: FinishStepInput): Promise<StepRecord>;
+  recordMetrics(runId: string, stepId: string, metrics: Record<string, number | null>): Promise<void>;
 
-  /** Marks `running` runs whose process is gone (same host) as interrupted, with their running steps. */
-  markInterrupted(): string[] {
-    const host = hostname();
-    const running = this.db.prepare("SELECT id, host, pid FROM runs WHERE status = 'running'").all() as Array<{
-      id: string;
-      host: string;
-      pid: number;
-    }>;
-    const dead = running.filter((r) => r.host === host && r.pid !== process.pid && !processAlive(r.pid)).map((r) => r.id);
-    const at = this.timestamp();
-    const mark = this.db.transaction((ids: string[]) => {
-      for (const id of ids) {
-        this.db
-          .prepare(
-            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'the process running it stopped before it finished' WHERE id = ? AND status = 'running'",
-          )
-          .run(at, id);
-        this.db
-          .prepare("UPDATE step_executions SET status = 'interrupted', finished_at = ? WHERE run_id = ? AND status = 'running'")
-          .run(at, id);
-      }
-    });
-    mark.immediate(dead);
-    return dead;
-  }
-
-  // ------------------------------------------------------------------ steps
-
-  startStep(runId: string, stepId: string, step: { cacheKey?: string; inputs?: Record<string, string> } = {}): void {
-    this.db
-      .prepare(
-        `INSERT INTO step_executions (run_id, step_id, status, cache_key, started_at, inputs) VALUES (?, ?, 'running', ?, ?, ?)
-         ON CONFLICT (run_id, step_id) DO UPDATE SET status = 'running', cache_key = excluded.cache_key, started_at = excluded.started_at,
-           inputs = excluded.inputs, finished_at = NULL, duration_ms = NULL, error = NULL`,
-      )
-      .run(runId, stepId, step.cacheKey ?? null, this.timestamp(), JSON.stringify(step.inputs ?? {}));
-  }
-
-  finishStep(
-    runId: string,
-    stepId: string,
-    result: {
-      status: Exclude<StepStatus, "running">;
-      cacheHit?: boolean;
-      outputs?: Record<string, string>;
-      error?: string;
-      durationMs?: number;
-    },
-  ): StepRecord {
-    const row = this.db.prepare("SELECT started_at FROM step_executions WHERE run_id = ? AND step_id = ?").get(runId, stepId) as
-      | { started_at: string }
-      | undefined;
-    if (!row) throw new Error(`step ${stepId} was not started in run ${runId}`);
-    const finished = this.now();
-    const duration = result.durationMs ?? finished.getTime() - Date.parse(row.started_at);
-    this.db
-      .prepare(
-        "UPDATE step_executions SET status = ?, cache_hit = ?, finished_at = ?, duration_ms = ?, outputs = ?, error = ? WHERE run_id = ? AND step_id = ?",
-      )
-      .run(
-        result.status,
-        result.cacheHit ? 1 : 0,
-        finished.toISOString(),
-        duration,
-        JSON.stringify(result.outputs ?? {}),
-        result.error ?? null,
-        runId,
-        stepId,
-      );
-    return toStep(this.db.prepare("SELECT * FROM step_executions WHERE run_id = ? AND step_id = ?").get(runId, stepId) as StepRow);
-  }
-
-  recordMetrics(runId: string, stepId: string, metrics: Record<string, number | null>): void {
-    const insert = this.db.prepare("INSERT OR REPLACE INTO metrics (run_id, step_id, name, value) VALUES (?, ?, ?, ?)");
-    this.db.transaction(() => {
-      for (const [name, value] of Object.entries(metrics))
-        insert.run(runId, stepId, name, value !== null && Number.isFinite(value) ? value : null);
-    })();
-  }
-
-  // ------------------------------------------------------------------ lineage
-
-  recordLineage(edges: ReadonlyArray<{ from: LineageNode; to: LineageNode }>, runId?: string): void {
-    const insert = this.db.prepare(
-      "INSERT OR IGNORE INTO lineage (from_kind, from_id, to_kind, to_id, run_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-    );
-    const at = this.timestamp();
-    this.db.transaction(() => {
-      for (const e of edges) insert.run(e.from.kind, e.from.id, e.to.kind, e.to.id, runId ?? null, at);
-    })();
-  }
-
+  recordLineage(edges: ReadonlyArray<{ from: LineageNode; to: LineageNode }>, runId?: string): Promise<void>;
   /** Every edge upstream of `node` (what it was made from, transitively). */
-  lineageOf(node: LineageNode): LineageEdge[] {
-    const select = this.db.prepare("SELECT * FROM lineage WHERE to_kind = ? AND to_id = ? ORDER BY from_kind, from_id");
-    const edges: LineageEdge[] = [];
-    const seen = new Set<string>();
-    const queue = [node];
-    while (queue.length > 0) {
-      const current = queue.shift()!;
-      const key = `${current.kind}:${current.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      for (const row of select.all(current.kind, current.id) as LineageRow[]) {
-        const from = { kind: row.from_kind, id: row.from_id };
-        edges.push({ from, to: current, runId: row.run_id });
-        queue.push(from);
-      }
-    }
-    return edges;
-  }
-
-  // ------------------------------------------------------------------ step cache
+  lineageOf(node: LineageNode): Promise<LineageEdge[]>;
 
   /** Records that the step with `cacheKey` produced `outputs` (all at once: an entry is complete or absent). */
-  putCacheEntry(cacheKey: string, stepId: string, outputs: Record<string, string>, runId?: string): void {
-    this.db
-      .prepare("INSERT OR REPLACE INTO cache_entries (cache_key, step_id, outputs, run_id, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(cacheKey, stepId, JSON.stringify(outputs), runId ?? null, this.timestamp());
-  }
+  putCacheEntry(cacheKey: string, stepId: string, outputs: Record<string, string>, runId?: string): Promise<void>;
+  getCacheEntry(cacheKey: string): Promise<CacheEntry | null>;
+  deleteCacheEntry(cacheKey: string): Promise<void>;
 
-  getCacheEntry(cacheKey: string): CacheEntry | null {
-    const row = this.db.prepare("SELECT * FROM cache_entries WHERE cache_key = ?").get(cacheKey) as CacheRow | undefined;
-    if (!row) return null;
-    return {
-      cacheKey: row.cache_key,
-      stepId: row.step_id,
-      outputs: JSON.parse(row.outputs) as Record<string, string>,
-      runId: row.run_id,
-      createdAt: row.created_at,
-    };
-  }
-
-  deleteCacheEntry(cacheKey: string): void {
-    this.db.prepare("DELETE FROM cache_entries WHERE cache_key = ?").run(cacheKey);
-  }
-}
-
-interface RunRow {
-  id: string;
-  plan_hash: string;
-  pipeline: string | null;
-  env: string | null;
-  user: string;
-  host: string;
-  pid: number;
-  started_at: string;
-  finished_at: string | null;
-  status: RunStatus;
-  error: string | null;
-}
-
-interface StepRow {
-  run_id: string;
-  step_id: string;
-  status: StepStatus;
-  cache_key: string | null;
-  cache_hit: number;
-  started_at: string;
-  finished_at: string | null;
-  duration_ms: number | null;
-  inputs: string;
-  outputs: string;
-  error: string | null;
-}
-
-interface LineageRow {
-  from_kind: string;
-  from_id: string;
-  run_id: string | null;
-}
-
-interface CacheRow {
-  cache_key: string;
-  step_id: string;
-  outputs: string;
-  run_id: string | null;
-  created_at: string;
-}
-
-function toRun(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    planHash: row.plan_hash,
-    pipeline: row.pipeline,
-    env: row.env,
-    user: row.user,
-    host: row.host,
-    pid: row.pid,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    status: row.status,
-    error: row.error,
-  };
-}
-
-function toStep(row: StepRow): StepRecord {
-  return {
-    runId: row.run_id,
-    stepId: row.step_id,
-    status: row.status,
-    cacheKey: row.cache_key,
-    cacheHit: row.cache_hit === 1,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    durationMs: row.duration_ms,
-    inputs: JSON.parse(row.inputs) as Record<string, string>,
-    outputs: JSON.parse(row.outputs) as Record<string, string>,
-    error: row.error,
-  };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? "unknown";
-  }
+  close(): Promise<void>;
 }

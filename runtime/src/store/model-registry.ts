@@ -1,5 +1,12 @@
-import type Database from "better-sqlite3";
-
+/**
+ * The model registry: numbered versions of each model, aliases (`production`, `staging`, ...) that
+ * point at a version, and the audit trail of every registration, promotion and rollback. One async
+ * interface, implemented in the SQLite and PostgreSQL metadata stores.
+ *
+ * The read path a model server needs is three calls: `getAlias(model, "production")` (or
+ * `getVersion`) gives a `ModelVersion`, whose `artifactHash` (ONNX model) and `featuresHash` (fitted
+ * features, JSON) are read from the artifact store with `get`/`getJson`.
+ */
 export interface ModelVersion {
   model: string;
   version: number;
@@ -76,249 +83,25 @@ export class RegistryError extends Error {
 }
 
 /**
- * Model versions, aliases (`production`, `staging`, ...) and the audit trail. Each operation is one
- * IMMEDIATE transaction, so concurrent processes get distinct version numbers and consistent aliases.
- * An alias keeps a stack of holders: `promote` pushes, `rollback` pops back to the previous holder.
+ * Each operation is one transaction: concurrent processes get distinct, gap-free version numbers
+ * and consistent aliases. An alias keeps a stack of holders: `promote` pushes, `rollback` pops back
+ * to the previous holder. Every alias move is recorded in the audit trail in the same transaction.
  */
-export class ModelRegistry {
-  constructor(
-    private readonly db: Database.Database,
-    private readonly user: string,
-    private readonly timestamp: () => string,
-  ) {}
-
+export interface ModelRegistry {
   /**
    * Adds a version (numbered 1, 2, ... per model). Registering the same model + artifact + features
    * again returns the existing version with `created: false` (a resumed run does not duplicate it).
    */
-  registerVersion(input: RegisterVersionInput): ModelVersion & { created: boolean } {
-    const run = this.db.transaction((): { version: number; created: boolean } => {
-      const existing = this.db
-        .prepare("SELECT version FROM model_versions WHERE model = ? AND artifact_hash = ? AND features_hash IS ?")
-        .get(input.model, input.artifactHash, input.featuresHash ?? null) as { version: number } | undefined;
-      if (existing) return { version: existing.version, created: false };
-      const at = this.timestamp();
-      this.db.prepare("INSERT OR IGNORE INTO models (name, created_at) VALUES (?, ?)").run(input.model, at);
-      const { next } = this.db
-        .prepare("SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE model = ?")
-        .get(input.model) as { next: number };
-      this.db
-        .prepare(
-          `INSERT INTO model_versions (model, version, artifact_hash, features_hash, run_id, plan_hash, metrics, lineage, created_at, created_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.model,
-          next,
-          input.artifactHash,
-          input.featuresHash ?? null,
-          input.runId ?? null,
-          input.planHash ?? null,
-          JSON.stringify(input.metrics ?? {}),
-          JSON.stringify(input.lineage ?? {}),
-          at,
-          this.user,
-        );
-      this.audit("register", input.model, next, null, input.reason ?? null, {
-        artifactHash: input.artifactHash,
-        runId: input.runId ?? null,
-      });
-      return { version: next, created: true };
-    });
-    const { version, created } = run.immediate();
-    return { ...this.getVersion(input.model, version)!, created };
-  }
-
+  registerVersion(input: RegisterVersionInput): Promise<ModelVersion & { created: boolean }>;
   /** Points `alias` at `version`; the previous holder is remembered for `rollback`. */
-  promote(model: string, version: number, alias: string, options: { reason?: string } = {}): AliasChange {
-    const run = this.db.transaction((): AliasChange => {
-      this.requireVersion(model, version);
-      const previous = this.aliasVersion(model, alias);
-      if (previous !== version) {
-        this.setAlias(model, alias, version);
-        this.db
-          .prepare("INSERT INTO alias_history (model, alias, action, version, previous_version, at) VALUES (?, ?, 'promote', ?, ?, ?)")
-          .run(model, alias, version, previous, this.timestamp());
-      }
-      this.audit("promote", model, version, alias, options.reason ?? null, { previousVersion: previous });
-      return { model, alias, version, previousVersion: previous };
-    });
-    return run.immediate();
-  }
-
+  promote(model: string, version: number, alias: string, options?: { reason?: string }): Promise<AliasChange>;
   /** Moves `alias` back to the version that held it before the current holder. */
-  rollback(model: string, alias: string, options: { reason?: string } = {}): AliasChange {
-    const run = this.db.transaction((): AliasChange => {
-      this.requireModel(model);
-      const current = this.aliasVersion(model, alias);
-      if (current === null) throw new RegistryError("no-alias", `model ${model} has no alias ${alias} to roll back`);
-      const stack = this.holders(model, alias);
-      stack.pop();
-      const target = stack[stack.length - 1];
-      if (target === undefined)
-        throw new RegistryError(
-          "no-previous",
-          `alias ${alias} of model ${model} has no previous version to roll back to (it holds version ${current})`,
-        );
-      this.setAlias(model, alias, target);
-      this.db
-        .prepare("INSERT INTO alias_history (model, alias, action, version, previous_version, at) VALUES (?, ?, 'rollback', ?, ?, ?)")
-        .run(model, alias, target, current, this.timestamp());
-      this.audit("rollback", model, target, alias, options.reason ?? null, { previousVersion: current });
-      return { model, alias, version: target, previousVersion: current };
-    });
-    return run.immediate();
-  }
-
+  rollback(model: string, alias: string, options?: { reason?: string }): Promise<AliasChange>;
   /** The version an alias points at (e.g. the `production` champion), or null. */
-  getAlias(model: string, alias: string): ModelVersion | null {
-    const version = this.aliasVersion(model, alias);
-    return version === null ? null : this.getVersion(model, version);
-  }
-
-  getVersion(model: string, version: number): ModelVersion | null {
-    const row = this.db.prepare("SELECT * FROM model_versions WHERE model = ? AND version = ?").get(model, version) as
-      | VersionRow
-      | undefined;
-    return row ? this.toVersion(row) : null;
-  }
-
-  listModels(): ModelSummary[] {
-    const rows = this.db.prepare("SELECT name FROM models ORDER BY name").all() as Array<{ name: string }>;
-    return rows.map((r) => this.summary(r.name));
-  }
-
-  showModel(name: string): ModelDetails {
-    this.requireModel(name);
-    const versions = (this.db.prepare("SELECT * FROM model_versions WHERE model = ? ORDER BY version").all(name) as VersionRow[]).map((r) =>
-      this.toVersion(r),
-    );
-    return { ...this.summary(name), versionList: versions, audit: this.listAudit({ model: name }) };
-  }
-
+  getAlias(model: string, alias: string): Promise<ModelVersion | null>;
+  getVersion(model: string, version: number): Promise<ModelVersion | null>;
+  listModels(): Promise<ModelSummary[]>;
+  showModel(name: string): Promise<ModelDetails>;
   /** Oldest first. */
-  listAudit(options: { model?: string; limit?: number } = {}): AuditEntry[] {
-    const rows = (
-      options.model === undefined
-        ? this.db.prepare("SELECT * FROM audit ORDER BY seq LIMIT ?").all(options.limit ?? -1)
-        : this.db.prepare("SELECT * FROM audit WHERE model = ? ORDER BY seq LIMIT ?").all(options.model, options.limit ?? -1)
-    ) as AuditRow[];
-    return rows.map((r) => ({ ...r, action: r.action as AuditAction, details: JSON.parse(r.details) as Record<string, unknown> }));
-  }
-
-  private summary(name: string): ModelSummary {
-    const model = this.db.prepare("SELECT created_at FROM models WHERE name = ?").get(name) as { created_at: string };
-    const stats = this.db.prepare("SELECT COUNT(*) AS n, MAX(version) AS latest FROM model_versions WHERE model = ?").get(name) as {
-      n: number;
-      latest: number | null;
-    };
-    const aliases = this.db.prepare("SELECT alias, version FROM aliases WHERE model = ? ORDER BY alias").all(name) as Array<{
-      alias: string;
-      version: number;
-    }>;
-    return {
-      name,
-      createdAt: model.created_at,
-      versions: stats.n,
-      latestVersion: stats.latest,
-      aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])),
-    };
-  }
-
-  /** The alias's holders, oldest first, replaying promotions (push) and rollbacks (pop). */
-  private holders(model: string, alias: string): number[] {
-    const events = this.db
-      .prepare("SELECT action, version FROM alias_history WHERE model = ? AND alias = ? ORDER BY seq")
-      .all(model, alias) as Array<{ action: string; version: number }>;
-    const stack: number[] = [];
-    for (const e of events) {
-      if (e.action === "promote") stack.push(e.version);
-      else stack.pop();
-    }
-    return stack;
-  }
-
-  private aliasVersion(model: string, alias: string): number | null {
-    const row = this.db.prepare("SELECT version FROM aliases WHERE model = ? AND alias = ?").get(model, alias) as
-      | { version: number }
-      | undefined;
-    return row?.version ?? null;
-  }
-
-  private setAlias(model: string, alias: string, version: number): void {
-    this.db
-      .prepare(
-        "INSERT INTO aliases (model, alias, version, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
-      )
-      .run(model, alias, version, this.timestamp());
-  }
-
-  private requireModel(model: string): void {
-    if (!this.db.prepare("SELECT 1 FROM models WHERE name = ?").get(model))
-      throw new RegistryError("unknown-model", `no model ${model} in the registry`);
-  }
-
-  private requireVersion(model: string, version: number): void {
-    this.requireModel(model);
-    if (!this.db.prepare("SELECT 1 FROM model_versions WHERE model = ? AND version = ?").get(model, version)) {
-      throw new RegistryError("unknown-version", `model ${model} has no version ${version}`);
-    }
-  }
-
-  private audit(
-    action: AuditAction,
-    model: string,
-    version: number | null,
-    alias: string | null,
-    reason: string | null,
-    details: Record<string, unknown>,
-  ): void {
-    this.db
-      .prepare("INSERT INTO audit (at, user, action, model, version, alias, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .run(this.timestamp(), this.user, action, model, version, alias, reason, JSON.stringify(details));
-  }
-
-  private toVersion(row: VersionRow): ModelVersion {
-    const aliases = this.db
-      .prepare("SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias")
-      .all(row.model, row.version) as Array<{ alias: string }>;
-    return {
-      model: row.model,
-      version: row.version,
-      artifactHash: row.artifact_hash,
-      featuresHash: row.features_hash,
-      runId: row.run_id,
-      planHash: row.plan_hash,
-      metrics: JSON.parse(row.metrics) as Record<string, number | null>,
-      lineage: JSON.parse(row.lineage) as Record<string, unknown>,
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      aliases: aliases.map((a) => a.alias),
-    };
-  }
-}
-
-interface VersionRow {
-  model: string;
-  version: number;
-  artifact_hash: string;
-  features_hash: string | null;
-  run_id: string | null;
-  plan_hash: string | null;
-  metrics: string;
-  lineage: string;
-  created_at: string;
-  created_by: string;
-}
-
-interface AuditRow {
-  seq: number;
-  at: string;
-  user: string;
-  action: string;
-  model: string | null;
-  version: number | null;
-  alias: string | null;
-  reason: string | null;
-  details: string;
+  listAudit(options?: { model?: string; limit?: number }): Promise<AuditEntry[]>;
 }

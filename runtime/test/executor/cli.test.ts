@@ -1,4 +1,7 @@
 /** `mlops models`, `mlops runs`, usage errors and the live view. */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Step } from "@mlops/compiler";
 import { ttyReporter } from "../../src/cli/reporters.js";
@@ -65,6 +68,33 @@ describe("mlops models and runs", () => {
     const badStep = await mlops(["run-step", "--plan", dir, "--step", "train.nope"]);
     expect(badStep.code).toBe(2);
     expect(badStep.stderr).toContain("no step train.nope in the plan");
+  });
+});
+
+describe("store locations", () => {
+  it("keeps artifacts and metadata where --artifact-store / --database or the environment say", async () => {
+    const dir = copyExample("iris");
+    const shared = mkdtempSync(join(tmpdir(), "mlops-shared-"));
+    try {
+      const flags = ["--artifact-store", `file://${shared}/artifacts`, "--database", `sqlite:${shared}/meta.db`];
+      expect((await mlops(["run", dir, "--quiet", ...flags])).code).toBe(0);
+      expect(existsSync(join(dir, ".mlops", "metadata.db"))).toBe(false);
+      expect(existsSync(join(dir, ".mlops", "artifacts"))).toBe(false);
+      expect(readdirSync(join(shared, "artifacts")).length).toBeGreaterThan(3);
+      const env = { MLOPS_ARTIFACT_STORE: `file://${shared}/artifacts`, MLOPS_DATABASE_URL: `sqlite:${shared}/meta.db` };
+      const list = await mlops(["models", "list"], dir, env);
+      expect(list.stdout).toMatch(/species_clf\s+1\s+v1\s+production=v1/);
+      const again = await runJson(["run", dir], env);
+      expect(again.result.steps.every((s) => s.status === "cached" || s.kind === "deploy" || s.kind === "register")).toBe(true);
+      const missing = await mlops(["runs", "list", "--database", `sqlite:${shared}/nope.db`], dir);
+      expect(missing).toMatchObject({ code: 1, stderr: `no database file ${shared}/nope.db\n` });
+      const bad = await mlops(["run", dir, "--database", "mysql://root:hunter2@db/x"]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain("--database: mysql://root:***@db/x is not a database URL");
+      expect(bad.stderr).not.toContain("hunter2");
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 });
 

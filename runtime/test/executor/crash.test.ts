@@ -5,9 +5,9 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MetadataStore } from "../../src/store/metadata-store.js";
 import { REPO, copyExample, removeProjects } from "./support/projects.js";
 import { runJson } from "./support/run-json.js";
+import { withStores } from "./support/stores.js";
 
 afterAll(removeProjects);
 
@@ -42,24 +42,21 @@ function runAndKill(dir: string, when: RegExp | number): Promise<{ killed: boole
   });
 }
 
-function registryState(dir: string): {
+function registryState(dir: string): Promise<{
   versions: number;
   production: { version: number; artifactHash: string; featuresHash: string | null } | null;
   runStatuses: string[];
-} {
-  const metadata = MetadataStore.forProject(dir);
-  try {
-    const production = metadata.registry.getAlias("fraud_clf", "production");
+}> {
+  return withStores(dir, async ({ metadata }) => {
+    const production = await metadata.registry.getAlias("fraud_clf", "production");
     return {
-      versions: metadata.registry.listModels().find((m) => m.name === "fraud_clf")?.versions ?? 0,
+      versions: (await metadata.registry.listModels()).find((m) => m.name === "fraud_clf")?.versions ?? 0,
       production: production
         ? { version: production.version, artifactHash: production.artifactHash, featuresHash: production.featuresHash }
         : null,
-      runStatuses: metadata.listRuns({ limit: 100 }).map((r) => r.status),
+      runStatuses: (await metadata.listRuns({ limit: 100 })).map((r) => r.status),
     };
-  } finally {
-    metadata.close();
-  }
+  });
 }
 
 describe("kill -9 and resume", () => {
@@ -91,9 +88,9 @@ describe("kill -9 and resume", () => {
     const metric = (r: typeof resumed.result) => r.steps.find((s) => s.stepId === "evaluate.fraud_clf")!.metrics.auc;
     expect(metric(resumed.result)).toBe(metric(expected.result));
 
-    const state = registryState(dir);
+    const state = await registryState(dir);
     expect(state.versions).toBe(1);
-    expect(state.production).toEqual(registryState(reference).production);
+    expect(state.production).toEqual((await registryState(reference)).production);
     expect(state.runStatuses).toContain("interrupted");
     expect(state.runStatuses).not.toContain("running");
 

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MetadataStore } from "../../src/store/metadata-store.js";
 import { copyExample, mlops, removeProjects } from "./support/projects.js";
+import { withStores } from "./support/stores.js";
 
 afterAll(removeProjects);
 
@@ -18,13 +18,8 @@ async function runJson(args: string[]): Promise<{ code: number; result: RunJson 
   return { code, result: JSON.parse(stdout) as RunJson };
 }
 
-function production(dir: string, model: string): { version: number; metrics: Record<string, number | null> } | null {
-  const metadata = MetadataStore.forProject(dir);
-  try {
-    return metadata.registry.getAlias(model, "production");
-  } finally {
-    metadata.close();
-  }
+function production(dir: string, model: string): Promise<{ version: number; metrics: Record<string, number | null> } | null> {
+  return withStores(dir, ({ metadata }) => metadata.registry.getAlias(model, "production"));
 }
 
 describe("mlops run on the examples", () => {
@@ -38,7 +33,7 @@ describe("mlops run on the examples", () => {
     expect(metrics.latency_p95).toBeGreaterThan(0);
     expect(metrics["demographic_parity_difference(by=country)"]).toBeGreaterThanOrEqual(0);
     for (const name of ["accuracy", "precision", "recall", "f1", "pr_auc", "log_loss", "brier"]) expect(metrics[name]).toBeTypeOf("number");
-    expect(production(dir, "fraud_clf")?.version).toBe(1);
+    expect((await production(dir, "fraud_clf"))?.version).toBe(1);
     const verdict = JSON.parse(readFileSync(join(dir, ".mlops/reports/gate.release/verdict.json"), "utf8")) as {
       passed: boolean;
       rules: Array<{ reason: string }>;
@@ -72,7 +67,7 @@ describe("mlops run on the examples", () => {
     const metrics = result.steps.find((s) => s.stepId === "evaluate.price_model")!.metrics;
     expect(metrics.r2).toBeGreaterThan(0.6);
     for (const name of ["rmse", "mae", "mape"]) expect(metrics[name]).toBeGreaterThan(0);
-    expect(production(dir, "price_model")?.version).toBe(1);
+    expect((await production(dir, "price_model"))?.version).toBe(1);
   });
 
   it("iris: softmax regression, then the batch group scores new flowers with the production model", async () => {
@@ -81,19 +76,16 @@ describe("mlops run on the examples", () => {
     expect(code).toBe(0);
     const metrics = result.steps.find((s) => s.stepId === "evaluate.species_clf")!.metrics;
     expect(metrics.accuracy).toBeGreaterThan(0.9);
-    const metadata = MetadataStore.forProject(dir);
-    try {
-      const kinds = metadata.lineageOf({ kind: "version", id: "species_clf@1" }).map((e) => e.from.kind);
+    await withStores(dir, async ({ metadata }) => {
+      const kinds = (await metadata.lineageOf({ kind: "version", id: "species_clf@1" })).map((e) => e.from.kind);
       expect([...new Set(kinds)].sort()).toEqual(["data", "features", "model", "plan"]);
-      const version = metadata.registry.getVersion("species_clf", 1)!;
+      const version = (await metadata.registry.getVersion("species_clf", 1))!;
       expect(version.lineage).toMatchObject({
         pipeline: "iris_species",
         data: { flowers: expect.stringMatching(/^[0-9a-f]{64}$/) },
         gates: ["ok"],
       });
-    } finally {
-      metadata.close();
-    }
+    });
     for (const name of ["macro_f1", "weighted_f1", "macro_precision", "macro_recall", "log_loss"])
       expect(metrics[name]).toBeTypeOf("number");
     const batch = await mlops(["run", dir, "--group", "batch.species_scores"]);

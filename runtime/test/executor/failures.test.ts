@@ -2,19 +2,14 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MetadataStore } from "../../src/store/metadata-store.js";
 import { copyExample, edit, mlops, removeProjects } from "./support/projects.js";
 import { runJson, statuses } from "./support/run-json.js";
+import { withStores } from "./support/stores.js";
 
 afterAll(removeProjects);
 
-function versions(dir: string, model: string): number {
-  const metadata = MetadataStore.forProject(dir);
-  try {
-    return metadata.registry.listModels().find((m) => m.name === model)?.versions ?? 0;
-  } finally {
-    metadata.close();
-  }
+function versions(dir: string, model: string): Promise<number> {
+  return withStores(dir, async ({ metadata }) => (await metadata.registry.listModels()).find((m) => m.name === model)?.versions ?? 0);
 }
 
 describe("failures", () => {
@@ -57,7 +52,7 @@ describe("failures", () => {
     expect(verdict.rules[0]!.reason).toMatch(/^accuracy = [\d.]+, required >= 0\.999$/);
     expect(verdict.rules[1]!.passed).toBe(true);
     expect(result.steps.find((s) => s.stepId === "gate.ok")!.error).toContain("species_clf is not registered");
-    expect(versions(dir, "species_clf")).toBe(0);
+    expect(await versions(dir, "species_clf")).toBe(0);
   });
 
   it("a failure stops its dependents but not an independent branch", async () => {
@@ -127,6 +122,6 @@ describe("champion", () => {
     expect(statuses(worse.result)).toMatchObject({ "gate.release": "failed", "register.fraud_clf": "skipped" });
     expect(championRule().passed).toBe(false);
     expect(championRule().reason).toMatch(/^auc = [\d.]+, required >= [\d.]+ \(champion v1\)$/);
-    expect(versions(dir, "fraud_clf")).toBe(1);
+    expect(await versions(dir, "fraud_clf")).toBe(1);
   });
 });

@@ -2,8 +2,8 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MetadataStore } from "../../src/store/metadata-store.js";
 import { copyExample, edit, removeProjects } from "./support/projects.js";
+import { withStores } from "./support/stores.js";
 import { runJson } from "./support/run-json.js";
 
 afterAll(removeProjects);
@@ -74,16 +74,13 @@ describe("monitor", () => {
     expect(r.signals.error_rate).toBeCloseTo(0.1, 5);
     expect(r.policies.find((p) => p.policy === "drift_share >= 30%")!.triggered).toBe(true);
     expect(r.policies.find((p) => p.policy === "error_rate > 1%")!.outcome).toBe("production of species_clf rolled back to v1 (was v2)");
-    const metadata = MetadataStore.forProject(dir);
-    try {
-      expect(metadata.registry.getAlias("species_clf", "production")!.version).toBe(1);
-      expect(metadata.registry.listAudit({ model: "species_clf" }).at(-1)).toMatchObject({
+    await withStores(dir, async ({ metadata }) => {
+      expect((await metadata.registry.getAlias("species_clf", "production"))!.version).toBe(1);
+      expect((await metadata.registry.listAudit({ model: "species_clf" })).at(-1)).toMatchObject({
         action: "rollback",
         version: 1,
         reason: "monitor iris_drift: error_rate > 1%",
       });
-    } finally {
-      metadata.close();
-    }
+    });
   });
 });

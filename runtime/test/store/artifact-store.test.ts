@@ -5,13 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { ArtifactError, ArtifactStore } from "../../src/store/artifact-store.js";
+import { ArtifactError } from "../../src/store/artifact-store.js";
+import { FileArtifactStore } from "../../src/store/file/file-artifact-store.js";
 
 const dirs: string[] = [];
-function freshStore(): ArtifactStore {
+function freshStore(): Promise<FileArtifactStore> {
   const dir = mkdtempSync(join(tmpdir(), "mlops-artifacts-"));
   dirs.push(dir);
-  return ArtifactStore.forProject(dir);
+  return FileArtifactStore.open(join(dir, ".mlops", "artifacts"));
 }
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -29,10 +30,10 @@ async function artifactError(promise: Promise<unknown>): Promise<ArtifactError> 
 
 describe("artifact store", () => {
   it("names content by its sha256 and reads it back", async () => {
-    const store = freshStore();
+    const store = await freshStore();
     const ref = await store.put("hello");
     expect(ref).toEqual({ hash: sha("hello"), size: 5 });
-    expect(store.pathOf(ref.hash)).toBe(join(store.root, "artifacts", ref.hash.slice(0, 2), ref.hash));
+    expect(store.pathOf(ref.hash)).toBe(join(store.dir, ref.hash.slice(0, 2), ref.hash));
     expect((await store.get(ref.hash)).toString()).toBe("hello");
     expect(await store.put("hello")).toEqual(ref);
     const json = await store.putJson({ a: [1, 2] });
@@ -43,11 +44,11 @@ describe("artifact store", () => {
   });
 
   it("detects a tampered file on every read and names it", async () => {
-    const store = freshStore();
+    const store = await freshStore();
     const { hash } = await store.put("model bytes");
     const path = store.pathOf(hash);
     writeFileSync(path, "model bytez");
-    for (const read of [() => store.get(hash), () => store.verifiedPath(hash), () => store.getJson(hash)]) {
+    for (const read of [() => store.get(hash), () => store.verifiedPath(hash), () => store.getJson(hash), () => store.verify(hash)]) {
       const error = await artifactError(read());
       expect(error.code).toBe("corrupt");
       expect(error.path).toBe(path);
@@ -56,7 +57,7 @@ describe("artifact store", () => {
   });
 
   it("reports a missing artifact with its path and rejects malformed hashes", async () => {
-    const store = freshStore();
+    const store = await freshStore();
     const hash = sha("never stored");
     const error = await artifactError(store.get(hash));
     expect(error.code).toBe("missing");
@@ -65,7 +66,7 @@ describe("artifact store", () => {
   });
 
   it("leaves nothing behind when the content stream fails mid-way", async () => {
-    const store = freshStore();
+    const store = await freshStore();
     async function* failing(): AsyncGenerator<Uint8Array> {
       yield new Uint8Array(1000);
       throw new Error("source broke");
@@ -75,11 +76,11 @@ describe("artifact store", () => {
     expect(readdirSync(join(store.dir, "incoming"))).toEqual([]);
   });
 
-  it("a writer killed mid-write leaves no artifact, only a temp file that cleanup removes", async () => {
-    const store = freshStore();
+  it("a writer killed mid-write leaves no artifact, only a temp file that opening the store removes", async () => {
+    const store = await freshStore();
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", fileURLToPath(new URL("./support/slow-writer.ts", import.meta.url)), store.root],
+      ["--import", "tsx", fileURLToPath(new URL("./support/slow-writer.ts", import.meta.url)), store.dir],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     await new Promise<void>((resolve) => {
@@ -95,7 +96,8 @@ describe("artifact store", () => {
     const temps = readdirSync(join(store.dir, "incoming"));
     expect(temps).toHaveLength(1);
     expect(temps[0]).toMatch(/^\.tmp-/);
-    expect(await store.removeStaleTemp(0)).toBe(1);
+    const reopened = await FileArtifactStore.open(store.dir);
     expect(readdirSync(join(store.dir, "incoming"))).toEqual([]);
+    expect(await reopened.list()).toEqual([]);
   });
 });

@@ -35,9 +35,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function mlops(args: string[], cwd = REPO): Promise<CliResult> {
+export async function mlops(args: string[], cwd = REPO, env: Record<string, string> = {}): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
-  const code = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, cwd, env: {} });
+  const code = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, cwd, env });
   return { code, stdout, stderr };
 }

@@ -2,6 +2,7 @@ import { mlops } from "./projects.js";
 
 export interface StepJson {
   stepId: string;
+  kind: string;
   status: string;
   metrics: Record<string, number>;
   error?: string;
@@ -17,8 +18,11 @@ export interface RunJson {
 }
 
 /** `mlops ARGS --json`, parsed; throws with the output when it printed no JSON. */
-export async function runJson(args: string[]): Promise<{ code: number; result: RunJson; stderr: string }> {
-  const { code, stdout, stderr } = await mlops([...args, "--json"]);
+export async function runJson(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; result: RunJson; stderr: string }> {
+  const { code, stdout, stderr } = await mlops([...args, "--json"], undefined, env);
   if (!stdout.trim().startsWith("{")) throw new Error(`mlops ${args.join(" ")} printed no JSON (exit ${code}):\n${stdout}\n${stderr}`);
   return { code, result: JSON.parse(stdout) as RunJson, stderr };
 }

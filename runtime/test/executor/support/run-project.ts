@@ -1,6 +1,7 @@
 /** Compiles a project folder and runs its pipeline with plain-line progress: `tsx run-project.ts DIR [group]`. */
 import { buildPlanFromSources } from "@mlops/compiler/cli";
-import { openStores, runPlan } from "../../../src/executor/executor.js";
+import { runPlan } from "../../../src/executor/executor.js";
+import { openStores } from "../../../src/store/open-stores.js";
 import { lineReporter } from "../../../src/cli/reporters.js";
 
 const [dir, group] = process.argv.slice(2);
@@ -13,7 +14,7 @@ const io = {
 };
 const built = buildPlanFromSources(dir!, undefined, io);
 if (!built) process.exit(1);
-const stores = openStores(built.projectRoot);
+const stores = await openStores({ projectRoot: built.projectRoot, cwd: process.cwd(), env: process.env });
 const result = await runPlan(built.plan, built.projectRoot, stores, { reporter: lineReporter(io), ...(group ? { group } : {}) });
-stores.metadata.close();
+await stores.close();
 process.exitCode = result.status === "succeeded" ? 0 : 1;

@@ -1,11 +1,11 @@
 // Child for the concurrency test: registers N versions of one model in the shared database.
-import { MetadataStore } from "../../../src/store/metadata-store.js";
+import { SqliteMetadataStore } from "../../../src/store/sqlite/sqlite-metadata-store.js";
 
 const [path, tag, count] = process.argv.slice(2) as [string, string, string];
-const store = MetadataStore.open(path, { user: tag });
+const store = await SqliteMetadataStore.open(path, { user: tag });
 const versions: number[] = [];
 for (let i = 0; i < Number(count); i++) {
-  versions.push(store.registry.registerVersion({ model: "m", artifactHash: `${tag}-${i}` }).version);
+  versions.push((await store.registry.registerVersion({ model: "m", artifactHash: `${tag}-${i}` })).version);
 }
-store.close();
+await store.close();
 process.stdout.write(JSON.stringify(versions));

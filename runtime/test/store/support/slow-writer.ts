@@ -1,5 +1,5 @@
 // Child for the atomic-write test: streams an endless artifact into the store until it is killed.
-import { ArtifactStore } from "../../../src/store/artifact-store.js";
+import { FileArtifactStore } from "../../../src/store/file/file-artifact-store.js";
 
 async function* endless(): AsyncGenerator<Uint8Array> {
   for (;;) {
@@ -9,4 +9,4 @@ async function* endless(): AsyncGenerator<Uint8Array> {
   }
 }
 
-await new ArtifactStore(process.argv[2]!).putStream(endless());
+await (await FileArtifactStore.open(process.argv[2]!)).putStream(endless());

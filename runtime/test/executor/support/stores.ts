@@ -1,0 +1,11 @@
+/** Opens a test project's stores (the embedded defaults), runs `read`, closes them. */
+import { openStores, type Stores } from "../../../src/store/open-stores.js";
+
+export async function withStores<T>(dir: string, read: (stores: Stores) => Promise<T>): Promise<T> {
+  const stores = await openStores({ projectRoot: dir, cwd: dir, env: {} });
+  try {
+    return await read(stores);
+  } finally {
+    await stores.close();
+  }
+}
