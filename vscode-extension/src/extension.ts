@@ -19,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("mlops.renderArtifacts", () => renderArtifacts(controller)),
     vscode.commands.registerCommand("mlops.restartServer", () => controller.restart()),
     vscode.workspace.onDidChangeConfiguration((event) => onConfigurationChanged(controller, event)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => controller.onTrustGranted()),
   );
   await controller.start();
 }

@@ -7,7 +7,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { messageOf } from "./errors.js";
-import { serverPathOverride, serverSettings } from "./settings.js";
+import { serverLaunch, serverSettings } from "./settings.js";
 
 const clientId = "mlops";
 const clientName = "MLOps Language Server";
@@ -18,6 +18,8 @@ export class ServerController implements vscode.Disposable {
   private readonly output = vscode.window.createOutputChannel(clientName, { log: true });
   private readonly traceOutput = vscode.window.createOutputChannel(`${clientName} Trace`, { log: true });
   private readonly watcher = vscode.workspace.createFileSystemWatcher("**/*.mlops");
+  /** The script the running client was started with (undefined: the bundled one). */
+  private launchedOverride: string | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -49,6 +51,11 @@ export class ServerController implements vscode.Disposable {
     await this.start();
   }
 
+  /** Trust was granted: a user-chosen server that Restricted Mode held back can run now. */
+  async onTrustGranted(): Promise<void> {
+    if (serverLaunch().override !== this.launchedOverride) await this.restart();
+  }
+
   /** The running client, starting it if needed; undefined (after telling the user) if the server is not running. */
   async running(): Promise<LanguageClient | undefined> {
     if (!this.client) await this.start();
@@ -74,7 +81,10 @@ export class ServerController implements vscode.Disposable {
   }
 
   private serverOptions(): ServerOptions {
-    const module = serverPathOverride() ?? this.context.asAbsolutePath("dist/server.js");
+    const launch = serverLaunch();
+    if (launch.ignored) this.output.warn(launch.ignored);
+    this.launchedOverride = launch.override;
+    const module = launch.override ?? this.context.asAbsolutePath("dist/server.js");
     return {
       run: { module, transport: TransportKind.stdio },
       debug: { module, transport: TransportKind.stdio, options: { execArgv: ["--nolazy", "--inspect=6009"] } },

@@ -12,7 +12,11 @@ import { fake, Uri, window } from "./support/fake-vscode.js";
 import { extensionRoot } from "./support/textmate.js";
 
 const manifest = JSON.parse(readFileSync(join(extensionRoot, "package.json"), "utf8")) as {
-  contributes: { commands: { command: string }[] };
+  capabilities?: { untrustedWorkspaces?: { supported: boolean | "limited"; restrictedConfigurations?: string[]; description?: string } };
+  contributes: {
+    commands: { command: string }[];
+    configuration: { properties: Record<string, { scope?: string }> };
+  };
 };
 
 const source = Uri.file("/work/fraud.mlops");
@@ -74,6 +78,68 @@ describe("activation", () => {
     await activated({ "mlops.env": "  ", "mlops.server.path": "/dev/server.js" });
     expect(lastClient().clientOptions.initializationOptions).toEqual({ env: null });
     expect(lastClient().serverOptions.run.module).toBe("/dev/server.js");
+  });
+});
+
+describe("untrusted workspaces and settings that run programs", () => {
+  const settings = manifest.contributes.configuration.properties;
+
+  it("declares limited support for Restricted Mode, with mlops.server.path restricted and machine-scoped", () => {
+    const untrusted = manifest.capabilities?.untrustedWorkspaces;
+    expect(untrusted?.supported).toBe("limited");
+    expect(untrusted?.description).toMatch(/bundled language server/);
+    expect(untrusted?.restrictedConfigurations).toEqual(["mlops.server.path"]);
+    expect(settings["mlops.server.path"]?.scope).toBe("machine");
+  });
+
+  it("lets no workspace setting name a program to run: every path setting is machine-scoped and restricted", () => {
+    const pathSettings = Object.keys(settings).filter((key) => /path|command|executable/i.test(key));
+    expect(pathSettings).toEqual(["mlops.server.path"]);
+    for (const key of pathSettings) {
+      expect(settings[key]?.scope, key).toBe("machine");
+      expect(manifest.capabilities?.untrustedWorkspaces?.restrictedConfigurations, key).toContain(key);
+    }
+  });
+
+  it("ignores mlops.server.path from a repository's .vscode/settings.json and runs the bundled server", async () => {
+    fake.workspaceSettings.set("mlops.server.path", "./evil.js");
+    await activated();
+    expect(lastClient().serverOptions.run.module).toBe("/ext/dist/server.js");
+    expect(lastClient().serverOptions.debug.module).toBe("/ext/dist/server.js");
+    expect(fake.logged.map((l) => l.text)).toEqual([
+      "`mlops.server.path` is read only from user settings; the workspace's value is ignored",
+    ]);
+  });
+
+  it("prefers the user's own mlops.server.path over a workspace value", async () => {
+    fake.workspaceSettings.set("mlops.server.path", "./evil.js");
+    await activated({ "mlops.server.path": "/dev/server.js" });
+    expect(lastClient().serverOptions.run.module).toBe("/dev/server.js");
+  });
+
+  it("in Restricted Mode runs the bundled server (diagnostics and completion still work) until trust is granted", async () => {
+    fake.trusted = false;
+    await activated({ "mlops.server.path": "/dev/server.js", "mlops.env": "prod" });
+    const restricted = lastClient();
+    expect(restricted.running).toBe(true);
+    expect(restricted.serverOptions.run.module).toBe("/ext/dist/server.js");
+    expect(restricted.clientOptions.documentSelector).toEqual([{ language: "mlops" }]);
+    expect(restricted.clientOptions.initializationOptions).toEqual({ env: "prod" });
+    expect(fake.logged.map((l) => l.text)).toEqual(["the workspace is not trusted: running the bundled server instead of /dev/server.js"]);
+    expect([...fake.commands.keys()].sort()).toEqual(manifest.contributes.commands.map((c) => c.command).sort());
+
+    await fake.grantTrust();
+    expect(restricted.disposed).toBe(true);
+    expect(lastClient().running).toBe(true);
+    expect(lastClient().serverOptions.run.module).toBe("/dev/server.js");
+  });
+
+  it("keeps the running server when trust is granted and nothing was held back", async () => {
+    fake.trusted = false;
+    await activated();
+    await fake.grantTrust();
+    expect(clients).toHaveLength(1);
+    expect(lastClient().running).toBe(true);
   });
 });
 

@@ -72,7 +72,14 @@ interface ContentProvider {
 
 /** Everything the extension did, and the answers the user "gives", for a test to set and read. */
 export const fake = {
+  /** User settings (settings.json of the user profile). */
   settings: new Map<string, unknown>(),
+  /** Workspace settings (a repository's `.vscode/settings.json`): applied over the user's. */
+  workspaceSettings: new Map<string, unknown>(),
+  trusted: true,
+  trustListeners: [] as Listener<void>[],
+  /** What the extension logged to its output channels. */
+  logged: [] as { level: "warn"; text: string }[],
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   configurationListeners: [] as Listener<{ affectsConfiguration(section: string): boolean }>[],
   watchers: [] as string[],
@@ -84,6 +91,10 @@ export const fake = {
   openDialog: undefined as Uri | undefined,
   reset(): void {
     this.settings.clear();
+    this.workspaceSettings.clear();
+    this.trusted = true;
+    this.trustListeners = [];
+    this.logged = [];
     this.commands.clear();
     this.configurationListeners = [];
     this.watchers = [];
@@ -102,14 +113,33 @@ export const fake = {
     const event = { affectsConfiguration: (section: string) => keys.some((key) => key === section || key.startsWith(`${section}.`)) };
     return Promise.all(this.configurationListeners.map((listener) => listener(event)));
   },
+  /** The user trusts the workspace (leaves Restricted Mode). */
+  grantTrust(): Promise<unknown[]> {
+    this.trusted = true;
+    return Promise.all(this.trustListeners.map((listener) => listener(undefined)));
+  },
 };
 
 export const workspace = {
+  get isTrusted(): boolean {
+    return fake.trusted;
+  },
+  onDidGrantWorkspaceTrust(listener: Listener<void>): Disposable {
+    fake.trustListeners.push(listener);
+    return new Disposable();
+  },
   getConfiguration(section: string) {
     return {
       get<T>(key: string, defaultValue: T): T {
-        const value = fake.settings.get(`${section}.${key}`);
+        const value = fake.workspaceSettings.get(`${section}.${key}`) ?? fake.settings.get(`${section}.${key}`);
         return value === undefined ? defaultValue : (value as T);
+      },
+      inspect<T>(key: string): { key: string; globalValue?: T; workspaceValue?: T } {
+        return {
+          key: `${section}.${key}`,
+          globalValue: fake.settings.get(`${section}.${key}`) as T | undefined,
+          workspaceValue: fake.workspaceSettings.get(`${section}.${key}`) as T | undefined,
+        };
       },
     };
   },
@@ -153,7 +183,8 @@ export const languages = {
 export const window = {
   activeTextEditor: undefined as { document: FakeDocument } | undefined,
   createOutputChannel(name: string) {
-    return { name, logLevel: 2, warn: () => undefined, dispose: () => undefined, onDidChangeLogLevel: () => new Disposable() };
+    const warn = (text: string) => void fake.logged.push({ level: "warn", text });
+    return { name, logLevel: 2, warn, dispose: () => undefined, onDidChangeLogLevel: () => new Disposable() };
   },
   async showTextDocument(document: FakeDocument): Promise<void> {
     fake.shownDocuments.push(document);
