@@ -15,15 +15,19 @@ import { compilationRoot } from "./util/roots.js";
 export class Analysis {
   private env: string | undefined;
   private readonly programs = new Map<string, Program>();
-  /** Closed files whose text may have changed (on disk, or back to the disk text after closing). */
-  private readonly dirty = new Set<string>();
+  /**
+   * Per program, the files to read again through the host before its next use: closed files whose
+   * text may have changed (on disk, or back to the disk text after closing) and files that may have
+   * appeared or gone (created, deleted, opened unsaved, closed unsaved), whose importers re-resolve.
+   */
+  private readonly stale = new Map<Program, Set<string>>();
 
   constructor(private readonly workspace: Workspace) {
-    workspace.onDidChange((path) => {
-      if (workspace.isOpen(path)) return;
-      this.dirty.add(path);
+    workspace.onDidChange((path, kind) => {
+      if (kind === "edit") return;
+      for (const files of this.stale.values()) files.add(path);
       // a closed root's program is rebuilt from disk when next needed
-      this.programs.delete(path);
+      if (!workspace.isOpen(path)) this.drop(path);
     });
   }
 
@@ -65,6 +69,7 @@ export class Analysis {
       if (this.workspace.text(root) === undefined) return undefined;
       program = createProgram({ host: this.workspace.host, rootFiles: [root], ...(this.env ? { env: this.env } : {}) });
       this.programs.set(root, program);
+      this.stale.set(program, new Set());
     }
     this.sync(program);
     return program;
@@ -100,7 +105,7 @@ export class Analysis {
 
   diagnostics(): Map<string, Diagnostic[]> {
     const roots = new Set(this.workspace.openPaths().map((p) => compilationRoot(this.workspace, p)));
-    for (const root of [...this.programs.keys()]) if (!roots.has(root)) this.programs.delete(root);
+    for (const root of [...this.programs.keys()]) if (!roots.has(root)) this.drop(root);
     const result = new Map<string, Diagnostic[]>();
     for (const root of [...roots].sort()) {
       const program = this.programFor(root);
@@ -110,21 +115,31 @@ export class Analysis {
       for (const d of program.diagnostics()) byFile.get(d.file)?.push(d) ?? byFile.set(d.file, [d]);
       for (const [file, list] of byFile) if (!result.has(file)) result.set(file, list);
     }
-    this.dirty.clear();
     return result;
+  }
+
+  private drop(root: string): void {
+    const program = this.programs.get(root);
+    if (!program) return;
+    this.programs.delete(root);
+    this.stale.delete(program);
   }
 
   /** Brings the program's files up to date with the buffers (cheap when nothing changed). */
   private sync(program: Program): void {
-    for (const file of program.files()) {
-      if (this.workspace.isOpen(file.path)) {
-        const text = this.workspace.text(file.path)!;
-        if (text !== file.text) program.updateFile(file.path, text);
-      } else if (this.dirty.has(file.path)) {
-        program.refreshFile(file.path);
-      }
+    const stale = this.stale.get(program);
+    if (stale && stale.size > 0) {
+      const paths = [...stale];
+      stale.clear();
+      // re-read through the host (the buffer when open): importers of a file that appeared or went re-resolve
+      for (const path of paths) program.refreshFile(path);
     }
-    // a root that was not loaded (or an import that now resolves) is read through the host on update
+    for (const file of program.files()) {
+      if (!this.workspace.isOpen(file.path)) continue;
+      const text = this.workspace.text(file.path)!;
+      if (text !== file.text) program.updateFile(file.path, text);
+    }
+    // a root that was not loaded is read through the host on update
     for (const root of program.rootFiles) {
       if (!program.file(root)) {
         const text = this.workspace.text(root);

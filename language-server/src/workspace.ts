@@ -15,6 +15,12 @@ export interface ParsedDocument {
 }
 
 /**
+ * How a file's text changed: a buffer opened, edited or closed, or the file changed on disk
+ * (created, changed or deleted). Everything but an edit can make a file appear or disappear.
+ */
+export type ChangeKind = "open" | "edit" | "close" | "disk";
+
+/**
  * Owns the text of every `.mlops` file the server knows: open editor buffers
  * (incrementally synced) over the files found on disk in the workspace
  * folders. Parses lazily and caches the tree per text.
@@ -25,7 +31,7 @@ export class Workspace {
   private readonly diskFiles = new Set<string>();
   private readonly diskText = new Map<string, string>();
   private readonly parsedCache = new Map<string, ParsedDocument>();
-  private readonly listeners: Array<(path: string) => void> = [];
+  private readonly listeners: Array<(path: string, kind: ChangeKind) => void> = [];
   readonly host: OverlayFsHost;
 
   constructor(stdlibDir: string | undefined) {
@@ -33,7 +39,7 @@ export class Workspace {
   }
 
   /** Called with the path of every file whose text changed (opened, edited, closed, changed on disk). */
-  onDidChange(listener: (path: string) => void): void {
+  onDidChange(listener: (path: string, kind: ChangeKind) => void): void {
     this.listeners.push(listener);
   }
 
@@ -45,9 +51,10 @@ export class Workspace {
 
   openDocument(uri: string, version: number, text: string): string {
     const path = uriToPath(uri);
+    const previous = this.open.get(path);
     this.uris.set(path, uri);
     this.open.set(path, TextDocument.create(uri, "mlops", version, text));
-    this.changed(path);
+    this.changed(path, previous ? "edit" : "open");
     return path;
   }
 
@@ -56,7 +63,7 @@ export class Workspace {
     const document = this.open.get(path);
     if (!document) return undefined;
     this.open.set(path, TextDocument.update(document, changes, version));
-    this.changed(path);
+    this.changed(path, "edit");
     return path;
   }
 
@@ -64,7 +71,7 @@ export class Workspace {
     const path = uriToPath(uri);
     this.open.delete(path);
     this.diskText.delete(path);
-    this.changed(path);
+    this.changed(path, "close");
     return path;
   }
 
@@ -74,7 +81,7 @@ export class Workspace {
     this.diskText.delete(path);
     if (deleted) this.diskFiles.delete(path);
     else if (path.endsWith(".mlops")) this.diskFiles.add(path);
-    this.changed(path);
+    this.changed(path, "disk");
     return path;
   }
 
@@ -139,7 +146,7 @@ export class Workspace {
     return parsed;
   }
 
-  private changed(path: string): void {
-    for (const listener of this.listeners) listener(path);
+  private changed(path: string, kind: ChangeKind): void {
+    for (const listener of this.listeners) listener(path, kind);
   }
 }

@@ -13,7 +13,7 @@ import type { MergedDecl } from "./merge.js";
 import { mergeDecl, unwrapParens, valueOf } from "./merge.js";
 import { checkModel } from "./models.js";
 import { checkMonitor } from "./monitors.js";
-import { declarationSymbol, lookupParam, paramSymbol, suggestion } from "./resolve.js";
+import { declarationSymbol, declaredNames, lookupParam, paramSymbol, suggestion } from "./resolve.js";
 import type { FieldSpec, Slot } from "./schema.js";
 import { BLOCK_FIELDS, BLOCK_STATEMENTS, slotToString } from "./schema.js";
 import type { BlockSymbol, ParamSymbol } from "./symbols.js";
@@ -72,11 +72,7 @@ function mergedDecl(ctx: DeclContext, symbol: BlockSymbol): MergedDecl {
   ctx.dependOn(`decl:${ext.name}`);
   const parent = ctx.checker.table.block(ext.name);
   if (!parent) {
-    const candidates = ctx.checker.table
-      .blocksOf(symbol.declKind, true)
-      .filter((s) => s.isTemplate)
-      .map((s) => s.name);
-    const { hints, fixes } = suggestion(symbol.file, ext, candidates);
+    const { hints, fixes } = suggestion(symbol.file, ext, declaredNames(ctx, [symbol.declKind], true));
     ctx.report(symbol.file, "unknown-reference", ext.span, `no template is named \`${ext.name}\``, hints, fixes);
     return mergeDecl(symbol, undefined);
   }

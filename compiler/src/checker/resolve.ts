@@ -6,6 +6,7 @@ import type { DeclContext } from "./context.js";
 import { closestMatch } from "./edit-distance.js";
 import type { ParamInfo } from "./infos.js";
 import type { BlockSymbol, ParamSymbol, SemanticSymbol } from "./symbols.js";
+import { blockNameSetKey } from "./symbols.js";
 import type { DeclKind, Type } from "./types.js";
 import { DECL_KIND_NAMES, UNKNOWN } from "./types.js";
 
@@ -48,6 +49,17 @@ export function suggestion(
   return guess ? { hints: [`did you mean \`${guess}\`?`], fixes: [renameFix(file, id, guess)] } : { hints: [], fixes: [] };
 }
 
+/** The names of the (non-template or template) declarations of these kinds, as a check that builds a hint from them depends on them. */
+export function declaredNames(ctx: DeclContext, kinds: readonly DeclKind[], templates = false): string[] {
+  for (const kind of kinds) ctx.dependOn(blockNameSetKey(kind, templates));
+  return kinds.flatMap((kind) =>
+    ctx.checker.table
+      .blocksOf(kind, templates)
+      .filter((s) => s.isTemplate === templates)
+      .map((s) => s.name),
+  );
+}
+
 /** Resolves a declaration name of the expected kind; reports unknown names and wrong kinds. */
 export function lookupBlock(
   ctx: DeclContext,
@@ -61,16 +73,14 @@ export function lookupBlock(
   ctx.dependOn(`decl:${id.name}`);
   const symbol = ctx.checker.table.block(id.name);
   if (!symbol) {
-    const candidates = kinds.flatMap((k) => ctx.checker.table.blocksOf(k).map((s) => s.name));
-    const { hints, fixes } = suggestion(file, id, candidates);
+    const { hints, fixes } = suggestion(file, id, declaredNames(ctx, kinds));
     ctx.report(file, "unknown-reference", id.span, `no ${what} is named \`${id.name}\`${role ? ` (${role})` : ""}`, hints, fixes);
     return undefined;
   }
   ctx.reference(file, id.span, declarationSymbol(symbol));
   ctx.uses.add(`decl:${symbol.name}`);
   if (!kinds.includes(symbol.declKind)) {
-    const candidates = kinds.flatMap((k) => ctx.checker.table.blocksOf(k).map((s) => s.name));
-    const { hints, fixes } = suggestion(file, id, candidates);
+    const { hints, fixes } = suggestion(file, id, declaredNames(ctx, kinds));
     ctx.report(
       file,
       "type-mismatch",
@@ -99,6 +109,7 @@ export function lookupParam(ctx: DeclContext, file: ProgramFile, id: Identifier)
   for (const env of ctx.checker.table.envs.keys()) ctx.dependOn(`env:${env}`);
   const symbol = ctx.checker.table.param(id.name);
   if (!symbol) {
+    ctx.dependOn("names:param");
     const { hints, fixes } = suggestion(file, id, ctx.checker.table.params.keys());
     ctx.report(
       file,

@@ -70,6 +70,14 @@ export class SymbolTable {
     return this.params.get(name)?.[0];
   }
 
+  /** The declaration that owns `symbol`'s name in its namespace (the first of that name), if any. */
+  firstNamed(symbol: DeclSymbol): DeclSymbol | undefined {
+    if (symbol.kind === "param") return this.params.get(symbol.name)?.[0];
+    if (symbol.declKind === "env") return this.envs.get(symbol.name)?.[0];
+    if (symbol.declKind === "pipeline" && !symbol.isTemplate) return this.pipelines.find((p) => p.name === symbol.name);
+    return this.blocks.get(symbol.name)?.[0];
+  }
+
   blocksOf(kind: DeclKind, includeTemplates = false): BlockSymbol[] {
     const out: BlockSymbol[] = [];
     for (const list of this.blocks.values()) {
@@ -120,6 +128,38 @@ export function symbolKey(symbol: DeclSymbol): string {
   if (symbol.declKind === "env") return `env:${symbol.name}`;
   if (symbol.declKind === "pipeline") return `pipeline:${symbol.name}`;
   return `decl:${symbol.name}`;
+}
+
+/**
+ * The dependency key of the set of names a declaration adds to (`names:model`, `names:template:gate`,
+ * `names:param`, `names:env`). A check that builds a hint from such a set (did you mean...) depends on
+ * it, so adding, removing or renaming a declaration of that kind re-checks it.
+ */
+export function nameSetKey(symbol: DeclSymbol): string {
+  if (symbol.kind === "param") return "names:param";
+  return blockNameSetKey(symbol.declKind, symbol.isTemplate);
+}
+
+export function blockNameSetKey(kind: DeclKind, template: boolean): string {
+  return template ? `names:template:${kind}` : `names:${kind}`;
+}
+
+/**
+ * The name-set keys whose content differs between two tables, given the symbols added and removed
+ * (only their names can change a set): a name counts in the set of its first declaration's kind.
+ */
+export function changedNameSets(before: SymbolTable, after: SymbolTable, touched: Iterable<DeclSymbol>): Set<string> {
+  const out = new Set<string>();
+  for (const symbol of touched) {
+    const was = before.firstNamed(symbol);
+    const is = after.firstNamed(symbol);
+    const wasKey = was && nameSetKey(was);
+    const isKey = is && nameSetKey(is);
+    if (wasKey === isKey) continue;
+    if (wasKey) out.add(wasKey);
+    if (isKey) out.add(isKey);
+  }
+  return out;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

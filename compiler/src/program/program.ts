@@ -9,7 +9,8 @@
  * program.diagnostics();            // Diagnostic[]: syntax + semantic, sorted (compareDiagnostics), deduplicated;
  *                                   // an `env` naming no env is an unknown-reference at line 1 of the first root
  * program.updateFile(path, text);   // editor buffer / file change: re-parses that file only; re-checks lazily
- * program.refreshFile(path);        // re-read through the host (.mlops file or an ONNX model a trainer reads)
+ * program.refreshFile(path);        // re-read through the host (.mlops file or an ONNX model a trainer reads) after it
+ *                                   // changed, appeared or went away: imports of it start or stop resolving
  * program.setEnv("staging");        // the env model() resolves params for
  * program.files();                  // ProgramFile[]: { path, text, ast, lineMap, syntaxDiagnostics, imports, isStdlib }
  * program.symbols();                // SymbolTable: blocks / params / envs / pipelines by name, `all`
@@ -36,7 +37,9 @@
  * `typeAt`, `completionsAt`, `hoverAt` (offsets are UTF-16 offsets into the file text).
  *
  * Incrementality: binding is cached per parsed file; each declaration's check is memoised with the keys of
- * the declarations it read, transitively (`decl:x`, `param:y`, `env:z`, `file:path`). `updateFile` re-parses
+ * the declarations it read, transitively (`decl:x`, `param:y`, `env:z`, `file:path`), and of the name sets
+ * its did-you-mean hints were chosen from (`names:model`, `names:template:gate`, `names:param`): adding,
+ * removing or renaming a declaration of that kind re-checks them. `updateFile` re-parses
  * a window of one file around the edit and keeps the nodes, symbols and results of the declarations it left
  * alone, their positions moved (`incremental.ts`); of the rest it diffs the declarations (text, position, doc)
  * and drops only the results that read a changed key (a reverse index makes that proportional to the
@@ -50,12 +53,12 @@ import { Checker } from "../checker/context.js";
 import type { DeclResult } from "../checker/context.js";
 import { checkDeclaration } from "../checker/declarations.js";
 import type { DeclSymbol } from "../checker/symbols.js";
-import { SymbolTable, bindFile, symbolKey } from "../checker/symbols.js";
+import { SymbolTable, bindFile, changedNameSets, symbolKey } from "../checker/symbols.js";
 import { DECL_KIND_NAMES } from "../checker/types.js";
 import { closestMatch } from "../checker/edit-distance.js";
 import { patchFile } from "./incremental.js";
 import type { ProgramFile } from "./source-files.js";
-import { collectReachable, importDiagnostics, loadFile, makeDiagnostic } from "./source-files.js";
+import { collectReachable, importDiagnostics, importTarget, loadFile, makeDiagnostic, resolveImports } from "./source-files.js";
 import type { SemanticModel } from "./semantic-model.js";
 import { buildSemanticModel } from "./semantic-model.js";
 
@@ -77,7 +80,11 @@ export interface Program {
   diagnostics(): Diagnostic[];
   /** Replaces one file's text (an editor buffer, a file change). Cheap: only dependents are re-checked, lazily. */
   updateFile(path: string, text: string): void;
-  /** Re-reads a file through the host after a change on disk (a `.mlops` file, or an ONNX model a `pretrained` trainer reads). */
+  /**
+   * Re-reads a file through the host after it changed, was created or was deleted (a `.mlops` file, or an ONNX
+   * model a `pretrained` trainer reads). Imports that name it are resolved again: an `unknown-import` goes away
+   * when the file appears, and comes back when it goes. A path nothing imports is not loaded.
+   */
   refreshFile(path: string): void;
   setEnv(env: string | undefined): void;
   /** The resolved semantic model for the selected env (or `env`). */
@@ -199,7 +206,9 @@ class ProgramImpl implements Program {
 
   refreshFile(path: string): void {
     const p = normalizePath(path);
-    if (!this.cache.has(p) && !p.endsWith(".mlops")) {
+    // An import of this path may start or stop resolving (the file was created, opened or deleted).
+    const importers = this.reresolveImportsOf(p);
+    if (!this.cache.has(p) && !p.endsWith(".mlops") && importers.length === 0) {
       // Not a source file (an ONNX model read at compile time): drop what read it.
       for (const symbol of this.dependents.get(`file:${p}`) ?? []) this.results_.delete(symbol);
       this.dependents.delete(`file:${p}`);
@@ -208,8 +217,32 @@ class ProgramImpl implements Program {
       return;
     }
     const text = this.host.readFile(p);
-    if (text === undefined) this.afterChange(p, () => void this.cache.delete(p));
-    else this.updateFile(p, text);
+    if (text === undefined) {
+      if (this.cache.has(p) || importers.length > 0) this.afterChange(p, () => void this.cache.delete(p));
+    } else if (this.cache.has(p)) {
+      this.updateFile(p, text);
+      if (importers.length > 0) this.afterChange(p, () => undefined);
+    } else if (importers.length > 0) {
+      // now reachable: the rebuild reads it through the host
+      this.afterChange(p, () => undefined);
+    }
+  }
+
+  /**
+   * Resolves again the imports of the loaded files that name `path`; returns the files whose
+   * imports now resolve differently (their `imports` are replaced).
+   */
+  private reresolveImportsOf(path: string): ProgramFile[] {
+    const changed: ProgramFile[] = [];
+    for (const file of this.cache.values()) {
+      if (!file.imports.some((imp) => importTarget(file, imp) === path)) continue;
+      const next = resolveImports(this.host, file.path, file.ast);
+      if (next.some((imp, i) => imp.path !== file.imports[i]?.path)) {
+        file.imports = next;
+        changed.push(file);
+      }
+    }
+    return changed;
   }
 
   /**
@@ -223,6 +256,7 @@ class ProgramImpl implements Program {
     // Only the changed file's text moves: fingerprint its declarations now, the others' when needed.
     const changed = this.cache.get(changedPath);
     const fingerprints = new Map<DeclSymbol, Fingerprint>(changed ? bindFile(changed).map((s) => [s, fingerprint(s)]) : []);
+    const tableBefore = this.table;
     change();
     this.rebuild();
     const after = new Set<DeclSymbol>(this.table.all);
@@ -241,6 +275,8 @@ class ProgramImpl implements Program {
       added.set(f.at, f.text);
     }
     const dirty = new Set<string>([`file:${changedPath}`]);
+    const touched = [...before].filter((s) => !after.has(s)).concat([...after].filter((s) => !before.has(s)));
+    for (const key of changedNameSets(tableBefore, this.table, touched)) dirty.add(key);
     for (const [k, v] of removed) if (added.get(k) !== v) dirty.add(k.split("#")[0]!);
     for (const [k, v] of added) if (removed.get(k) !== v) dirty.add(k.split("#")[0]!);
     for (const symbol of before) if (!after.has(symbol)) this.results_.delete(symbol);

@@ -63,6 +63,12 @@ export function resolveImports(host: CompilerHost, path: string, ast: SourceFile
   return out;
 }
 
+/** The normalised path a file import names, resolved or not (undefined for a module import). */
+export function importTarget(file: ProgramFile, imp: ResolvedImport): string | undefined {
+  const target = imp.node.target;
+  return target.kind === "String" ? normalizePath(resolveRelative(file.path, target.value)) : undefined;
+}
+
 /** Diagnostics of imports that resolve to nothing. */
 export function importDiagnostics(host: CompilerHost, file: ProgramFile): Diagnostic[] {
   const out: Diagnostic[] = [];

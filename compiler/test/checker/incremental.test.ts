@@ -146,6 +146,42 @@ describe("incremental updates keep unchanged declarations", () => {
     expect(observeCompletions(program, 13)).toEqual(observeCompletions(programOf(text), 13));
   });
 
+  it("drops did-you-mean hints and fixes when the name they suggest is renamed or a closer one appears", () => {
+    const typos = `${fraud}\nenv canary { replicai = 3 }\n\ngate g {\n  model = fraud_cl_\n  require auc >= 80%\n}\n`;
+    const hintsOf = (program: Program): string[] =>
+      program
+        .diagnostics()
+        .filter((d) => d.code === "unknown-reference")
+        .flatMap((d) => [...d.hints, ...d.fixes.map((f) => f.title)]);
+    const program = programOf(typos);
+    expect(hintsOf(program)).toEqual(
+      expect.arrayContaining(["did you mean `replicas`?", "Change to `replicas`", "did you mean `fraud_clf`?", "Change to `fraud_clf`"]),
+    );
+    let text = typos;
+    const edits: Array<[string, string]> = [
+      ["model fraud_clf {", "model fraud_model {"],
+      ["param replicas:", "param pod_count:"],
+      ["param min_auc:", "param replicaz:"],
+      ["gate release {", "gate fraud_cl {"],
+    ];
+    for (const [from, to] of edits) {
+      const at = text.indexOf(from);
+      // one keystroke at a time, as an editor sends them
+      for (let i = 0; i < Math.max(from.length, to.length); i++) {
+        const next = splice(text, at, from.length, to.slice(0, i + 1) + from.slice(i + 1));
+        if (next === text) continue;
+        text = next;
+        program.updateFile(PATH, text);
+        program.diagnostics();
+      }
+      text = splice(text, at, from.length, to);
+      program.updateFile(PATH, text);
+      expect(program.diagnostics(), `after ${from} → ${to}`).toEqual(programOf(text).diagnostics());
+    }
+    expect(hintsOf(program)).not.toContain("did you mean `fraud_clf`?");
+    expect(hintsOf(program)).not.toContain("did you mean `replicas`?");
+  });
+
   it("agrees with a fresh program after random edit sequences", () => {
     const SNIPPETS = [
       "",

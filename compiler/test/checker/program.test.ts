@@ -170,6 +170,41 @@ describe("program", () => {
     expect(program.diagnostics().map((d) => [d.code, d.file, d.range.start.line])).toEqual([["cyclic-reference", "/c/b.mlops", 0]]);
   });
 
+  it("re-resolves imports when the imported file is created or deleted (refreshFile), as a fresh program does", () => {
+    const { host, program } = project();
+    const data = host.readFile("/p/data.mlops")!;
+    const fresh = () => createProgram({ host, rootFiles: ["/p/main.mlops"] }).diagnostics();
+    const codes = () => program.diagnostics().map((d) => d.code);
+
+    host.deleteFile("/p/data.mlops");
+    program.refreshFile("/p/data.mlops");
+    expect(codes()).toContain("unknown-import");
+    expect(program.files().map((f) => f.path)).not.toContain("/p/data.mlops");
+    expect(program.diagnostics()).toEqual(fresh());
+
+    host.setFile("/p/data.mlops", data);
+    program.refreshFile("/p/data.mlops");
+    expect(program.files().map((f) => f.path)).toContain("/p/data.mlops");
+    expect(program.diagnostics()).toEqual([]);
+
+    // created again with other text: that text, not a remembered one
+    host.deleteFile("/p/data.mlops");
+    program.refreshFile("/p/data.mlops");
+    host.setFile("/p/data.mlops", `${data}\nparam unused_here: int = 1\n`);
+    program.refreshFile("/p/data.mlops");
+    expect(program.diagnostics()).toEqual(fresh());
+    expect(codes()).toEqual(["unused-declaration"]);
+  });
+
+  it("does not load a refreshed file that nothing imports", () => {
+    const { host, program } = project();
+    program.diagnostics();
+    host.setFile("/p/other.mlops", "param x: int = 1\n");
+    program.refreshFile("/p/other.mlops");
+    expect(program.files().map((f) => f.path)).not.toContain("/p/other.mlops");
+    expect(program.diagnostics()).toEqual([]);
+  });
+
   it("reports missing-pipeline at line 1 of the first root file", () => {
     const host = new MemoryHost({ "/m/a.mlops": "\n\nparam x: int = 1\n" });
     const diagnostics = createProgram({ host, rootFiles: ["/m/a.mlops"] }).diagnostics();

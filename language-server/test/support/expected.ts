@@ -7,7 +7,7 @@ import { repoRoot } from "./build-server.js";
 /**
  * What the compiler itself reports for `text` at `path` (through the CLI's `NodeHost`:
  * the other files from disk, the repository's stdlib), as the server publishes it: the
- * compilation's diagnostics of that file, hints appended to the message.
+ * compilation's diagnostics of that file, hints appended to the message, hints and fixes in `data`.
  */
 export function expectedDiagnostics(path: string, text: string): Diagnostic[] {
   const host = new (class extends NodeHost {
@@ -23,5 +23,6 @@ export function expectedDiagnostics(path: string, text: string): Diagnostic[] {
       range: d.range,
       code: d.code,
       message: d.hints.length > 0 ? `${d.message}\n${d.hints.map((h) => `hint: ${h}`).join("\n")}` : d.message,
+      data: { fixes: d.fixes, hints: d.hints },
     }));
 }
