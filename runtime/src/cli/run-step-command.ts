@@ -2,15 +2,21 @@ import { parseArgs } from "node:util";
 import { UsageError, type Command } from "@mlops/compiler/cli";
 import { runPlan } from "../executor/executor.js";
 import { loadRunnablePlan } from "./load-plan.js";
+import { runIdProblem } from "../store/run-leases.js";
 import { reporterFor } from "./run-command.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
-const usage = `usage: mlops run-step --plan plan.json --step ID [--root DIR] [--force] [--quiet] [--json]
+const usage = `usage: mlops run-step --plan plan.json --step ID [--run-id ID] [--root DIR] [--force] [--quiet] [--json]
 
 Runs one step of a plan, reading its inputs from the project's artifact store
 (they must have been produced by earlier steps for the same plan and data).
 This is what an Airflow task or a Kubernetes Job calls. --plan also accepts
 FILE|DIR of sources (then --env NAME applies).
+
+  --run-id ID           record the step under this run (the orchestrator's run id:
+                        Airflow's run_id, a Kubernetes Job's name), so the steps of one
+                        DAG run are one run in \`mlops runs\`; it ends when every step of
+                        the step's group has succeeded, or one failed
 
 ${STORE_USAGE}`;
 
@@ -24,6 +30,7 @@ export const runStepCommand: Command = {
       options: {
         plan: { type: "string" },
         step: { type: "string" },
+        "run-id": { type: "string" },
         env: { type: "string" },
         root: { type: "string" },
         force: { type: "boolean" },
@@ -34,6 +41,9 @@ export const runStepCommand: Command = {
     });
     if (!values.plan) throw new UsageError("--plan is required");
     if (!values.step) throw new UsageError("--step is required");
+    const runId = values["run-id"];
+    const problem = runId === undefined ? null : runIdProblem(runId);
+    if (problem) throw new UsageError(`--run-id: ${problem}`);
     const loaded = loadRunnablePlan(values.plan, values.env, values.root, io);
     if (!loaded) return 1;
     if (!loaded.plan.steps.some((s) => s.id === values.step)) {
@@ -44,6 +54,7 @@ export const runStepCommand: Command = {
     try {
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         exact: [values.step],
+        ...(runId ? { runId } : {}),
         force: values.force === true,
         reporter: reporterFor(io, values),
       });

@@ -30,6 +30,11 @@ export interface RunOptions {
   force?: boolean;
   /** Steps running at once (default 2). */
   concurrency?: number;
+  /**
+   * Join the run with this id (an orchestrator's run id: `mlops run-step --run-id`): each process
+   * records its steps under it, and the run ends when its group's steps are all done.
+   */
+  runId?: string;
   reporter?: RunReporter;
 }
 
@@ -82,19 +87,40 @@ export async function runPlan(
   const group = options.exact?.length ? "step" : options.only?.length ? "only" : (options.group ?? "pipeline");
   const started = performance.now();
   const { keys, dataHashes } = await effectiveKeys(plan, projectRoot);
-  const interrupted = await stores.metadata.markInterrupted();
-  const run = await stores.metadata.startRun({ planHash: planHash(plan), pipeline: plan.pipeline.name, env: plan.env });
+  const { metadata } = stores;
+  const interrupted = await metadata.markInterrupted();
+  const run = await metadata.startRun({
+    planHash: planHash(plan),
+    pipeline: plan.pipeline.name,
+    env: plan.env,
+    ...(options.runId ? { id: options.runId } : {}),
+  });
   reporter.runStarted({ runId: run.id, pipeline: plan.pipeline.name, group, steps: selected, interrupted });
   const executor = new StepRunner(plan, projectRoot, stores, run.id, keys, dataHashes, options, reporter);
-  const results = await schedule(
-    selected,
-    options.concurrency ?? 2,
-    (step) => executor.run(step),
-    (step, reason) => executor.skip(step, reason),
-  );
+  const heartbeat = setInterval(() => void metadata.heartbeat(run.id).catch(() => {}), Math.max(metadata.leaseMs / 3, 50));
+  heartbeat.unref();
+  let results: StepResult[];
+  try {
+    results = await schedule(
+      selected,
+      options.concurrency ?? 2,
+      (step) => executor.run(step),
+      (step, reason) => executor.skip(step, reason),
+    );
+  } finally {
+    clearInterval(heartbeat);
+  }
   const failed = results.some((r) => r.status === "failed" || r.status === "skipped");
   const firstError = results.find((r) => r.status === "failed")?.error;
-  await stores.metadata.finishRun(run.id, failed ? "failed" : "succeeded", failed ? firstError?.split("\n")[0] : undefined);
+  if (options.runId) {
+    const groups = new Set(selected.map((s) => s.group));
+    await metadata.settleRun(
+      run.id,
+      plan.steps.filter((s) => groups.has(s.group)).map((s) => s.id),
+    );
+  } else {
+    await metadata.finishRun(run.id, failed ? "failed" : "succeeded", failed ? firstError?.split("\n")[0] : undefined);
+  }
   const result: RunResult = {
     runId: run.id,
     pipeline: plan.pipeline.name,

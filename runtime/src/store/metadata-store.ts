@@ -4,7 +4,7 @@
  * `.mlops/metadata.db` (`sqlite/`) and PostgreSQL (`postgres/`); the same test suite runs against
  * both. Every method is one transaction; several processes may use one store at once.
  */
-import type { ModelRegistry } from "./model-registry.js";
+import type { ModelRegistry, ModelVersion } from "./model-registry.js";
 
 export type RunStatus = "running" | "succeeded" | "failed" | "interrupted";
 export type StepStatus = "running" | "succeeded" | "failed" | "cached" | "skipped" | "interrupted";
@@ -76,6 +76,11 @@ export interface StartRunInput {
   planHash: string;
   pipeline?: string;
   env?: string | null;
+  /**
+   * Join, or create, the run with this id (an orchestrator's run id): the steps several processes
+   * run under one id are one run. Joining a run of another plan is an error.
+   */
+  id?: string;
 }
 
 export interface StartStepInput {
@@ -96,6 +101,13 @@ export interface MetadataStoreOptions {
   user?: string;
   /** Clock, for tests. */
   now?: () => Date;
+  /** How long a run's lease lasts without a heartbeat (default 60 s). */
+  leaseMs?: number;
+  /**
+   * Checks a version's artifacts (present, hash-correct) before an alias is moved to it; throws to
+   * refuse. `openStores` passes a check against the artifact store.
+   */
+  verifyVersion?: (version: ModelVersion) => Promise<void>;
 }
 
 export interface MetadataStore {
@@ -105,11 +117,24 @@ export interface MetadataStore {
   readonly user: string;
   /** Where it is, for messages: a path, or a URL without its password. */
   readonly location: string;
+  /** How long a run's lease lasts; a working process calls `heartbeat` well within it. */
+  readonly leaseMs: number;
 
-  /** Marks runs whose process is gone as `interrupted` (with their running steps); returns their ids. */
+  /**
+   * Marks runs whose worker is gone (lease expired, or a dead process of this host) as
+   * `interrupted`, with their running steps; returns their ids.
+   */
   markInterrupted(): Promise<string[]>;
+  /** Starts a run (or joins `run.id`), holding its lease. */
   startRun(run: StartRunInput): Promise<RunRecord>;
+  /** Renews the lease of the run and of the steps this process is running in it. */
+  heartbeat(runId: string): Promise<void>;
   finishRun(runId: string, status: Exclude<RunStatus, "running">, error?: string): Promise<RunRecord>;
+  /**
+   * Ends this process's part of a joined run: the run stays `running` while other processes work on
+   * it or `expectedSteps` remain, is `failed` when a step failed, `succeeded` when all succeeded.
+   */
+  settleRun(runId: string, expectedSteps: string[]): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord | null>;
   /** Newest first. */
   listRuns(options?: { limit?: number }): Promise<RunRecord[]>;

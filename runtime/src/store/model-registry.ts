@@ -36,8 +36,29 @@ export interface ModelSummary {
 export interface AliasChange {
   model: string;
   alias: string;
+  /** The version the alias points at now. */
   version: number;
   previousVersion: number | null;
+  /** Set when `promote` with `respectRollbacks` left the alias alone: the version was rolled back from it. */
+  heldBack?: RolledBack;
+}
+
+/** A version taken off an alias by a rollback and not promoted to it again since. */
+export interface RolledBack {
+  version: number;
+  at: string;
+  by: string;
+  reason: string | null;
+}
+
+export interface PromoteOptions {
+  reason?: string;
+  /**
+   * Automatic promotions (a pipeline's deploy step) pass true: a version rolled back from the alias
+   * is not put back — it stays out until a new version passes the gate or someone promotes it by
+   * hand (`mlops models promote`).
+   */
+  respectRollbacks?: boolean;
 }
 
 export type AuditAction = "register" | "promote" | "rollback";
@@ -70,7 +91,7 @@ export interface RegisterVersionInput {
   reason?: string;
 }
 
-export type RegistryErrorCode = "unknown-model" | "unknown-version" | "no-alias" | "no-previous";
+export type RegistryErrorCode = "unknown-model" | "unknown-version" | "no-alias" | "no-previous" | "bad-artifact" | "conflict";
 
 export class RegistryError extends Error {
   override readonly name = "RegistryError";
@@ -93,10 +114,18 @@ export interface ModelRegistry {
    * again returns the existing version with `created: false` (a resumed run does not duplicate it).
    */
   registerVersion(input: RegisterVersionInput): Promise<ModelVersion & { created: boolean }>;
-  /** Points `alias` at `version`; the previous holder is remembered for `rollback`. */
-  promote(model: string, version: number, alias: string, options?: { reason?: string }): Promise<AliasChange>;
-  /** Moves `alias` back to the version that held it before the current holder. */
-  rollback(model: string, alias: string, options?: { reason?: string }): Promise<AliasChange>;
+  /**
+   * Points `alias` at `version`; the previous holder is remembered for `rollback`. The version's
+   * artifacts are checked first (`bad-artifact` when missing or corrupt).
+   */
+  promote(model: string, version: number, alias: string, options?: PromoteOptions): Promise<AliasChange>;
+  /**
+   * Moves `alias` back to the version that held it before the current holder (whose artifacts are
+   * checked first). `expectedTarget`: fail with `conflict` if another process moved it meanwhile.
+   */
+  rollback(model: string, alias: string, options?: { reason?: string; expectedTarget?: number }): Promise<AliasChange>;
+  /** The version `rollback` would move `alias` to (throws `no-alias` / `no-previous` as it would). */
+  rollbackTarget(model: string, alias: string): Promise<number>;
   /** The version an alias points at (e.g. the `production` champion), or null. */
   getAlias(model: string, alias: string): Promise<ModelVersion | null>;
   getVersion(model: string, version: number): Promise<ModelVersion | null>;

@@ -3,8 +3,17 @@ import { existsSync } from "node:fs";
 import type { ArtifactStore } from "./artifact-store.js";
 import { FileArtifactStore } from "./file/file-artifact-store.js";
 import type { MetadataStore, MetadataStoreOptions } from "./metadata-store.js";
+import type { ModelVersion } from "./model-registry.js";
+import { PostgresMetadataStore } from "./postgres/pg-metadata-store.js";
 import { SqliteMetadataStore } from "./sqlite/sqlite-metadata-store.js";
-import { StoreConfigError, resolveStoreConfig, type StoreConfig, type StoreConfigInput } from "./store-config.js";
+import {
+  StoreConfigError,
+  resolveStoreConfig,
+  type ArtifactStoreLocation,
+  type DatabaseLocation,
+  type StoreConfig,
+  type StoreConfigInput,
+} from "./store-config.js";
 
 export interface Stores {
   artifacts: ArtifactStore;
@@ -14,21 +23,30 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export interface OpenStoresInput extends StoreConfigInput, MetadataStoreOptions {
+export interface OpenStoresInput extends StoreConfigInput, Omit<MetadataStoreOptions, "verifyVersion"> {
   /** Refuse to create a new embedded database (read commands: `models`, `runs`). */
   existing?: boolean;
 }
 
+export const LEASE_VARIABLE = "MLOPS_RUN_LEASE_SECONDS";
+
 /**
  * The one way commands open stores: URLs from flags, else `MLOPS_ARTIFACT_STORE` /
- * `MLOPS_DATABASE_URL`, else `.mlops/` in the project. Opening the artifact store removes the temp
- * files of killed writers. Throws `StoreConfigError` for an unusable URL.
+ * `MLOPS_DATABASE_URL`, else `.mlops/` in the project. Opening the artifact store removes what
+ * killed writers left. The registry checks a version's artifacts in this artifact store before
+ * an alias moves to it. Throws `StoreConfigError` for an unusable URL.
  */
 export async function openStores(input: OpenStoresInput): Promise<Stores> {
   const config = resolveStoreConfig(input);
-  const metadata = await openMetadata(config, input);
+  const artifacts = await openArtifactStore(config.artifacts);
   try {
-    const artifacts = await openArtifacts(config);
+    const metadata = await openMetadataStore(config.database, {
+      ...(input.user ? { user: input.user } : {}),
+      ...(input.now ? { now: input.now } : {}),
+      leaseMs: input.leaseMs ?? leaseFromEnv(input.env),
+      verifyVersion: (version) => verifyVersionArtifacts(artifacts, version),
+      ...(input.existing ? { existing: true, projectRoot: input.projectRoot } : {}),
+    });
     return {
       artifacts,
       metadata,
@@ -38,29 +56,45 @@ export async function openStores(input: OpenStoresInput): Promise<Stores> {
       },
     };
   } catch (error) {
-    await metadata.close();
+    await artifacts.close();
     throw error;
   }
 }
 
-async function openArtifacts(config: StoreConfig): Promise<ArtifactStore> {
-  const location = config.artifacts;
+export async function openArtifactStore(location: ArtifactStoreLocation): Promise<ArtifactStore> {
   if (location.kind === "file") return FileArtifactStore.open(location.dir);
   throw new StoreConfigError(`s3:// artifact stores are not available in this build yet`);
 }
 
-async function openMetadata(config: StoreConfig, input: OpenStoresInput): Promise<MetadataStore> {
-  const options: MetadataStoreOptions = { ...(input.user ? { user: input.user } : {}), ...(input.now ? { now: input.now } : {}) };
-  const location = config.database;
+export async function openMetadataStore(
+  location: DatabaseLocation,
+  options: MetadataStoreOptions & { existing?: boolean; projectRoot?: string } = {},
+): Promise<MetadataStore> {
+  const { existing, projectRoot, ...storeOptions } = options;
   if (location.kind === "sqlite") {
-    if (input.existing && !existsSync(location.path)) {
+    if (existing && !existsSync(location.path)) {
       throw new StoreConfigError(
         location.isDefault
-          ? `no .mlops/metadata.db in ${input.projectRoot} (run \`mlops run\` there first, or pass --project DIR)`
+          ? `no .mlops/metadata.db in ${projectRoot ?? "the project"} (run \`mlops run\` there first, or pass --project DIR)`
           : `no database file ${location.path}`,
       );
     }
-    return SqliteMetadataStore.open(location.path, { ...options, journal: location.journal });
+    return SqliteMetadataStore.open(location.path, { ...storeOptions, journal: location.journal });
   }
-  throw new StoreConfigError(`postgresql:// databases are not available in this build yet`);
+  return PostgresMetadataStore.open(location.url, storeOptions);
+}
+
+/** A version's model and features artifacts are present and hash-correct (throws `ArtifactError` otherwise). */
+async function verifyVersionArtifacts(artifacts: ArtifactStore, version: ModelVersion): Promise<void> {
+  await artifacts.verify(version.artifactHash);
+  if (version.featuresHash) await artifacts.verify(version.featuresHash);
+}
+
+function leaseFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const text = env[LEASE_VARIABLE];
+  if (text === undefined || text === "") return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new StoreConfigError(`${LEASE_VARIABLE}: expected a positive number of seconds, got ${text}`);
+  return seconds * 1000;
 }

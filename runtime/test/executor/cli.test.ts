@@ -1,5 +1,5 @@
 /** `mlops models`, `mlops runs`, usage errors and the live view. */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -44,6 +44,50 @@ describe("mlops models and runs", () => {
     expect(bad).toMatchObject({ code: 1, stderr: "mlops models: model species_clf has no version 9\n" });
   });
 
+  it("after `models rollback`, an unchanged run keeps the rolled-back version out of production and says so", async () => {
+    const dir = copyExample("iris");
+    await runJson(["run", dir]);
+    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    await runJson(["run", dir]);
+    await mlops(["models", "rollback", "species_clf", "--reason", "bad answers", "--project", dir]);
+    const plain = await mlops(["run", dir]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(
+      /deploy\.species_scores: v2 was rolled back from production by \S+ at [\d-]+ [\d:]+ \(bad answers\); it stays out until a new version passes the gate/,
+    );
+    expect(plain.stdout).toContain("v2 held back (rolled back); production stays v1");
+    expect((await mlops(["models", "list", "--project", dir])).stdout).toMatch(/species_clf\s+2\s+v2\s+production=v1/);
+    // a new version that passes the gate is promoted as usual
+    edit(dir, "iris.mlops", "l2 = 0.01", "l2 = 0.02");
+    const next = await runJson(["run", dir]);
+    expect(next.result.steps.find((s) => s.stepId === "deploy.species_scores")!.summary).toBe("v3 → production (was v1)");
+  });
+
+  it("promote and rollback verify the target version's artifacts first", async () => {
+    const dir = copyExample("iris");
+    await runJson(["run", dir]);
+    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    const second = await runJson(["run", dir]);
+    const v2 = second.result.steps.find((s) => s.stepId === "train.species_clf")!.outputs["train.species_clf/model"]!;
+    const list = JSON.parse((await mlops(["models", "show", "species_clf", "--project", dir, "--json"])).stdout) as {
+      versionList: Array<{ artifactHash: string }>;
+    };
+    const v1 = list.versionList[0]!.artifactHash;
+    const path = (hash: string) => join(dir, ".mlops", "artifacts", hash.slice(0, 2), hash);
+    rmSync(path(v1));
+    const rollback = await mlops(["models", "rollback", "species_clf", "--project", dir]);
+    expect(rollback).toMatchObject({
+      code: 1,
+      stderr: `mlops models: cannot roll production back to species_clf v1: artifact ${v1} is missing: no file ${path(v1)}; the alias was not moved\n`,
+    });
+    await mlops(["models", "promote", "species_clf", "2", "--alias", "staging", "--project", dir]);
+    writeFileSync(path(v2), "garbage");
+    const promote = await mlops(["models", "promote", "species_clf", "2", "--alias", "canary", "--project", dir]);
+    expect(promote.code).toBe(1);
+    expect(promote.stderr).toContain(`mlops models: cannot promote species_clf v2: artifact ${v2} is corrupt`);
+    expect((await mlops(["models", "list", "--project", dir])).stdout).toMatch(/production=v2, staging=v2\n/);
+  });
+
   it("lists runs and shows one with its steps, cache hits and metrics", async () => {
     const dir = copyExample("iris");
     const first = await runJson(["run", dir]);
@@ -68,6 +112,9 @@ describe("mlops models and runs", () => {
     const badStep = await mlops(["run-step", "--plan", dir, "--step", "train.nope"]);
     expect(badStep.code).toBe(2);
     expect(badStep.stderr).toContain("no step train.nope in the plan");
+    const badRunId = await mlops(["run-step", "--plan", dir, "--step", "train.species_clf", "--run-id", "a\u001b[2Jb"]);
+    expect(badRunId).toMatchObject({ code: 2 });
+    expect(badRunId.stderr).toContain("--run-id: a run id has no spaces or control characters");
   });
 });
 
@@ -92,6 +139,12 @@ describe("store locations", () => {
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain("--database: mysql://root:***@db/x is not a database URL");
       expect(bad.stderr).not.toContain("hunter2");
+      const unreachable = await mlops(["runs", "list", "--database", "postgresql://app:hunter2@127.0.0.1:1/mlops"], dir);
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toContain(
+        "cannot open the metadata database postgresql://app:***@127.0.0.1:1/mlops: connect ECONNREFUSED",
+      );
+      expect(unreachable.stderr).not.toContain("hunter2");
     } finally {
       rmSync(shared, { recursive: true, force: true });
     }

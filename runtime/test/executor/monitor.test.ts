@@ -82,5 +82,13 @@ describe("monitor", () => {
         reason: "monitor iris_drift: error_rate > 1%",
       });
     });
+    // the next unchanged run does not undo the monitor's rollback
+    const next = await runJson(["run", dir]);
+    expect(next.code).toBe(0);
+    const deploy = next.result.steps.find((s) => s.stepId === "deploy.species_scores")!;
+    expect(deploy.summary).toBe("v2 held back (rolled back); production stays v1");
+    await withStores(dir, async ({ metadata }) => {
+      expect((await metadata.registry.getAlias("species_clf", "production"))!.version).toBe(1);
+    });
   });
 });

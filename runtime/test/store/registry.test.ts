@@ -1,23 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { SqliteMetadataStore } from "../../src/store/sqlite/sqlite-metadata-store.js";
-import { RegistryError } from "../../src/store/model-registry.js";
-
-let dir = "";
-let store: SqliteMetadataStore;
-async function open(user: string): Promise<SqliteMetadataStore> {
-  dir ||= mkdtempSync(join(tmpdir(), "mlops-registry-"));
-  let t = Date.parse("2026-02-01T00:00:00Z");
-  store = await SqliteMetadataStore.forProject(dir, { user, now: () => new Date((t += 60_000)) });
-  return store;
-}
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-  dir = "";
-});
+import { afterAll, afterEach, expect, it } from "vitest";
+import { FileArtifactStore } from "../../src/store/file/file-artifact-store.js";
+import type { MetadataStore } from "../../src/store/metadata-store.js";
+import { RegistryError, type ModelVersion } from "../../src/store/model-registry.js";
+import { describeBackends } from "./support/backends.js";
 
 async function registryError(f: () => Promise<unknown>): Promise<RegistryError> {
   try {
@@ -29,7 +17,24 @@ async function registryError(f: () => Promise<unknown>): Promise<RegistryError> 
   throw new Error("expected a RegistryError");
 }
 
-describe("model registry", () => {
+describeBackends("model registry", (backend) => {
+  let store: MetadataStore | undefined;
+  const dirs: string[] = [];
+  async function open(user: string, verifyVersion?: (v: ModelVersion) => Promise<void>): Promise<MetadataStore> {
+    let t = Date.parse("2026-02-01T00:00:00Z");
+    store = await backend.open(await backend.fresh(), {
+      user,
+      now: () => new Date((t += 60_000)),
+      ...(verifyVersion ? { verifyVersion } : {}),
+    });
+    return store;
+  }
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  afterAll(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
   it("numbers versions per model and does not duplicate a re-registration", async () => {
     const { registry } = await open("alice");
     const v1 = await registry.registerVersion({
@@ -114,5 +119,64 @@ describe("model registry", () => {
     );
     await expect(registry.showModel("nope")).rejects.toThrow("no model nope in the registry");
     expect(await registry.getAlias("fraud", "production")).toBeNull();
+  });
+
+  it("keeps a rolled-back version out of automatic promotion until it is promoted by hand", async () => {
+    const { registry } = await open("dana");
+    for (const h of ["a", "b", "c"]) await registry.registerVersion({ model: "fraud", artifactHash: h });
+    await registry.promote("fraud", 1, "production");
+    await registry.promote("fraud", 2, "production");
+    await registry.rollback("fraud", "production", { reason: "v2 errors in checkout" });
+    const held = await registry.promote("fraud", 2, "production", { respectRollbacks: true, reason: "deploy" });
+    expect(held).toEqual({
+      model: "fraud",
+      alias: "production",
+      version: 1,
+      previousVersion: 1,
+      heldBack: { version: 2, at: expect.any(String), by: "dana", reason: "v2 errors in checkout" },
+    });
+    expect((await registry.getAlias("fraud", "production"))!.version).toBe(1);
+    // a new version is not held back
+    expect((await registry.promote("fraud", 3, "production", { respectRollbacks: true })).heldBack).toBeUndefined();
+    expect((await registry.getAlias("fraud", "production"))!.version).toBe(3);
+    // a person may put v2 back; after that, automatic promotions no longer hold it back
+    await registry.promote("fraud", 2, "production", { reason: "fixed upstream" });
+    await registry.promote("fraud", 3, "production");
+    expect((await registry.promote("fraud", 2, "production", { respectRollbacks: true })).heldBack).toBeUndefined();
+    expect((await registry.getAlias("fraud", "production"))!.version).toBe(2);
+  });
+
+  it("refuses to move an alias to a version whose artifacts are missing or corrupt", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlops-registry-artifacts-"));
+    dirs.push(dir);
+    const artifacts = await FileArtifactStore.open(dir);
+    const { registry } = await open("erin", async (v) => {
+      await artifacts.verify(v.artifactHash);
+      if (v.featuresHash) await artifacts.verify(v.featuresHash);
+    });
+    const features = (await artifacts.put("features")).hash;
+    const good = (await artifacts.put("model one")).hash;
+    const bad = (await artifacts.put("model two")).hash;
+    await registry.registerVersion({ model: "fraud", artifactHash: good, featuresHash: features });
+    await registry.registerVersion({ model: "fraud", artifactHash: bad, featuresHash: features });
+    await registry.promote("fraud", 1, "production");
+    writeFileSync(artifacts.pathOf(bad), "tampered");
+    const refused = await registryError(() => registry.promote("fraud", 2, "production"));
+    expect(refused.code).toBe("bad-artifact");
+    expect(refused.message).toBe(
+      `cannot promote fraud v2: artifact ${bad} is corrupt: ${artifacts.pathOf(bad)} has sha256 ` +
+        `${(await import("node:crypto")).createHash("sha256").update("tampered").digest("hex")} (tampered with or damaged); ` +
+        "delete it and run again to rebuild it; the alias was not moved",
+    );
+    expect((await registry.getAlias("fraud", "production"))!.version).toBe(1);
+    writeFileSync(artifacts.pathOf(bad), "model two");
+    await registry.promote("fraud", 2, "production");
+    rmSync(artifacts.pathOf(good));
+    const missing = await registryError(() => registry.rollback("fraud", "production"));
+    expect(missing.message).toBe(
+      `cannot roll production back to fraud v1: artifact ${good} is missing: no file ${artifacts.pathOf(good)}; the alias was not moved`,
+    );
+    expect((await registry.getAlias("fraud", "production"))!.version).toBe(2);
+    expect((await registry.listAudit({ model: "fraud" })).map((a) => a.action)).toEqual(["register", "register", "promote", "promote"]);
   });
 });

@@ -1,7 +1,6 @@
 import Database from "better-sqlite3";
-import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import type {
   CacheEntry,
@@ -19,6 +18,10 @@ import type {
   StepRecord,
   StepStatus,
 } from "../metadata-store.js";
+import type { ModelRegistry } from "../model-registry.js";
+import { currentProcess, formatIdentity } from "../process-identity.js";
+import { DEFAULT_LEASE_MS, INTERRUPTED_MESSAGE, currentUser, isAbandoned, leaseUntil, newRunId, settledStatus } from "../run-leases.js";
+import { withArtifactCheck } from "../verified-registry.js";
 import { migrate } from "./sqlite-migrations.js";
 import { SqliteModelRegistry } from "./sqlite-model-registry.js";
 
@@ -36,10 +39,12 @@ export interface SqliteOptions extends MetadataStoreOptions {
  * write is a transaction; several processes of one machine may use one database.
  */
 export class SqliteMetadataStore implements MetadataStore {
-  readonly registry: SqliteModelRegistry;
+  readonly registry: ModelRegistry;
   readonly user: string;
   readonly location: string;
   private readonly now: () => Date;
+  readonly leaseMs: number;
+  private readonly owner = formatIdentity(currentProcess());
 
   private constructor(
     readonly db: Database.Database,
@@ -49,7 +54,8 @@ export class SqliteMetadataStore implements MetadataStore {
     this.user = options.user ?? currentUser();
     this.location = path;
     this.now = options.now ?? (() => new Date());
-    this.registry = new SqliteModelRegistry(db, this.user, () => this.timestamp());
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.registry = withArtifactCheck(new SqliteModelRegistry(db, this.user, () => this.timestamp()), options.verifyVersion);
   }
 
   static async open(path: string, options: SqliteOptions = {}): Promise<SqliteMetadataStore> {
@@ -81,22 +87,89 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async startRun(run: StartRunInput): Promise<RunRecord> {
-    const startedAt = this.timestamp();
-    const id = `${startedAt.replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
-    this.db
-      .prepare(
-        "INSERT INTO runs (id, plan_hash, pipeline, env, user, host, pid, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')",
-      )
-      .run(id, run.planHash, run.pipeline ?? null, run.env ?? null, this.user, hostname(), process.pid, startedAt);
-    return this.runOf(id)!;
+    const now = this.now();
+    const id = run.id ?? newRunId(now);
+    const lease = leaseUntil(now, this.leaseMs);
+    const start = this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, plan_hash, pipeline, env, user, host, pid, started_at, status, owner, lease_expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)
+           ON CONFLICT (id) DO UPDATE SET status = 'running', finished_at = NULL, error = NULL, owner = excluded.owner,
+             lease_expires_at = excluded.lease_expires_at
+           WHERE runs.plan_hash = excluded.plan_hash`,
+        )
+        .run(
+          id,
+          run.planHash,
+          run.pipeline ?? null,
+          run.env ?? null,
+          this.user,
+          hostname(),
+          process.pid,
+          now.toISOString(),
+          this.owner,
+          lease,
+        );
+      const joined = this.runOf(id)!;
+      if (joined.planHash !== run.planHash)
+        throw new Error(`run ${id} belongs to another plan (${joined.planHash.slice(0, 12)}); a run id names one run of one plan`);
+      return joined;
+    });
+    return start.immediate();
+  }
+
+  async heartbeat(runId: string): Promise<void> {
+    const lease = leaseUntil(this.now(), this.leaseMs);
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE runs SET lease_expires_at = ? WHERE id = ? AND status = 'running'").run(lease, runId);
+      this.db
+        .prepare("UPDATE step_executions SET lease_expires_at = ? WHERE run_id = ? AND owner = ? AND status = 'running'")
+        .run(lease, runId, this.owner);
+    })();
   }
 
   async finishRun(runId: string, status: Exclude<RunStatus, "running">, error?: string): Promise<RunRecord> {
     const result = this.db
-      .prepare("UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?")
+      .prepare("UPDATE runs SET status = ?, finished_at = ?, error = ?, lease_expires_at = NULL WHERE id = ?")
       .run(status, this.timestamp(), error ?? null, runId);
     if (result.changes === 0) throw new Error(`no run ${runId}`);
     return this.runOf(runId)!;
+  }
+
+  async settleRun(runId: string, expectedSteps: string[]): Promise<RunRecord> {
+    const settle = this.db.transaction(() => {
+      const now = this.timestamp();
+      const steps = this.db
+        .prepare("SELECT step_id, status, error, owner, lease_expires_at FROM step_executions WHERE run_id = ?")
+        .all(runId) as Array<{
+        step_id: string;
+        status: StepStatus;
+        error: string | null;
+        owner: string | null;
+        lease_expires_at: string | null;
+      }>;
+      const outcome = settledStatus({
+        expected: expectedSteps,
+        steps: steps.map((s) => ({
+          stepId: s.step_id,
+          status: s.status,
+          error: s.error,
+          live: s.owner !== this.owner && !isAbandoned(s.owner, s.lease_expires_at, now),
+        })),
+      });
+      if (outcome.status === "running") {
+        // another process works on it (and renews the lease), or it waits for the orchestrator (no lease)
+        const lease = outcome.waiting ? ", lease_expires_at = NULL" : "";
+        this.db.prepare(`UPDATE runs SET owner = NULL${lease} WHERE id = ? AND status = 'running'`).run(runId);
+      } else {
+        this.db
+          .prepare("UPDATE runs SET status = ?, finished_at = ?, error = ?, lease_expires_at = NULL WHERE id = ?")
+          .run(outcome.status, now, outcome.error, runId);
+      }
+      return this.runOf(runId)!;
+    });
+    return settle.immediate();
   }
 
   async getRun(runId: string): Promise<RunRecord | null> {
@@ -133,40 +206,55 @@ export class SqliteMetadataStore implements MetadataStore {
     return rows.length === 1 ? toRun(rows[0]!) : null;
   }
 
-  /** Marks `running` runs whose process is gone (same host) as interrupted, with their running steps. */
   async markInterrupted(): Promise<string[]> {
-    const host = hostname();
-    const running = this.db.prepare("SELECT id, host, pid FROM runs WHERE status = 'running'").all() as Array<{
-      id: string;
-      host: string;
-      pid: number;
-    }>;
-    const dead = running.filter((r) => r.host === host && r.pid !== process.pid && !processAlive(r.pid)).map((r) => r.id);
-    const at = this.timestamp();
-    const mark = this.db.transaction((ids: string[]) => {
-      for (const id of ids) {
+    const mark = this.db.transaction(() => {
+      const at = this.timestamp();
+      const runs = this.db.prepare("SELECT id, owner, lease_expires_at FROM runs WHERE status = 'running'").all() as LeaseRow[];
+      const dead = runs.filter((r) => isAbandoned(r.owner, r.lease_expires_at, at)).map((r) => r.id);
+      for (const id of dead) {
         this.db
           .prepare(
-            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'the process running it stopped before it finished' WHERE id = ? AND status = 'running'",
+            "UPDATE runs SET status = 'interrupted', finished_at = ?, error = ?, lease_expires_at = NULL WHERE id = ? AND status = 'running'",
+          )
+          .run(at, INTERRUPTED_MESSAGE, id);
+        this.db
+          .prepare(
+            "UPDATE step_executions SET status = 'interrupted', finished_at = ?, lease_expires_at = NULL WHERE run_id = ? AND status = 'running'",
           )
           .run(at, id);
-        this.db
-          .prepare("UPDATE step_executions SET status = 'interrupted', finished_at = ? WHERE run_id = ? AND status = 'running'")
-          .run(at, id);
       }
+      const steps = this.db
+        .prepare("SELECT run_id, step_id, owner, lease_expires_at FROM step_executions WHERE status = 'running'")
+        .all() as Array<LeaseRow & { run_id: string; step_id: string }>;
+      for (const step of steps.filter((s) => isAbandoned(s.owner, s.lease_expires_at, at)))
+        this.db
+          .prepare(
+            "UPDATE step_executions SET status = 'interrupted', finished_at = ?, error = ?, lease_expires_at = NULL WHERE run_id = ? AND step_id = ?",
+          )
+          .run(at, INTERRUPTED_MESSAGE, step.run_id, step.step_id);
+      return dead;
     });
-    mark.immediate(dead);
-    return dead;
+    return mark.immediate();
   }
 
   async startStep(runId: string, stepId: string, step: StartStepInput = {}): Promise<void> {
+    const now = this.now();
     this.db
       .prepare(
-        `INSERT INTO step_executions (run_id, step_id, status, cache_key, started_at, inputs) VALUES (?, ?, 'running', ?, ?, ?)
+        `INSERT INTO step_executions (run_id, step_id, status, cache_key, started_at, inputs, owner, lease_expires_at) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, step_id) DO UPDATE SET status = 'running', cache_key = excluded.cache_key, started_at = excluded.started_at,
-           inputs = excluded.inputs, finished_at = NULL, duration_ms = NULL, error = NULL`,
+           inputs = excluded.inputs, finished_at = NULL, duration_ms = NULL, error = NULL, owner = excluded.owner,
+           lease_expires_at = excluded.lease_expires_at`,
       )
-      .run(runId, stepId, step.cacheKey ?? null, this.timestamp(), JSON.stringify(step.inputs ?? {}));
+      .run(
+        runId,
+        stepId,
+        step.cacheKey ?? null,
+        now.toISOString(),
+        JSON.stringify(step.inputs ?? {}),
+        this.owner,
+        leaseUntil(now, this.leaseMs),
+      );
   }
 
   async finishStep(runId: string, stepId: string, result: FinishStepInput): Promise<StepRecord> {
@@ -178,7 +266,7 @@ export class SqliteMetadataStore implements MetadataStore {
     const duration = result.durationMs ?? finished.getTime() - Date.parse(row.started_at);
     this.db
       .prepare(
-        "UPDATE step_executions SET status = ?, cache_hit = ?, finished_at = ?, duration_ms = ?, outputs = ?, error = ? WHERE run_id = ? AND step_id = ?",
+        "UPDATE step_executions SET status = ?, cache_hit = ?, finished_at = ?, duration_ms = ?, outputs = ?, error = ?, lease_expires_at = NULL WHERE run_id = ? AND step_id = ?",
       )
       .run(
         result.status,
@@ -255,6 +343,12 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 }
 
+interface LeaseRow {
+  id: string;
+  owner: string | null;
+  lease_expires_at: string | null;
+}
+
 interface RunRow {
   id: string;
   plan_hash: string;
@@ -327,21 +421,4 @@ function toStep(row: StepRow): StepRecord {
     outputs: JSON.parse(row.outputs) as Record<string, string>,
     error: row.error,
   };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? "unknown";
-  }
 }

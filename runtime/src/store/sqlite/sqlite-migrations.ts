@@ -104,6 +104,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // leases (interrupted runs are found by an expired lease or a dead local owner, not by hostname);
+    // who rolled an alias back and why (a rolled-back version stays out of automatic promotion)
+    version: 2,
+    sql: `
+      ALTER TABLE runs ADD COLUMN owner TEXT;
+      ALTER TABLE runs ADD COLUMN lease_expires_at TEXT;
+      ALTER TABLE step_executions ADD COLUMN owner TEXT;
+      ALTER TABLE step_executions ADD COLUMN lease_expires_at TEXT;
+      UPDATE runs SET lease_expires_at = started_at WHERE status = 'running';
+      UPDATE step_executions SET lease_expires_at = started_at WHERE status = 'running';
+      ALTER TABLE alias_history ADD COLUMN actor TEXT;
+      ALTER TABLE alias_history ADD COLUMN reason TEXT;
+      CREATE INDEX runs_status ON runs (status);
+    `,
+  },
 ];
 
 /** Brings the database to the latest schema inside one write transaction (safe when several processes open it at once). */

@@ -1,14 +1,16 @@
 import type Database from "better-sqlite3";
-import {
-  RegistryError,
-  type AliasChange,
-  type AuditAction,
-  type AuditEntry,
-  type ModelDetails,
-  type ModelRegistry,
-  type ModelSummary,
-  type ModelVersion,
-  type RegisterVersionInput,
+import { rollbackConflict, rollbackTarget, unknownModel, unknownVersion } from "../alias-history.js";
+import type {
+  AliasChange,
+  AuditAction,
+  AuditEntry,
+  ModelDetails,
+  ModelRegistry,
+  ModelSummary,
+  ModelVersion,
+  PromoteOptions,
+  RegisterVersionInput,
+  RolledBack,
 } from "../model-registry.js";
 
 /**
@@ -65,15 +67,15 @@ export class SqliteModelRegistry implements ModelRegistry {
   }
 
   /** Points `alias` at `version`; the previous holder is remembered for `rollback`. */
-  async promote(model: string, version: number, alias: string, options: { reason?: string } = {}): Promise<AliasChange> {
+  async promote(model: string, version: number, alias: string, options: PromoteOptions = {}): Promise<AliasChange> {
     const run = this.db.transaction((): AliasChange => {
       this.requireVersion(model, version);
       const previous = this.aliasVersion(model, alias);
       if (previous !== version) {
+        const heldBack = options.respectRollbacks ? this.rolledBack(model, alias, version) : null;
+        if (heldBack) return { model, alias, version: previous ?? version, previousVersion: previous, heldBack };
         this.setAlias(model, alias, version);
-        this.db
-          .prepare("INSERT INTO alias_history (model, alias, action, version, previous_version, at) VALUES (?, ?, 'promote', ?, ?, ?)")
-          .run(model, alias, version, previous, this.timestamp());
+        this.history("promote", model, alias, version, previous, options.reason);
       }
       this.audit("promote", model, version, alias, options.reason ?? null, { previousVersion: previous });
       return { model, alias, version, previousVersion: previous };
@@ -82,27 +84,56 @@ export class SqliteModelRegistry implements ModelRegistry {
   }
 
   /** Moves `alias` back to the version that held it before the current holder. */
-  async rollback(model: string, alias: string, options: { reason?: string } = {}): Promise<AliasChange> {
+  async rollback(model: string, alias: string, options: { reason?: string; expectedTarget?: number } = {}): Promise<AliasChange> {
     const run = this.db.transaction((): AliasChange => {
-      this.requireModel(model);
-      const current = this.aliasVersion(model, alias);
-      if (current === null) throw new RegistryError("no-alias", `model ${model} has no alias ${alias} to roll back`);
-      const stack = this.holders(model, alias);
-      stack.pop();
-      const target = stack[stack.length - 1];
-      if (target === undefined)
-        throw new RegistryError(
-          "no-previous",
-          `alias ${alias} of model ${model} has no previous version to roll back to (it holds version ${current})`,
-        );
+      const { current, target } = this.previousHolder(model, alias);
+      if (options.expectedTarget !== undefined && target !== options.expectedTarget) throw rollbackConflict(model, alias);
       this.setAlias(model, alias, target);
-      this.db
-        .prepare("INSERT INTO alias_history (model, alias, action, version, previous_version, at) VALUES (?, ?, 'rollback', ?, ?, ?)")
-        .run(model, alias, target, current, this.timestamp());
+      this.history("rollback", model, alias, target, current, options.reason);
       this.audit("rollback", model, target, alias, options.reason ?? null, { previousVersion: current });
       return { model, alias, version: target, previousVersion: current };
     });
     return run.immediate();
+  }
+
+  async rollbackTarget(model: string, alias: string): Promise<number> {
+    return this.previousHolder(model, alias).target;
+  }
+
+  private previousHolder(model: string, alias: string): { current: number; target: number } {
+    this.requireModel(model);
+    const events = this.db
+      .prepare("SELECT action, version FROM alias_history WHERE model = ? AND alias = ? ORDER BY seq")
+      .all(model, alias) as Array<{ action: string; version: number }>;
+    return rollbackTarget(model, alias, this.aliasVersion(model, alias), events);
+  }
+
+  /** The latest rollback that took `version` off `alias`, unless `version` was promoted to it again since. */
+  private rolledBack(model: string, alias: string, version: number): RolledBack | null {
+    const row = this.db
+      .prepare(
+        `SELECT at, actor, reason FROM alias_history
+         WHERE model = ? AND alias = ? AND action = 'rollback' AND previous_version = ?
+           AND seq > COALESCE((SELECT MAX(seq) FROM alias_history WHERE model = ? AND alias = ? AND action = 'promote' AND version = ?), 0)
+         ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(model, alias, version, model, alias, version) as { at: string; actor: string | null; reason: string | null } | undefined;
+    return row ? { version, at: row.at, by: row.actor ?? "unknown", reason: row.reason } : null;
+  }
+
+  private history(
+    action: "promote" | "rollback",
+    model: string,
+    alias: string,
+    version: number,
+    previous: number | null,
+    reason: string | undefined,
+  ): void {
+    this.db
+      .prepare(
+        "INSERT INTO alias_history (model, alias, action, version, previous_version, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(model, alias, action, version, previous, this.timestamp(), this.user, reason ?? null);
   }
 
   async getAlias(model: string, alias: string): Promise<ModelVersion | null> {
@@ -162,19 +193,6 @@ export class SqliteModelRegistry implements ModelRegistry {
     };
   }
 
-  /** The alias's holders, oldest first, replaying promotions (push) and rollbacks (pop). */
-  private holders(model: string, alias: string): number[] {
-    const events = this.db
-      .prepare("SELECT action, version FROM alias_history WHERE model = ? AND alias = ? ORDER BY seq")
-      .all(model, alias) as Array<{ action: string; version: number }>;
-    const stack: number[] = [];
-    for (const e of events) {
-      if (e.action === "promote") stack.push(e.version);
-      else stack.pop();
-    }
-    return stack;
-  }
-
   private aliasVersion(model: string, alias: string): number | null {
     const row = this.db.prepare("SELECT version FROM aliases WHERE model = ? AND alias = ?").get(model, alias) as
       | { version: number }
@@ -191,15 +209,13 @@ export class SqliteModelRegistry implements ModelRegistry {
   }
 
   private requireModel(model: string): void {
-    if (!this.db.prepare("SELECT 1 FROM models WHERE name = ?").get(model))
-      throw new RegistryError("unknown-model", `no model ${model} in the registry`);
+    if (!this.db.prepare("SELECT 1 FROM models WHERE name = ?").get(model)) throw unknownModel(model);
   }
 
   private requireVersion(model: string, version: number): void {
     this.requireModel(model);
-    if (!this.db.prepare("SELECT 1 FROM model_versions WHERE model = ? AND version = ?").get(model, version)) {
-      throw new RegistryError("unknown-version", `model ${model} has no version ${version}`);
-    }
+    if (!this.db.prepare("SELECT 1 FROM model_versions WHERE model = ? AND version = ?").get(model, version))
+      throw unknownVersion(model, version);
   }
 
   private audit(

@@ -5,6 +5,7 @@ export interface StepJson {
   kind: string;
   status: string;
   metrics: Record<string, number>;
+  summary?: string;
   error?: string;
   reports: string[];
   outputs: Record<string, string>;

@@ -1,7 +1,7 @@
 // Child for the crash test: starts a run and a step, then dies with SIGKILL before finishing them.
-import { SqliteMetadataStore } from "../../../src/store/sqlite/sqlite-metadata-store.js";
+import { openDatabaseUrl } from "./backends.js";
 
-const store = await SqliteMetadataStore.open(process.argv[2]!);
+const store = await openDatabaseUrl(process.argv[2]!);
 const run = await store.startRun({ planHash: "p1", pipeline: "fraud" });
 await store.startStep(run.id, "train.fraud_clf", { cacheKey: "k1" });
 process.stdout.write(run.id);

@@ -1,8 +1,8 @@
 // Child for the concurrency test: registers N versions of one model in the shared database.
-import { SqliteMetadataStore } from "../../../src/store/sqlite/sqlite-metadata-store.js";
+import { openDatabaseUrl } from "./backends.js";
 
-const [path, tag, count] = process.argv.slice(2) as [string, string, string];
-const store = await SqliteMetadataStore.open(path, { user: tag });
+const [url, tag, count] = process.argv.slice(2) as [string, string, string];
+const store = await openDatabaseUrl(url, { user: tag });
 const versions: number[] = [];
 for (let i = 0; i < Number(count); i++) {
   versions.push((await store.registry.registerVersion({ model: "m", artifactHash: `${tag}-${i}` })).version);
