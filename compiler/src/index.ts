@@ -67,7 +67,18 @@ export {
 export * from "./services/index.js";
 // The portable plan.
 export * from "./plan/types.js";
-export { validatePlan, loadPlan, planSchema } from "./plan/validate.js";
+export { validatePlan, loadPlan, planSchema, planExpressions } from "./plan/validate.js";
+export {
+  PlanExprBuilder,
+  literalExpr,
+  planExprRoot,
+  planExprChildren,
+  foldPlanExpr,
+  planExprProblem,
+  planExprRefs,
+  printPlanExpr,
+  type FoldOptions,
+} from "./plan/expr.js";
 export type { PlanSchemaError } from "./plan/validate.js";
 export { emitPlan, serializePlan, planHash } from "./plan/emit.js";
 export type { EmitOptions } from "./plan/emit.js";

@@ -45,6 +45,7 @@ export {
   type ResolvedInputSlot,
 } from "./features/feature-pipeline.js";
 export { FeatureError, evaluateFeatures } from "./features/evaluate.js";
+export { evaluatePlanExpr, argNode, numberLiteral, exprRefs, type PlanExprEvaluator } from "./plan-expr.js";
 export type { FittedState } from "./features/stateful.js";
 export type { Vec } from "./features/vectors.js";
 export { encodeTarget } from "./features/target.js";

@@ -10,6 +10,7 @@ export type {
   ModelSpec,
   PlanBinaryOperator,
   PlanExpr,
+  PlanExprNode,
   ScalarKind,
   SourceSpec,
   ValueType,

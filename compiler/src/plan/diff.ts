@@ -1,4 +1,5 @@
 import { canonicalJson } from "../util/canonical-json.js";
+import { foldPlanExpr, printPlanExpr } from "./expr.js";
 import type { ColumnSpec, GateRule, ParamValue, Plan, PlanExpr, TargetSpec, ValueType } from "./types.js";
 
 /**
@@ -98,21 +99,28 @@ function ruleKey(rule: GateRule): string {
   return `${rule.metric}${rule.by ? `(by=${rule.by})` : ""} ${rule.comparison}${rule.usesChampion ? " champion" : ""}`;
 }
 
+/**
+ * A threshold's constant value. In `champion.auc - 0.01` the margin is what moves (the
+ * champion's value stands for 0): a larger subtracted margin is a lower bar.
+ */
 function constant(expr: PlanExpr): number | undefined {
-  if (expr.op === "lit" && typeof expr.value === "number") return expr.value;
-  if (expr.op === "unary" && expr.operator === "-") {
-    const inner = constant(expr.operand);
-    return inner === undefined ? undefined : -inner;
+  interface Constant {
+    value: number | undefined;
+    isRef: boolean;
   }
-  if (expr.op === "binary" && (expr.operator === "+" || expr.operator === "-")) {
-    const right = constant(expr.right);
-    if (right === undefined) return undefined;
-    // `champion.auc - 0.01`: the margin is what moves; a larger subtracted margin is a lower bar.
-    const left = expr.left.op === "ref" ? 0 : constant(expr.left);
-    if (left === undefined) return undefined;
-    return expr.operator === "+" ? left + right : left - right;
-  }
-  return undefined;
+  const unknown: Constant = { value: undefined, isRef: false };
+  return foldPlanExpr<Constant>(expr, (node, [a, b]) => {
+    if (node.op === "lit") return typeof node.value === "number" ? { value: node.value, isRef: false } : unknown;
+    if (node.op === "ref") return { value: undefined, isRef: true };
+    if (node.op === "unary" && node.operator === "-") return a!.value === undefined ? unknown : { value: -a!.value, isRef: false };
+    if (node.op === "binary" && (node.operator === "+" || node.operator === "-")) {
+      const left = a!.isRef ? 0 : a!.value;
+      const right = b!.value;
+      if (left === undefined || right === undefined) return unknown;
+      return { value: node.operator === "+" ? left + right : left - right, isRef: false };
+    }
+    return unknown;
+  }).value;
 }
 
 /** For `metric >= t`, a higher t is harder to pass; for `metric <= t`, a lower one. */
@@ -252,7 +260,7 @@ function diffFeatures(before: Plan, after: Plan): FeatureChange[] {
       if (fa && !fb) changes.push({ featureSet: set, feature, change: "removed" });
       else if (!fa && fb) changes.push({ featureSet: set, feature, change: "added" });
       else if (fa && fb && !same([fa.expr, fa.type], [fb.expr, fb.type])) {
-        changes.push({ featureSet: set, feature, change: "changed", before: canonicalJson(fa.expr), after: canonicalJson(fb.expr) });
+        changes.push({ featureSet: set, feature, change: "changed", before: printPlanExpr(fa.expr), after: printPlanExpr(fb.expr) });
       }
     }
   }

@@ -4,6 +4,7 @@ import { basename, relativePath, resolveRelative } from "../host/paths.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import { sha256Hex } from "../util/sha256.js";
 import { VERSION } from "../version.js";
+import { literalExpr } from "./expr.js";
 import { buildSteps, type PlanDeclarations } from "./steps.js";
 export { serializePlan, planHash } from "./serialize.js";
 import type {
@@ -172,7 +173,7 @@ class PlanEmitter {
         features.push({
           name: input.name,
           type: input.type,
-          expr: { op: "ref", scope: "column", name: input.column ?? input.name },
+          expr: { nodes: [{ op: "ref", scope: "column", name: input.column ?? input.name }] },
           stateful: false,
           columns: [input.column ?? input.name],
         });
@@ -222,7 +223,7 @@ class PlanEmitter {
           metric: r.metric,
           ...(r.by !== undefined && { by: r.by }),
           comparison: r.comparison,
-          threshold: r.thresholdValue !== undefined ? { op: "lit", value: r.thresholdValue } : this.model.lowerExpr(r.threshold),
+          threshold: r.thresholdValue !== undefined ? literalExpr(r.thresholdValue) : this.model.lowerExpr(r.threshold),
           better: r.better,
           unit: r.unit,
           usesChampion: r.usesChampion,

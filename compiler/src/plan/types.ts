@@ -96,7 +96,21 @@ export interface Expectation {
 // ---------------------------------------------------------------- expressions
 
 /**
- * A resolved expression tree.
+ * A resolved expression, stored flat so that no reader recurses and the JSON nests to a
+ * fixed depth however long the expression is (a 1,000-term `or` chain is 2,000 small
+ * nodes, not 1,000 levels of nesting):
+ * - `nodes` are in post-order: every child is the index of an earlier node, the last
+ *   node is the root, and every other node is the child of exactly one node (a tree).
+ *   Evaluating the nodes in array order computes every child before its parent.
+ * - Read it through `plan/expr.ts` (`foldPlanExpr`, `printPlanExpr`) or the runtime's
+ *   `plan-expr.ts`; `validatePlan` checks the tree shape the JSON Schema cannot express.
+ */
+export interface PlanExpr {
+  nodes: PlanExprNode[];
+}
+
+/**
+ * One node of a `PlanExpr`; `args`, `left`, `right` and `operand` are node indices.
  * - `ref` scopes: `column` (a column of the set's source), `feature` (another feature of the
  *   same set), `metric` (a gate metric, with `by` for fairness metrics), `champion` (that metric
  *   of the production model), `signal` (a monitor signal: drift_share, latency_p99, error_rate,
@@ -108,12 +122,12 @@ export interface Expectation {
  * - `impute(x, median)`: the strategy is a string literal (`{ op: "lit", value: "median" }`).
  * - Time functions (`hour`, `day_of_week`, `month`, `days_between`) work in UTC.
  */
-export type PlanExpr =
+export type PlanExprNode =
   | { op: "lit"; value: number | string | boolean | null }
   | { op: "ref"; scope: "column" | "feature" | "metric" | "champion" | "signal"; name: string; by?: string }
-  | { op: "call"; fn: string; args: PlanExpr[]; state?: string }
-  | { op: "binary"; operator: PlanBinaryOperator; left: PlanExpr; right: PlanExpr }
-  | { op: "unary"; operator: "-" | "not"; operand: PlanExpr };
+  | { op: "call"; fn: string; args: number[]; state?: string }
+  | { op: "binary"; operator: PlanBinaryOperator; left: number; right: number }
+  | { op: "unary"; operator: "-" | "not"; operand: number };
 
 export type PlanBinaryOperator = "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/";
 

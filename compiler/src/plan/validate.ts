@@ -1,6 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import schema from "./plan.schema.json" with { type: "json" };
-import type { Plan } from "./types.js";
+import { planExprProblem } from "./expr.js";
+import type { Plan, PlanExpr } from "./types.js";
 
 export { schema as planSchema };
 
@@ -17,14 +18,42 @@ function compiled(): ValidateFunction {
   return validator;
 }
 
-/** Checks a value against the plan JSON Schema; returns the errors (empty when valid). */
+/**
+ * Checks a value against the plan JSON Schema, then the shape of every expression that
+ * the schema cannot express (see `planExprProblem`); returns the errors (empty when valid).
+ */
 export function validatePlan(value: unknown): PlanSchemaError[] {
   const validate = compiled();
-  if (validate(value)) return [];
+  if (validate(value)) return expressionErrors(value as Plan);
   return mostSpecific(validate.errors ?? []).map((error) => ({
     path: error.instancePath || "/",
     message: describe(error),
   }));
+}
+
+function expressionErrors(plan: Plan): PlanSchemaError[] {
+  const errors: PlanSchemaError[] = [];
+  for (const { path, expr } of planExpressions(plan)) {
+    const problem = planExprProblem(expr);
+    if (problem) errors.push({ path, message: problem });
+  }
+  return errors;
+}
+
+/** Every expression of a plan with its JSON Pointer. */
+export function planExpressions(plan: Plan): Array<{ path: string; expr: PlanExpr }> {
+  const out: Array<{ path: string; expr: PlanExpr }> = [];
+  const pointer = (...parts: Array<string | number>) =>
+    `/${parts.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`;
+  for (const [name, source] of Object.entries(plan.sources))
+    source.expectations.forEach((e, i) => out.push({ path: pointer("sources", name, "expectations", i, "expr"), expr: e.expr }));
+  for (const [name, set] of Object.entries(plan.featureSets))
+    set.features.forEach((f, i) => out.push({ path: pointer("featureSets", name, "features", i, "expr"), expr: f.expr }));
+  for (const [name, gate] of Object.entries(plan.gates))
+    gate.rules.forEach((r, i) => out.push({ path: pointer("gates", name, "rules", i, "threshold"), expr: r.threshold }));
+  for (const [name, monitor] of Object.entries(plan.monitors))
+    monitor.policies.forEach((p, i) => out.push({ path: pointer("monitors", name, "policies", i, "condition"), expr: p.condition }));
+  return out;
 }
 
 /** Parses and validates plan JSON; throws an error listing every schema violation with its path. */

@@ -24,6 +24,7 @@ import type {
   ValueType,
 } from "../plan/types.js";
 import type { BlockDeclaration, Expr } from "../syntax/ast.js";
+import { PlanExprBuilder } from "../plan/expr.js";
 import { DRIFT_METHODS, METRICS, MONITOR_SIGNALS, STATEFUL_FUNCTIONS } from "../checker/catalog.js";
 import type { DeclResult } from "../checker/context.js";
 import type { FeatureSetInfo, ModelInfo, SourceInfo } from "../checker/infos.js";
@@ -219,7 +220,7 @@ export interface SemanticModel {
   /** The checked type of an expression. */
   typeOf(expr: Expr): Type | undefined;
   /**
-   * An expression as a plan expression tree: names resolved to column / feature / metric /
+   * An expression as a flat plan expression (see `PlanExpr`): names resolved to column / feature / metric /
    * champion / signal refs, params inlined, quantities normalised. Stateful calls get
    * `state` = `${stateKeyPrefix}#${n}` (n counts stateful calls in the expression in source order).
    * Aggregates are calls (`row_count` too); a list literal (bucketize edges) is `call` `list`;
@@ -278,7 +279,7 @@ class ModelBuilder {
       evaluateConstant: (expr, expected) => this.evaluate(expr, expected),
       resolve: (expr) => this.resolve(expr),
       typeOf: (expr) => this.exprTypes.get(expr),
-      lowerExpr: (expr, prefix) => this.lower(expr, prefix ?? "state", { n: 0 }),
+      lowerExpr: (expr, prefix) => this.lower(expr, prefix ?? "state"),
     };
     for (const [name, list] of this.table.params) {
       const s = list[0]!;
@@ -876,66 +877,119 @@ class ModelBuilder {
     }
   }
 
-  private lower(expr: Expr, prefix: string, counter: { n: number }): PlanExpr {
-    const e = unwrapParens(expr);
+  /**
+   * Lowers an expression to a flat plan expression without recursing: a frame per node on
+   * an explicit stack, its children lowered first (post-order); stateful calls take their
+   * state key when first reached, so keys count in source order.
+   */
+  private lower(root: Expr, prefix: string): PlanExpr {
+    const builder = new PlanExprBuilder();
+    let stateCount = 0;
+    interface Frame {
+      expr: Expr;
+      children: Expr[];
+      state: string | undefined;
+      indices: number[];
+    }
+    const open = (expr: Expr): Frame => {
+      const e = unwrapParens(expr);
+      const children = this.loweredChildren(e);
+      const stateful = e.kind === "Call" && !fairnessMetric(e) && STATEFUL_FUNCTIONS.has(calleeName(e));
+      return { expr: e, children, state: stateful ? `${prefix}#${stateCount++}` : undefined, indices: [] };
+    };
+    const stack: Frame[] = [open(root)];
+    let last = -1;
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.indices.length < frame.children.length) {
+        stack.push(open(frame.children[frame.indices.length]!));
+        continue;
+      }
+      stack.pop();
+      last = this.lowerNode(builder, frame.expr, frame.indices, frame.state);
+      stack[stack.length - 1]?.indices.push(last);
+    }
+    return builder.build();
+  }
+
+  /** The sub-expressions a node's plan form has as children (none for leaves and fairness metrics). */
+  private loweredChildren(e: Expr): Expr[] {
+    switch (e.kind) {
+      case "Unary":
+        return [e.operand];
+      case "Binary":
+        return [e.left, e.right];
+      case "Call":
+        return fairnessMetric(e) ? [] : e.args.map((a) => a.value);
+      case "List":
+        return e.elements;
+      default:
+        return [];
+    }
+  }
+
+  /** Adds the node for `e` whose children are already lowered to `children`. */
+  private lowerNode(b: PlanExprBuilder, e: Expr, children: number[], state: string | undefined): number {
     switch (e.kind) {
       case "Number":
       case "String":
       case "Boolean": {
         const t = this.exprTypes.get(e);
         const v = this.evaluate(e, t?.kind === "quantity" ? t : undefined);
-        return { op: "lit", value: typeof v === "number" || typeof v === "string" || typeof v === "boolean" ? v : null };
+        return b.lit(typeof v === "number" || typeof v === "string" || typeof v === "boolean" ? v : null);
       }
       case "Unary":
-        return { op: "unary", operator: e.operator, operand: this.lower(e.operand, prefix, counter) };
+        return b.unary(e.operator, children[0]!);
       case "Binary":
-        return {
-          op: "binary",
-          operator: e.operator,
-          left: this.lower(e.left, prefix, counter),
-          right: this.lower(e.right, prefix, counter),
-        };
+        return b.binary(e.operator, children[0]!, children[1]!);
       case "Name":
-      case "Member": {
-        if (e.kind === "Name" && e.name.name === "row_count") return { op: "call", fn: "row_count", args: [] };
-        const r = this.resolve(e);
-        if (!r) return { op: "lit", value: null };
-        switch (r.kind) {
-          case "column":
-            return { op: "ref", scope: "column", name: r.name };
-          case "feature":
-            return { op: "ref", scope: "feature", name: r.name };
-          case "param":
-            return {
-              op: "lit",
-              value: typeof r.value === "number" || typeof r.value === "string" || typeof r.value === "boolean" ? r.value : null,
-            };
-          case "metric":
-            return { op: "ref", scope: "metric", name: r.name };
-          case "champion":
-            return { op: "ref", scope: "champion", name: r.metric };
-          case "signal":
-            return { op: "ref", scope: "signal", name: r.name };
-          default:
-            return { op: "lit", value: r.name };
-        }
-      }
+      case "Member":
+        return this.lowerName(b, e);
       case "Call": {
-        const fn = e.callee.kind === "Name" ? e.callee.name.name : "";
-        const byArg = e.args.find((a) => a.name?.name === "by");
-        if (METRICS[fn]?.fairness && byArg && byArg.value.kind === "Name")
-          return { op: "ref", scope: "metric", name: fn, by: byArg.value.name.name };
-        const stateful = STATEFUL_FUNCTIONS.has(fn);
-        const state = stateful ? `${prefix}#${counter.n++}` : undefined;
-        const args = e.args.map((a) => this.lower(a.value, prefix, counter));
-        return { op: "call", fn, args, ...(state ? { state } : {}) };
+        const fairness = fairnessMetric(e);
+        if (fairness) return b.ref("metric", fairness.metric, fairness.by);
+        return b.call(calleeName(e), children, state);
       }
       case "List":
-        return { op: "call", fn: "list", args: e.elements.map((x) => this.lower(x, prefix, counter)) };
+        return b.call("list", children);
       default:
-        return { op: "lit", value: null };
+        return b.lit(null);
     }
   }
+
+  private lowerName(b: PlanExprBuilder, e: Expr): number {
+    if (e.kind === "Name" && e.name.name === "row_count") return b.call("row_count", []);
+    const r = this.resolve(e);
+    if (!r) return b.lit(null);
+    switch (r.kind) {
+      case "column":
+        return b.ref("column", r.name);
+      case "feature":
+        return b.ref("feature", r.name);
+      case "param":
+        return b.lit(typeof r.value === "number" || typeof r.value === "string" || typeof r.value === "boolean" ? r.value : null);
+      case "metric":
+        return b.ref("metric", r.name);
+      case "champion":
+        return b.ref("champion", r.metric);
+      case "signal":
+        return b.ref("signal", r.name);
+      default:
+        return b.lit(r.name);
+    }
+  }
+}
+
+function calleeName(call: Expr & { kind: "Call" }): string {
+  return call.callee.kind === "Name" ? call.callee.name.name : "";
+}
+
+/** `demographic_parity_difference(by = country)` is a metric reference, not a call. */
+function fairnessMetric(call: Expr & { kind: "Call" }): { metric: string; by: string } | undefined {
+  const fn = calleeName(call);
+  const byArg = call.args.find((a) => a.name?.name === "by");
+  if (METRICS[fn]?.fairness && byArg && byArg.value.kind === "Name") return { metric: fn, by: byArg.value.name.name };
+  return undefined;
 }
 
 function slotExpected(slot: Slot): Type | undefined {

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { MemoryHost } from "../../src/host/memory-host.js";
 import { createProgram } from "../../src/program/program.js";
+import { printPlanExpr } from "../../src/plan/expr.js";
 
 const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`fixtures/${name}`, import.meta.url)), "utf8");
 const stdlib = (name: string): string => readFileSync(fileURLToPath(new URL(`../../../stdlib/std/${name}.mlops`, import.meta.url)), "utf8");
@@ -102,27 +103,23 @@ describe("program", () => {
     const model = project().program.model();
     const age = model.featureSets.house!.features.find((f) => f.name === "age")!;
     expect(model.lowerExpr(age.expr, "house.age")).toEqual({
-      op: "binary",
-      operator: "-",
-      left: { op: "lit", value: 2026 },
-      right: {
-        op: "call",
-        fn: "impute",
-        args: [
-          { op: "ref", scope: "column", name: "year_built" },
-          { op: "lit", value: "median" },
-        ],
-        state: "house.age#0",
-      },
+      nodes: [
+        { op: "lit", value: 2026 },
+        { op: "ref", scope: "column", name: "year_built" },
+        { op: "lit", value: "median" },
+        { op: "call", fn: "impute", args: [1, 2], state: "house.age#0" },
+        { op: "binary", operator: "-", left: 0, right: 3 },
+      ],
     });
     const big = model.featureSets.house!.features.find((f) => f.name === "big")!;
-    expect(model.lowerExpr(big.expr)).toMatchObject({ left: { op: "ref", scope: "feature", name: "sqft_log" } });
+    expect(model.lowerExpr(big.expr).nodes[0]).toEqual({ op: "ref", scope: "feature", name: "sqft_log" });
     const rule = model.gates.quality!.rules[1]!;
     expect(model.lowerExpr(rule.threshold)).toEqual({
-      op: "binary",
-      operator: "*",
-      left: { op: "ref", scope: "champion", name: "rmse" },
-      right: { op: "lit", value: 1.1 },
+      nodes: [
+        { op: "ref", scope: "champion", name: "rmse" },
+        { op: "lit", value: 1.1 },
+        { op: "binary", operator: "*", left: 0, right: 1 },
+      ],
     });
     const memoryField = model.deployments.api!.fields.target!.fields!.memory!;
     expect(model.evaluateConstant(memoryField.expr, memoryField.type)).toBe(512 * 1024 ** 2);
@@ -257,16 +254,19 @@ describe("env selection", () => {
     const model = createProgram({ host, rootFiles: ["/e/a.mlops"] }).model();
     const [rows, nulls] = model.sources.s!.expectations;
     expect(model.lowerExpr(rows!.expr)).toEqual({
-      op: "binary",
-      operator: ">=",
-      left: { op: "call", fn: "row_count", args: [] },
-      right: { op: "lit", value: 10 },
+      nodes: [
+        { op: "call", fn: "row_count", args: [] },
+        { op: "lit", value: 10 },
+        { op: "binary", operator: ">=", left: 0, right: 1 },
+      ],
     });
     expect(model.lowerExpr(nulls!.expr)).toEqual({
-      op: "binary",
-      operator: "<=",
-      left: { op: "call", fn: "null_rate", args: [{ op: "ref", scope: "column", name: "c" }] },
-      right: { op: "lit", value: 0.05 },
+      nodes: [
+        { op: "ref", scope: "column", name: "c" },
+        { op: "call", fn: "null_rate", args: [0] },
+        { op: "lit", value: 0.05 },
+        { op: "binary", operator: "<=", left: 1, right: 2 },
+      ],
     });
     expect(nulls!.text).toBe("null_rate(c) <= 5%");
   });
@@ -322,17 +322,20 @@ describe("monitor conditions", () => {
     const model = createProgram({ host: new MemoryHost({ "/x/f.mlops": text }), rootFiles: ["/x/f.mlops"] }).model();
     const [share, latency, errors] = model.monitors.fraud_drift!.policies;
     expect(model.lowerExpr(share!.condition)).toEqual({
-      op: "binary",
-      operator: ">=",
-      left: { op: "ref", scope: "signal", name: "drift_share" },
-      right: { op: "lit", value: 0.3 },
+      nodes: [
+        { op: "ref", scope: "signal", name: "drift_share" },
+        { op: "lit", value: 0.3 },
+        { op: "binary", operator: ">=", left: 0, right: 1 },
+      ],
     });
     expect(model.lowerExpr(latency!.condition)).toEqual({
-      op: "binary",
-      operator: ">",
-      left: { op: "ref", scope: "signal", name: "latency_p99" },
-      right: { op: "lit", value: 100 },
+      nodes: [
+        { op: "ref", scope: "signal", name: "latency_p99" },
+        { op: "lit", value: 100 },
+        { op: "binary", operator: ">", left: 0, right: 1 },
+      ],
     });
-    expect(model.lowerExpr(errors!.condition)).toMatchObject({ right: { left: { op: "ref", scope: "metric", name: "auc" } } });
+    expect(printPlanExpr(model.lowerExpr(errors!.condition))).toBe("error_rate > 0.01 and auc < 0.7");
+    expect(model.lowerExpr(errors!.condition).nodes).toContainEqual({ op: "ref", scope: "metric", name: "auc" });
   });
 });

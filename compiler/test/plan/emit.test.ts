@@ -43,11 +43,13 @@ describe("the plan is complete, portable and deterministic", () => {
     });
     expect(plan.deployments.fraud_api?.rollout).toEqual({ kind: "canary", steps: [0.1, 0.5, 1], intervalMs: 600_000 });
     expect(plan.deployments.fraud_api?.envVars).toEqual({ DB_URL: { kind: "secret", name: "fraud-db", key: "url" } });
-    expect(plan.gates.release?.rules.find((r) => r.metric === "auc" && !r.usesChampion)?.threshold).toEqual({ op: "lit", value: 0.85 });
+    expect(plan.gates.release?.rules.find((r) => r.metric === "auc" && !r.usesChampion)?.threshold).toEqual({
+      nodes: [{ op: "lit", value: 0.85 }],
+    });
     expect(plan.gates.release?.rules.find((r) => r.metric === "latency_p95")).toMatchObject({
       unit: "ms",
       better: "lower",
-      threshold: { op: "lit", value: 20 },
+      threshold: { nodes: [{ op: "lit", value: 20 }] },
     });
     expect(plan.monitors.fraud_drift).toMatchObject({ windowMs: 86_400_000, schedule: { kind: "every", intervalMs: 21_600_000 } });
   });
@@ -66,7 +68,12 @@ describe("the plan is complete, portable and deterministic", () => {
     const features = plan.featureSets.tx!.features;
     expect(features.find((f) => f.name === "amount_z")).toMatchObject({
       stateful: true,
-      expr: { op: "call", fn: "standardize", state: "tx.amount_z#0" },
+      expr: {
+        nodes: [
+          { op: "ref", scope: "column", name: "amount" },
+          { op: "call", fn: "standardize", args: [0], state: "tx.amount_z#0" },
+        ],
+      },
     });
     expect(features.find((f) => f.name === "is_night")).toMatchObject({ stateful: false, type: { kind: "bool" } });
   });

@@ -1,4 +1,5 @@
-import type { ColumnSpec, Expectation, PlanExpr, SourceSpec, ValueType } from "../plan.js";
+import type { ColumnSpec, Expectation, PlanExpr, PlanExprNode, SourceSpec, ValueType } from "../plan.js";
+import { evaluatePlanExpr } from "../plan-expr.js";
 import * as agg from "./aggregates.js";
 import type { BadRowReport } from "./bad-rows.js";
 import { MS_PER_DAY, getColumn, type Column, type Dataset } from "./dataset.js";
@@ -79,25 +80,27 @@ export function evaluateExpectation(expectation: Expectation, dataset: Dataset):
 }
 
 function evaluate(expr: PlanExpr, dataset: Dataset, seen: Record<string, number | null>): CheckValue {
-  switch (expr.op) {
-    case "lit":
-      if (typeof expr.value === "string") throw new Error(`a string (${JSON.stringify(expr.value)}) is not a check value`);
-      return expr.value;
-    case "ref":
-      throw new Error(`"${expr.name}" must be inside an aggregate such as null_rate(${expr.name})`);
-    case "call": {
-      const value = aggregate(expr.fn, expr.args, dataset);
-      seen[callText(expr.fn, expr.args)] = value;
+  return evaluatePlanExpr<CheckValue>(expr, {
+    lit(node) {
+      if (typeof node.value === "string") throw new Error(`a string (${JSON.stringify(node.value)}) is not a check value`);
+      return node.value;
+    },
+    ref(node) {
+      throw new Error(`"${node.name}" must be inside an aggregate such as null_rate(${node.name})`);
+    },
+    call(node) {
+      const args = node.args.map((index) => expr.nodes[index]!);
+      const value = aggregate(node.fn, args, dataset);
+      seen[callText(node.fn, args)] = value;
       return value;
-    }
-    case "unary": {
-      const v = evaluate(expr.operand, dataset, seen);
+    },
+    evaluatedArgs: () => 0,
+    unary(node, v) {
       if (v === null) return null;
-      return expr.operator === "not" ? !v : -Number(v);
-    }
-    case "binary":
-      return binary(expr.operator, evaluate(expr.left, dataset, seen), () => evaluate(expr.right, dataset, seen));
-  }
+      return node.operator === "not" ? !v : -Number(v);
+    },
+    binary: (node, left, right) => binary(node.operator, left, () => right),
+  });
 }
 
 const COMPARISONS = new Set(["==", "!=", "<", "<=", ">", ">="]);
@@ -143,7 +146,7 @@ function or(a: CheckValue, b: CheckValue): CheckValue {
   return b === true ? true : a === false && b === false ? false : null;
 }
 
-function aggregate(fn: string, args: PlanExpr[], dataset: Dataset): number | null {
+function aggregate(fn: string, args: PlanExprNode[], dataset: Dataset): number | null {
   if (fn === "row_count") return dataset.rowCount;
   const column = columnArg(fn, args, dataset);
   switch (fn) {
@@ -171,13 +174,13 @@ function aggregate(fn: string, args: PlanExpr[], dataset: Dataset): number | nul
   }
 }
 
-function columnArg(fn: string, args: PlanExpr[], dataset: Dataset): Column {
+function columnArg(fn: string, args: PlanExprNode[], dataset: Dataset): Column {
   const arg = args[0];
   if (arg?.op !== "ref") throw new Error(`${fn}() takes a column`);
   return getColumn(dataset, arg.name);
 }
 
-function callText(fn: string, args: PlanExpr[]): string {
+function callText(fn: string, args: PlanExprNode[]): string {
   return `${fn}(${args.map((a) => (a.op === "ref" ? a.name : a.op === "lit" ? String(a.value) : "…")).join(", ")})`;
 }
 

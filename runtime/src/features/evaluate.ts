@@ -1,5 +1,6 @@
 import { getColumn, type Dataset } from "../data/dataset.js";
 import type { FeatureSetSpec, FeatureSpec, PlanExpr } from "../plan.js";
+import { evaluatePlanExpr, exprRefs, type CallNode } from "../plan-expr.js";
 import { applyBinary, applyFunction, applyUnary } from "./functions.js";
 import { STATEFUL_FUNCTIONS, applyState, fitState, type FittedState } from "./stateful.js";
 import { columnVec, literalVec, type Vec } from "./vectors.js";
@@ -34,7 +35,7 @@ export function evaluateFeatures(
     try {
       values.set(
         feature.name,
-        evaluate(feature.expr, { dataset, values, states, fit: options.fit, feature: feature.name, topLevelScalar: scalar }, true),
+        evaluate(feature.expr, { dataset, values, states, fit: options.fit, feature: feature.name, topLevelScalar: scalar }),
       );
     } catch (error) {
       if (error instanceof FeatureError) throw error;
@@ -53,26 +54,18 @@ interface Scope {
   topLevelScalar: boolean;
 }
 
-function evaluate(expr: PlanExpr, scope: Scope, topLevel = false): Vec {
+function evaluate(expr: PlanExpr, scope: Scope): Vec {
   const n = scope.dataset.rowCount;
-  switch (expr.op) {
-    case "lit":
-      return literalVec(expr.value, n);
-    case "ref":
-      return reference(expr.scope, expr.name, scope);
-    case "unary":
-      return applyUnary(expr.operator, evaluate(expr.operand, scope), n);
-    case "binary":
-      return applyBinary(expr.operator, evaluate(expr.left, scope), evaluate(expr.right, scope), n);
-    case "call": {
-      if (STATEFUL_FUNCTIONS.has(expr.fn)) return stateful(expr, scope, topLevel);
-      return applyFunction(
-        expr.fn,
-        expr.args.map((a) => evaluate(a, scope)),
-        n,
-      );
-    }
-  }
+  const root = expr.nodes[expr.nodes.length - 1];
+  return evaluatePlanExpr<Vec>(expr, {
+    lit: (node) => literalVec(node.value, n),
+    ref: (node) => reference(node.scope, node.name, scope),
+    unary: (node, operand) => applyUnary(node.operator, operand, n),
+    binary: (node, left, right) => applyBinary(node.operator, left, right, n),
+    call: (node, args) =>
+      STATEFUL_FUNCTIONS.has(node.fn) ? stateful(expr, node, args[0], scope, node === root) : applyFunction(node.fn, args, n),
+    evaluatedArgs: (node) => (STATEFUL_FUNCTIONS.has(node.fn) ? 1 : node.args.length),
+  });
 }
 
 function reference(kind: string, name: string, scope: Scope): Vec {
@@ -85,20 +78,21 @@ function reference(kind: string, name: string, scope: Scope): Vec {
   throw new Error(`a ${kind} reference (${name}) cannot appear in a feature`);
 }
 
-function stateful(expr: Extract<PlanExpr, { op: "call" }>, scope: Scope, topLevel: boolean): Vec {
+/** A stateful call: its first argument is the input; the others are read as written (edges, strategy, n). */
+function stateful(expr: PlanExpr, call: CallNode, input: Vec | undefined, scope: Scope, topLevel: boolean): Vec {
   const n = scope.dataset.rowCount;
-  const key = expr.state;
-  if (!key) throw new Error(`${expr.fn}() has no state key in the plan`);
-  const input = evaluate(expr.args[0] ?? { op: "lit", value: null }, scope);
+  const key = call.state;
+  if (!key) throw new Error(`${call.fn}() has no state key in the plan`);
+  const value = input ?? literalVec(null, n);
   let state = scope.states[key];
   if (!state) {
-    if (!scope.fit) throw new Error(`no fitted state "${key}" for ${expr.fn}() (fit the features on the training split first)`);
-    state = fitState(expr.fn, input, expr.args, n);
+    if (!scope.fit) throw new Error(`no fitted state "${key}" for ${call.fn}() (fit the features on the training split first)`);
+    state = fitState(expr, call, value, n);
     scope.states[key] = state;
-  } else if (state.kind !== expr.fn) {
-    throw new Error(`fitted state "${key}" is a ${state.kind}, not a ${expr.fn}`);
+  } else if (state.kind !== call.fn) {
+    throw new Error(`fitted state "${key}" is a ${state.kind}, not a ${call.fn}`);
   }
-  return applyState(state, input, n, scope.feature, topLevel && scope.topLevelScalar);
+  return applyState(state, value, n, scope.feature, topLevel && scope.topLevelScalar);
 }
 
 /** The features `roots` need, with everything they use, in the set's (topological) order. */
@@ -117,25 +111,10 @@ export function neededFeatures(featureSet: FeatureSetSpec, roots: readonly strin
 }
 
 function featureRefs(expr: PlanExpr): string[] {
-  return refsOf(expr, "feature");
+  return exprRefs(expr, "feature");
 }
 
 /** The source columns an expression reads directly. */
 export function columnRefs(expr: PlanExpr): string[] {
-  return refsOf(expr, "column");
-}
-
-function refsOf(expr: PlanExpr, scope: "feature" | "column"): string[] {
-  switch (expr.op) {
-    case "ref":
-      return expr.scope === scope ? [expr.name] : [];
-    case "call":
-      return expr.args.flatMap((a) => refsOf(a, scope));
-    case "binary":
-      return [...refsOf(expr.left, scope), ...refsOf(expr.right, scope)];
-    case "unary":
-      return refsOf(expr.operand, scope);
-    case "lit":
-      return [];
-  }
+  return exprRefs(expr, "column");
 }

@@ -1,5 +1,6 @@
 import * as agg from "../data/aggregates.js";
-import type { PlanExpr } from "../plan.js";
+import type { PlanExpr, PlanExprNode } from "../plan.js";
+import { argNode, numberLiteral, type CallNode } from "../plan-expr.js";
 import { hashBucket } from "./hash.js";
 import { asNum, describeVec, strAt, type MatrixVec, type NumVec, type StrVec, type Vec } from "./vectors.js";
 
@@ -31,8 +32,9 @@ export const STATEFUL_FUNCTIONS = new Set(["standardize", "min_max", "impute", "
 
 const STRATEGIES = new Set(["mean", "median", "mode"]);
 
-/** Fits the state of `fn` from its first argument's values on the training split. */
-export function fitState(fn: string, input: Vec, rawArgs: PlanExpr[], n: number): FittedState {
+/** Fits the state of a stateful call from its first argument's values on the training split. */
+export function fitState(expr: PlanExpr, call: CallNode, input: Vec, n: number): FittedState {
+  const fn = call.fn;
   switch (fn) {
     case "standardize": {
       const values = nonNull(asNum(input, n, "standardize()"));
@@ -47,13 +49,13 @@ export function fitState(fn: string, input: Vec, rawArgs: PlanExpr[], n: number)
       return { kind: "min_max", min: agg.min(values) ?? 0, max: agg.max(values) ?? 0 };
     }
     case "impute":
-      return fitImpute(input, rawArgs[1], n);
+      return fitImpute(input, argNode(expr, call, 1), n);
     case "one_hot":
       return fitOneHot(input);
     case "bucketize":
-      return fitBucketize(input, rawArgs, n);
+      return fitBucketize(expr, call, input, n);
     case "hash_bucket":
-      return { kind: "hash_bucket", buckets: literalCount(rawArgs[1], "hash_bucket(x, n)"), hash: "fnv1a32-utf8" };
+      return { kind: "hash_bucket", buckets: literalCount(argNode(expr, call, 1), "hash_bucket(x, n)"), hash: "fnv1a32-utf8" };
     default:
       throw new Error(`${fn}() is not a stateful function`);
   }
@@ -106,14 +108,14 @@ function mapNonNull(x: NumVec, f: (v: number) => number): NumVec {
   return { t: "num", v, nulls: x.nulls, nullable: x.nullable };
 }
 
-function strategyOf(expr: PlanExpr | undefined): string | null {
+function strategyOf(expr: PlanExprNode | undefined): string | null {
   if (!expr) throw new Error("impute(x, mean|median|mode|<constant>) needs a second argument");
   if (expr.op === "ref" && STRATEGIES.has(expr.name)) return expr.name;
   if (expr.op === "lit" && typeof expr.value === "string" && STRATEGIES.has(expr.value)) return expr.value;
   return null;
 }
 
-function fitImpute(input: Vec, how: PlanExpr | undefined, n: number): FittedState {
+function fitImpute(input: Vec, how: PlanExprNode | undefined, n: number): FittedState {
   const strategy = strategyOf(how);
   if (strategy === null) {
     if (how!.op !== "lit" || how!.value === null) throw new Error("impute(x, <constant>) needs a literal constant");
@@ -240,30 +242,29 @@ function textOf(input: Vec, n: number): { codes: Int32Array; perCode: string[]; 
   }
 }
 
-function literalCount(expr: PlanExpr | undefined, usage: string): number {
+function literalCount(expr: PlanExprNode | undefined, usage: string): number {
   if (expr?.op !== "lit" || typeof expr.value !== "number" || !Number.isInteger(expr.value) || expr.value < 1) {
     throw new Error(`${usage} needs a positive integer n`);
   }
   return expr.value;
 }
 
-function fitBucketize(input: Vec, rawArgs: PlanExpr[], n: number): FittedState {
-  const list = rawArgs[1]?.op === "call" && rawArgs[1].fn === "list" ? rawArgs[1].args : rawArgs.length > 2 ? rawArgs.slice(1) : null;
-  if (list) {
-    const edges = list.map(numberLiteral);
+function fitBucketize(expr: PlanExpr, call: CallNode, input: Vec, n: number): FittedState {
+  const second = argNode(expr, call, 1);
+  const listed = second?.op === "call" && second.fn === "list" ? second.args : call.args.length > 2 ? call.args.slice(1) : null;
+  if (listed) {
+    const edges = listed.map((index) => {
+      const edge = numberLiteral(expr, expr.nodes[index]);
+      if (edge === undefined) throw new Error("bucketize(x, [edges]) needs number literals as edges");
+      return edge;
+    });
     return { kind: "bucketize", edges: [...edges].sort((a, b) => a - b), buckets: edges.length + 1 };
   }
-  const count = literalCount(rawArgs[1], "bucketize(x, n)");
+  const count = literalCount(second, "bucketize(x, n)");
   const sorted = nonNull(asNum(input, n, "bucketize()")).sort();
   if (sorted.length === 0) throw new Error("bucketize(): the training split has no non-null value");
   const edges = Array.from({ length: count - 1 }, (_, k) => agg.quantileSorted(sorted, (k + 1) / count)!);
   return { kind: "bucketize", edges, buckets: count };
-}
-
-function numberLiteral(expr: PlanExpr): number {
-  if (expr.op === "lit" && typeof expr.value === "number") return expr.value;
-  if (expr.op === "unary" && expr.operator === "-") return -numberLiteral(expr.operand);
-  throw new Error("bucketize(x, [edges]) needs number literals as edges");
 }
 
 function upperBound(edges: number[], x: number): number {

@@ -5,6 +5,7 @@
  */
 import type { Comparison, GateRule, GateSpec, PlanExpr } from "@mlops/compiler";
 import { StepFailure, jsonBytes, parseJson, type StepContext, type StepOutcome } from "../executor/step-context.js";
+import { evaluatePlanExpr } from "../plan-expr.js";
 import type { MetricsReport } from "./evaluate.js";
 import { format } from "./evaluate.js";
 import { gateOf, metricKey } from "./plan-lookup.js";
@@ -97,26 +98,24 @@ function evaluateRule(
 }
 
 function evaluateThreshold(expr: PlanExpr, metrics: Record<string, number>, championMetrics: Record<string, number | null>): number | null {
-  switch (expr.op) {
-    case "lit":
-      if (typeof expr.value !== "number") throw new Error(`threshold ${JSON.stringify(expr.value)} is not a number`);
-      return expr.value;
-    case "ref": {
-      const key = metricKey(expr.name, expr.by);
-      const value = expr.scope === "champion" ? championMetrics[key] : expr.scope === "metric" ? metrics[key] : undefined;
-      if (value === undefined) throw new Error(`${expr.scope === "champion" ? "champion." : ""}${key} is not known`);
+  return evaluatePlanExpr<number | null>(expr, {
+    lit(node) {
+      if (typeof node.value !== "number") throw new Error(`threshold ${JSON.stringify(node.value)} is not a number`);
+      return node.value;
+    },
+    ref(node) {
+      const key = metricKey(node.name, node.by);
+      const value = node.scope === "champion" ? championMetrics[key] : node.scope === "metric" ? metrics[key] : undefined;
+      if (value === undefined) throw new Error(`${node.scope === "champion" ? "champion." : ""}${key} is not known`);
       return value;
-    }
-    case "unary": {
-      const v = evaluateThreshold(expr.operand, metrics, championMetrics);
-      if (expr.operator !== "-") throw new Error("`not` in a threshold");
+    },
+    unary(node, v) {
+      if (node.operator !== "-") throw new Error("`not` in a threshold");
       return v === null ? null : -v;
-    }
-    case "binary": {
-      const a = evaluateThreshold(expr.left, metrics, championMetrics);
-      const b = evaluateThreshold(expr.right, metrics, championMetrics);
+    },
+    binary(node, a, b) {
       if (a === null || b === null) return null;
-      switch (expr.operator) {
+      switch (node.operator) {
         case "+":
           return a + b;
         case "-":
@@ -126,12 +125,14 @@ function evaluateThreshold(expr: PlanExpr, metrics: Record<string, number>, cham
         case "/":
           return b === 0 ? null : a / b;
         default:
-          throw new Error(`operator ${expr.operator} in a threshold`);
+          throw new Error(`operator ${node.operator} in a threshold`);
       }
-    }
-    case "call":
-      throw new Error(`${expr.fn}() in a threshold`);
-  }
+    },
+    call(node) {
+      throw new Error(`${node.fn}() in a threshold`);
+    },
+    evaluatedArgs: () => 0,
+  });
 }
 
 function compare(a: number, op: Comparison, b: number): boolean {

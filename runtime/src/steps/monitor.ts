@@ -18,6 +18,7 @@ import { evaluateDriftRule, type DriftSample } from "../monitor/drift-statistics
 import { readRequestLog, requestLogPath } from "./request-log.js";
 import { scoreDataset } from "./score.js";
 import { deploymentOf, modelOf, sourceOf } from "./plan-lookup.js";
+import { argNode, evaluatePlanExpr } from "../plan-expr.js";
 
 export interface DriftResult {
   target: string;
@@ -274,30 +275,24 @@ async function applyPolicy(
 
 /** A policy condition: true, false, or null when a signal it reads was not measured. */
 function condition(expr: PlanExpr, signals: Record<string, number | null>, drift: DriftResult[]): number | boolean | null {
-  switch (expr.op) {
-    case "lit":
-      return typeof expr.value === "number" || typeof expr.value === "boolean" ? expr.value : null;
-    case "ref":
-      return signals[expr.name] ?? null;
-    case "call":
-      if (expr.fn === "drifted" && expr.args[0]?.op === "ref") {
-        const name = expr.args[0].name;
-        return drift.some((d) => d.target === name && d.drifted);
-      }
+  type Value = number | boolean | null;
+  return evaluatePlanExpr<Value>(expr, {
+    lit: (node) => (typeof node.value === "number" || typeof node.value === "boolean" ? node.value : null),
+    ref: (node) => signals[node.name] ?? null,
+    call(node) {
+      const column = argNode(expr, node, 0);
+      if (node.fn === "drifted" && column?.op === "ref") return drift.some((d) => d.target === column.name && d.drifted);
       return null;
-    case "unary": {
-      const v = condition(expr.operand, signals, drift);
-      return v === null ? null : expr.operator === "not" ? !v : -Number(v);
-    }
-    case "binary": {
-      const a = condition(expr.left, signals, drift);
-      const b = condition(expr.right, signals, drift);
-      if (expr.operator === "and") return a === false || b === false ? false : a === null || b === null ? null : Boolean(a) && Boolean(b);
-      if (expr.operator === "or") return a === true || b === true ? true : a === null || b === null ? null : Boolean(a) || Boolean(b);
+    },
+    evaluatedArgs: () => 0,
+    unary: (node, v) => (v === null ? null : node.operator === "not" ? !v : -Number(v)),
+    binary(node, a, b): Value {
+      if (node.operator === "and") return a === false || b === false ? false : a === null || b === null ? null : Boolean(a) && Boolean(b);
+      if (node.operator === "or") return a === true || b === true ? true : a === null || b === null ? null : Boolean(a) || Boolean(b);
       if (a === null || b === null) return null;
       const x = Number(a);
       const y = Number(b);
-      switch (expr.operator) {
+      switch (node.operator) {
         case "<":
           return x < y;
         case "<=":
@@ -319,8 +314,8 @@ function condition(expr: PlanExpr, signals: Record<string, number | null>, drift
         case "/":
           return y === 0 ? null : x / y;
       }
-    }
-  }
+    },
+  });
 }
 
 export function formatMonitorReport(report: MonitorReport): string {

@@ -4,17 +4,10 @@ import { describe, expect, it } from "vitest";
 import { buildDataReport, formatDataReport } from "../../src/data/expectations.js";
 import { readSource } from "../../src/data/read-source.js";
 import { transactionsSource } from "../fixtures/sources.js";
+import { bin, call, col, lit, un } from "../support/plan-expr.js";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
-const col = (name: string): PlanExpr => ({ op: "ref", scope: "column", name });
-const lit = (value: number): PlanExpr => ({ op: "lit", value });
-const call = (fn: string, ...args: PlanExpr[]): PlanExpr => ({ op: "call", fn, args });
-const cmp = (operator: "<=" | ">=" | "<" | ">" | "==", left: PlanExpr, right: PlanExpr): PlanExpr => ({
-  op: "binary",
-  operator,
-  left,
-  right,
-});
+const cmp = (operator: "<=" | ">=" | "<" | ">" | "==", left: PlanExpr, right: PlanExpr): PlanExpr => bin(operator, left, right);
 
 async function report(expectations: SourceSpec["expectations"]) {
   const source = { ...transactionsSource("csv", "transactions.csv"), expectations };
@@ -33,17 +26,12 @@ describe("expectations", () => {
       { text: "mean(amount) < 5000", expr: cmp("<", call("mean", col("amount")), lit(5000)) },
       {
         text: "max(amount) - min(amount) > 999",
-        expr: cmp(">", { op: "binary", operator: "-", left: call("max", col("amount")), right: call("min", col("amount")) }, lit(999)),
+        expr: cmp(">", bin("-", call("max", col("amount")), call("min", col("amount"))), lit(999)),
       },
       { text: "quantile(amount, 0.5) <= 50", expr: cmp("<=", call("quantile", col("amount"), lit(0.5)), lit(50)) },
       {
         text: "stddev(hour) > 0 and not mean(is_fraud) > 0.5",
-        expr: {
-          op: "binary",
-          operator: "and",
-          left: cmp(">", call("stddev", col("hour")), lit(0)),
-          right: { op: "unary", operator: "not", operand: cmp(">", call("mean", col("is_fraud")), lit(0.5)) },
-        },
+        expr: bin("and", cmp(">", call("stddev", col("hour")), lit(0)), un("not", cmp(">", call("mean", col("is_fraud")), lit(0.5)))),
       },
     ]);
     const values = Object.assign({}, ...r.expectations.map((e) => e.aggregates));

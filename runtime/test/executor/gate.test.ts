@@ -2,9 +2,9 @@
 import { describe, expect, it } from "vitest";
 import type { GateRule, GateSpec, PlanExpr } from "@mlops/compiler";
 import { evaluateGate } from "../../src/steps/gate.js";
+import { bin, lit, ref } from "../support/plan-expr.js";
 
-const lit = (value: number): PlanExpr => ({ op: "lit", value });
-const champion = (name: string): PlanExpr => ({ op: "ref", scope: "champion", name });
+const champion = (name: string): PlanExpr => ref("champion", name);
 
 function rule(
   text: string,
@@ -44,9 +44,7 @@ describe("evaluateGate", () => {
   });
 
   it("champion rules compute their threshold from the production metrics", () => {
-    const rules = [
-      rule("auc >= champion.auc - 0.01", "auc", ">=", { op: "binary", operator: "-", left: champion("auc"), right: lit(0.01) }),
-    ];
+    const rules = [rule("auc >= champion.auc - 0.01", "auc", ">=", bin("-", champion("auc"), lit(0.01)))];
     const better = evaluateGate(gate(rules), { auc: 0.9 }, { version: 3, metrics: { auc: 0.905 } });
     expect(better.rules[0]).toMatchObject({ passed: true, threshold: 0.895, reason: "auc = 0.9 >= 0.895 (champion v3)" });
     const worse = evaluateGate(gate(rules), { auc: 0.88 }, { version: 3, metrics: { auc: 0.905 } });

@@ -1,10 +1,11 @@
 import { fileURLToPath } from "node:url";
+import { PlanExprBuilder } from "@mlops/compiler";
 import { describe, expect, it } from "vitest";
 import { readSource } from "../../src/data/read-source.js";
 import { fitFeatures, transformDataset } from "../../src/features/feature-pipeline.js";
 import { fnv1a32 } from "../../src/features/hash.js";
 import { transactionsSource } from "../fixtures/sources.js";
-import { BOOL, bin, call, col, feat, feature, featureSet, lit, slots } from "./helpers.js";
+import { BOOL, bin, call, col, feat, feature, featureSet, lit, slots, un } from "./helpers.js";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const source = transactionsSource("csv", "transactions.csv");
@@ -31,14 +32,14 @@ describe("standard feature functions", () => {
     const out = await compute([
       feature("log1p_amount", call("log1p", col("amount"))),
       feature("sqrt_hour", call("sqrt", col("hour"))),
-      feature("exp_neg", call("exp", { op: "unary", operator: "-", operand: call("abs", bin("-", col("hour"), lit(10))) })),
+      feature("exp_neg", call("exp", un("-", call("abs", bin("-", col("hour"), lit(10)))))),
       feature("log_amount", call("log", col("amount"))),
       feature("clipped", call("clip", col("amount"), lit(10), lit(100))),
       feature("smallest", call("min", col("hour"), lit(12), bin("/", col("amount"), lit(10)))),
       feature("largest", call("max", col("hour"), lit(12))),
       feature("rounded", call("round", bin("/", col("hour"), lit(4)))),
       feature("is_night", bin("or", bin("<", col("hour"), lit(6)), bin(">=", col("hour"), lit(22))), BOOL),
-      feature("not_us", { op: "unary", operator: "not", operand: bin("==", call("coalesce", col("country"), lit("US")), lit("US")) }, BOOL),
+      feature("not_us", un("not", bin("==", call("coalesce", col("country"), lit("US")), lit("US"))), BOOL),
       feature("no_country", call("is_null", col("country")), BOOL),
       feature("name_len", call("len", call("coalesce", call("lower", col("country")), lit("")))),
       feature("has_s", call("if", call("contains", call("upper", call("coalesce", col("country"), lit("x"))), lit("S")), lit(1), lit(0))),
@@ -89,6 +90,21 @@ describe("standard feature functions", () => {
     await expect(compute([feature("country", col("country"))])).rejects.toThrow(
       /feature country is a string; encode it with one_hot\(\) or hash_bucket\(\)/,
     );
+  });
+});
+
+describe("flat plan expressions", () => {
+  it("evaluates a 5,000-term chain and a 1,000-deep unary chain without recursion", async () => {
+    const b = new PlanExprBuilder();
+    let sum = b.ref("column", "hour");
+    for (let i = 1; i < 5000; i++) sum = b.binary("+", sum, b.ref("column", "hour"));
+    const chain = b.build();
+    const n = new PlanExprBuilder();
+    let negated = n.ref("column", "hour");
+    for (let i = 0; i < 1000; i++) negated = n.unary("-", negated);
+    const out = await compute([feature("sum", chain), feature("same", n.build())]);
+    expect(out.sum).toEqual([8, 23, 2, 14, 17, 11].map((h) => h * 5000));
+    expect(out.same).toEqual([8, 23, 2, 14, 17, 11]);
   });
 });
 

@@ -1,16 +1,6 @@
 import type { FeatureSetSpec, FeatureSpec, FeatureType, InputSlot, PlanExpr } from "@mlops/compiler";
 
-export const col = (name: string): PlanExpr => ({ op: "ref", scope: "column", name });
-export const feat = (name: string): PlanExpr => ({ op: "ref", scope: "feature", name });
-export const lit = (value: number | string | boolean | null): PlanExpr => ({ op: "lit", value });
-export const call = (fn: string, ...args: PlanExpr[]): PlanExpr => ({ op: "call", fn, args });
-export const stateful = (state: string, fn: string, ...args: PlanExpr[]): PlanExpr => ({ op: "call", fn, args, state });
-export const bin = (operator: Extract<PlanExpr, { op: "binary" }>["operator"], left: PlanExpr, right: PlanExpr): PlanExpr => ({
-  op: "binary",
-  operator,
-  left,
-  right,
-});
+export { bin, call, col, feat, list, lit, stateful, un } from "../support/plan-expr.js";
 
 export const FLOAT: FeatureType = { kind: "float", nullable: false };
 export const BOOL: FeatureType = { kind: "bool", nullable: false };

@@ -6,7 +6,7 @@ import { DataError } from "../../src/data/errors.js";
 import { splitDataset } from "../../src/data/split.js";
 import { fitFeatures, transformDataset, transformRecords, type FittedFeatures } from "../../src/features/feature-pipeline.js";
 import { encodeTarget } from "../../src/features/target.js";
-import { col, feature, featureSet, lit, slots, stateful, vector } from "./helpers.js";
+import { call, col, feature, featureSet, list, lit, slots, stateful, un, vector } from "./helpers.js";
 
 const columns: ColumnSpec[] = [
   { name: "x", type: { kind: "float", nullable: true }, unique: false },
@@ -32,7 +32,7 @@ const train = dataset([
 const features = [
   feature("x_z", stateful("s1", "standardize", stateful("s0", "impute", col("x"), lit("mean")))),
   feature("x_mm", stateful("s2", "min_max", stateful("s3", "impute", col("x"), lit(0)))),
-  feature("x_med", stateful("s4", "impute", col("x"), { op: "ref", scope: "column", name: "median" })),
+  feature("x_med", stateful("s4", "impute", col("x"), col("median"))),
   feature("kind_1h", stateful("s5", "one_hot", col("kind")), vector(4)),
   feature("city_1h", stateful("s6", "one_hot", col("city")), vector(null)),
   feature("city_mode", stateful("s7", "hash_bucket", stateful("s8", "impute", col("city"), lit("mode")), lit(8)), vector(8)),
@@ -151,7 +151,7 @@ describe("stateful transforms", () => {
 
   it("keeps an enum's declared order through coalesce and impute, so widths match the compiler's", () => {
     const set = featureSet([
-      feature("k1", stateful("a", "one_hot", { op: "call", fn: "coalesce", args: [col("kind"), lit("c")] }), vector(3)),
+      feature("k1", stateful("a", "one_hot", call("coalesce", col("kind"), lit("c"))), vector(3)),
       feature("k2", stateful("b", "one_hot", stateful("c", "impute", col("kind"), lit("mode"))), vector(3)),
     ]);
     const only = dataset([
@@ -171,13 +171,7 @@ describe("stateful transforms", () => {
   });
 
   it("bucketizes by a list of edges, negative ones included, as a one-hot vector", () => {
-    const set = featureSet([
-      feature(
-        "b",
-        stateful("e", "bucketize", col("x"), { op: "call", fn: "list", args: [{ op: "unary", operator: "-", operand: lit(1) }, lit(2)] }),
-        vector(3),
-      ),
-    ]);
+    const set = featureSet([feature("b", stateful("e", "bucketize", col("x"), list(un("-", lit(1)), lit(2))), vector(3))]);
     const data = dataset([
       [-5, "a", "x", true],
       [1, "a", "x", true],
@@ -190,15 +184,10 @@ describe("stateful transforms", () => {
 
   it("bucketize/hash_bucket give the bucket index for a scalar feature, and fixed edges need no data", () => {
     const scalar = featureSet([
-      feature(
-        "b",
-        stateful("e", "bucketize", stateful("i", "impute", col("x"), lit(0)), {
-          op: "call",
-          fn: "list",
-          args: [lit(1.5), lit(2.5), lit(4)],
-        }),
-        { kind: "int", nullable: false },
-      ),
+      feature("b", stateful("e", "bucketize", stateful("i", "impute", col("x"), lit(0)), list(lit(1.5), lit(2.5), lit(4))), {
+        kind: "int",
+        nullable: false,
+      }),
       feature("h", stateful("h", "hash_bucket", col("city"), lit(4)), { kind: "int", nullable: false }),
     ]);
     const fitted = fitFeatures({ featureSet: scalar, sourceColumns: columns, inputs: slots("b", "h") }, train);

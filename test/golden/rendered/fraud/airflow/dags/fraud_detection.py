@@ -1,4 +1,4 @@
-# generated from "fraud_detection", plan e52372dc2c009e563b01e69d60d2e4ea3c46dd1bd3c9795ee5e27c792250a370 — do not edit
+# generated from "fraud_detection", plan d0bdeaeeefa0db8fda877fbcd53851298cc975247b4541ec422d9b772ec0a269 — do not edit
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

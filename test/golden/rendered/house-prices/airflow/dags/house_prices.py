@@ -1,4 +1,4 @@
-# generated from "house_prices", plan 004631a7a02f9699d0bdf3eda4b3f8e3d52838d755e2ae26d5832b52ae1b45b8 — do not edit
+# generated from "house_prices", plan 185ed1f29bf17a6c04f6376c2aef16c4d96696ef958865810fda56b754fe908f — do not edit
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

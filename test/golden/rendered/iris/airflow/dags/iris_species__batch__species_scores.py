@@ -1,4 +1,4 @@
-# generated from "iris_species", plan ce989b563a2f27d3aa8b8ab20e1245a44bf98861ef6c1b91cd1a44d6af9d4d97 — do not edit
+# generated from "iris_species", plan c9cb944f867312e805a0ab05876f405748cbcd291399fd43829daa08e0c04a06 — do not edit
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
