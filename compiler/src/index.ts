@@ -87,6 +87,8 @@ export { diffPlans, isEmptyDiff } from "./plan/diff.js";
 export type { PlanDiff } from "./plan/diff.js";
 export { MemoryHost } from "./host/memory-host.js";
 export type { CompilerHost } from "./host/host.js";
+/** POSIX path helpers (the compiler names files by POSIX path): for code that must not import node:path. */
+export * as posixPath from "./host/paths.js";
 export { canonicalJson } from "./util/canonical-json.js";
 export { sha256Hex } from "./util/sha256.js";
 export { formatDiagnosticText, formatSummary } from "./diagnostics/format-text.js";

@@ -14,6 +14,13 @@ export interface DiagnosticsSource {
   check(): Promise<CheckResult>;
 }
 
+/** Checks somewhere else (a Node worker thread) with its own copy of the workspace folders. */
+export interface DiagnosticsWorker extends DiagnosticsSource {
+  addFolder(path: string): void;
+  diskChanged(uri: string, deleted: boolean): void;
+  dispose(): void;
+}
+
 /**
  * Pushes diagnostics after changes. Throttled rather than purely debounced:
  * the first change after a quiet moment is checked almost at once
@@ -22,7 +29,7 @@ export interface DiagnosticsSource {
  * always sees the latest text.
  */
 export class DiagnosticsScheduler {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private lastRun = -Infinity;
   private running = false;
   private pending = false;

@@ -7,7 +7,8 @@
 import { parentPort, Worker } from "node:worker_threads";
 import type { Diagnostic } from "@mlops/compiler";
 import { Analysis } from "./analysis.js";
-import type { CheckResult, DiagnosticsSource } from "./diagnostics-scheduler.js";
+import type { CheckResult, DiagnosticsSource, DiagnosticsWorker } from "./diagnostics-scheduler.js";
+import { NodeFiles } from "./node-files.js";
 import type { Logger } from "./util/handler.js";
 import { Workspace } from "./workspace.js";
 
@@ -34,23 +35,8 @@ type FromWorker =
   | { type: "result"; id: number; diagnostics: Array<[string, Diagnostic[]]>; versions: Array<[string, number]> }
   | { type: "error"; id: number; message: string };
 
-/** Checks in-process: the fallback when no worker can be started. */
-export class InProcessDiagnostics implements DiagnosticsSource {
-  constructor(
-    private readonly workspace: Workspace,
-    private readonly analysis: Analysis,
-  ) {}
-
-  async check(): Promise<CheckResult> {
-    const diagnostics = this.analysis.diagnostics();
-    const versions = new Map<string, number>();
-    for (const path of this.workspace.openPaths()) versions.set(path, this.workspace.documentVersion(path)!);
-    return { diagnostics, versions };
-  }
-}
-
 /** The main thread's side: mirrors open documents into the worker and asks it to check. */
-export class WorkerDiagnostics implements DiagnosticsSource {
+export class WorkerDiagnostics implements DiagnosticsWorker {
   private readonly dirty = new Set<string>();
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (r: CheckResult) => void; reject: (e: Error) => void }>();
@@ -59,7 +45,7 @@ export class WorkerDiagnostics implements DiagnosticsSource {
   private constructor(
     private readonly worker: Worker,
     private readonly workspace: Workspace,
-    private readonly fallback: InProcessDiagnostics,
+    private readonly fallback: DiagnosticsSource,
     private readonly log: Logger,
   ) {
     workspace.onDidChange((path) => this.dirty.add(path));
@@ -83,9 +69,15 @@ export class WorkerDiagnostics implements DiagnosticsSource {
     worker.unref();
   }
 
-  static start(script: string, workspace: Workspace, fallback: InProcessDiagnostics, log: Logger): WorkerDiagnostics | undefined {
+  static start(
+    script: string,
+    stdlibDir: string | undefined,
+    workspace: Workspace,
+    fallback: DiagnosticsSource,
+    log: Logger,
+  ): WorkerDiagnostics | undefined {
     try {
-      const data: WorkerData = { role: WORKER_ROLE, stdlibDir: workspace.host.stdlibDir };
+      const data: WorkerData = { role: WORKER_ROLE, stdlibDir };
       return new WorkerDiagnostics(
         new Worker(script, { workerData: data, argv: [], stdout: false, stderr: false }),
         workspace,
@@ -142,7 +134,7 @@ export class WorkerDiagnostics implements DiagnosticsSource {
 export function runDiagnosticsWorker(data: WorkerData): void {
   const port = parentPort;
   if (!port) return;
-  const workspace = new Workspace(data.stdlibDir);
+  const workspace = new Workspace(new NodeFiles(data.stdlibDir));
   const analysis = new Analysis(workspace);
   port.on("message", (message: ToWorker) => {
     switch (message.type) {

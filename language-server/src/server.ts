@@ -2,9 +2,9 @@
 import { fileURLToPath } from "node:url";
 import { isMainThread, workerData } from "node:worker_threads";
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
-import { runDiagnosticsWorker, WORKER_ROLE, type WorkerData } from "./diagnostics-worker.js";
+import { runDiagnosticsWorker, WorkerDiagnostics, WORKER_ROLE, type WorkerData } from "./diagnostics-worker.js";
+import { findStdlibDir, NodeFiles } from "./node-files.js";
 import { startServer } from "./start.js";
-import { findStdlibDir } from "./util/fs-host.js";
 
 process.on("uncaughtException", (error) => {
   process.stderr.write(`[mlops] uncaught: ${error.stack ?? error.message}\n`);
@@ -17,5 +17,9 @@ if (!isMainThread && (workerData as Partial<WorkerData> | undefined)?.role === W
   runDiagnosticsWorker(workerData as WorkerData);
 } else {
   const script = fileURLToPath(import.meta.url);
-  startServer(createConnection(ProposedFeatures.all), { workerScript: script, stdlibDir: findStdlibDir(script) });
+  const stdlibDir = findStdlibDir(script);
+  startServer(createConnection(ProposedFeatures.all), {
+    files: new NodeFiles(stdlibDir),
+    startDiagnosticsWorker: (workspace, fallback, log) => WorkerDiagnostics.start(script, stdlibDir, workspace, fallback, log),
+  });
 }

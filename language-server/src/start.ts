@@ -11,8 +11,9 @@ import {
 } from "vscode-languageserver";
 import type { Program } from "@mlops/compiler";
 import { Analysis } from "./analysis.js";
-import { DiagnosticsScheduler } from "./diagnostics-scheduler.js";
-import { InProcessDiagnostics, WorkerDiagnostics } from "./diagnostics-worker.js";
+import { DiagnosticsScheduler, type DiagnosticsSource, type DiagnosticsWorker } from "./diagnostics-scheduler.js";
+import type { ServerFiles } from "./files.js";
+import { InProcessDiagnostics } from "./in-process-diagnostics.js";
 import { codeActions } from "./features/code-actions.js";
 import { completion } from "./features/completion.js";
 import { definition } from "./features/definition.js";
@@ -30,16 +31,15 @@ import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from "./features/semantic-toke
 import { signatureHelp } from "./features/signature-help.js";
 import { documentSymbols } from "./features/symbols.js";
 import { workspaceSymbols } from "./features/workspace-symbols.js";
-import { findStdlibDir } from "./util/fs-host.js";
-import { connectionLogger, safeNotification, safeRequest } from "./util/handler.js";
+import { connectionLogger, safeNotification, safeRequest, type Logger } from "./util/handler.js";
 import { uriToPath } from "./util/uri.js";
 import { Workspace, type ParsedDocument } from "./workspace.js";
 
 export interface ServerOptions {
-  /** Folder of the standard library (`.../std`); found next to the running script when omitted. */
-  stdlibDir?: string;
-  /** The server's own script: run again as a worker thread that computes diagnostics. In-process when omitted. */
-  workerScript?: string;
+  /** The files besides the open buffers: the disk (`NodeFiles`) or memory (`MemoryFiles`). */
+  files: ServerFiles;
+  /** Starts a worker that computes diagnostics (a Node worker thread); checks run in-process without one. */
+  startDiagnosticsWorker?: (workspace: Workspace, fallback: DiagnosticsSource, log: Logger) => DiagnosticsWorker | undefined;
 }
 
 interface InitializationOptions {
@@ -52,14 +52,18 @@ function envSetting(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** Wires every feature of the `.mlops` language server to `connection` and starts listening. */
-export function startServer(connection: Connection, options: ServerOptions = {}): void {
+/**
+ * Wires every feature of the `.mlops` language server to `connection` and
+ * starts listening. Imports no Node API: `server.ts` runs it over stdio,
+ * `browser.ts` in a Web Worker.
+ */
+export function startServer(connection: Connection, options: ServerOptions): void {
   const log = connectionLogger(connection);
-  const workspace = new Workspace(options.stdlibDir ?? findStdlibDir());
+  const workspace = new Workspace(options.files);
   const analysis = new Analysis(workspace);
   const uriOf = (path: string): string => workspace.uriOf(path);
   const inProcess = new InProcessDiagnostics(workspace, analysis);
-  const worker = options.workerScript ? WorkerDiagnostics.start(options.workerScript, workspace, inProcess, log) : undefined;
+  const worker = options.startDiagnosticsWorker?.(workspace, inProcess, log);
   let scheduler: DiagnosticsScheduler | undefined;
   let canRegisterConfiguration = false;
   let canWatchFiles = false;

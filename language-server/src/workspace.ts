@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import { LineMap, parse, type Diagnostic, type SourceFile } from "@mlops/compiler";
-import { findMlopsFiles, OverlayFsHost } from "./util/fs-host.js";
+import type { ServerFiles } from "./files.js";
+import { OverlayHost } from "./util/overlay-host.js";
 import { pathToUri, uriToPath } from "./util/uri.js";
 
 /** One file's text with its syntax tree: everything the AST-only features need. */
@@ -22,8 +22,8 @@ export type ChangeKind = "open" | "edit" | "close" | "disk";
 
 /**
  * Owns the text of every `.mlops` file the server knows: open editor buffers
- * (incrementally synced) over the files found on disk in the workspace
- * folders. Parses lazily and caches the tree per text.
+ * (incrementally synced) over the files of the workspace folders (on disk,
+ * or in memory in a browser). Parses lazily and caches the tree per text.
  */
 export class Workspace {
   private readonly open = new Map<string, TextDocument>();
@@ -32,10 +32,10 @@ export class Workspace {
   private readonly diskText = new Map<string, string>();
   private readonly parsedCache = new Map<string, ParsedDocument>();
   private readonly listeners: Array<(path: string, kind: ChangeKind) => void> = [];
-  readonly host: OverlayFsHost;
+  readonly host: OverlayHost;
 
-  constructor(stdlibDir: string | undefined) {
-    this.host = new OverlayFsHost((path) => this.open.get(path)?.getText(), stdlibDir);
+  constructor(private readonly files: ServerFiles) {
+    this.host = new OverlayHost((path) => this.open.get(path)?.getText(), files.host);
   }
 
   /** Called with the path of every file whose text changed (opened, edited, closed, changed on disk). */
@@ -44,7 +44,7 @@ export class Workspace {
   }
 
   addFolder(root: string): string[] {
-    const files = findMlopsFiles(root);
+    const files = this.files.listMlopsFiles(root);
     for (const file of files) this.diskFiles.add(file);
     return files;
   }
@@ -116,11 +116,8 @@ export class Workspace {
     if (open) return open.getText();
     let text = this.diskText.get(path);
     if (text === undefined) {
-      try {
-        text = readFileSync(path, "utf8");
-      } catch {
-        return undefined;
-      }
+      text = this.files.readText(path);
+      if (text === undefined) return undefined;
       this.diskText.set(path, text);
     }
     return text;

@@ -1,7 +1,7 @@
 import type { DocumentLink } from "vscode-languageserver";
 import type { CompilerHost } from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
-import { resolveRelative } from "../util/paths.js";
+import { posixPath } from "@mlops/compiler";
 
 /** Imports as links: `import "./x.mlops"` to that file, `import std.gates` to the stdlib module. */
 export function documentLinks(doc: ParsedDocument, host: CompilerHost, uriOf: (path: string) => string): DocumentLink[] {
@@ -10,7 +10,7 @@ export function documentLinks(doc: ParsedDocument, host: CompilerHost, uriOf: (p
     if (d.kind !== "Import") continue;
     let target: string | undefined;
     if (d.target.kind === "String") {
-      const path = resolveRelative(doc.path, d.target.value);
+      const path = posixPath.resolveRelative(doc.path, d.target.value);
       if (host.fileExists(path)) target = path;
     } else {
       const [head, ...rest] = d.target.segments.map((s) => s.name);

@@ -1,7 +1,7 @@
-import { posix } from "node:path";
 import { ErrorCodes, ResponseError } from "vscode-languageserver";
 import {
   emitPlan,
+  posixPath,
   hasErrors,
   renderAirflow,
   renderDocker,
@@ -36,7 +36,7 @@ export function compilePlan(program: Program, env: string | null): Plan {
   if (hasErrors(errors)) {
     const listed = errors
       .slice(0, MAX_LISTED)
-      .map((d) => `${posix.basename(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`);
+      .map((d) => `${posixPath.basename(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`);
     const more = errors.length > MAX_LISTED ? `\n… and ${errors.length - MAX_LISTED} more` : "";
     throw fail(`the program has ${errors.length} error${errors.length === 1 ? "" : "s"}, so it has no plan:\n${listed.join("\n")}${more}`);
   }
@@ -44,7 +44,7 @@ export function compilePlan(program: Program, env: string | null): Plan {
     throw fail(`there is no env \`${env}\` (declared: ${Object.keys(program.model().envs).sort().join(", ") || "none"})`);
   }
   const root = program.rootFiles[0] ?? "/";
-  return emitPlan(program, { projectRoot: posix.dirname(root), env });
+  return emitPlan(program, { projectRoot: posixPath.dirname(root), env });
 }
 
 /** `mlops/plan`: `{ plan }`. */

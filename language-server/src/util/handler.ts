@@ -1,4 +1,4 @@
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from "vscode-languageserver";
+import { LSPErrorCodes, RAL, ResponseError, type CancellationToken, type Connection } from "vscode-languageserver";
 
 export type Logger = (message: string) => void;
 
@@ -15,9 +15,12 @@ export function connectionLogger(connection: Connection): Logger {
 /**
  * Lets the connection read what is already on the wire before the work starts:
  * the connection dispatches one message per event-loop turn, so two turns let
- * a `$/cancelRequest` sent right after the request be seen.
+ * a `$/cancelRequest` sent right after the request be seen. It uses the
+ * connection's own timer (Node's `setImmediate`; in a browser, where each message
+ * is its own event, a microtask), so the server runs unchanged in a Web Worker.
  */
 function yieldToEventLoop(): Promise<void> {
+  const { setImmediate } = RAL().timer;
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 

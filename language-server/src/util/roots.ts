@@ -1,4 +1,4 @@
-import { resolveRelative } from "./paths.js";
+import { posixPath } from "@mlops/compiler";
 import type { Workspace } from "../workspace.js";
 
 interface Outline {
@@ -15,7 +15,7 @@ function outline(workspace: Workspace, path: string): Outline | undefined {
   const cached = outlines.get(path);
   if (cached && cached.text === text) return cached.outline;
   const hasPipeline = /^[ \t]*pipeline[ \t]+[A-Za-z_]/m.test(text);
-  const imports = [...text.matchAll(/^[ \t]*import[ \t]+"([^"\n]*)"/gm)].map((m) => resolveRelative(path, m[1]!));
+  const imports = [...text.matchAll(/^[ \t]*import[ \t]+"([^"\n]*)"/gm)].map((m) => posixPath.resolveRelative(path, m[1]!));
   const result = { hasPipeline, imports };
   outlines.set(path, { text, outline: result });
   return result;

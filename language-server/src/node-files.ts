@@ -1,8 +1,8 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
-import type { CompilerHost } from "@mlops/compiler";
 import { NodeHost } from "@mlops/compiler/node";
+import type { ServerFiles } from "./files.js";
 
 /**
  * Where the standard library is: `<folder of the running server>/stdlib/std`
@@ -29,39 +29,24 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/**
- * The CLI's file-system host (`NodeHost`) with open editor buffers laid over
- * it: what the compiler reads is what the editor shows, and everything else
- * resolves exactly as `mlops check` resolves it.
- */
-export class OverlayFsHost implements CompilerHost {
-  private readonly base: NodeHost;
+/** The disk, read as `mlops check` reads it (the CLI's `NodeHost`). */
+export class NodeFiles implements ServerFiles {
+  readonly host: NodeHost;
 
-  constructor(
-    private readonly overlay: (path: string) => string | undefined,
-    readonly stdlibDir: string | undefined,
-  ) {
-    this.base = new NodeHost(stdlibDir ? { stdlibDir } : {});
+  constructor(readonly stdlibDir: string | undefined) {
+    this.host = new NodeHost(stdlibDir ? { stdlibDir } : {});
   }
 
-  readFile(path: string): string | undefined {
-    return this.overlay(path) ?? this.base.readFile(path);
+  readText(path: string): string | undefined {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
   }
 
-  readBinaryFile(path: string): Uint8Array | undefined {
-    return this.base.readBinaryFile(path);
-  }
-
-  fileExists(path: string): boolean {
-    return this.overlay(path) !== undefined || this.base.fileExists(path);
-  }
-
-  stdlibModulePath(module: string): string | undefined {
-    return this.base.stdlibModulePath(module);
-  }
-
-  stdlibModules(): string[] {
-    return this.base.stdlibModules();
+  listMlopsFiles(root: string): string[] {
+    return findMlopsFiles(root);
   }
 }
 

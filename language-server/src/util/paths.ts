@@ -1,6 +1,0 @@
-import { posix } from "node:path";
-
-/** Resolves an import's relative path against the importing file (POSIX, as the compiler names files). */
-export function resolveRelative(fromFile: string, relative: string): string {
-  return relative.startsWith("/") ? posix.normalize(relative) : posix.normalize(posix.join(posix.dirname(fromFile), relative));
-}
