@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"], externalConditions: ["source"] } },
   test: {
-    include: ["{compiler,runtime,language-server,vscode-extension,test}/**/*.test.ts"],
+    include: ["{compiler,runtime,language-server,vscode-extension,playground,test}/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 60_000,
