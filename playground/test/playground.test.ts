@@ -147,20 +147,23 @@ describe.skipIf(missing !== undefined)("the playground in chromium", () => {
     await goToLine(page, TASK_LINE);
     await page.keyboard.press("End");
     for (const _ of "binary_classificatio") await page.keyboard.press("Backspace");
-    expect((await visibleText(page, "#editor")).split("\n")).toContain("  task     = ");
+    await eventually(async () => (await visibleText(page, "#editor")).split("\n")).toContain("  task     = ");
     await page.keyboard.press("Control+Space");
     const rows = page.locator(".suggest-widget .monaco-list-row .label-name");
     await eventually(() => rows.allTextContents()).toEqual(
       expect.arrayContaining(["binary_classification", "multiclass_classification", "regression"]),
     );
-    expect(await rows.count()).toBe(3);
+    await eventually(() => rows.count()).toBe(3);
     await page.screenshot({ path: join(ARTIFACTS, "3-completion.png") });
   });
 
   it("clears the marker when the completion fixes the error", async () => {
     await page.keyboard.type("binary");
+    await eventually(() => page.locator(".suggest-widget .monaco-list-row.focused .label-name").textContent()).toBe(
+      "binary_classification",
+    );
     await page.keyboard.press("Enter");
-    expect((await visibleText(page, "#editor")).split("\n")).toContain("  task     = binary_classification");
+    await eventually(async () => (await visibleText(page, "#editor")).split("\n")).toContain("  task     = binary_classification");
     await eventually(() => problems(page)).toEqual([]);
     await eventually(() => page.locator("#editor .squiggly-error").count()).toBe(0);
     await eventually(() => page.locator("#pane-status").getAttribute("data-state")).toBe("ok");
