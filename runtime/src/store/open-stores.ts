@@ -4,7 +4,6 @@ import type { ArtifactStore } from "./artifact-store.js";
 import { FileArtifactStore } from "./file/file-artifact-store.js";
 import type { MetadataStore, MetadataStoreOptions } from "./metadata-store.js";
 import type { ModelVersion } from "./model-registry.js";
-import { PostgresMetadataStore } from "./postgres/pg-metadata-store.js";
 import { SqliteMetadataStore } from "./sqlite/sqlite-metadata-store.js";
 import {
   StoreConfigError,
@@ -38,7 +37,7 @@ export const LEASE_VARIABLE = "MLOPS_RUN_LEASE_SECONDS";
  */
 export async function openStores(input: OpenStoresInput): Promise<Stores> {
   const config = resolveStoreConfig(input);
-  const artifacts = await openArtifactStore(config.artifacts);
+  const artifacts = await openArtifactStore(config.artifacts, input.env);
   try {
     const metadata = await openMetadataStore(config.database, {
       ...(input.user ? { user: input.user } : {}),
@@ -61,9 +60,20 @@ export async function openStores(input: OpenStoresInput): Promise<Stores> {
   }
 }
 
-export async function openArtifactStore(location: ArtifactStoreLocation): Promise<ArtifactStore> {
+/** `env` supplies the AWS settings of an `s3://` store (`s3/s3-client-config.ts`). */
+export async function openArtifactStore(
+  location: ArtifactStoreLocation,
+  env: Record<string, string | undefined> = {},
+): Promise<ArtifactStore> {
   if (location.kind === "file") return FileArtifactStore.open(location.dir);
-  throw new StoreConfigError(`s3:// artifact stores are not available in this build yet`);
+  // loaded only when used: the AWS SDK is large, and embedded-store commands start faster without it
+  const { S3ArtifactStore } = await import("./s3/s3-artifact-store.js");
+  const { s3SettingsFromEnv } = await import("./s3/s3-client-config.js");
+  try {
+    return await S3ArtifactStore.open(location.bucket, location.prefix, s3SettingsFromEnv(env));
+  } catch (error) {
+    throw new StoreConfigError(`cannot open the artifact store s3://${location.bucket}/${location.prefix}: ${(error as Error).message}`);
+  }
 }
 
 export async function openMetadataStore(
@@ -81,6 +91,7 @@ export async function openMetadataStore(
     }
     return SqliteMetadataStore.open(location.path, { ...storeOptions, journal: location.journal });
   }
+  const { PostgresMetadataStore } = await import("./postgres/pg-metadata-store.js");
   return PostgresMetadataStore.open(location.url, storeOptions);
 }
 

@@ -4,6 +4,7 @@
  * container numbers its processes from 1 in its own pid namespace. So the identity is host, pid
  * namespace and pid; "gone" is decided only when all three say so — otherwise only a lease says so.
  */
+import { randomBytes } from "node:crypto";
 import { readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 
@@ -55,4 +56,18 @@ function pidNamespace(): string {
   } catch {
     return "";
   }
+}
+
+/** A temp file name that says whose it is: `PREFIXhost~namespace~pid~random`. */
+export function ownedName(prefix: string): string {
+  const me = currentProcess();
+  return `${prefix}${me.host}~${me.namespace}~${me.pid}~${randomBytes(8).toString("hex")}`;
+}
+
+/** True when the temp file `name` (from `ownedName(prefix)`) belongs to a writer known to be dead. */
+export function ownerIsGone(name: string, prefix: string): boolean {
+  if (!name.startsWith(prefix)) return false;
+  const parts = name.slice(prefix.length).split("~");
+  if (parts.length !== 4 || !/^\d+$/.test(parts[2]!)) return false;
+  return isKnownDead({ host: parts[0]!, namespace: parts[1]!, pid: Number(parts[2]) });
 }

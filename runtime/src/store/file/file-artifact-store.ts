@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { link, mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import {
   isArtifactHash,
   type ArtifactRef,
 } from "../artifact-store.js";
-import { currentProcess, isKnownDead } from "../process-identity.js";
+import { ownedName, ownerIsGone } from "../process-identity.js";
 
 const TEMP_PREFIX = ".tmp-";
 /** A temp file nobody has written to for this long belongs to a writer that is gone (any host). */
@@ -48,7 +48,7 @@ export class FileArtifactStore extends ArtifactStoreBase {
   async putStream(source: AsyncIterable<Uint8Array | string>): Promise<ArtifactRef> {
     const incoming = join(this.dir, "incoming");
     await mkdir(incoming, { recursive: true });
-    const temp = join(incoming, tempName());
+    const temp = join(incoming, ownedName(TEMP_PREFIX));
     const hasher = createHash("sha256");
     let size = 0;
     const handle = await open(temp, "wx");
@@ -135,24 +135,13 @@ export class FileArtifactStore extends ArtifactStoreBase {
       const path = join(incoming, name);
       const info = await stat(path).catch(() => null);
       if (!info) continue;
-      if (writerIsGone(name) || Date.now() - info.mtimeMs >= ABANDONED_AFTER_MS) {
+      if (ownerIsGone(name, TEMP_PREFIX) || Date.now() - info.mtimeMs >= ABANDONED_AFTER_MS) {
         await rm(path, { force: true });
         removed++;
       }
     }
     return removed;
   }
-}
-
-function tempName(): string {
-  const me = currentProcess();
-  return `${TEMP_PREFIX}${me.host}~${me.namespace}~${me.pid}~${randomBytes(8).toString("hex")}`;
-}
-
-function writerIsGone(tempFile: string): boolean {
-  const parts = tempFile.slice(TEMP_PREFIX.length).split("~");
-  if (parts.length !== 4 || !/^\d+$/.test(parts[2]!)) return false;
-  return isKnownDead({ host: parts[0]!, namespace: parts[1]!, pid: Number(parts[2]) });
 }
 
 /**
