@@ -107,3 +107,10 @@ export type { RunReporter, RunResult, StepResult, StepRunStatus } from "./execut
 export type { StepContext, StepOutcome, StepProgress } from "./executor/step-context.js";
 export { encodeDataset, decodeDataset } from "./executor/dataset-codec.js";
 export { scoreDataset } from "./steps/score.js";
+// Model server (`mlops serve`) and its request log (what monitors read).
+export { ModelServer, ServeError, type ServeOptions, type StopOutcome } from "./serve/server.js";
+export type { ServingStores, ServingTarget } from "./serve/model-loader.js";
+export { servingStores } from "./serve/serving-stores.js";
+export { requestLogPath, type RequestLogEntry } from "./request-log/format.js";
+export { readRequestLog } from "./request-log/reader.js";
+export { RequestLogWriter, type RequestLogWriterOptions } from "./request-log/writer.js";

@@ -5,6 +5,7 @@ import { monitorCommand } from "./monitor-command.js";
 import { runCommand } from "./run-command.js";
 import { runStepCommand } from "./run-step-command.js";
 import { runsCommand } from "./runs-command.js";
+import { serveCommand } from "./serve-command.js";
 
 export const commands: Record<string, Command> = {
   run: runCommand,
@@ -12,4 +13,5 @@ export const commands: Record<string, Command> = {
   models: modelsCommand,
   runs: runsCommand,
   monitor: monitorCommand,
+  serve: serveCommand,
 };

@@ -9,6 +9,7 @@ import { FeatureError } from "../features/evaluate.js";
 import type { FittedFeatures } from "../features/feature-pipeline.js";
 import { hashFile } from "../data/file-hash.js";
 import { classLabels } from "./model-data.js";
+import { predictedClass, type TaskScores } from "./model-outputs.js";
 import { scoreDataset } from "./score.js";
 import { deploymentOf, modelOf, sourceOf } from "./plan-lookup.js";
 import type { CellValue } from "../data/dataset.js";
@@ -57,7 +58,7 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   const writer = await createRecordWriter(path, format, columns);
   try {
     for (let i = 0; i < dataset.rowCount; i++)
-      await writer.write({ ...outputRecord(dataset, i), ...predictionFields(model.task, scores.values, scores.width, i, classes) });
+      await writer.write({ ...outputRecord(dataset, i), ...predictionFields(model.task, scores, i, classes) });
     await writer.close();
   } catch (error) {
     await writer.abort();
@@ -78,14 +79,11 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   };
 }
 
-function predictionFields(task: string, values: Float64Array, width: number, i: number, classes: string[]): Record<string, CellValue> {
+function predictionFields(task: string, scores: TaskScores, i: number, classes: string[]): Record<string, CellValue> {
+  const { values, width } = scores;
   if (task === "regression") return { prediction: values[i]! };
-  if (task === "binary_classification") {
-    const p = values[i]!;
-    return { prediction: classes[p > 0.5 ? 1 : 0] ?? (p > 0.5 ? 1 : 0), probability: p };
-  }
-  let best = 0;
-  for (let k = 1; k < width; k++) if (values[i * width + k]! > values[i * width + best]!) best = k;
+  const best = predictedClass(scores, i);
+  if (task === "binary_classification") return { prediction: classes[best] ?? best, probability: values[i]! };
   const fields: Record<string, CellValue> = { prediction: classes[best] ?? best, probability: values[i * width + best]! };
   classes.forEach((c, k) => (fields[`probability_${c}`] = values[i * width + k]!));
   return fields;

@@ -35,3 +35,12 @@ export function taskScores(task: Task, outputs: Record<string, BatchOutput>, nCl
   if (!probabilities || probabilities.width !== nClasses) throw new Error(`the model has no probabilities output of width ${nClasses}`);
   return { values: toF64(probabilities), width: nClasses };
 }
+
+/** The predicted class index of row `i` (binary: 1 when P(positive) > 0.5; multiclass: the argmax, first on ties). */
+export function predictedClass(scores: TaskScores, i: number): number {
+  const { values, width } = scores;
+  if (width === 1) return values[i]! > 0.5 ? 1 : 0;
+  let best = 0;
+  for (let k = 1; k < width; k++) if (values[i * width + k]! > values[i * width + best]!) best = k;
+  return best;
+}

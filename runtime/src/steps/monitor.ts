@@ -15,7 +15,8 @@ import { StepFailure, jsonBytes, type StepContext, type StepOutcome } from "../e
 import { latencyPercentiles } from "../evaluate/latency.js";
 import { transformDataset, type FittedFeatures } from "../features/feature-pipeline.js";
 import { evaluateDriftRule, type DriftSample } from "../monitor/drift-statistics.js";
-import { readRequestLog, requestLogPath } from "./request-log.js";
+import { requestLogPath } from "../request-log/format.js";
+import { readRequestLog } from "../request-log/reader.js";
 import { scoreDataset } from "./score.js";
 import { deploymentOf, modelOf, sourceOf } from "./plan-lookup.js";
 import { argNode, evaluatePlanExpr } from "../plan-expr.js";
@@ -119,10 +120,9 @@ async function currentData(
   const path = requestLogPath(ctx.projectRoot, deployment.name);
   const entries = await readRequestLog(path, monitor.windowMs, Date.now());
   if (entries && entries.length > 0) {
-    const sink = new RowSink(
-      { columns: source.columns.map((c) => ({ ...c, unique: false })), badRows: { policy: "drop", maxBadRows: entries.length } },
-      path,
-    );
+    // traffic carries the columns the model reads, not necessarily the target or ids: every column may be null
+    const columns = source.columns.map((c) => ({ ...c, unique: false, type: { ...c.type, nullable: true } }));
+    const sink = new RowSink({ columns, badRows: { policy: "drop", maxBadRows: entries.length } }, path);
     entries.forEach((e, i) =>
       sink.addValues(
         source.columns.map((c) => e.record?.[c.name] ?? null),

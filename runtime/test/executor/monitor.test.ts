@@ -24,6 +24,7 @@ monitor iris_drift {
 
 interface Report {
   current: string;
+  currentRows: number;
   drift: Array<{ target: string; method: string; drifted: boolean }>;
   signals: Record<string, number | null>;
   policies: Array<{ policy: string; triggered: boolean; outcome?: string }>;
@@ -38,7 +39,7 @@ function writeTraffic(dir: string, shift: number, errorEvery: number): void {
   const now = Date.now();
   const lines = rows.map((row, i) => {
     const [sl, sw, pl, pw] = row.split(",").map(Number);
-    const record = { sepal_length: sl, sepal_width: sw, petal_length: pl! + shift, petal_width: pw };
+    const record = { sepal_length: sl, sepal_width: sw, petal_length: pl! + shift, petal_width: pw! + shift / 2 };
     return JSON.stringify({ at: new Date(now - (i + 1) * 60_000).toISOString(), record, latencyMs: 2, error: i % errorEvery === 0 });
   });
   mkdirSync(join(dir, ".mlops/requests"), { recursive: true });
@@ -70,7 +71,10 @@ describe("monitor", () => {
     const { code } = await runJson(["monitor", dir, "--name", "iris_drift"]);
     expect(code).toBe(0);
     const r = report(dir);
+    // the traffic has no label column (like real traffic): every row still counts
+    expect(r.currentRows).toBe(150);
     expect(r.drift.find((d) => d.target === "petal_length")!.drifted).toBe(true);
+    expect(r.drift.find((d) => d.target === "petal_width")!.drifted).toBe(true);
     expect(r.signals.error_rate).toBeCloseTo(0.1, 5);
     expect(r.policies.find((p) => p.policy === "drift_share >= 30%")!.triggered).toBe(true);
     expect(r.policies.find((p) => p.policy === "error_rate > 1%")!.outcome).toBe("production of species_clf rolled back to v1 (was v2)");

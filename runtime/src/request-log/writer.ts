@@ -1,0 +1,184 @@
+/**
+ * Appends request-log entries off the request path: `append` only queues (O(1), never waits for
+ * the disk); one background loop serialises and writes what is queued in one `write` per turn.
+ * The queue is bounded: when it is full (a slow or stuck disk), new entries are dropped and
+ * counted, so serving never stalls or grows without bound. The live file is rotated when it passes
+ * `rotateBytes` or its first entry is older than `rotateMs`; `keepSegments` rotated files are kept.
+ */
+import { mkdir, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
+import { rotatedPath, rotatedSegments, type RequestLogEntry } from "./format.js";
+
+export interface RequestLogWriterOptions {
+  /** Entries waiting to be written before new ones are dropped (default 50,000). */
+  maxQueue?: number;
+  /** Rotate the live file once it is this large (default 64 MiB). */
+  rotateBytes?: number;
+  /** Rotate the live file once its first entry is this old (default 24 h). */
+  rotateMs?: number;
+  /** Rotated files to keep; older ones are deleted (default 14). */
+  keepSegments?: number;
+  /** Called after each write with the number of entries written. */
+  onWritten?: (entries: number) => void;
+  /** Called when entries are dropped (queue full) with how many in this call. */
+  onDropped?: (entries: number) => void;
+  /** Called when the disk refuses a write (the entries of that write are counted as dropped). */
+  onError?: (error: Error) => void;
+  now?: () => number;
+}
+
+export class RequestLogWriter {
+  private queue: RequestLogEntry[] = [];
+  /** Entries taken from the queue and being written. */
+  private writing = 0;
+  private handle: FileHandle | null = null;
+  private size = 0;
+  private firstEntryAt: number | null = null;
+  private loop: Promise<void> | null = null;
+  private closed = false;
+  private droppedCount = 0;
+  private writtenCount = 0;
+  private readonly maxQueue: number;
+  private readonly rotateBytes: number;
+  private readonly rotateMs: number;
+  private readonly keepSegments: number;
+  private readonly now: () => number;
+
+  constructor(
+    readonly path: string,
+    private readonly options: RequestLogWriterOptions = {},
+  ) {
+    this.maxQueue = options.maxQueue ?? 50_000;
+    this.rotateBytes = options.rotateBytes ?? 64 * 1024 * 1024;
+    this.rotateMs = options.rotateMs ?? 24 * 3_600_000;
+    this.keepSegments = options.keepSegments ?? 14;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Entries dropped so far (queue full or write failed). */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  get written(): number {
+    return this.writtenCount;
+  }
+
+  get queued(): number {
+    return this.queue.length + this.writing;
+  }
+
+  /** Queues one entry; false when it was dropped. */
+  append(entry: RequestLogEntry): boolean {
+    if (this.closed || this.queue.length + this.writing >= this.maxQueue) {
+      this.drop(1);
+      return false;
+    }
+    this.queue.push(entry);
+    if (this.loop === null) this.loop = this.run();
+    return true;
+  }
+
+  /** Writes what is queued (waiting at most `timeoutMs`), then closes the file. */
+  async close(timeoutMs = 5000): Promise<void> {
+    this.closed = true;
+    if (this.loop) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([this.loop, timeout]);
+      clearTimeout(timer);
+    }
+    if (this.queue.length > 0) {
+      this.drop(this.queue.length);
+      this.queue = [];
+    }
+    await this.loop?.catch(() => {});
+    await this.handle?.close().catch(() => {});
+    this.handle = null;
+  }
+
+  private drop(count: number): void {
+    this.droppedCount += count;
+    this.options.onDropped?.(count);
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        this.writing = batch.length;
+        await this.writeBatch(batch);
+        this.writing = 0;
+        // let requests run between writes
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.loop = null;
+      if (this.queue.length > 0 && !this.closed) this.loop = this.run();
+    }
+  }
+
+  private async writeBatch(batch: RequestLogEntry[]): Promise<void> {
+    let text = "";
+    for (const entry of batch) text += `${JSON.stringify(entry)}\n`;
+    try {
+      if (this.handle === null) await this.openLive();
+      else if (this.dueForRotation()) await this.rotate();
+      await this.handle!.write(text);
+      this.size += Buffer.byteLength(text);
+      this.firstEntryAt ??= Date.parse(batch[0]!.at);
+      this.writtenCount += batch.length;
+      this.options.onWritten?.(batch.length);
+    } catch (error) {
+      this.drop(batch.length);
+      this.options.onError?.(error as Error);
+      await this.handle?.close().catch(() => {});
+      this.handle = null;
+    }
+  }
+
+  private dueForRotation(): boolean {
+    if (this.size >= this.rotateBytes) return true;
+    return this.firstEntryAt !== null && this.now() - this.firstEntryAt >= this.rotateMs;
+  }
+
+  private async openLive(): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const existing = await stat(this.path).catch(() => null);
+    if (existing && !existing.isFile()) throw new Error(`${this.path} is not a regular file`);
+    this.size = existing?.size ?? 0;
+    this.firstEntryAt = existing && existing.size > 0 ? await firstEntryTime(this.path) : null;
+    this.handle = await open(this.path, "a", 0o644);
+    if (this.dueForRotation()) await this.rotate();
+  }
+
+  private async rotate(): Promise<void> {
+    await this.handle?.close();
+    this.handle = null;
+    await rename(this.path, rotatedPath(this.path, new Date(this.now())));
+    const segments = await rotatedSegments(this.path);
+    for (const old of segments.slice(0, Math.max(0, segments.length - this.keepSegments))) await rm(old.path, { force: true });
+    this.handle = await open(this.path, "a", 0o644);
+    this.size = 0;
+    this.firstEntryAt = null;
+  }
+}
+
+/** The `at` of the first line of an existing log (its age for rotation); now when unreadable. */
+async function firstEntryTime(path: string): Promise<number | null> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const line = buffer.subarray(0, bytesRead).toString("utf8").split("\n", 1)[0] ?? "";
+    const at = Date.parse((JSON.parse(line) as { at?: string }).at ?? "");
+    return Number.isFinite(at) ? at : null;
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
