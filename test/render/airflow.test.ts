@@ -3,6 +3,7 @@ import { renderAirflow, type RenderedFile } from "@mlops/compiler";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../compiler/src/plan/types.js";
 import { fixture } from "./support/fixtures.js";
+import type { Obj } from "./support/k8s-rules.js";
 import { planGraph, recordedGraph } from "./support/graph.js";
 import { hasPython, pythonParseError, runDags, type Recorded } from "./support/python.js";
 
@@ -20,9 +21,11 @@ function ruff(select: string[]): Workspace {
   return new Workspace({ lint: { select, preview: true }, "target-version": "py39" }, PositionEncoding.Utf16);
 }
 
+const IMAGE = { runtimeImage: "registry.example.com/mlops-runtime:1.0.0" };
+
 describe.each(plans)("Airflow DAGs for %s", (_, plan) => {
-  const v3 = renderAirflow(plan);
-  const v2 = renderAirflow(plan, { airflowVersion: 2 });
+  const v3 = renderAirflow(plan, IMAGE);
+  const v2 = renderAirflow(plan, { ...IMAGE, airflowVersion: 2 });
 
   it("writes one DAG file per step group, each starting with the generated-file header", () => {
     const groups = new Set(plan.steps.map((s) => s.group));
@@ -58,18 +61,30 @@ describe.each(plans)("Airflow DAGs for %s", (_, plan) => {
       expect(recordedGraph(plan, dags)).toEqual(planGraph(plan));
       for (const dag of dags) {
         expect(dag.kwargs.catchup).toBe(false);
-        expect(dag.kwargs.default_args).toMatchObject({ retries: 2, execution_timeout: { timedelta_ms: 7_200_000 } });
+        for (const [id, task] of Object.entries(dag.tasks)) {
+          const step = plan.steps.find((s) => s.id === id)!;
+          expect(task).toMatchObject({
+            retries: step.execution.retries,
+            retry_delay: { timedelta_ms: step.execution.retryDelayMs },
+            execution_timeout: { timedelta_ms: step.execution.timeoutMs },
+            startup_timeout_seconds: 600,
+          });
+        }
       }
     }
+  });
+
+  it("never imports literal (airflow.sdk has none on Airflow 3.0)", () => {
+    for (const source of Object.values({ ...dagFiles(v3), ...dagFiles(v2) })) expect(source).not.toMatch(/\bliteral\b/);
   });
 });
 
 describe("Airflow DAG details", () => {
   const plan = fixture("fraud.base.plan.json");
+  const recorded = hasPython ? runDags(dagFiles(renderAirflow(plan))) : {};
+  const byId = new Map(Object.values(recorded).flatMap((r) => (r as Recorded[]).map((dag) => [dag.kwargs.dag_id as string, dag])));
 
-  it.skipIf(!hasPython)("passes schedules, owner, tags, resources, security context and secrets to Airflow", () => {
-    const recorded = runDags(dagFiles(renderAirflow(plan)));
-    const byId = new Map(Object.values(recorded).flatMap((r) => (r as Recorded[]).map((dag) => [dag.kwargs.dag_id as string, dag])));
+  it.skipIf(!hasPython)("passes schedules, owner, tags, security context and the run id to Airflow", () => {
     const training = byId.get("fraud_detection")!;
     expect(training.kwargs).toMatchObject({
       schedule: "0 2 * * *",
@@ -79,8 +94,19 @@ describe("Airflow DAG details", () => {
     expect(byId.get("fraud_detection.monitor.fraud_drift")!.kwargs.schedule).toEqual({ timedelta_ms: 21_600_000 });
     expect(byId.get("fraud_detection.batch.nightly_scores")!.kwargs.schedule).toBe("30 3 * * *");
     const deploy = training.tasks["deploy.fraud_api"]!;
-    expect(deploy.secrets).toEqual([{ secret: { deploy_type: "env", deploy_target: "DB_URL", secret: "fraud-db", key: "url" } }]);
-    expect(deploy.env_vars).toEqual([{ model: "V1EnvVar", fields: { name: "LOG_LEVEL", value: { literal: "info" } } }]);
+    // Rendered as Airflow renders templated fields: the run id and logical date of the DAG run, every other value as written.
+    expect(deploy.arguments).toEqual([
+      "run-step",
+      "--plan",
+      "/plan/plan.json",
+      "--root",
+      "/srv/mlops",
+      "--step",
+      "deploy.fraud_api",
+      "--run-id",
+      "scheduled__2024-01-02T00:00:00+00:00",
+    ]);
+    expect(deploy.env_vars).toEqual([{ model: "V1EnvVar", fields: { name: "MLOPS_LOGICAL_DATE", value: "2024-01-02T00:00:00+00:00" } }]);
     expect(deploy.container_security_context).toMatchObject({
       fields: {
         allow_privilege_escalation: false,
@@ -93,17 +119,59 @@ describe("Airflow DAG details", () => {
       fields: { run_as_non_root: true, run_as_user: 10001, seccomp_profile: { fields: { type: "RuntimeDefault" } } },
     });
     expect(deploy.container_resources).toMatchObject({ fields: { requests: { cpu: "1", memory: "2Gi" } } });
-    expect(deploy.image).toEqual({ literal: "mlops/runtime:0.1.0" });
-    expect(deploy.namespace).toEqual({ literal: "risk" });
+    expect(deploy.image).toBe("registry.example.com/fraud-runtime:1.0");
+    expect(deploy.namespace).toBe("risk");
+    expect(deploy.service_account_name).toBe("fraud-detection-steps");
+  });
+
+  it.skipIf(!hasPython)("gives secrets only to the step that needs them", () => {
+    const training = byId.get("fraud_detection")!;
+    const withSecrets = Object.entries(training.tasks).filter(([, t]) => (t.secrets as unknown[]).length > 0);
+    expect(withSecrets).toEqual([]); // the trainer's secret is on its init container, deploy gets none
+    const batch = byId.get("fraud_detection.batch.nightly_scores")!.tasks["batch_predict.nightly_scores"]!;
+    expect(batch.secrets).toEqual([{ secret: { deploy_type: "env", deploy_target: "DB_URL", secret: "fraud-db", key: "url" } }]);
+    expect(byId.get("fraud_detection.monitor.fraud_drift")!.tasks["monitor.fraud_drift"]!.secrets).toEqual([]);
+  });
+
+  it.skipIf(!hasPython)("runs an external trainer in its own image between prepare and collect, with its resources and placement", () => {
+    const train = byId.get("fraud_detection")!.tasks["train.fraud_ext"]!;
+    const init = train.init_containers as Array<{ fields: Obj }>;
+    expect(init.map((c) => [c.fields.name, c.fields.image])).toEqual([
+      ["train-fraud-ext-prepare", "registry.example.com/fraud-runtime:1.0"],
+      ["train-fraud-ext", "registry.example.com/fraud-trainer:2.1"],
+    ]);
+    expect(init[1]!.fields.command).toEqual(["python", "train.py"]);
+    expect(init[1]!.fields.resources.fields.limits).toEqual({ cpu: "4", memory: "8Gi", "nvidia.com/gpu": "1" });
+    expect(init[1]!.fields.env.map((e: { fields: { name: string } }) => e.fields.name)).toContain("HF_TOKEN");
+    expect(train.arguments).toContain("collect");
+    expect(train.node_selector).toEqual({ "cloud.google.com/gke-accelerator": "nvidia-l4" });
+    expect(train.tolerations).toEqual([
+      { model: "V1Toleration", fields: { effect: "NoSchedule", key: "nvidia.com/gpu", operator: "Exists" } },
+    ]);
+    expect(train).toMatchObject({ retries: 0, execution_timeout: { timedelta_ms: 21_600_000 } });
+  });
+
+  it.skipIf(!hasPython)("sets catchup, pools and the start-up timeout from the options", () => {
+    const files = renderAirflow(plan, { catchup: true, pool: "ml", gpuPool: "gpu", startupTimeoutSeconds: 900 });
+    const dags = Object.values(runDags(dagFiles(files))).flatMap((r) => r as Recorded[]);
+    const training = dags.find((d) => d.kwargs.dag_id === "fraud_detection")!;
+    expect(training.kwargs.catchup).toBe(true);
+    expect(training.tasks["train.fraud_ext"]).toMatchObject({ pool: "gpu", startup_timeout_seconds: 900 });
+    expect(training.tasks["train.fraud_clf"]).toMatchObject({ pool: "ml" });
   });
 
   it("is deterministic", () => {
     expect(renderAirflow(plan)).toEqual(renderAirflow(structuredClone(plan)));
   });
 
-  it("includes the plan ConfigMap the task pods mount", () => {
+  it("includes the plan ConfigMap the task pods mount, its name carrying the plan hash", () => {
     const configMap = renderAirflow(plan).find((f) => f.path === "plan-configmap.yaml")!;
-    expect(configMap.content).toContain("name: fraud-detection-plan");
+    expect(configMap.content).toMatch(/name: fraud-detection-plan-[0-9a-f]{10}\n/);
     expect(configMap.content).toContain("namespace: risk");
+  });
+
+  it("names the provider floor in the README and refuses to guess an image", () => {
+    expect(renderAirflow(plan).find((f) => f.path === "README.md")!.content).toContain("apache-airflow-providers-cncf-kubernetes`\n10.5.0");
+    expect(() => renderAirflow(fixture("iris.plan.json"))).toThrow(/--image/);
   });
 });

@@ -53,8 +53,8 @@ describe("mlops render", () => {
       await main(["render", "airflow", "plan.json", "-o", "dags-out", "--airflow-version", "2", "--runtime-image", "reg/mlops:2.0"], sink),
     ).toBe(0);
     const dag = readFileSync(join(dir, "dags-out/dags/fraud_detection.py"), "utf8");
-    expect(dag).toContain("from airflow.utils.template import literal");
-    expect(dag).toContain('IMAGE = "reg/mlops:2.0"');
+    expect(dag).toContain("from airflow.models.dag import DAG");
+    expect(dag).toContain('image="reg/mlops:2.0"');
   });
 
   it("reports usage errors with exit code 2", async () => {

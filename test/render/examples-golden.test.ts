@@ -27,7 +27,8 @@ function examplePlans(file: string): { base: Plan; envs: Record<string, Plan> } 
 
 describe.each(examples)("rendered artifacts of examples/%s", (name, file) => {
   const plans = examplePlans(file);
-  const options = { runtimeImage: "registry.example.com/mlops-runtime:1.0.0" };
+  // fraud's runtime image comes from its deployment; the others name one as `--image` would.
+  const options = name === "fraud" ? {} : { runtimeImage: "registry.example.com/mlops-runtime:1.0.0" };
   const targets: Array<[string, RenderedFile[]]> = [
     ["airflow", renderAirflow(plans.base, options)],
     ["kubernetes", renderKubernetes(plans, options)],

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { renderKubernetes, RenderError, type RenderedFile } from "@mlops/compiler";
 import { describe, expect, it } from "vitest";
-import { fixture, fraudPlans } from "./support/fixtures.js";
+import { baseObjectFiles, fixture, fraudPlans } from "./support/fixtures.js";
 import { checkObjects, type Obj } from "./support/k8s-rules.js";
 import { modelError, parseYaml11 } from "./support/k8s-validate.js";
 
@@ -21,7 +21,7 @@ function writeTree(files: RenderedFile[]): string {
 }
 
 function baseObjects(files: RenderedFile[]): Obj[] {
-  return files.filter((f) => f.path.startsWith("base/") && !f.path.endsWith("kustomization.yaml")).flatMap((f) => parseYaml11(f.content));
+  return baseObjectFiles(files).flatMap((f) => parseYaml11(f.content));
 }
 
 function kustomize(dir: string): Obj[] {
@@ -85,59 +85,148 @@ describe("Kubernetes manifests", () => {
 
   it("renders the serving objects of a kubernetes target", () => {
     const api = byName("Deployment", "fraud-api");
-    const container = api.spec.template.spec.containers[0];
+    const pod = api.spec.template.spec;
+    const container = pod.containers[0];
     expect(api.spec.replicas).toBeUndefined(); // the HPA owns the replica count
-    expect(container.startupProbe.httpGet).toEqual({ path: "/health/ready", port: "http" });
-    expect(container.readinessProbe.httpGet.path).toBe("/health/ready");
-    expect(container.livenessProbe.httpGet.path).toBe("/health/live");
+    expect(container.startupProbe.httpGet).toEqual({ path: "/v2/health/ready", port: "http" });
+    expect(container.livenessProbe.httpGet.path).toBe("/v2/health/live");
     expect(container.resources).toEqual({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
     expect(container.env).toContainEqual({ name: "DB_URL", valueFrom: { secretKeyRef: { name: "fraud-db", key: "url" } } });
     expect(container.env).toContainEqual({ name: "ORT_INTRA_OP_THREADS", value: "1" });
+    expect(pod.serviceAccountName).toBe("fraud-api");
+    expect(byName("ServiceAccount", "fraud-api").automountServiceAccountToken).toBe(false);
+    expect(pod.topologySpreadConstraints.map((t: Obj) => [t.topologyKey, t.whenUnsatisfiable])).toEqual([
+      ["kubernetes.io/hostname", "DoNotSchedule"],
+      ["topology.kubernetes.io/zone", "ScheduleAnyway"],
+    ]);
     const internal = byName("Deployment", "fraud-internal").spec.template.spec.containers[0];
     expect(internal.env).toContainEqual({ name: "ORT_INTRA_OP_THREADS", value: "2" });
     expect(byName("HorizontalPodAutoscaler", "fraud-api").spec).toMatchObject({ minReplicas: 2, maxReplicas: 10 });
     expect(byName("PodDisruptionBudget", "fraud-internal")).toBeDefined();
     expect(byName("Service", "fraud-api").spec.ports[0]).toMatchObject({ port: 8080, targetPort: "http" });
-    expect(byName("NetworkPolicy", "fraud-api").spec.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 8080 }] }]);
-    expect(objects.filter((o) => o.kind === "HorizontalPodAutoscaler")).toHaveLength(1);
+    const policy = byName("NetworkPolicy", "fraud-api").spec;
+    expect(policy.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 8080 }] }]);
+    expect(policy.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(policy.egress.flatMap((rule: Obj) => rule.ports.map((p: Obj) => `${p.protocol}/${p.port}`))).toEqual([
+      "UDP/53",
+      "TCP/53",
+      "TCP/443",
+      "TCP/5432",
+    ]);
   });
 
-  it("renders a canary as a second Deployment behind the same Service, weights in annotations", () => {
+  it("renders a canary as its own Deployment and Service, the traffic split by an HTTPRoute's weights", () => {
     const canary = byName("Deployment", "fraud-api-canary");
-    const service = byName("Service", "fraud-api");
-    expect(Object.entries(service.spec.selector).every(([k, v]) => canary.spec.template.metadata.labels[k] === v)).toBe(true);
-    expect(canary.metadata.annotations).toMatchObject({
+    expect(canary.spec.template.spec.containers[0].args.slice(-2)).toEqual(["--alias", "canary"]);
+    expect(byName("Deployment", "fraud-api").spec.template.spec.containers[0].args).not.toContain("--alias");
+    const stableService = byName("Service", "fraud-api");
+    const canaryService = byName("Service", "fraud-api-canary");
+    expect(stableService.spec.selector["mlops.dev/track"]).toBe("stable");
+    expect(canaryService.spec.selector["mlops.dev/track"]).toBe("canary");
+    const route = byName("HTTPRoute", "fraud-api");
+    // A declared 10% is 10% of the requests, whatever the replica counts (it was 33% at the HPA minimum by replicas).
+    expect(route.spec.rules[0].backendRefs).toEqual([
+      { name: "fraud-api", port: 8080, weight: 90 },
+      { name: "fraud-api-canary", port: 8080, weight: 10 },
+    ]);
+    expect(route.spec.parentRefs).toEqual([{ name: "mlops-gateway" }]);
+    expect(route.metadata.annotations).toMatchObject({
       "mlops.dev/canary-weights": "10%,50%,100%",
-      "mlops.dev/canary-replicas": "1,1,2",
       "mlops.dev/canary-interval-seconds": "600",
     });
-    expect(canary.spec.replicas).toBe(1);
-    expect(canary.spec.template.spec.containers[0].args).toContain("--alias");
+    expect(byName("HorizontalPodAutoscaler", "fraud-api-canary").spec).toMatchObject({ minReplicas: 1, maxReplicas: 10 });
+    const readme = files.find((f) => f.path === "README.md")!.content;
+    expect(readme).toContain("kubectl -n risk patch httproute fraud-api --type=json");
+    expect(readme).toContain("mlops rollout promote");
+    const gateway = renderKubernetes(plans, { gateway: "infra/public" }).find((f) => f.path === "base/risk/httproute-fraud-api.yaml")!;
+    expect(parseYaml11(gateway.content)[0].spec.parentRefs).toEqual([{ name: "public", namespace: "infra" }]);
   });
 
-  it("renders training as a Job and monitors and batch scoring as CronJobs", () => {
-    const job = objects.find((o) => o.kind === "Job")!;
-    expect(job.spec.template.spec.containers[0]).toMatchObject({
-      command: ["mlops"],
-      args: ["run", "/plan/plan.json", "--root", "/srv/mlops"],
+  it("renders the pipeline's schedule as a CronJob whose containers are the steps, each with its own resources", () => {
+    const train = byName("CronJob", "fraud-detection-train");
+    expect(train.spec).toMatchObject({
+      schedule: "0 2 * * *",
+      timeZone: "Etc/UTC",
+      concurrencyPolicy: "Forbid",
+      startingDeadlineSeconds: 300,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
     });
-    const crons = objects.filter((o) => o.kind === "CronJob");
-    expect(crons.map((c) => c.spec.jobTemplate.spec.template.spec.containers[0].args.slice(-2)).sort()).toEqual([
-      ["--group", "batch.nightly_scores"],
-      ["--group", "monitor.fraud_drift"],
-      ["--group", "monitor.latency_watch"],
+    const job = train.spec.jobTemplate.spec;
+    const pod = job.template.spec;
+    const containers = [...pod.initContainers, ...pod.containers];
+    const pipeline = plans.base.steps.filter((s) => s.group === "pipeline");
+    // every step, in the plan's order; the external trainer runs in its own image between prepare and collect
+    const names = containers.map((c: Obj) => c.name);
+    expect(names.filter((n: string) => !n.endsWith("-prepare") && !n.endsWith("-collect"))).toEqual(
+      pipeline.map((s) => s.id.replace(/[._]/g, "-")),
+    );
+    const trainer = containers.find((c: Obj) => c.name === "train-fraud-ext")!;
+    expect(trainer.image).toBe("registry.example.com/fraud-trainer:2.1");
+    expect(trainer.command).toEqual(["python", "train.py"]);
+    expect(trainer.resources.limits).toEqual({ cpu: "4", memory: "8Gi", "nvidia.com/gpu": "1" });
+    expect(trainer.env.find((e: Obj) => e.name === "MLOPS_OUTPUT").value).toBe("/exchange/model.onnx");
+    expect(trainer.env.find((e: Obj) => e.name === "HF_TOKEN").valueFrom.secretKeyRef).toEqual({ name: "hf", key: "token" });
+    expect(containers.find((c: Obj) => c.name === "train-fraud-ext-collect").args.slice(-4)).toEqual([
+      "--exchange",
+      "/exchange",
+      "--stage",
+      "collect",
     ]);
-    expect(crons.map((c) => [c.metadata.name, c.spec.schedule, c.spec.concurrencyPolicy]).sort()).toEqual([
-      ["fraud-detection-batch-nightly-scores", "30 3 * * *", "Forbid"],
-      ["fraud-detection-monitor-fraud-drift", "0 */6 * * *", "Forbid"],
-      ["fraud-detection-monitor-latency-watch", "*/15 * * * *", "Forbid"],
+    expect(pod.nodeSelector).toEqual({ "cloud.google.com/gke-accelerator": "nvidia-l4" });
+    expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    expect(pod.restartPolicy).toBe("OnFailure");
+    expect(job.backoffLimit).toBe(pipeline.reduce((n, s) => n + s.execution.retries, 0));
+    const deploy = containers.find((c: Obj) => c.name === "deploy-fraud-api")!;
+    expect(deploy.args).toEqual([
+      "run-step",
+      "--plan",
+      "/plan/plan.json",
+      "--root",
+      "/srv/mlops",
+      "--step",
+      "deploy.fraud_api",
+      "--run-id",
+      "$(MLOPS_RUN_ID)",
     ]);
+    // the deploy step moves an alias: it gets neither the server's env nor its secrets
+    expect(deploy.env).toEqual([{ name: "MLOPS_RUN_ID", valueFrom: { fieldRef: { fieldPath: "metadata.labels['job-name']" } } }]);
+    expect(pod.serviceAccountName).toBe("fraud-detection-steps");
   });
 
-  it("puts the plan in a ConfigMap in every namespace that mounts it", () => {
-    const maps = objects.filter((o) => o.kind === "ConfigMap");
-    expect(maps.map((m) => m.metadata.namespace).sort()).toEqual(["risk", "risk-internal"]);
-    expect(JSON.parse(maps[0]!.data["plan.json"])).toEqual(plans.base);
+  it("renders monitors and batch scoring as CronJobs; batch output is written to the store volume, not the image", () => {
+    const crons = objects.filter((o) => o.kind === "CronJob" && o.metadata.name !== "fraud-detection-train");
+    expect(crons.map((c) => [c.metadata.name, c.spec.schedule]).sort()).toEqual([
+      ["fraud-detection-batch-nightly-scores", "30 3 * * *"],
+      ["fraud-detection-monitor-fraud-drift", "0 */6 * * *"],
+      ["fraud-detection-monitor-latency-watch", "*/15 * * * *"],
+    ]);
+    const batch = byName("CronJob", "fraud-detection-batch-nightly-scores").spec.jobTemplate.spec.template.spec.containers[0];
+    expect(batch.volumeMounts).toContainEqual({ name: "store", mountPath: "/srv/mlops/out", subPath: "outputs/out" });
+    expect(batch.env).toContainEqual({ name: "DB_URL", valueFrom: { secretKeyRef: { name: "fraud-db", key: "url" } } });
+    const monitor = byName("CronJob", "fraud-detection-monitor-fraud-drift").spec.jobTemplate.spec.template.spec.containers[0];
+    expect(monitor.env.map((e: Obj) => e.name)).toEqual(["MLOPS_RUN_ID"]);
+    const steps = byName("NetworkPolicy", "fraud-detection-steps").spec;
+    expect(steps.podSelector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "fraud-detection", "mlops.dev/role": "step" });
+    expect(steps.ingress).toBeUndefined();
+  });
+
+  it("puts the plan in a content-hashed ConfigMap (configMapGenerator) in every namespace that mounts it", () => {
+    const kustomization = parseYaml11(files.find((f) => f.path === "base/kustomization.yaml")!.content)[0];
+    expect(kustomization.configMapGenerator.map((g: Obj) => [g.name, g.namespace, g.files])).toEqual([
+      ["fraud-detection-plan", "risk", ["plan.json"]],
+      ["fraud-detection-plan", "risk-internal", ["plan.json"]],
+    ]);
+    expect(JSON.parse(files.find((f) => f.path === "base/plan.json")!.content)).toEqual(plans.base);
+    expect(JSON.parse(files.find((f) => f.path === "overlays/prod/plan.json")!.content)).toEqual(plans.envs.prod);
+  });
+
+  it("never uses the default namespace and needs --image when no deployment names one", () => {
+    expect(objects.some((o) => o.metadata.namespace === "default")).toBe(false);
+    expect(() => renderKubernetes({ base: fixture("iris.plan.json"), envs: {} })).toThrow(/--image/);
+    const iris = baseObjects(renderKubernetes({ base: fixture("iris.plan.json"), envs: {} }, { runtimeImage: "r.example.com/mlops:1.0" }));
+    expect(new Set(iris.map((o) => o.metadata.namespace))).toEqual(new Set(["iris"]));
+    expect(() => renderKubernetes(plans, { namespace: "default" })).toThrow(/default/);
   });
 
   it("is deterministic", () => {
@@ -158,17 +247,26 @@ describe("Kubernetes manifests", () => {
 
   it.skipIf(!kubectl)("builds base and every overlay with kubectl kustomize, and each overlay equals the env's own render", () => {
     const root = writeTree(files);
+    const withoutPlans = (list: Obj[]) => list.filter((o) => o.kind !== "ConfigMap");
     const base = kustomize(join(root, "base"));
-    expect(canonical(base)).toEqual(canonical(objects));
+    expect(canonical(withoutPlans(base))).toEqual(canonical(objects.map(withHashedPlan(base))));
     for (const env of ["prod", "staging"] as const) {
       const built = kustomize(join(root, "overlays", env));
       expect(built.map(modelError).filter(Boolean)).toEqual([]);
       expect(checkObjects(built)).toEqual([]);
       const direct = baseObjects(renderKubernetes({ base: plans.envs[env]!, envs: {} }));
-      expect(canonical(built)).toEqual(canonical(direct));
+      expect(canonical(withoutPlans(built))).toEqual(canonical(direct.map(withHashedPlan(built))));
+      const maps = built.filter((o) => o.kind === "ConfigMap");
+      for (const map of maps) expect(JSON.parse(map.data["plan.json"])).toEqual(plans.envs[env]);
     }
     const staging = kustomize(join(root, "overlays", "staging"));
     expect(staging.filter((o) => o.kind === "HorizontalPodAutoscaler")).toEqual([]);
     expect(staging.find((o) => o.kind === "Deployment" && o.metadata.name === "fraud-api")!.spec.replicas).toBe(1);
   });
 });
+
+/** The rendered object with the plan ConfigMap's name replaced by the hashed name kustomize generated. */
+function withHashedPlan(built: Obj[]): (object: Obj) => Obj {
+  const hashed = built.find((o) => o.kind === "ConfigMap")!.metadata.name as string;
+  return (object) => JSON.parse(JSON.stringify(object).replaceAll('"name":"fraud-detection-plan"', `"name":"${hashed}"`));
+}

@@ -10,6 +10,7 @@ import type { Plan } from "../../compiler/src/plan/types.js";
 import { validatePlan } from "../../compiler/src/plan/validate.js";
 import { dockerfileProblems } from "./support/docker-rules.js";
 import { planGraph, recordedGraph } from "./support/graph.js";
+import { baseObjectFiles } from "./support/fixtures.js";
 import { checkObjects } from "./support/k8s-rules.js";
 import { modelError, parseYaml11 } from "./support/k8s-validate.js";
 import { hasPython, runDags, type Recorded } from "./support/python.js";
@@ -50,12 +51,14 @@ describe("test fixtures", () => {
   });
 });
 
+const IMAGE = { runtimeImage: "registry.example.com/mlops-runtime:1.0.0" };
+
 describe.each([...fixtures, ...compiled])("every renderer on %s", (_, path) => {
   const plan = load(path);
 
   it("Airflow: lint-clean, and the stub records the plan's DAG", () => {
     const dags = Object.fromEntries(
-      renderAirflow(plan)
+      renderAirflow(plan, IMAGE)
         .filter((f) => f.path.endsWith(".py"))
         .map((f) => [f.path, f.content]),
     );
@@ -70,20 +73,20 @@ describe.each([...fixtures, ...compiled])("every renderer on %s", (_, path) => {
   });
 
   it("Kubernetes: every object validates and passes the rules; kustomize builds it", () => {
-    const files = renderKubernetes({ base: plan, envs: {} });
-    const objects = files
-      .filter((f) => f.path.startsWith("base/") && !f.path.endsWith("kustomization.yaml"))
-      .flatMap((f) => parseYaml11(f.content));
+    const files = renderKubernetes({ base: plan, envs: {} }, IMAGE);
+    const objects = baseObjectFiles(files).flatMap((f) => parseYaml11(f.content));
     expect(objects.map(modelError).filter(Boolean)).toEqual([]);
     expect(checkObjects(objects)).toEqual([]);
     if (!kubectl) return;
     const result = spawnSync(kubectl, ["kustomize", join(writeTree(files), "base")], { encoding: "utf8" });
     expect(result.stderr).toBe("");
-    expect(parseYaml11(result.stdout)).toHaveLength(objects.length);
+    const built = parseYaml11(result.stdout);
+    expect(built.filter((o) => o.kind !== "ConfigMap")).toHaveLength(objects.length);
+    expect(checkObjects(built)).toEqual([]);
   });
 
   it("Docker: the Dockerfile passes the rules and the compose file parses", () => {
-    const files = renderDocker(plan);
+    const files = renderDocker(plan, IMAGE);
     expect(dockerfileProblems(files.find((f) => f.path === "Dockerfile")!.content)).toEqual([]);
     const compose = files.find((f) => f.path === "compose.yaml");
     if (compose) expect(parseYaml11(compose.content)).toHaveLength(1);

@@ -4,9 +4,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../compiler/src/plan/types.js";
 import { HOSTILE } from "./support/hostile.js";
-import { composeExpand, fixture, kubeletExpand } from "./support/fixtures.js";
+import { baseObjectFiles, composeExpand, fixture, kubeletExpand } from "./support/fixtures.js";
 import { dockerfileProblems, execFormArgs } from "./support/docker-rules.js";
-import { literalValue, planGraph, recordedGraph, taskStep } from "./support/graph.js";
+import { planGraph, recordedGraph, taskStep } from "./support/graph.js";
 import { renderJinja } from "./support/jinja.js";
 import { checkObjects, type Obj } from "./support/k8s-rules.js";
 import { modelError, parseYaml11 } from "./support/k8s-validate.js";
@@ -161,9 +161,7 @@ function checkInProcess(c: Case): void {
   }
   for (const file of yamlFiles([...c.airflow, ...c.kubernetes, ...c.docker])) expect(headerName(file.content)).toBe(v.pipeline);
 
-  const objects = yamlFiles(c.kubernetes)
-    .filter((f) => !f.path.endsWith("kustomization.yaml"))
-    .flatMap((f) => parse(f.content));
+  const objects = baseObjectFiles(c.kubernetes).flatMap((f) => parse(f.content));
   expect(objects.map(modelError).filter(Boolean)).toEqual([]);
   expect(checkObjects(objects)).toEqual([]);
   const deployments = objects.filter((o) => o.kind === "Deployment" && o.metadata.annotations["mlops.dev/deployment"] === v.deployment);
@@ -185,7 +183,7 @@ function checkInProcess(c: Case): void {
     });
   }
   expect(objects.some((o) => o.kind === "CronJob" && o.metadata.annotations["mlops.dev/monitor"] === v.monitor)).toBe(true);
-  for (const map of objects.filter((o) => o.kind === "ConfigMap")) expect(JSON.parse(map.data["plan.json"])).toEqual(plan);
+  expect(JSON.parse(c.kubernetes.find((f) => f.path === "base/plan.json")!.content)).toEqual(plan);
 
   const content = (path: string) => c.docker.find((f) => f.path === path)!.content;
   expect(dockerfileProblems(content("Dockerfile"))).toEqual([]);
@@ -229,16 +227,16 @@ function checkWithPython(cases: Case[]): void {
     const tasks = new Map(dags.flatMap((dag) => Object.values(dag.tasks).map((kwargs) => [taskStep(kwargs), kwargs])));
     const env = (step: string) =>
       Object.fromEntries(
-        (tasks.get(step)!.env_vars as Array<{ fields: { name: string; value: unknown } }>).map((e) => [
+        (tasks.get(step)!.env_vars as Array<{ fields: { name: string; value: string } }>).map((e) => [
           e.fields.name,
-          literalValue(e.fields.value),
+          kubeletExpand(e.fields.value),
         ]),
       );
-    expect(env(`deploy.${v.deployment}`)).toEqual({ LOG_LEVEL: v.envValue });
-    expect(env(`train.${v.model}`)).toEqual({ MODE: v.trainerEnvValue });
-    expect(tasks.get(`monitor.${v.monitor}`)!.secrets).toEqual([
-      { secret: { deploy_type: "env", deploy_target: "DB_URL", secret: "fraud-db", key: "url" } },
-    ]);
+    // Secrets and env go to the steps that need them: the deploy step gets neither the server's env nor its secrets.
+    expect(env(`deploy.${v.deployment}`)).toEqual({ MLOPS_LOGICAL_DATE: "2024-01-02T00:00:00+00:00" });
+    const trainer = (tasks.get(`train.${v.model}`)!.init_containers as Array<{ fields: Obj }>)[1]!.fields;
+    expect(kubeletExpand(trainer.env.find((e: Obj) => e.fields.name === "MODE").fields.value)).toBe(v.trainerEnvValue);
+    expect(tasks.get(`monitor.${v.monitor}`)!.secrets).toEqual([]);
   });
 }
 
@@ -316,9 +314,7 @@ describe("values Kubernetes cannot carry are rejected with an error naming them"
           expect((error as Error).message).toContain(JSON.stringify(s));
           return;
         }
-        const objects = yamlFiles(files)
-          .filter((f) => !f.path.endsWith("kustomization.yaml"))
-          .flatMap((f) => parseYaml11(f.content));
+        const objects = baseObjectFiles(files).flatMap((f) => parseYaml11(f.content));
         expect(checkObjects(objects)).toEqual([]);
         expect(JSON.stringify(objects)).toContain(JSON.stringify(s).slice(1, -1));
       }),
@@ -342,11 +338,10 @@ describe("secrets", () => {
   it("appear only as references: secretKeyRef, Airflow Secret, a compose env_file", () => {
     const plan = fixture("fraud.base.plan.json");
     const secretEnv = new Set(["DB_URL", "API_KEY", "HF_TOKEN"]);
-    const k8s = renderKubernetes({ base: plan, envs: {} })
-      .filter((f) => f.path.endsWith(".yaml") && !f.path.endsWith("kustomization.yaml"))
-      .flatMap((f) => parseYaml11(f.content));
+    const k8s = baseObjectFiles(renderKubernetes({ base: plan, envs: {} })).flatMap((f) => parseYaml11(f.content));
     for (const object of k8s) {
-      const containers = object.spec?.template?.spec?.containers ?? object.spec?.jobTemplate?.spec?.template?.spec?.containers ?? [];
+      const pod = object.spec?.template?.spec ?? object.spec?.jobTemplate?.spec?.template?.spec ?? {};
+      const containers = [...(pod.initContainers ?? []), ...(pod.containers ?? [])];
       for (const env of containers.flatMap((c: Obj) => c.env ?? [])) {
         if (secretEnv.has(env.name)) expect(env).toEqual({ name: env.name, valueFrom: { secretKeyRef: expect.any(Object) } });
       }
@@ -362,7 +357,8 @@ describe("secrets", () => {
     expect(JSON.stringify(compose)).not.toContain('fraud-api"');
     for (const file of renderAirflow(plan).filter((f) => f.path.endsWith(".py"))) {
       for (const line of file.content.split("\n")) {
-        if (line.includes('"fraud-db"') || line.includes('"hf"')) expect(line.trim()).toMatch(/^\[?Secret\("env", /);
+        if (line.includes('"fraud-db"') || line.includes('"hf"'))
+          expect(line.trim()).toMatch(/^(secrets=)?\[?Secret\("env", |^\{"HF_TOKEN": \("hf", "token"\)\},$/);
       }
     }
   });

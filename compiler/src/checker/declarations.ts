@@ -15,6 +15,7 @@ import { checkModel } from "./models.js";
 import { checkMonitor } from "./monitors.js";
 import { declarationSymbol, declaredNames, lookupParam, paramSymbol, suggestion } from "./resolve.js";
 import type { FieldSpec, Slot } from "./schema.js";
+import { checkExecution } from "./execution.js";
 import { BLOCK_FIELDS, BLOCK_STATEMENTS, slotToString } from "./schema.js";
 import type { BlockSymbol, ParamSymbol } from "./symbols.js";
 import type { Type } from "./types.js";
@@ -45,6 +46,7 @@ export function checkDeclaration(ctx: DeclContext): DeclInfo {
       `\`from\` belongs to feature sets, not to a ${DECL_KIND_NAMES[symbol.declKind]}`,
     );
   const specials = checkFields(vc, merged, BLOCK_FIELDS[symbol.declKind]);
+  if (symbol.declKind === "pipeline" || symbol.declKind === "model") checkExecution(vc, merged);
   switch (symbol.declKind) {
     case "source":
       return checkSource(ctx, merged);

@@ -46,13 +46,16 @@ export function checkDeployment(vc: ValueChecker, merged: MergedDecl): DeployInf
 
 function checkAutoscale(vc: ValueChecker, target: MergedValue): void {
   const autoscale = target.fields?.get("autoscale")?.value;
-  const min = autoscale?.fields?.get("min")?.value;
-  const max = autoscale?.fields?.get("max")?.value;
+  checkBounds(vc, autoscale?.fields?.get("min")?.value, autoscale?.fields?.get("max")?.value, "autoscale.min", "autoscale.max");
+  checkBounds(vc, target.fields?.get("min_replicas")?.value, target.fields?.get("max_replicas")?.value, "min_replicas", "max_replicas");
+}
+
+function checkBounds(vc: ValueChecker, min: MergedValue | undefined, max: MergedValue | undefined, minName: string, maxName: string): void {
   if (!min || !max) return;
   const lo = numberLiteral(min.expr);
   const hi = numberLiteral(max.expr);
   if (lo && hi && lo.value > hi.value) {
-    vc.ctx.report(max.owner.file, "out-of-range", max.expr.span, `autoscale.max = ${hi.value} is below autoscale.min = ${lo.value}`, [
+    vc.ctx.report(max.owner.file, "out-of-range", max.expr.span, `${maxName} = ${hi.value} is below ${minName} = ${lo.value}`, [
       "max must be at least min",
     ]);
   }

@@ -3,11 +3,20 @@
  * required, defaults and docs. The checker validates against it; completion
  * and hover read it.
  */
+import type { DiagnosticCode } from "../diagnostics/diagnostic.js";
+import { executionFields } from "./execution-fields.js";
 import type { DeclKind } from "./types.js";
 import type { QuantityKind } from "./units.js";
 
+/** A pattern a string must match; `code` is the diagnostic when it does not (default `type-mismatch`). */
+export interface StringPattern {
+  regex: RegExp;
+  description: string;
+  code?: DiagnosticCode;
+}
+
 export type Slot =
-  | { kind: "string"; pattern?: { regex: RegExp; description: string }; secretAllowed?: boolean }
+  | { kind: "string"; pattern?: StringPattern; secretAllowed?: boolean }
   | { kind: "int"; min?: number; max?: number }
   | { kind: "number"; min?: number; max?: number; minExclusive?: boolean }
   | { kind: "bool" }
@@ -16,8 +25,8 @@ export type Slot =
   | { kind: "word"; values: Record<string, string> }
   | { kind: "ref"; declKind: DeclKind }
   | { kind: "list"; element: Slot; minLength?: number }
-  /** `{ key = value }`; `open` types the values of keys not in `fields` (env_vars). */
-  | { kind: "record"; fields: FieldSpec[]; open?: Slot }
+  /** `{ key = value }`; `open` types the values of keys not in `fields` (env_vars), `keys` constrains their names. */
+  | { kind: "record"; fields: FieldSpec[]; open?: Slot; keys?: StringPattern }
   /** `name { ... }` with one field list per constructor name. */
   | { kind: "constructor"; variants: Record<string, ConstructorSpec> }
   /** `cron("...")` or `every(duration)`. */
@@ -45,6 +54,18 @@ export interface ConstructorSpec {
 
 const SECRET_STRING: Slot = { kind: "string", secretAllowed: true };
 const PORT: Slot = { kind: "int", min: 1, max: 65535 };
+const NAMESPACE: FieldSpec = {
+  name: "namespace",
+  slot: {
+    kind: "string",
+    pattern: {
+      regex: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+      description: "a DNS label: lowercase letters, digits and `-`, at most 63 characters",
+    },
+  },
+  required: true,
+  doc: "Kubernetes namespace.",
+};
 
 const TASKS = {
   binary_classification: "two classes (a bool target or an enum of two values)",
@@ -124,18 +145,7 @@ export const TARGETS: Record<string, ConstructorSpec> = {
   kubernetes: {
     doc: "A Kubernetes Deployment, Service, HPA and PDB.",
     fields: [
-      {
-        name: "namespace",
-        slot: {
-          kind: "string",
-          pattern: {
-            regex: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
-            description: "a DNS label: lowercase letters, digits and `-`, at most 63 characters",
-          },
-        },
-        required: true,
-        doc: "Kubernetes namespace.",
-      },
+      NAMESPACE,
       { name: "image", slot: { kind: "string" }, required: true, doc: "The runtime image." },
       { name: "replicas", slot: { kind: "int", min: 1, max: 10_000 }, required: true, doc: "Replica count (without autoscale)." },
       {
@@ -151,6 +161,48 @@ export const TARGETS: Record<string, ConstructorSpec> = {
         doc: "Memory request (`512Mi`).",
       },
       { name: "autoscale", slot: { kind: "record", fields: AUTOSCALE }, doc: "Horizontal pod autoscaling: `{ min, max, target_cpu }`." },
+    ],
+  },
+  kserve: {
+    doc: "A KServe InferenceService: KServe's ONNX runtime for a model exported to `storage_uri`, else a custom predictor running `mlops serve`.",
+    fields: [
+      NAMESPACE,
+      {
+        name: "image",
+        slot: { kind: "string" },
+        required: true,
+        doc: "The runtime image (the custom predictor runs `mlops serve` in it).",
+      },
+      {
+        name: "cpu",
+        slot: { kind: "quantity", unit: "cpu", min: 0, minExclusive: true },
+        required: true,
+        doc: "CPU request and limit of a predictor replica.",
+      },
+      {
+        name: "memory",
+        slot: { kind: "quantity", unit: "memory", min: 0, minExclusive: true },
+        required: true,
+        doc: "Memory request and limit of a predictor replica.",
+      },
+      {
+        name: "min_replicas",
+        slot: { kind: "int", min: 0, max: 10_000 },
+        default: "1",
+        doc: "Fewest predictor replicas (0 scales to zero).",
+      },
+      { name: "max_replicas", slot: { kind: "int", min: 1, max: 10_000 }, default: "min_replicas", doc: "Most predictor replicas." },
+      {
+        name: "storage_uri",
+        slot: {
+          kind: "string",
+          pattern: {
+            regex: /^(s3|gs|https|pvc):\/\/[^\s]+$/,
+            description: "a storage URI KServe reads (`s3://`, `gs://`, `https://` or `pvc://`)",
+          },
+        },
+        doc: "Where the self-contained ONNX model is exported (`mlops models export`); KServe's ONNX runtime then serves it. Without it, a custom predictor runs `mlops serve`.",
+      },
     ],
   },
   batch: {
@@ -190,6 +242,7 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
     { name: "description", slot: { kind: "string" }, doc: "One line about what the pipeline does." },
     { name: "schedule", slot: { kind: "schedule" }, doc: 'When the training DAG runs: `cron("0 2 * * *")` or `every(1d)`.' },
     { name: "tags", slot: { kind: "list", element: { kind: "string" } }, doc: "Free-form labels." },
+    ...executionFields("every step (the defaults)"),
   ],
   env: [],
   source: [
@@ -248,6 +301,7 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
       doc: "Train/test split.",
     },
     { name: "trainer", slot: { kind: "constructor", variants: TRAINERS }, required: true, doc: "How the model is trained." },
+    ...executionFields("the model's train step"),
   ],
   gate: [
     { name: "model", slot: { kind: "ref", declKind: "model" }, required: true, doc: "The model the gate judges." },
@@ -265,7 +319,7 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
       name: "target",
       slot: { kind: "constructor", variants: TARGETS },
       required: true,
-      doc: "Where it runs: `local`, `docker`, `kubernetes` or `batch`.",
+      doc: "Where it runs: `local`, `docker`, `kubernetes`, `kserve` or `batch`.",
     },
     {
       name: "endpoint",

@@ -10,9 +10,9 @@ import type { DeclContext } from "./context.js";
 import { validateCron } from "./cron.js";
 import { closestMatch } from "./edit-distance.js";
 import type { MergedEntry, MergedValue } from "./merge.js";
-import { unwrapParens } from "./merge.js";
+import { unwrapParens, valueOf } from "./merge.js";
 import { lookupBlock, lookupParam, paramAccess, paramValueSites, renameFix, suggestion } from "./resolve.js";
-import type { FieldSpec, Slot } from "./schema.js";
+import type { FieldSpec, Slot, StringPattern } from "./schema.js";
 import { slotToString } from "./schema.js";
 import type { Type } from "./types.js";
 import { BOOL, INT, FLOAT, STRING, UNKNOWN, quantity, typeToString } from "./types.js";
@@ -252,7 +252,7 @@ function checkBySlot(vc: ValueChecker, value: MergedValue, file: ProgramFile, ex
       if (slot.minLength !== undefined && expr.elements.length < slot.minLength) {
         ctx.report(file, "out-of-range", expr.span, `${what} needs at least ${slot.minLength} element${slot.minLength === 1 ? "" : "s"}`);
       }
-      const types = expr.elements.map((el) => checkValue(vc, { expr: el, owner: value.owner }, slot.element, `${what} element`));
+      const types = expr.elements.map((el) => checkValue(vc, valueOf(el, value.owner), slot.element, `${what} element`));
       return { kind: "list", element: types.find((t) => t.kind !== "unknown") ?? slotType(slot.element) };
     }
     case "record":
@@ -261,6 +261,7 @@ function checkBySlot(vc: ValueChecker, value: MergedValue, file: ProgramFile, ex
         return mismatch(vc, file, expr, what, slot, hint);
       }
       checkRecordEntries(vc, value, slot.fields, slot.open, what, expr.span);
+      if (slot.keys) checkRecordKeys(vc, file, expr, slot.keys, what);
       return { kind: "record" };
     case "constructor":
       return checkConstructor(vc, value, file, expr, slot, what);
@@ -290,7 +291,7 @@ function checkString(vc: ValueChecker, file: ProgramFile, expr: Expr, slot: Slot
     return STRING;
   }
   if (slot.pattern && !slot.pattern.regex.test(expr.value)) {
-    vc.ctx.report(file, "type-mismatch", expr.span, `${what} "${expr.value}" is not ${slot.pattern.description}`);
+    vc.ctx.report(file, slot.pattern.code ?? "type-mismatch", expr.span, `${what} "${expr.value}" is not ${slot.pattern.description}`);
   }
   return STRING;
 }
@@ -402,6 +403,14 @@ function checkWord(vc: ValueChecker, file: ProgramFile, expr: Expr, slot: Slot &
   }
   vc.ctx.annotate(file, expr.span, "word", expr.name.name, `${what} = ${expr.name.name}`, slot.values[expr.name.name] ?? "");
   return { kind: "word", value: expr.name.name };
+}
+
+/** Keys of an open record that must match a pattern (`node_selector` label keys). */
+function checkRecordKeys(vc: ValueChecker, file: ProgramFile, expr: Expr & { kind: "Record" }, keys: StringPattern, what: string): void {
+  for (const field of expr.fields) {
+    if (!keys.regex.test(field.key.name))
+      vc.ctx.report(file, keys.code ?? "type-mismatch", field.key.span, `${what} key "${field.key.name}" is not ${keys.description}`);
+  }
 }
 
 /** The fields of a record (or a constructor's body), merged: unknown, duplicate, missing and each value. */

@@ -35,6 +35,7 @@ export type DiagnosticCode =
   | "drift-direction"
   | "signature-mismatch"
   | "invalid-cron"
+  | "invalid-label"
   | "secret-exposure"
   | "unknown-import"
   | "missing-pipeline"
@@ -84,6 +85,7 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, Severity> = {
   "drift-direction": "error",
   "signature-mismatch": "error",
   "invalid-cron": "error",
+  "invalid-label": "error",
   "secret-exposure": "error",
   "unknown-import": "error",
   "missing-pipeline": "error",

@@ -25,6 +25,7 @@ const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   "drift-direction": "A drift threshold compared the wrong way for its method",
   "signature-mismatch": "A pretrained ONNX model does not fit the features or task",
   "invalid-cron": "A cron expression that does not parse",
+  "invalid-label": "A Kubernetes label key or value (node selector, toleration) that Kubernetes would reject",
   "secret-exposure": "A secret used where it would be rendered as plain text",
   "unknown-import": "An import that resolves to no file or stdlib module",
   "missing-pipeline": "No pipeline declaration, or more than one",

@@ -5,6 +5,7 @@ import { canonicalJson } from "../util/canonical-json.js";
 import { sha256Hex } from "../util/sha256.js";
 import { VERSION } from "../version.js";
 import { literalExpr } from "./expr.js";
+import { stepExecutions } from "./execution.js";
 import { buildSteps, type PlanDeclarations } from "./steps.js";
 export { serializePlan, planHash } from "./serialize.js";
 import type {
@@ -38,7 +39,7 @@ export function emitPlan(program: Program, options: EmitOptions): Plan {
   const model = program.model(options.env ?? undefined);
   const emitter = new PlanEmitter(model, options.projectRoot);
   const declarations = emitter.declarations(options.env);
-  return { ...declarations, steps: buildSteps(declarations) };
+  return { ...declarations, steps: buildSteps(declarations, stepExecutions(model)) };
 }
 
 class PlanEmitter {

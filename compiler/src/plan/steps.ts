@@ -1,6 +1,7 @@
 import { canonicalJson } from "../util/canonical-json.js";
 import { sha256Hex } from "../util/sha256.js";
-import type { DeploymentSpec, GateSpec, ModelSpec, MonitorSpec, Plan, Step, StepKind } from "./types.js";
+import { DEFAULT_EXECUTION } from "./execution.js";
+import type { DeploymentSpec, GateSpec, ModelSpec, MonitorSpec, Plan, Step, StepExecution, StepKind } from "./types.js";
 
 /** Everything of a plan but its steps: what the DAG is derived from. */
 export type PlanDeclarations = Omit<Plan, "steps">;
@@ -29,14 +30,17 @@ interface StepDraft {
  * their own schedules; they read the model aliased `production` from the
  * registry at run time, so they have no `needs` into the training DAG.
  */
-export function buildSteps(plan: PlanDeclarations): Step[] {
+export function buildSteps(
+  plan: PlanDeclarations,
+  execution: (step: Pick<Step, "kind" | "subject">) => StepExecution = () => DEFAULT_EXECUTION,
+): Step[] {
   const drafts: StepDraft[] = [];
   const trainingSources = [...new Set(sorted(plan.models).map((m) => m.source))].sort();
   for (const source of trainingSources) drafts.push(...sourceSteps(plan, source));
   for (const model of sorted(plan.models)) drafts.push(...modelSteps(plan, model));
   for (const deployment of sorted(plan.deployments)) drafts.push(...deploymentSteps(deployment));
   for (const monitor of sorted(plan.monitors)) drafts.push(monitorStep(plan, monitor));
-  return withCacheKeys(drafts);
+  return withCacheKeys(drafts, execution);
 }
 
 function sorted<T extends { name: string }>(record: Record<string, T>): T[] {
@@ -239,7 +243,7 @@ function humanDuration(ms: number): string {
 }
 
 /** Cache key = sha256(kind, id, config, keys of the needed steps); drafts arrive in topological order. */
-function withCacheKeys(drafts: StepDraft[]): Step[] {
+function withCacheKeys(drafts: StepDraft[], execution: (step: Pick<Step, "kind" | "subject">) => StepExecution): Step[] {
   const keys = new Map<string, string>();
   const dataDependent = new Map<string, boolean>();
   return drafts.map((draft) => {
@@ -260,6 +264,7 @@ function withCacheKeys(drafts: StepDraft[]): Step[] {
       cacheKey,
       dataDependent: dependsOnData,
       cacheable: draft.cacheable,
+      execution: execution(draft),
     };
   });
 }

@@ -262,6 +262,17 @@ export type TargetSpec =
       memoryBytes: number;
       autoscale?: { min: number; max: number; targetCpu: number };
     }
+  | {
+      kind: "kserve";
+      namespace: string;
+      image: string;
+      cpuMillis: number;
+      memoryBytes: number;
+      minReplicas: number;
+      maxReplicas: number;
+      /** Where the self-contained ONNX model is exported; absent: a custom predictor runs `mlops serve`. */
+      storageUri?: string;
+    }
   | { kind: "batch"; input: string; output: string; schedule: Schedule };
 
 export type RolloutSpec = { kind: "all_at_once" } | { kind: "canary"; steps: number[]; intervalMs: number };
@@ -356,4 +367,33 @@ export interface Step {
    * rules, register, deploy, batch_predict, monitor): they run every time.
    */
   cacheable: boolean;
+  /** How an orchestrator runs it (not part of the cache key: more memory does not change a result). */
+  execution: StepExecution;
+}
+
+/**
+ * Resources, retries, time limit and placement of one step: the pipeline's
+ * `resources`/`retries`/`retry_delay`/`timeout`/`placement`, and for a
+ * `train` step its model's, merged key by key over them.
+ */
+export interface StepExecution {
+  cpuMillis: number;
+  memoryBytes: number;
+  /** GPUs (`nvidia.com/gpu`) of the step's container. */
+  gpu: number;
+  retries: number;
+  retryDelayMs: number;
+  /** Time limit of one attempt. */
+  timeoutMs: number;
+  /** Node labels the pod requires, sorted by key. */
+  nodeSelector: Record<string, string>;
+  tolerations: Toleration[];
+}
+
+/** A Kubernetes toleration, spelled as Kubernetes spells it. */
+export interface Toleration {
+  key?: string;
+  operator: "Equal" | "Exists";
+  value?: string;
+  effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 }

@@ -716,6 +716,19 @@ class ModelBuilder {
           ...(a ? { autoscale: { min: an("min", 1), max: an("max", 1), targetCpu: an("target_cpu", 0.8) } } : {}),
         };
       }
+      case "kserve": {
+        const min = num("min_replicas") ?? 1;
+        return {
+          kind: "kserve",
+          namespace: str("namespace"),
+          image: str("image"),
+          cpuMillis: num("cpu") ?? 0,
+          memoryBytes: num("memory") ?? 0,
+          minReplicas: min,
+          maxReplicas: num("max_replicas") ?? Math.max(1, min),
+          ...(typeof v.storage_uri?.value === "string" ? { storageUri: v.storage_uri.value } : {}),
+        };
+      }
       case "batch": {
         const sched = v.schedule?.value;
         return {

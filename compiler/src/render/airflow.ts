@@ -1,35 +1,98 @@
 import type { Plan, Step } from "../plan/types.js";
 import { kubeletLiteral, neutralizeJinja } from "./escape.js";
 import { hashComment, headerLine, planText } from "./header.js";
-import { compileTemplate, type TemplateFn } from "./helpers.js";
+import { AIRFLOW_TEMPLATE_EXTENSIONS, compileTemplate, type TemplateFn } from "./helpers.js";
+import { stepsServiceAccount } from "./k8s-steps.js";
 import { airflowKey, dnsLabel, RenderError } from "./names.js";
 import {
   cpuQuantity,
   LAYOUT,
   memoryQuantity,
   resolveSettings,
-  sortedEnv,
-  stepEnv,
+  requireRuntimeImage,
   stepGroups,
   type RenderOptions,
   type Settings,
   type StepGroup,
 } from "./options.js";
 import type { RenderedFile } from "./rendered-file.js";
+import { RUN_ID, type Arg, type StepContainer, stepContainers, writableDirs } from "./step-containers.js";
 import { AIRFLOW_DAG } from "./templates.js";
 import { toYaml } from "./yaml-out.js";
 
 let dagTemplate: TemplateFn | undefined;
 
-function taskView(plan: Plan, step: Step) {
-  const env = sortedEnv(stepEnv(plan, step), `step ${JSON.stringify(step.id)}`);
+/** The provider release line these DAGs are written for (`on_finish_action`, `automount_service_account_token`, Airflow 3). */
+export const CNCF_KUBERNETES_PROVIDER_FLOOR = "10.5.0";
+
+const RUN_ID_TEMPLATE = "{{ run_id }}";
+const LOGICAL_DATE_TEMPLATE = "{{ logical_date.isoformat() if logical_date else '' }}";
+
+// Container commands, arguments and env values reach the kubelet, which expands `$(VAR)`: `kubeletLiteral` keeps them exact.
+function argsView(args: Arg[]) {
+  return args.map((arg) => (arg === RUN_ID ? { runId: true, text: "" } : { runId: false, text: kubeletLiteral(arg) }));
+}
+
+/** A value for a field Airflow does not template must not look like a template to a provider that does. */
+function untemplated(value: string, where: string): string {
+  if (AIRFLOW_TEMPLATE_EXTENSIONS.some((ext) => value.endsWith(ext)) && /[{}]/.test(value))
+    throw new RenderError(`${where}: ${JSON.stringify(value)} cannot be carried into an Airflow DAG unchanged`);
+  return value;
+}
+
+function sizeView(container: StepContainer) {
+  return { cpu: cpuQuantity(container.cpuMillis), memory: memoryQuantity(container.memoryBytes), gpu: container.gpu };
+}
+
+function envView(container: StepContainer) {
+  return container.env.flatMap(([name, value]) => (value.kind === "literal" ? [{ name, value: kubeletLiteral(value.value) }] : []));
+}
+
+function secretView(container: StepContainer) {
+  return container.env.flatMap(([name, value]) => (value.kind === "secret" ? [{ envName: name, secret: value.name, key: value.key }] : []));
+}
+
+function taskView(plan: Plan, settings: Settings, step: Step) {
+  const containers = stepContainers(plan, settings, step);
+  const main = containers[containers.length - 1]!;
+  const where = `step ${JSON.stringify(step.id)}`;
+  const withLogicalDate = main.args.includes(RUN_ID) ? [{ name: "MLOPS_LOGICAL_DATE", value: LOGICAL_DATE_TEMPLATE }] : [];
+  const gpu = step.execution.gpu > 0;
+  const pool = gpu ? (settings.gpuPool ?? settings.pool) : settings.pool;
   return {
     stepId: step.id,
-    stepArg: kubeletLiteral(step.id),
     taskId: airflowKey(step.id),
     podName: dnsLabel(step.id.replace(/\./g, "_"), 53),
-    env: env.flatMap(([name, value]) => (value.kind === "literal" ? [{ name, value: kubeletLiteral(value.value) }] : [])),
-    secrets: env.flatMap(([name, value]) => (value.kind === "secret" ? [{ envName: name, secret: value.name, key: value.key }] : [])),
+    image: main.image,
+    cmds: main.command.map(kubeletLiteral),
+    args: argsView(main.args),
+    // LOGICAL_DATE is a template: it goes in unescaped, like RUN_ID.
+    env: envView(main).map((e) => ({ name: e.name, value: e.value })),
+    logicalDate: withLogicalDate.length > 0,
+    secrets: secretView(main),
+    ...sizeView(main),
+    retries: step.execution.retries,
+    retryDelayMs: step.execution.retryDelayMs,
+    timeoutMs: step.execution.timeoutMs,
+    nodeSelector: Object.entries(step.execution.nodeSelector).map(([key, value]) => ({ key, value: untemplated(value, where) })),
+    tolerations: step.execution.tolerations.map((t) =>
+      Object.entries(t)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, value]) => ({ key, value: String(value) })),
+    ),
+    initContainers: containers.slice(0, -1).map((c) => ({
+      name: c.name,
+      image: c.image,
+      command: c.command.map(kubeletLiteral),
+      args: argsView(c.args),
+      env: envView(c),
+      secrets: secretView(c),
+      ...sizeView(c),
+      ownImage: c.ownImage,
+    })),
+    outputs: writableDirs(plan, step).map((dir) => ({ path: `${LAYOUT.workdir}/${dir}`, subPath: `outputs/${dir}` })),
+    ownImage: main.ownImage,
+    pool: pool ?? "",
   };
 }
 
@@ -48,8 +111,14 @@ function dagId(plan: Plan, group: StepGroup): string {
   return airflowKey(group.group === "pipeline" ? plan.pipeline.name : `${plan.pipeline.name}.${group.group}`);
 }
 
+/** The plan ConfigMap's name carries the plan hash, so a running task never sees a newer plan. */
+function planConfigMap(settings: Settings): string {
+  return dnsLabel(`${settings.planConfigMap}-${settings.hash.slice(0, 10)}`, 63);
+}
+
 function dagView(plan: Plan, settings: Settings, group: StepGroup) {
-  const tasks = group.steps.map((step) => taskView(plan, step));
+  requireRuntimeImage(settings);
+  const tasks = group.steps.map((step) => taskView(plan, settings, step));
   const what =
     group.group === "pipeline"
       ? "training pipeline"
@@ -62,17 +131,17 @@ function dagView(plan: Plan, settings: Settings, group: StepGroup) {
     header: headerLine(plan, settings.hash),
     airflow3: settings.airflowVersion === 3,
     hasSecrets: tasks.some((task) => task.secrets.length > 0),
-    image: settings.runtimeImage,
     namespace: settings.namespace,
-    planPath: LAYOUT.planPath,
-    workdir: LAYOUT.workdir,
+    runIdTemplate: RUN_ID_TEMPLATE,
+    logicalDateTemplate: LOGICAL_DATE_TEMPLATE,
     planDir: LAYOUT.planDir,
     storeDir: LAYOUT.storeDir,
+    exchangeDir: LAYOUT.exchangeDir,
     uid: settings.uid,
+    startupTimeout: settings.startupTimeoutSeconds,
     partOf: dnsLabel(plan.pipeline.name),
-    cpu: cpuQuantity(settings.stepResources.cpuMillis),
-    memory: memoryQuantity(settings.stepResources.memoryBytes),
-    configMap: settings.planConfigMap,
+    serviceAccount: stepsServiceAccount(plan),
+    configMap: planConfigMap(settings),
     storeClaim: settings.storeClaim,
     dagId: dagId(plan, group),
     description,
@@ -83,11 +152,9 @@ function dagView(plan: Plan, settings: Settings, group: StepGroup) {
     startYear: settings.startDate.year,
     startMonth: settings.startDate.month,
     startDay: settings.startDate.day,
+    catchup: settings.catchup,
     hasOwner: plan.pipeline.owner !== undefined,
     owner: plan.pipeline.owner ?? "",
-    retries: settings.retries,
-    retryDelayMs: settings.retryDelayMs,
-    timeoutMs: settings.executionTimeoutMs,
     tags: ["mlops", ...plan.pipeline.tags],
     tasks,
     edges: edges(group),
@@ -99,21 +166,29 @@ function dagFileName(id: string): string {
 }
 
 function readme(plan: Plan, settings: Settings, files: RenderedFile[]): string {
-  const version = settings.airflowVersion === 3 ? "Airflow 3 (`airflow.sdk`)" : "Airflow 2.8 or later (`literal()` needs 2.8)";
+  const version = settings.airflowVersion === 3 ? "Airflow 3.0 or later (`airflow.sdk`)" : "Airflow 2.10 or later";
   return [
     `<!-- ${headerLine(plan, settings.hash)} -->`,
     "# Airflow DAGs",
     "",
-    `Copy \`dags/\` into the DAGs folder. Written for ${version} with \`apache-airflow-providers-cncf-kubernetes\` 7.5 or later.`,
+    `Copy \`dags/\` into the DAGs folder. Written for ${version} with \`apache-airflow-providers-cncf-kubernetes\``,
+    `${CNCF_KUBERNETES_PROVIDER_FLOOR} or later (the first release line for Airflow 3; older ones lack arguments these DAGs pass).`,
     "",
     ...files.filter((f) => f.path.endsWith(".py")).map((f) => `- \`${f.path}\``),
     "",
-    `- Every task runs \`mlops run-step\` in \`${settings.runtimeImage}\` in namespace \`${settings.namespace}\`, as uid ${settings.uid}`,
-    "  with a read-only root filesystem and no capabilities.",
-    `- Apply \`plan-configmap.yaml\` first: the tasks mount the plan from the ConfigMap \`${settings.planConfigMap}\`.`,
+    `- Every task runs \`mlops run-step --run-id <the Airflow run id>\` in \`${requireRuntimeImage(settings)}\` in namespace`,
+    `  \`${settings.namespace}\`, as uid ${settings.uid} with a read-only root filesystem and no capabilities; one DAG run is one`,
+    "  run in `mlops runs list`. The logical date reaches the step as `MLOPS_LOGICAL_DATE`.",
+    "- Each task has its step's resources, retries, retry delay, timeout, node selector and tolerations from the",
+    `  \`.mlops\` sources. Pods may take ${settings.startupTimeoutSeconds}s to start (the image is large).`,
+    `- \`catchup=${settings.catchup ? "True" : "False"}\`${settings.catchup ? " (missed intervals since the start date are run)" : " (render with --catchup to backfill missed intervals)"}.`,
+    `- Apply \`plan-configmap.yaml\` first: the tasks mount the plan from the ConfigMap \`${planConfigMap(settings)}\`, whose name carries`,
+    "  the plan hash, so a running task never sees a newer plan.",
     `- The stores live on the PersistentVolumeClaim \`${settings.storeClaim}\` (referenced, not created).`,
-    "- Secrets are provider `Secret` references to Kubernetes Secrets; create them in the namespace.",
-    "- Values from the `.mlops` sources reach templated fields only through `literal()`, so Jinja never renders them.",
+    `- Pods run as the ServiceAccount \`${stepsServiceAccount(plan)}\` without an API token (create it, or apply the Kubernetes render).`,
+    "- Secrets are provider `Secret` references to Kubernetes Secrets, given only to the step that needs them.",
+    "- An external trainer with its own image runs in that image as an init container, between a `prepare` and a",
+    "  `collect` step of the runtime image that exchange the data and the model through an emptyDir.",
     "",
   ].join("\n");
 }
@@ -135,9 +210,10 @@ export function renderAirflowFiles(plan: Plan, options: RenderOptions = {}): Ren
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: {
-      name: settings.planConfigMap,
+      name: planConfigMap(settings),
       namespace: settings.namespace,
       labels: { "app.kubernetes.io/part-of": dnsLabel(plan.pipeline.name), "app.kubernetes.io/managed-by": "mlops" },
+      annotations: { "mlops.dev/plan-hash": settings.hash },
     },
     data: { "plan.json": planText(plan) },
   };

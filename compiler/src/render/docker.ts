@@ -3,7 +3,7 @@ import { commentText, composeLiteral } from "./escape.js";
 import { hashComment, headerLine, planText } from "./header.js";
 import { compileTemplate, type TemplateFn } from "./helpers.js";
 import { dnsLabel, RenderError, requirePinnedImage } from "./names.js";
-import { LAYOUT, resolveSettings, sortedEnv, type RenderOptions, type Settings } from "./options.js";
+import { LAYOUT, requireRuntimeImage, resolveSettings, sortedEnv, type RenderOptions, type Settings } from "./options.js";
 import type { RenderedFile } from "./rendered-file.js";
 import { DOCKERFILE, DOCKERIGNORE, HEALTHCHECK_SCRIPT } from "./templates.js";
 import { toYaml } from "./yaml-out.js";
@@ -38,7 +38,7 @@ function service(_plan: Plan, settings: Settings, deployment: DeploymentSpec): R
   const where = `deployment ${JSON.stringify(deployment.name)}`;
   const target = deployment.target;
   if (target.kind !== "local" && target.kind !== "docker") throw new RenderError(`${where}: not a local or docker target`);
-  const image = target.kind === "docker" ? requirePinnedImage(target.image, where) : settings.runtimeImage;
+  const image = target.kind === "docker" ? requirePinnedImage(target.image, where) : requireRuntimeImage(settings);
   const env = sortedEnv(deployment.envVars, where);
   const environment: Record<string, string> = { MLOPS_HEALTH_PORT: String(deployment.endpoint.port) };
   for (const [name, value] of env) if (value.kind === "literal") environment[name] = composeLiteral(value.value);

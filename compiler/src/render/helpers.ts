@@ -1,5 +1,8 @@
 import Handlebars from "handlebars";
-import { dockerExecForm, jsonString, pythonString } from "./escape.js";
+import { dockerExecForm, jsonString, neutralizeJinja, pythonString } from "./escape.js";
+
+/** Extensions that make Airflow read a templated string as a template file (KubernetesPodOperator's `template_ext`). */
+export const AIRFLOW_TEMPLATE_EXTENSIONS = [".yaml", ".yml", ".json"] as const;
 import { RenderError } from "./names.js";
 
 function expectString(value: unknown, helper: string): string {
@@ -22,6 +25,13 @@ function commentBody(value: string): string {
 export const ESCAPING_HELPERS = {
   /** A Python string literal. */
   py: (value: unknown) => pythonString(expectString(value, "py")),
+  /** A Python string literal for an Airflow templated field: Jinja renders it back to exactly the value. */
+  jinja: (value: unknown) => pythonString(neutralizeJinja(expectString(value, "jinja"), AIRFLOW_TEMPLATE_EXTENSIONS)),
+  /** A Python bool. */
+  bool: (value: unknown) => {
+    if (typeof value !== "boolean") throw new RenderError(`template helper bool expects a boolean, got ${typeof value}`);
+    return value ? "True" : "False";
+  },
   /** A decimal integer (Python, Dockerfile, JavaScript). */
   int: (value: unknown) => String(expectInteger(value, "int")),
   /** A `#` comment line. */

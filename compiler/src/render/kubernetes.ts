@@ -1,10 +1,13 @@
 import type { Plan } from "../plan/types.js";
-import { headerLine } from "./header.js";
-import { kubernetesObjects, type KubeObject } from "./k8s-objects.js";
+import { hashComment, headerLine, planText } from "./header.js";
+import { canaryWeights, type KubeObject, kubernetesObjects, planNamespaces } from "./k8s-objects.js";
+import { labels } from "./k8s-common.js";
+import { CRON_POLICY } from "./k8s-steps.js";
 import { kustomization, objectFile, objectYaml, overlay, type Overlay } from "./kustomize.js";
 import { RenderError } from "./names.js";
 import { resolveSettings, type RenderOptions, type Settings } from "./options.js";
 import type { RenderedFile } from "./rendered-file.js";
+import { toYaml } from "./yaml-out.js";
 
 export interface KubernetesPlans {
   /** The plan compiled with no env (param defaults): the Kustomize base. */
@@ -18,11 +21,70 @@ function safeDirName(env: string): string {
   throw new RenderError(`env ${JSON.stringify(env)} cannot name an overlay directory (use letters, digits, '_', '.', '-')`);
 }
 
+/**
+ * The plan as a kustomize-generated ConfigMap in every namespace that mounts it: kustomize appends a
+ * hash of the content to its name and to every reference, so a running Job keeps the plan it started
+ * with and a new plan rolls the Deployments.
+ */
+function planGenerator(plan: Plan, settings: Settings, namespaces: string[], behavior?: "replace"): Array<Record<string, unknown>> {
+  return namespaces.map((namespace) => ({
+    name: settings.planConfigMap,
+    namespace,
+    ...(behavior ? { behavior } : {}),
+    files: ["plan.json"],
+    options: { labels: labels(plan, settings.planConfigMap, "plan"), annotations: { "mlops.dev/plan-hash": settings.hash } },
+  }));
+}
+
+/** Teaches kustomize where an InferenceService names the plan ConfigMap, so the generated name reaches it. */
+const KUSTOMIZE_CONFIG = {
+  nameReference: [
+    {
+      kind: "ConfigMap",
+      version: "v1",
+      fieldSpecs: [{ kind: "InferenceService", group: "serving.kserve.io", path: "spec/predictor/volumes/configMap/name" }],
+    },
+  ],
+};
+
+function canarySection(objects: KubeObject[]): string[] {
+  const routes = objects.filter((o) => o.kind === "HTTPRoute");
+  if (routes.length === 0) return [];
+  const lines = [
+    "",
+    "## Canary rollouts",
+    "",
+    "A canary deployment runs two Deployments: `<name>` serves the registry alias `production`, `<name>-canary`",
+    "serves `canary` (the version the pipeline's deploy step just registered). A Gateway API `HTTPRoute` splits the",
+    "traffic between their Services by weight, so the declared share is the share of requests whatever the replica",
+    "counts. It needs a Gateway API implementation (Envoy Gateway, Istio, Cilium, GKE, ...) and a Gateway the route",
+    "attaches to (`--gateway NAMESPACE/NAME` when rendering; clients inside the cluster that call the stable Service",
+    "directly bypass the split). At each step set the weights, watch the canary's metrics for the interval, then:",
+    "`mlops rollout promote DEPLOYMENT` moves `production` to the canary version (set the weights back to 100/0), or",
+    "`mlops rollout abort DEPLOYMENT` drops it (weights 100/0 at once).",
+  ];
+  for (const route of routes) {
+    const a = route.metadata.annotations ?? {};
+    const ns = route.metadata.namespace;
+    const weights = String(a["mlops.dev/canary-weights"] ?? "").split(",");
+    lines.push("", `\`${ns}/${route.metadata.name}\` (every ${a["mlops.dev/canary-interval-seconds"]}s):`, "");
+    for (const weight of weights) {
+      const canary = Number.parseInt(weight, 10);
+      const [[stable]] = canaryWeights([canary / 100]) as [[number, number]];
+      const patch = JSON.stringify([
+        { op: "replace", path: "/spec/rules/0/backendRefs/0/weight", value: stable },
+        { op: "replace", path: "/spec/rules/0/backendRefs/1/weight", value: canary },
+      ]);
+      lines.push(`    kubectl -n ${ns} patch httproute ${route.metadata.name} --type=json -p '${patch}'`);
+    }
+  }
+  return lines;
+}
+
 function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays: Array<[string, Overlay]>): string {
   const missing = Object.keys(base.envs)
     .filter((env) => !overlays.some(([name]) => name === env))
     .sort();
-  const canaries = objects.filter((o) => o.kind === "Deployment" && o.metadata.labels?.["mlops.dev/track"] === "canary");
   const lines = [
     `<!-- ${headerLine(base, settings.hash)} -->`,
     "# Kubernetes manifests",
@@ -35,28 +97,31 @@ function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays:
     `- The artifact and metadata stores live on a PersistentVolumeClaim named \`${settings.storeClaim}\`, mounted at`,
     "  `/srv/mlops/.mlops`. It is referenced, not created (its storage class and size are cluster policy): create a",
     "  ReadWriteMany claim with that name in every namespace below.",
-    `- Namespaces used: ${[...new Set(objects.map((o) => o.metadata.namespace))]
-      .sort()
+    `- Namespaces used: ${planNamespaces(settings, objects)
       .map((ns) => `\`${ns}\``)
       .join(", ")}.`,
-    "- Secrets are only referenced (`secretKeyRef`); create them in the same namespaces.",
+    "- Secrets are only referenced (`secretKeyRef`), each by the container that needs it; create them in the same namespaces.",
     "- Images must be pinned: the renderer refuses an untagged image or `:latest` (a mutable tag makes a rollout",
     "  unreproducible), so every image here is a fixed tag or digest.",
-    "- The training Job's name carries the plan hash: a Job's pod template is immutable, so a new plan is a new Job.",
+    "- The plan is a ConfigMap made by kustomize's `configMapGenerator`: its name carries a hash of its content, so a",
+    "  running Job keeps the plan it started with and a new plan rolls out the servers.",
+    "- Pods run under their own ServiceAccounts (no API token mounted); NetworkPolicies let them reach the cluster DNS",
+    "  and the stores (TCP 5432 for PostgreSQL, 443 for S3-compatible object storage) only: narrow the `to:` of those",
+    "  rules to your stores' addresses in an overlay.",
+    "",
+    "## Steps",
+    "",
+    "Each schedule (the pipeline, every monitor, every batch deployment) is one pod whose containers are the plan's",
+    "steps in order: init containers one after another, the last step as the main container. Each container has the",
+    "step's declared resources; the pod's node selector and tolerations are the union of its steps'. A failed step is",
+    "restarted in place (`restartPolicy: OnFailure`, `backoffLimit` = the sum of the steps' retries); steps already",
+    "done are cache hits. `activeDeadlineSeconds` bounds the whole run (every attempt of every step at its timeout).",
+    "The run id of every step is the Job's name. An external trainer with its own image runs in that image between a",
+    "`prepare` and a `collect` container that exchange the data and the model through an emptyDir.",
+    `The pipeline's schedule is a CronJob (\`concurrencyPolicy: ${CRON_POLICY.concurrencyPolicy}\`, \`startingDeadlineSeconds: ${CRON_POLICY.startingDeadlineSeconds}\`, ${CRON_POLICY.successfulJobsHistoryLimit} successful and ${CRON_POLICY.failedJobsHistoryLimit} failed Jobs kept); without a`,
+    "schedule it is a Job whose name carries the plan hash (a Job's pod template is immutable).",
+    ...canarySection(objects),
   ];
-  if (canaries.length > 0) {
-    lines.push("", "## Canary rollouts", "");
-    lines.push("A canary Deployment (`<name>-canary`, label `mlops.dev/track: canary`) runs next to the stable one and shares");
-    lines.push("its Service, so traffic splits by ready replicas. Its annotations give the weights, the canary replica count");
-    lines.push("per step and the interval. At each step scale the canary to the next count and wait the interval; after the");
-    lines.push("last step promote the model (`mlops models promote`), restart the stable Deployment and scale the canary to 0.");
-    for (const canary of canaries) {
-      const a = canary.metadata.annotations ?? {};
-      lines.push(
-        `- \`${canary.metadata.namespace}/${canary.metadata.name}\`: weights ${a["mlops.dev/canary-weights"]}, canary replicas ${a["mlops.dev/canary-replicas"]}, every ${a["mlops.dev/canary-interval-seconds"]}s`,
-      );
-    }
-  }
   lines.push("", "## Overlays", "");
   if (overlays.length === 0) lines.push("No env plans were given, so there are no overlays.");
   for (const [env, result] of overlays) {
@@ -79,13 +144,43 @@ export function renderKubernetesFiles(plans: KubernetesPlans, options: RenderOpt
     resources.push(path);
     files.push({ path: `base/${path}`, content: objectYaml(plans.base, baseSettings.hash, object) });
   }
-  files.push({ path: "base/kustomization.yaml", content: kustomization(plans.base, baseSettings.hash, { resources }) });
+  const baseNamespaces = planNamespaces(baseSettings, baseObjects);
+  files.push({ path: "base/plan.json", content: planText(plans.base) });
+  files.push({ path: "base/kustomizeconfig.yaml", content: toYaml(KUSTOMIZE_CONFIG, hashComment(plans.base, baseSettings.hash)) });
+  files.push({
+    path: "base/kustomization.yaml",
+    content: kustomization(plans.base, baseSettings.hash, {
+      resources,
+      configMapGenerator: planGenerator(plans.base, baseSettings, baseNamespaces),
+      configurations: ["kustomizeconfig.yaml"],
+    }),
+  });
   const overlays: Array<[string, Overlay]> = [];
   for (const env of Object.keys(plans.envs).sort()) {
     const envPlan = plans.envs[env]!;
     const envSettings = resolveSettings(envPlan, { ...options, planHash: undefined });
-    const result = overlay(envPlan, envSettings.hash, baseObjects, kubernetesObjects(envPlan, envSettings));
+    const envObjects = kubernetesObjects(envPlan, envSettings);
+    const namespaces = planNamespaces(envSettings, envObjects);
+    const generators = [
+      ...planGenerator(
+        envPlan,
+        envSettings,
+        namespaces.filter((ns) => baseNamespaces.includes(ns)),
+        "replace",
+      ),
+      ...planGenerator(
+        envPlan,
+        envSettings,
+        namespaces.filter((ns) => !baseNamespaces.includes(ns)),
+      ),
+    ];
+    const result = overlay(envPlan, envSettings.hash, baseObjects, envObjects, {
+      configMapGenerator: generators,
+      configurations: ["kustomizeconfig.yaml"],
+    });
     const dir = `overlays/${safeDirName(env)}`;
+    files.push({ path: `${dir}/plan.json`, content: planText(envPlan) });
+    files.push({ path: `${dir}/kustomizeconfig.yaml`, content: toYaml(KUSTOMIZE_CONFIG, hashComment(envPlan, envSettings.hash)) });
     for (const file of result.files) files.push({ path: `${dir}/${file.path}`, content: file.content });
     overlays.push([env, result]);
   }

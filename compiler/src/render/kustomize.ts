@@ -74,7 +74,13 @@ export interface Overlay {
 }
 
 /** The overlay that turns the base objects into the env's objects. */
-export function overlay(envPlan: Plan, envHash: string, base: KubeObject[], env: KubeObject[]): Overlay {
+export function overlay(
+  envPlan: Plan,
+  envHash: string,
+  base: KubeObject[],
+  env: KubeObject[],
+  extra: Record<string, unknown> = {},
+): Overlay {
   const baseByKey = new Map(base.map((object) => [objectKey(object), object]));
   const envByKey = new Map(env.map((object) => [objectKey(object), object]));
   const files: Overlay["files"] = [];
@@ -112,7 +118,7 @@ export function overlay(envPlan: Plan, envHash: string, base: KubeObject[], env:
   }
   files.unshift({
     path: "kustomization.yaml",
-    content: kustomization(envPlan, envHash, { resources, ...(patches.length > 0 ? { patches } : {}) }),
+    content: kustomization(envPlan, envHash, { resources, ...extra, ...(patches.length > 0 ? { patches } : {}) }),
   });
   return result;
 }

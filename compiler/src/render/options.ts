@@ -11,42 +11,52 @@ import {
 } from "./names.js";
 
 export interface RenderOptions {
-  /** Image holding the `mlops` CLI that Airflow tasks, the training Job and CronJobs run. Default `mlops/runtime:<plan compiler version>`. */
+  /**
+   * Image holding the `mlops` CLI that step pods (Airflow tasks, Jobs, CronJobs) run. Default: the
+   * image of the first kubernetes, kserve or docker deployment (by name), which runs `mlops serve`
+   * and so is a runtime image; with none, rendering steps needs this option (`--image`).
+   */
   runtimeImage?: string;
-  /** Namespace of the pipeline-level pods (Airflow tasks, Job, CronJobs). Default: the namespace of the first kubernetes deployment (by name), else `default`. */
+  /** Base image of the rendered Dockerfile (`--base-image`), e.g. pinned by digest. Default `node:22-bookworm-slim`. */
+  baseImage?: string;
+  /** Namespace of the pipeline-level pods (Airflow tasks, Jobs, CronJobs). Default: the namespace of the first kubernetes or kserve deployment (by name), else the pipeline's name. Never `default`. */
   namespace?: string;
   /** PersistentVolumeClaim with the artifact and metadata stores, mounted at `/srv/mlops/.mlops`. Default `<pipeline>-store`. It is referenced, not created. */
   storeClaim?: string;
   /** Numeric uid (and gid) every container runs as. Default 10001. */
   uid?: number;
-  /** Airflow major version the DAG files import for: 3 (`airflow.sdk`, default) or 2 (2.8+). */
+  /** Airflow major version the DAG files import for: 3 (`airflow.sdk`, default) or 2 (2.10+). */
   airflowVersion?: 2 | 3;
-  /** Retries of a step (Airflow task retries, Job backoffLimit). Default 2. */
-  retries?: number;
-  /** Delay between retries of an Airflow task. Default 5 minutes. */
-  retryDelayMs?: number;
-  /** Time limit of one step run (Airflow execution_timeout, Job activeDeadlineSeconds). Default 2 hours. */
-  executionTimeoutMs?: number;
-  /** Requests (= limits) of the step pods. Default 1 cpu, 2Gi. */
-  stepResources?: { cpuMillis: number; memoryBytes: number };
   /** Airflow DAG start_date, `YYYY-MM-DD` (UTC). Default `2024-01-01`. */
   startDate?: string;
+  /** Airflow `catchup`: run the schedule intervals missed since `startDate` (a backfill). Default false. */
+  catchup?: boolean;
+  /** Airflow pool of every task. Default: Airflow's `default_pool`. */
+  pool?: string;
+  /** Airflow pool of the tasks that request a GPU (GPU slots are scarcer than task slots). Default: `pool`. */
+  gpuPool?: string;
+  /** Seconds Airflow waits for a task's pod to start (image pull included). Default 600: the runtime image is large. */
+  startupTimeoutSeconds?: number;
+  /** The Gateway (`NAME` or `NAMESPACE/NAME`) canary HTTPRoutes attach to. Default `mlops-gateway` in the route's namespace. */
+  gateway?: string;
   /** The plan hash to print in headers; computed from the plan when absent. */
   planHash?: string;
 }
 
 export interface Settings {
   hash: string;
-  runtimeImage: string;
+  /** Undefined when neither `runtimeImage` nor a deployment names one: rendering a step pod then fails with a clear message. */
+  runtimeImage: string | undefined;
   namespace: string;
   storeClaim: string;
   uid: number;
   airflowVersion: 2 | 3;
-  retries: number;
-  retryDelayMs: number;
-  executionTimeoutMs: number;
-  stepResources: { cpuMillis: number; memoryBytes: number };
   startDate: { year: number; month: number; day: number };
+  catchup: boolean;
+  pool: string | undefined;
+  gpuPool: string | undefined;
+  startupTimeoutSeconds: number;
+  gateway: { name: string; namespace?: string };
   planConfigMap: string;
 }
 
@@ -57,6 +67,8 @@ export const LAYOUT = {
   planPath: "/plan/plan.json",
   storeDir: "/srv/mlops/.mlops",
   imagePlanPath: "/srv/mlops/plan.json",
+  /** Shared by the containers of an external trainer's step (an emptyDir). */
+  exchangeDir: "/exchange",
 } as const;
 
 function positiveInteger(value: number, what: string): number {
@@ -73,9 +85,35 @@ function parseDate(text: string): Settings["startDate"] {
 export function defaultNamespace(plan: Plan): string {
   for (const name of Object.keys(plan.deployments).sort()) {
     const target = plan.deployments[name]!.target;
-    if (target.kind === "kubernetes") return target.namespace;
+    if (target.kind === "kubernetes" || target.kind === "kserve") return target.namespace;
   }
-  return "default";
+  return dnsLabel(plan.pipeline.name, 63);
+}
+
+/** The image of the first deployment (by name) that declares one: it runs `mlops serve`, so it has the CLI. */
+export function declaredRuntimeImage(plan: Plan): string | undefined {
+  for (const name of Object.keys(plan.deployments).sort()) {
+    const target = plan.deployments[name]!.target;
+    if (target.kind === "kubernetes" || target.kind === "kserve" || target.kind === "docker") return target.image;
+  }
+  return undefined;
+}
+
+/** The runtime image, or a RenderError saying how to name one. */
+export function requireRuntimeImage(settings: Settings): string {
+  if (settings.runtimeImage === undefined) {
+    throw new RenderError(
+      "no runtime image: no kubernetes, kserve or docker deployment declares an image, so name the image holding the mlops CLI with --image (a pinned tag or digest)",
+    );
+  }
+  return settings.runtimeImage;
+}
+
+function parseGateway(text: string | undefined): Settings["gateway"] {
+  if (text === undefined) return { name: "mlops-gateway" };
+  const [first, second] = text.split("/");
+  if (second === undefined) return { name: requireObjectName(first!, "option gateway") };
+  return { namespace: requireNamespace(first!, "option gateway"), name: requireObjectName(second, "option gateway") };
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -98,22 +136,32 @@ export function requireWellFormed(value: unknown, path = ""): void {
 export function resolveSettings(plan: Plan, options: RenderOptions = {}): Settings {
   requireWellFormed(plan);
   const namespace = requireNamespace(options.namespace ?? defaultNamespace(plan), "option namespace");
+  if (namespace === "default")
+    throw new RenderError("option namespace: pick a namespace of the pipeline's own; `default` has no quotas or policies of its own");
   const uid = positiveInteger(options.uid ?? 10001, "uid");
   if (uid === 0) throw new RenderError("option uid must not be 0: containers run as non-root");
+  const image = options.runtimeImage ?? declaredRuntimeImage(plan);
   return {
     hash: options.planHash ?? planHash(plan),
-    runtimeImage: requirePinnedImage(options.runtimeImage ?? `mlops/runtime:${plan.compiler.version}`, "option runtimeImage"),
+    runtimeImage: image === undefined ? undefined : requirePinnedImage(image, options.runtimeImage ? "option image" : "the runtime image"),
     namespace,
     storeClaim: requireObjectName(options.storeClaim ?? dnsLabel(`${plan.pipeline.name}-store`, 63), "option storeClaim"),
     uid,
     airflowVersion: options.airflowVersion ?? 3,
-    retries: positiveInteger(options.retries ?? 2, "retries"),
-    retryDelayMs: positiveInteger(options.retryDelayMs ?? 300_000, "retryDelayMs"),
-    executionTimeoutMs: positiveInteger(options.executionTimeoutMs ?? 7_200_000, "executionTimeoutMs"),
-    stepResources: options.stepResources ?? { cpuMillis: 1000, memoryBytes: 2 * 1024 ** 3 },
     startDate: parseDate(options.startDate ?? "2024-01-01"),
+    catchup: options.catchup ?? false,
+    pool: options.pool === undefined ? undefined : requirePoolName(options.pool, "option pool"),
+    gpuPool: options.gpuPool === undefined ? undefined : requirePoolName(options.gpuPool, "option gpuPool"),
+    startupTimeoutSeconds: positiveInteger(options.startupTimeoutSeconds ?? 600, "startupTimeoutSeconds"),
+    gateway: parseGateway(options.gateway),
     planConfigMap: dnsLabel(`${plan.pipeline.name}-plan`, 63),
   };
+}
+
+function requirePoolName(name: string, where: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name))
+    throw new RenderError(`${where}: ${JSON.stringify(name)} is not an Airflow pool name ([A-Za-z0-9_.-])`);
+  return name;
 }
 
 /** Kubernetes quantity for millicores (`500m`, `2`). */
@@ -169,14 +217,14 @@ export function stepGroups(plan: Plan): StepGroup[] {
   return groups.sort((a, b) => rank(a) - rank(b) || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
 }
 
-/** The environment a step's container needs: its deployment's `env_vars`, or an external trainer's `env`. */
+/**
+ * The environment a step's container needs, and nothing more: an external trainer's `env`, or a batch
+ * deployment's `env_vars` for its scoring step. A serving deployment's `env_vars` belong to its server
+ * only: its `deploy` step moves a registry alias and its monitor reads the request log, neither needs them.
+ */
 export function stepEnv(plan: Plan, step: Step): Record<string, EnvValue> {
   const { kind, name } = step.subject;
-  if (kind === "deployment") return plan.deployments[name]?.envVars ?? {};
-  if (kind === "monitor") {
-    const deployment = plan.monitors[name]?.deployment;
-    return deployment === undefined ? {} : (plan.deployments[deployment]?.envVars ?? {});
-  }
+  if (step.kind === "batch_predict" && kind === "deployment") return plan.deployments[name]?.envVars ?? {};
   if (kind === "model" && step.kind === "train") {
     const trainer = plan.models[name]?.trainer;
     return trainer?.kind === "external" ? trainer.env : {};

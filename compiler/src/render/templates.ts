@@ -15,35 +15,123 @@ from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperato
 from airflow.providers.cncf.kubernetes.secret import Secret
 {{/if}}
 {{#if airflow3}}
-from airflow.sdk import DAG, literal
+from airflow.sdk import DAG
 {{else}}
 from airflow.models.dag import DAG
-from airflow.utils.template import literal
 {{/if}}
 from kubernetes.client import models as k8s
 
-# Every step runs in the runtime image: \`mlops run-step --plan PLAN_PATH --root PROJECT_ROOT --step ID\`.
-# The plan comes from a ConfigMap; the project (data, stores) is the image's workdir.
-# User strings reach templated fields only wrapped in literal(), so Jinja never renders them.
-IMAGE = {{py image}}
-NAMESPACE = {{py namespace}}
-PLAN_PATH = {{py planPath}}
-PROJECT_ROOT = {{py workdir}}
+# Every step runs \`mlops run-step --plan PLAN --root PROJECT --step ID --run-id RUN_ID\` in the runtime image.
+# Values from the .mlops sources reach templated fields escaped for Jinja (Airflow renders them back to
+# exactly themselves); RUN_ID and LOGICAL_DATE are the only templates. Init containers, node selectors and
+# tolerations are not templated fields: their values are written as they are.
+NAMESPACE = {{jinja namespace}}
+RUN_ID = {{py runIdTemplate}}
+LOGICAL_DATE = {{py logicalDateTemplate}}
 UID = {{int uid}}
-CPU = {{py cpu}}
-MEMORY = {{py memory}}
+STARTUP_TIMEOUT_SECONDS = {{int startupTimeout}}
+
+POD_SECURITY = k8s.V1PodSecurityContext(
+    run_as_non_root=True,
+    run_as_user=UID,
+    run_as_group=UID,
+    fs_group=UID,
+    seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+)
+CONTAINER_SECURITY = k8s.V1SecurityContext(
+    allow_privilege_escalation=False,
+    read_only_root_filesystem=True,
+    run_as_non_root=True,
+    run_as_user=UID,
+    run_as_group=UID,
+    capabilities=k8s.V1Capabilities(drop=["ALL"]),
+    seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+)
+VOLUMES = [
+    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name={{jinja configMap}})),
+    k8s.V1Volume(name="store", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name={{jinja storeClaim}})),
+    k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
+    k8s.V1Volume(name="exchange", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
+]
 
 
-def step_pod(task_id: str, pod_name: str, step_id: str, env: dict[str, str], secrets: list{{#if hasSecrets}}[Secret]{{/if}}) -> KubernetesPodOperator:
+def resources(cpu: str, memory: str, gpu: int) -> k8s.V1ResourceRequirements:
+    amounts = {"cpu": cpu, "memory": memory}
+    if gpu > 0:
+        amounts["nvidia.com/gpu"] = str(gpu)
+    return k8s.V1ResourceRequirements(requests=amounts, limits=dict(amounts))
+
+
+def mounts(outputs: list[tuple[str, str]], exchange: bool) -> list[k8s.V1VolumeMount]:
+    out = [
+        k8s.V1VolumeMount(name="plan", mount_path={{py planDir}}, read_only=True),
+        k8s.V1VolumeMount(name="store", mount_path={{py storeDir}}),
+        k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+    ]
+    out += [k8s.V1VolumeMount(name="store", mount_path=path, sub_path=sub_path) for path, sub_path in outputs]
+    if exchange:
+        out.append(k8s.V1VolumeMount(name="exchange", mount_path={{py exchangeDir}}))
+    return out
+
+
+def init_container(
+    name: str,
+    image: str,
+    command: list[str],
+    args: list[str],
+    env: dict[str, str],
+    secrets: dict[str, tuple[str, str]],
+    size: tuple[str, str, int],
+    own_image: bool,
+) -> k8s.V1Container:
+    secret_env = [
+        k8s.V1EnvVar(name=key, value_from=k8s.V1EnvVarSource(secret_key_ref=k8s.V1SecretKeySelector(name=secret, key=item)))
+        for key, (secret, item) in secrets.items()
+    ]
+    return k8s.V1Container(
+        name=name,
+        image=image,
+        image_pull_policy="IfNotPresent",
+        command=command,
+        args=args,
+        env=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + secret_env,
+        resources=resources(*size),
+        security_context=CONTAINER_SECURITY,
+        volume_mounts=[k8s.V1VolumeMount(name="tmp", mount_path="/tmp"), k8s.V1VolumeMount(name="exchange", mount_path={{py exchangeDir}})]
+        if own_image
+        else mounts([], True),
+    )
+
+
+def step_pod(
+    *,
+    task_id: str,
+    pod_name: str,
+    image: str,
+    cmds: list[str],
+    arguments: list[str],
+    env: dict[str, str],
+    secrets: list,
+    size: tuple[str, str, int],
+    retries: int,
+    retry_delay_ms: int,
+    timeout_ms: int,
+    node_selector: dict[str, str],
+    tolerations: list[dict[str, str]],
+    init_containers: list[k8s.V1Container],
+    outputs: list[tuple[str, str]],
+    own_image: bool,
+    pool: str | None,
+) -> KubernetesPodOperator:
     return KubernetesPodOperator(
         task_id=task_id,
         name=pod_name,
-        namespace=literal(NAMESPACE),
-        image=literal(IMAGE),
+        namespace=NAMESPACE,
+        image=image,
         image_pull_policy="IfNotPresent",
-        cmds=["mlops"],
-        arguments=[literal(arg) for arg in ["run-step", "--plan", PLAN_PATH, "--root", PROJECT_ROOT, "--step", step_id]],
-        env_vars=[k8s.V1EnvVar(name=name, value=literal(value)) for name, value in env.items()],
+        cmds=cmds,
+        arguments=arguments,
+        env_vars=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()],
         secrets=secrets,
         labels={
             "app.kubernetes.io/name": pod_name,
@@ -51,41 +139,25 @@ def step_pod(task_id: str, pod_name: str, step_id: str, env: dict[str, str], sec
             "app.kubernetes.io/component": "step",
             "app.kubernetes.io/managed-by": "mlops",
         },
-        container_resources=k8s.V1ResourceRequirements(
-            requests={"cpu": CPU, "memory": MEMORY},
-            limits={"cpu": CPU, "memory": MEMORY},
-        ),
-        security_context=k8s.V1PodSecurityContext(
-            run_as_non_root=True,
-            run_as_user=UID,
-            run_as_group=UID,
-            fs_group=UID,
-            seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
-        ),
-        container_security_context=k8s.V1SecurityContext(
-            allow_privilege_escalation=False,
-            read_only_root_filesystem=True,
-            run_as_non_root=True,
-            run_as_user=UID,
-            capabilities=k8s.V1Capabilities(drop=["ALL"]),
-            seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
-        ),
-        volumes=[
-            k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name={{py configMap}})),
-            k8s.V1Volume(
-                name="store",
-                persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name={{py storeClaim}}),
-            ),
-            k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
-        ],
-        volume_mounts=[
-            k8s.V1VolumeMount(name="plan", mount_path={{py planDir}}, read_only=True),
-            k8s.V1VolumeMount(name="store", mount_path={{py storeDir}}),
-            k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
-        ],
+        container_resources=resources(*size),
+        security_context=POD_SECURITY,
+        container_security_context=CONTAINER_SECURITY,
+        volumes=VOLUMES,
+        volume_mounts=[k8s.V1VolumeMount(name="tmp", mount_path="/tmp"), k8s.V1VolumeMount(name="exchange", mount_path={{py exchangeDir}})]
+        if own_image
+        else mounts(outputs, bool(init_containers)),
+        init_containers=init_containers,
+        node_selector=node_selector,
+        tolerations=[k8s.V1Toleration(**toleration) for toleration in tolerations],
+        service_account_name={{py serviceAccount}},
         automount_service_account_token=False,
+        startup_timeout_seconds=STARTUP_TIMEOUT_SECONDS,
         get_logs=True,
         on_finish_action="delete_pod",
+        retries=retries,
+        retry_delay=timedelta(milliseconds=retry_delay_ms),
+        execution_timeout=timedelta(milliseconds=timeout_ms),
+        **({"pool": pool} if pool else {}),
     )
 
 
@@ -101,26 +173,46 @@ with DAG(
     schedule=None,
 {{/if}}
     start_date=datetime({{int startYear}}, {{int startMonth}}, {{int startDay}}, tzinfo=timezone.utc),
-    catchup=False,
+    catchup={{bool catchup}},
     max_active_runs=1,
-    default_args={
 {{#if hasOwner}}
-        "owner": {{py owner}},
+    default_args={"owner": {{py owner}} },
 {{/if}}
-        "retries": {{int retries}},
-        "retry_delay": timedelta(milliseconds={{int retryDelayMs}}),
-        "execution_timeout": timedelta(milliseconds={{int timeoutMs}}),
-    },
     tags=[{{#each tags}}{{#unless @first}}, {{/unless}}{{py this}}{{/each}}],
 ):
     tasks = {
 {{#each tasks}}
         {{py stepId}}: step_pod(
-            {{py taskId}},
-            {{py podName}},
-            {{py stepArg}},
-            { {{~#each env}}{{#unless @first}}, {{/unless}}{{py name}}: {{py value}}{{/each~}} },
-            [ {{~#each secrets}}{{#unless @first}}, {{/unless}}Secret("env", {{py envName}}, {{py secret}}, {{py key}}){{/each~}} ],
+            task_id={{py taskId}},
+            pod_name={{py podName}},
+            image={{jinja image}},
+            cmds=[{{#each cmds}}{{#unless @first}}, {{/unless}}{{jinja this}}{{/each}}],
+            arguments=[{{#each args}}{{#unless @first}}, {{/unless}}{{#if runId}}RUN_ID{{else}}{{jinja text}}{{/if}}{{/each}}],
+            env={ {{~#if logicalDate}}"MLOPS_LOGICAL_DATE": LOGICAL_DATE{{#if env.length}}, {{/if}}{{/if}}{{#each env}}{{#unless @first}}, {{/unless}}{{py name}}: {{jinja value}}{{/each~}} },
+            secrets=[ {{~#each secrets}}{{#unless @first}}, {{/unless}}Secret("env", {{py envName}}, {{py secret}}, {{py key}}){{/each~}} ],
+            size=({{py cpu}}, {{py memory}}, {{int gpu}}),
+            retries={{int retries}},
+            retry_delay_ms={{int retryDelayMs}},
+            timeout_ms={{int timeoutMs}},
+            node_selector={ {{~#each nodeSelector}}{{#unless @first}}, {{/unless}}{{py key}}: {{py value}}{{/each~}} },
+            tolerations=[ {{~#each tolerations}}{{#unless @first}}, {{/unless}}{ {{~#each this}}{{#unless @first}}, {{/unless}}{{py key}}: {{py value}}{{/each~}} }{{/each~}} ],
+            init_containers=[
+{{#each initContainers}}
+                init_container(
+                    {{py name}},
+                    {{py image}},
+                    [{{#each command}}{{#unless @first}}, {{/unless}}{{py this}}{{/each}}],
+                    [{{#each args}}{{#unless @first}}, {{/unless}}{{#if runId}}RUN_ID{{else}}{{py text}}{{/if}}{{/each}}],
+                    { {{~#each env}}{{#unless @first}}, {{/unless}}{{py name}}: {{py value}}{{/each~}} },
+                    { {{~#each secrets}}{{#unless @first}}, {{/unless}}{{py envName}}: ({{py secret}}, {{py key}}){{/each~}} },
+                    ({{py cpu}}, {{py memory}}, {{int gpu}}),
+                    {{bool ownImage}},
+                ),
+{{/each}}
+            ],
+            outputs=[ {{~#each outputs}}{{#unless @first}}, {{/unless}}({{jinja path}}, {{jinja subPath}}){{/each~}} ],
+            own_image={{bool ownImage}},
+            pool={{#if pool}}{{py pool}}{{else}}None{{/if}},
         ),
 {{/each}}
     }

@@ -1,12 +1,16 @@
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "@mlops/compiler/cli";
 import { runPlan } from "../executor/executor.js";
+import { resolve } from "node:path";
+import { StepFailure } from "../executor/step-context.js";
+import { prepareExchange } from "../steps/external-exchange.js";
 import { loadRunnablePlan } from "./load-plan.js";
 import { runIdProblem } from "../store/run-leases.js";
 import { reporterFor } from "./run-command.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops run-step --plan plan.json --step ID [--run-id ID] [--root DIR] [--force] [--quiet] [--json]
+                     [--exchange DIR --stage prepare|collect]
 
 Runs one step of a plan, reading its inputs from the project's artifact store
 (they must have been produced by earlier steps for the same plan and data).
@@ -17,6 +21,10 @@ FILE|DIR of sources (then --env NAME applies).
                         Airflow's run_id, a Kubernetes Job's name), so the steps of one
                         DAG run are one run in \`mlops runs\`; it ends when every step of
                         the step's group has succeeded, or one failed
+
+An external trainer with its own image runs between two stages of its train
+step: --stage prepare writes the training data into the exchange directory,
+--stage collect stores the model the trainer wrote there (and records the step).
 
 ${STORE_USAGE}`;
 
@@ -37,6 +45,8 @@ export const runStepCommand: Command = {
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
         ...STORE_OPTIONS,
+        exchange: { type: "string" },
+        stage: { type: "string" },
       },
     });
     if (!values.plan) throw new UsageError("--plan is required");
@@ -49,14 +59,31 @@ export const runStepCommand: Command = {
     if (!loaded.plan.steps.some((s) => s.id === values.step)) {
       throw new UsageError(`no step ${values.step} in the plan (steps: ${loaded.plan.steps.map((s) => s.id).join(", ")})`);
     }
+    if ((values.exchange === undefined) !== (values.stage === undefined))
+      throw new UsageError("--exchange DIR and --stage prepare|collect go together");
+    if (values.stage !== undefined && values.stage !== "prepare" && values.stage !== "collect")
+      throw new UsageError(`--stage must be prepare or collect, got ${values.stage}`);
+    const exchangeDir = values.exchange === undefined ? undefined : resolve(io.cwd, values.exchange);
     const stores = await openCommandStores(values, io, loaded.projectRoot);
     if (!stores) return 1;
     try {
+      if (exchangeDir !== undefined && values.stage === "prepare") {
+        try {
+          await prepareExchange(loaded.plan, loaded.projectRoot, stores, values.step, exchangeDir);
+        } catch (error) {
+          if (!(error instanceof StepFailure)) throw error;
+          io.stderr(`mlops run-step: ${error.message}\n`);
+          return 1;
+        }
+        io.stdout(`wrote the training data of ${values.step} to ${exchangeDir}\n`);
+        return 0;
+      }
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         exact: [values.step],
         ...(runId ? { runId } : {}),
         force: values.force === true,
         reporter: reporterFor(io, values),
+        ...(exchangeDir !== undefined ? { exchange: { dir: exchangeDir, stage: "collect" as const } } : {}),
       });
       return result.status === "succeeded" ? 0 : 1;
     } finally {

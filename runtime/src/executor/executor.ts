@@ -36,6 +36,8 @@ export interface RunOptions {
    */
   runId?: string;
   reporter?: RunReporter;
+  /** `run-step --exchange DIR --stage collect`: an external trainer already ran in its own container. */
+  exchange?: { dir: string; stage: "collect" };
 }
 
 /** The outcome of a step, stored beside its outputs so a cached step shows the same summary. */
@@ -358,6 +360,7 @@ class StepRunner {
       },
       progress: (update) => this.reporter.stepProgress(step, update),
       note: (text) => this.reporter.stepNote(step, text),
+      ...(this.options.exchange ? { exchange: this.options.exchange } : {}),
     };
   }
 }

@@ -37,6 +37,8 @@ export interface StepContext {
   progress(update: StepProgress): void;
   /** A line of information shown under the step (`registered fraud_clf v3`). */
   note(text: string): void;
+  /** Set when an external trainer ran in its own container: where it left the model (`run-step --exchange DIR --stage collect`). */
+  exchange?: { dir: string; stage: "prepare" | "collect" };
 }
 
 /** What a step reports when it succeeds: key metrics for the summary table. */

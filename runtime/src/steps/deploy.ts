@@ -74,6 +74,7 @@ async function heldBackOutcome(
 function servedBy(target: string, name: string): string {
   switch (target) {
     case "kubernetes":
+    case "kserve":
       return `the manifests from \`mlops render kubernetes\` serve the production version of ${name}`;
     case "docker":
       return `the image and compose file from \`mlops render docker\` serve the production version of ${name}`;

@@ -14,7 +14,11 @@ export interface ModelData {
   fitted: FittedFeatures;
 }
 
-export async function loadModelData(ctx: StepContext, model: ModelSpec, splitInput: string): Promise<ModelData> {
+export async function loadModelData(
+  ctx: Pick<StepContext, "readInput" | "step">,
+  model: ModelSpec,
+  splitInput: string,
+): Promise<ModelData> {
   const fitted = parseJson<FittedFeatures>(await ctx.readInput("transforms"));
   const dataset = decodeDataset(await ctx.readInput(splitInput), ctx.step.inputs[splitInput]);
   try {

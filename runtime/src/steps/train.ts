@@ -3,13 +3,9 @@ import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import type { ModelSpec, TrainerSpec } from "@mlops/compiler";
-import { writeRecords } from "../data/record-writer.js";
-import type { CellValue } from "../data/dataset.js";
 import { StepFailure, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { train as trainBuiltin } from "../train/train.js";
-import { transformDataset, type FeatureMatrix } from "../features/feature-pipeline.js";
-import { encodeTarget } from "../features/target.js";
-import { decodeDataset } from "../executor/dataset-codec.js";
+import { collectExchange, writeTrainingFiles } from "./external-exchange.js";
 import { checkOnnxModel } from "./onnx-signature-check.js";
 import { classLabels, loadModelData, type ModelData } from "./model-data.js";
 import { modelOf } from "./plan-lookup.js";
@@ -76,19 +72,21 @@ async function external(
   trainer: Extract<TrainerSpec, { kind: "external" }>,
   data: ModelData,
 ): Promise<StepOutcome> {
+  if (ctx.exchange?.stage === "collect") {
+    const { bytes, path } = await collectExchange(ctx.exchange, trainer);
+    checkOnnxModel(bytes, model, data.matrix.width, path);
+    await ctx.writeOutput("model", bytes);
+    return { summary: `external: ${trainer.image ?? trainer.command[0]} (collected)` };
+  }
   const work = join(ctx.projectRoot, ".mlops", "work", ctx.runId, ctx.step.id);
-  const trainFile = join(work, "train.csv");
-  const testFile = join(work, "test.csv");
-  const testData = decodeDataset(await ctx.readArtifact(`split.${model.name}/test`), `split.${model.name}/test`);
-  await writeMatrix(trainFile, data.matrix, data.target, model.target.column);
-  await writeMatrix(testFile, transformDataset(data.fitted, testData), encodeTarget(model, testData), model.target.column);
   const output = isAbsolute(trainer.output) ? trainer.output : join(ctx.projectRoot, trainer.output);
   await rm(output, { force: true });
+  const files = await writeTrainingFiles(ctx, model, data, work, output);
   const env: Record<string, string> = {
     ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
     ...literalEnv(trainer.env),
-    MLOPS_TRAIN_DATA: trainFile,
-    MLOPS_TEST_DATA: testFile,
+    MLOPS_TRAIN_DATA: files.train,
+    MLOPS_TEST_DATA: files.test,
     MLOPS_OUTPUT: output,
     MLOPS_TASK: model.task,
     MLOPS_TARGET: model.target.column,
@@ -110,21 +108,6 @@ function literalEnv(env: Record<string, { kind: string; value?: string; name?: s
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value.kind === "literal" && value.value !== undefined) out[name] = value.value;
   return out;
-}
-
-/** Feature columns named by their labels, then the target (class index for classification). */
-async function writeMatrix(path: string, matrix: FeatureMatrix, target: Float32Array, targetName: string): Promise<void> {
-  const labels = matrix.inputs.flatMap((s) => s.labels);
-  const columns = [...labels, targetName];
-  function* rows(): Generator<Record<string, CellValue>> {
-    for (let i = 0; i < matrix.rows; i++) {
-      const record: Record<string, CellValue> = {};
-      for (let j = 0; j < matrix.width; j++) record[labels[j]!] = matrix.data[i * matrix.width + j]!;
-      record[targetName] = target[i]!;
-      yield record;
-    }
-  }
-  await writeRecords(path, "csv", columns, rows());
 }
 
 function runCommand(

@@ -1,8 +1,10 @@
 /** `external` and `pretrained` trainers: the command's environment and the ONNX signature check. */
-import { copyFileSync, mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO, copyExample, edit, removeProjects } from "./support/projects.js";
+import { REPO, copyExample, edit, mlops, removeProjects } from "./support/projects.js";
 import { runJson, statuses } from "./support/run-json.js";
 
 afterAll(removeProjects);
@@ -43,6 +45,62 @@ describe("external and pretrained trainers", () => {
     const { result } = await runJson(["run", dir]);
     const train = result.steps.find((s) => s.stepId === "train.species_clf")!;
     expect(train.error).toMatch(/exited with 3:\nexternal trainer: failing on purpose/);
+  });
+
+  it("external in its own image: prepare, the trainer elsewhere with only the exchange directory, collect", {
+    timeout: 180_000,
+  }, async () => {
+    const dir = copyExample("iris");
+    const command = ["node", "--conditions=source", "--import", TSX, TRAINER, "--anywhere"].map((a) => JSON.stringify(a)).join(", ");
+    edit(
+      dir,
+      "iris.mlops",
+      BUILTIN,
+      `trainer  = external { command = [${command}], image = "registry.example.com/trainer:1.0", output = "build/model.onnx" }`,
+    );
+    const upstream = await runJson(["run", dir, "--only", "fit_features.species_clf"]);
+    expect(upstream.code).toBe(0);
+    const exchange = mkdtempSync(join(tmpdir(), "exchange-"));
+    const plan = join(dir, "iris.mlops");
+    const prepared = await mlops(["run-step", "--plan", plan, "--step", "train.species_clf", "--exchange", exchange, "--stage", "prepare"]);
+    expect(prepared.code, prepared.stderr).toBe(0);
+    expect(readdirSync(exchange).sort()).toEqual(["contract.json", "test.csv", "train.csv"]);
+    // The trainer's container: its own working directory, the MLOPS_* contract, nothing of the project.
+    const contract = JSON.parse(readFileSync(join(exchange, "contract.json"), "utf8")) as Record<string, string>;
+    expect(contract.MLOPS_OUTPUT).toBe(join(exchange, "model.onnx"));
+    const elsewhere = mkdtempSync(join(tmpdir(), "trainer-image-"));
+    const [program, ...args] = JSON.parse(`[${command}]`) as string[];
+    const trained = spawnSync(program!, args, { cwd: elsewhere, env: { PATH: process.env.PATH, ...contract }, encoding: "utf8" });
+    expect(trained.status, trained.stderr).toBe(0);
+    const collected = await runJson([
+      "run-step",
+      "--plan",
+      plan,
+      "--step",
+      "train.species_clf",
+      "--exchange",
+      exchange,
+      "--stage",
+      "collect",
+    ]);
+    expect(statuses(collected.result)).toEqual({ "train.species_clf": "succeeded" });
+    const evaluated = await runJson(["run-step", "--plan", plan, "--step", "evaluate.species_clf"]);
+    expect(evaluated.result.steps[0]!.metrics.accuracy).toBeGreaterThan(0.9);
+    const missing = mkdtempSync(join(tmpdir(), "exchange-"));
+    const empty = await mlops([
+      "run-step",
+      "--plan",
+      plan,
+      "--step",
+      "train.species_clf",
+      "--exchange",
+      missing,
+      "--stage",
+      "collect",
+      "--force",
+    ]);
+    expect(empty.code).toBe(1);
+    expect(empty.stdout + empty.stderr).toContain("wrote no model");
   });
 
   it("pretrained: a stored ONNX model is checked, stored and evaluated", async () => {

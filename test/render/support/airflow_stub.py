@@ -1,8 +1,9 @@
 """A recording stub of the Airflow authoring API used by rendered DAG files.
 
-Materialised as a package tree by airflow-stub.ts. Every constructor accepts only
+Materialised as a package tree by python.ts. Every constructor accepts only
 the keyword arguments the real API has (the subset a renderer may use) and raises
-on anything else; templated fields must hold a literal() or a Jinja-inert string.
+on anything else. Templated fields are rendered with Jinja2 the way Airflow renders
+them at run time (and recorded rendered); other fields must hold no Jinja.
 """
 import datetime as _dt
 import re
@@ -21,26 +22,35 @@ def literal(value):
     return LiteralValue(value)
 
 
-def _check_templated(value, where):
-    """A templated field: strings must not be Jinja or look like a template file name."""
+import jinja2  # Debian python3-jinja2: Airflow renders templated fields with Jinja2
+
+JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined)
+# What Airflow puts in the template context for a scheduled run.
+CONTEXT = {
+    "run_id": "scheduled__2024-01-02T00:00:00+00:00",
+    "logical_date": _dt.datetime(2024, 1, 2, tzinfo=_dt.timezone.utc),
+}
+
+
+def _render_templated(value, where):
+    """What Airflow does to a templated field: render every string with Jinja (a string naming a template file fails)."""
     if isinstance(value, LiteralValue):
-        return
+        return value.value
     if isinstance(value, str):
-        for marker in ("{{", "{%", "{#"):
-            if marker in value:
-                raise ValueError(f"{where}: unescaped Jinja {marker!r} in templated value {value!r}")
         if value.endswith((".json", ".yaml", ".yml")):
             raise ValueError(f"{where}: templated value {value!r} would be loaded as a template file")
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _check_templated(item, where)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_templated(key, where)
-            _check_templated(item, where)
-    elif isinstance(value, Model):
-        for key, item in value.fields.items():
-            _check_templated(item, f"{where}.{key}")
+        return JINJA.from_string(value).render(CONTEXT)
+    if isinstance(value, list):
+        return [_render_templated(item, where) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_render_templated(item, where) for item in value)
+    if isinstance(value, dict):
+        return {_render_templated(k, where): _render_templated(v, where) for k, v in value.items()}
+    if isinstance(value, Model):
+        rendered = type(value).__new__(type(value))
+        rendered.fields = {k: _render_templated(v, f"{where}.{k}") for k, v in value.fields.items()}
+        return rendered
+    return value
 
 
 def _check_kwargs(kind, kwargs, allowed):
@@ -116,7 +126,8 @@ KPO_ARGS = {"name", "namespace", "image", "image_pull_policy", "cmds", "argument
             "annotations", "container_resources", "security_context", "container_security_context", "volumes",
             "volume_mounts", "automount_service_account_token", "get_logs", "on_finish_action", "service_account_name",
             "node_selector", "tolerations", "startup_timeout_seconds", "retries", "retry_delay", "execution_timeout",
-            "owner", "doc_md", "pool"}
+            "owner", "doc_md", "pool", "init_containers", "priority_weight"}
+# KubernetesPodOperator.template_fields (provider 10.x); init_containers, node_selector and tolerations are not templated.
 KPO_TEMPLATED = ("image", "cmds", "arguments", "env_vars", "labels", "annotations", "namespace", "container_resources",
                  "volumes", "volume_mounts")
 
@@ -126,7 +137,7 @@ class KubernetesPodOperator(BaseOperator):
         _check_kwargs("KubernetesPodOperator", kwargs, KPO_ARGS)
         for field in KPO_TEMPLATED:
             if field in kwargs:
-                _check_templated(kwargs[field], f"{task_id}.{field}")
+                kwargs[field] = _render_templated(kwargs[field], f"{task_id}.{field}")
         if kwargs.get("on_finish_action") not in (None, "delete_pod", "delete_succeeded_pod", "keep_pod"):
             raise ValueError("on_finish_action")
         for secret in kwargs.get("secrets", []):
@@ -170,6 +181,11 @@ K8S_MODELS = {
     "V1PersistentVolumeClaimVolumeSource": ["claim_name", "read_only"],
     "V1EmptyDirVolumeSource": ["medium", "size_limit"],
     "V1VolumeMount": ["name", "mount_path", "read_only", "sub_path"],
+    "V1Container": ["name", "image", "image_pull_policy", "command", "args", "env", "resources", "security_context",
+                    "volume_mounts", "working_dir"],
+    "V1EnvVarSource": ["secret_key_ref", "config_map_key_ref", "field_ref"],
+    "V1SecretKeySelector": ["name", "key", "optional"],
+    "V1Toleration": ["key", "operator", "value", "effect", "toleration_seconds"],
 }
 
 

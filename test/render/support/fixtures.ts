@@ -5,6 +5,11 @@ export function fixture(name: string): Plan {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8")) as Plan;
 }
 
+/** The object files of a Kubernetes render's base (`base/<namespace>/<kind>-<name>.yaml`). */
+export function baseObjectFiles<T extends { path: string }>(files: T[]): T[] {
+  return files.filter((f) => /^base\/[^/]+\/[^/]+\.yaml$/.test(f.path));
+}
+
 export function fraudPlans(): { base: Plan; envs: Record<string, Plan> } {
   return {
     base: fixture("fraud.base.plan.json"),

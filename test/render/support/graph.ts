@@ -1,5 +1,5 @@
-import type { Plan } from "../../../compiler/src/plan/types.js";
 import { kubeletExpand } from "./fixtures.js";
+import type { Plan } from "../../../compiler/src/plan/types.js";
 import type { Recorded } from "./python.js";
 
 export type Graph = Map<string, { steps: string[]; edges: string[] }>;
@@ -23,17 +23,10 @@ export function planGraph(plan: Plan): Graph {
   return groups;
 }
 
-/** Unwraps literal() and undoes the kubelet's `$` escaping; throws when a value is not wrapped. */
-export function literalValue(value: unknown): string {
-  const inner = (value as { literal?: unknown } | null)?.literal;
-  if (typeof inner !== "string") throw new Error(`not wrapped in literal(): ${JSON.stringify(value)}`);
-  return kubeletExpand(inner);
-}
-
-/** The step a recorded task runs (its `--step` argument). */
+/** The step a recorded task runs (its `--step` argument, as Airflow renders it). */
 export function taskStep(kwargs: Record<string, unknown>): string {
-  const args = (kwargs.arguments as unknown[]).map(literalValue);
-  if (args.slice(0, 6).join(" ") !== "run-step --plan /plan/plan.json --root /srv/mlops --step" || args.length !== 7) {
+  const args = (kwargs.arguments as string[]).map(kubeletExpand);
+  if (args.slice(0, 6).join(" ") !== "run-step --plan /plan/plan.json --root /srv/mlops --step" || args[7] !== "--run-id") {
     throw new Error(`unexpected arguments ${JSON.stringify(args)}`);
   }
   return args[6]!;

@@ -1,135 +1,22 @@
 /**
- * Checks kubernetes-models does not make: unknown fields (against a known-field list for
- * every kind the renderer writes), name syntax and length, selectors that select pods,
- * the "restricted" Pod Security Standard, pinned images.
+ * Checks a schema does not make: every object validated strictly (unknown fields are errors; the
+ * Kubernetes, Gateway API and KServe schemas, see strict-schema.ts and kserve-schema.ts), name
+ * syntax and length, selectors that select pods, the "restricted" Pod Security Standard, pinned
+ * images.
  */
+import { loadKServeSchema } from "./kserve-schema.js";
+import { strictModelErrors } from "./strict-schema.js";
 
-type Shape = "leaf" | "map" | Shape[] | { [key: string]: Shape };
+const kserve = await loadKServeSchema();
 
-const S: Shape = "leaf";
-const MAP: Shape = "map";
-const metadata: Shape = { name: S, namespace: S, labels: MAP, annotations: MAP };
-const httpProbe: Shape = {
-  httpGet: { path: S, port: S },
-  periodSeconds: S,
-  timeoutSeconds: S,
-  failureThreshold: S,
-  initialDelaySeconds: S,
-};
-const container: Shape = {
-  name: S,
-  image: S,
-  imagePullPolicy: S,
-  command: [S],
-  args: [S],
-  env: [{ name: S, value: S, valueFrom: { secretKeyRef: { name: S, key: S, optional: S } } }],
-  ports: [{ name: S, containerPort: S, protocol: S }],
-  resources: { requests: MAP, limits: MAP },
-  securityContext: {
-    allowPrivilegeEscalation: S,
-    readOnlyRootFilesystem: S,
-    runAsNonRoot: S,
-    runAsUser: S,
-    runAsGroup: S,
-    capabilities: { drop: [S], add: [S] },
-    seccompProfile: { type: S },
-  },
-  volumeMounts: [{ name: S, mountPath: S, readOnly: S }],
-  startupProbe: httpProbe,
-  readinessProbe: httpProbe,
-  livenessProbe: httpProbe,
-};
-const podSpec: Shape = {
-  automountServiceAccountToken: S,
-  restartPolicy: S,
-  terminationGracePeriodSeconds: S,
-  securityContext: { runAsNonRoot: S, runAsUser: S, runAsGroup: S, fsGroup: S, seccompProfile: { type: S } },
-  containers: [container],
-  volumes: [{ name: S, configMap: { name: S }, persistentVolumeClaim: { claimName: S }, emptyDir: { sizeLimit: S } }],
-};
-const podTemplate: Shape = { metadata: { labels: MAP, annotations: MAP }, spec: podSpec };
-const jobSpec: Shape = { backoffLimit: S, activeDeadlineSeconds: S, ttlSecondsAfterFinished: S, template: podTemplate };
-const selector: Shape = { matchLabels: MAP };
-
-export const KNOWN_FIELDS: Record<string, Shape> = {
-  ConfigMap: { apiVersion: S, kind: S, metadata, data: MAP },
-  Deployment: {
-    apiVersion: S,
-    kind: S,
-    metadata,
-    spec: {
-      replicas: S,
-      revisionHistoryLimit: S,
-      selector,
-      strategy: { type: S, rollingUpdate: { maxSurge: S, maxUnavailable: S } },
-      template: podTemplate,
-    },
-  },
-  Service: {
-    apiVersion: S,
-    kind: S,
-    metadata,
-    spec: { type: S, selector: MAP, ports: [{ name: S, port: S, targetPort: S, protocol: S }] },
-  },
-  HorizontalPodAutoscaler: {
-    apiVersion: S,
-    kind: S,
-    metadata,
-    spec: {
-      scaleTargetRef: { apiVersion: S, kind: S, name: S },
-      minReplicas: S,
-      maxReplicas: S,
-      metrics: [{ type: S, resource: { name: S, target: { type: S, averageUtilization: S } } }],
-    },
-  },
-  PodDisruptionBudget: { apiVersion: S, kind: S, metadata, spec: { maxUnavailable: S, minAvailable: S, selector } },
-  NetworkPolicy: {
-    apiVersion: S,
-    kind: S,
-    metadata,
-    spec: { podSelector: selector, policyTypes: [S], ingress: [{ ports: [{ protocol: S, port: S }] }] },
-  },
-  Job: { apiVersion: S, kind: S, metadata, spec: jobSpec },
-  CronJob: {
-    apiVersion: S,
-    kind: S,
-    metadata,
-    spec: {
-      schedule: S,
-      timeZone: S,
-      concurrencyPolicy: S,
-      startingDeadlineSeconds: S,
-      successfulJobsHistoryLimit: S,
-      failedJobsHistoryLimit: S,
-      jobTemplate: { metadata: { labels: MAP }, spec: jobSpec },
-    },
-  },
-};
+/** Every schema problem of one object (strict): null-free list, empty when valid. */
+export function schemaErrors(object: Obj): string[] {
+  if (object.apiVersion === "serving.kserve.io/v1beta1" && object.kind === "InferenceService")
+    return kserve(object).map((e) => `InferenceService ${object.metadata?.namespace}/${object.metadata?.name}: ${e}`);
+  return strictModelErrors(object) ?? [`${object.kind} ${object.metadata?.name}: no schema for ${object.apiVersion}/${object.kind}`];
+}
 
 export type Obj = Record<string, any>;
-
-function unknownFields(value: unknown, shape: Shape, path: string, out: string[]): void {
-  if (shape === "leaf") {
-    if (value !== null && typeof value === "object") out.push(`${path}: expected a scalar`);
-    return;
-  }
-  if (shape === "map") {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) out.push(`${path}: expected a map`);
-    else for (const [k, v] of Object.entries(value)) if (typeof v === "object" && v !== null) out.push(`${path}.${k}: expected a scalar`);
-    return;
-  }
-  if (Array.isArray(shape)) {
-    if (!Array.isArray(value)) return void out.push(`${path}: expected a list`);
-    value.forEach((item, i) => unknownFields(item, shape[0]!, `${path}[${i}]`, out));
-    return;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return void out.push(`${path}: expected an object`);
-  for (const [key, item] of Object.entries(value)) {
-    const sub = shape[key];
-    if (sub === undefined) out.push(`${path}.${key}: unknown field`);
-    else unknownFields(item, sub, `${path}.${key}`, out);
-  }
-}
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -138,7 +25,12 @@ const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 function podTemplateOf(object: Obj): Obj | undefined {
   if (object.kind === "Deployment" || object.kind === "Job") return object.spec.template;
   if (object.kind === "CronJob") return object.spec.jobTemplate.spec.template;
+  if (object.kind === "InferenceService" && object.spec.predictor.containers) return { spec: object.spec.predictor };
   return undefined;
+}
+
+function containersOf(spec: Obj): Obj[] {
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
 }
 
 function subset(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
@@ -155,7 +47,7 @@ function restricted(object: Obj, where: string, out: string[]): void {
   if (spec.hostNetwork || spec.hostPID || spec.hostIPC) out.push(`${where}: host namespaces`);
   const tmpVolume = (spec.volumes ?? []).find((v: Obj) => v.emptyDir !== undefined);
   for (const volume of spec.volumes ?? []) if (volume.hostPath) out.push(`${where}: hostPath volume`);
-  for (const c of spec.containers ?? []) {
+  for (const c of containersOf(spec)) {
     const sc = c.securityContext ?? {};
     if (sc.allowPrivilegeEscalation !== false) out.push(`${where}/${c.name}: allowPrivilegeEscalation must be false`);
     if (sc.privileged) out.push(`${where}/${c.name}: privileged`);
@@ -169,8 +61,8 @@ function restricted(object: Obj, where: string, out: string[]): void {
     const last = image.slice(image.lastIndexOf("/") + 1);
     if (!/@sha256:[0-9a-f]{64}$/.test(image) && (!last.includes(":") || last.endsWith(":latest")))
       out.push(`${where}/${c.name}: image ${image} is not pinned`);
-    if ((c.env ?? []).some((e: Obj) => e.valueFrom && !e.valueFrom.secretKeyRef))
-      out.push(`${where}/${c.name}: env from something other than a secretKeyRef`);
+    if ((c.env ?? []).some((e: Obj) => e.valueFrom && !e.valueFrom.secretKeyRef && !e.valueFrom.fieldRef))
+      out.push(`${where}/${c.name}: env from something other than a secretKeyRef or the pod's own fields`);
   }
 }
 
@@ -179,12 +71,7 @@ export function checkObjects(objects: Obj[]): string[] {
   const out: string[] = [];
   for (const object of objects) {
     const where = `${object.kind} ${object.metadata?.namespace}/${object.metadata?.name}`;
-    const shape = KNOWN_FIELDS[object.kind];
-    if (!shape) {
-      out.push(`${where}: kind not in the known-field list`);
-      continue;
-    }
-    unknownFields(object, shape, object.kind, out);
+    out.push(...schemaErrors(object));
     const name: string = object.metadata.name;
     const max = object.kind === "CronJob" ? 52 : 63;
     if (!DNS_LABEL.test(name) || name.length > max) out.push(`${where}: name is not a DNS-1035 label of at most ${max} characters`);
@@ -207,7 +94,18 @@ export function checkObjects(objects: Obj[]): string[] {
       if (!(key in (object.metadata.labels ?? {}))) out.push(`${where}: missing recommended label ${key}`);
     }
     restricted(object, where, out);
-    if (object.kind === "CronJob" && object.spec.concurrencyPolicy !== "Forbid") out.push(`${where}: concurrencyPolicy must be Forbid`);
+    if (object.kind === "CronJob") {
+      const spec = object.spec;
+      if (spec.concurrencyPolicy !== "Forbid") out.push(`${where}: concurrencyPolicy must be Forbid`);
+      if (!(spec.startingDeadlineSeconds > 0)) out.push(`${where}: startingDeadlineSeconds must be set`);
+      if (!(spec.successfulJobsHistoryLimit >= 0 && spec.failedJobsHistoryLimit >= 0)) out.push(`${where}: history limits must be set`);
+    }
+    const pod = podTemplateOf(object)?.spec;
+    if (pod && object.kind !== "InferenceService") {
+      if (!pod.serviceAccountName) out.push(`${where}: no serviceAccountName`);
+      if (pod.automountServiceAccountToken !== false) out.push(`${where}: mounts an API token`);
+    }
+    if (object.metadata.namespace === "default") out.push(`${where}: in the default namespace`);
     if (object.kind === "Deployment" && !subset(object.spec.selector.matchLabels, object.spec.template.metadata.labels))
       out.push(`${where}: selector does not match its pod labels`);
   }
@@ -220,7 +118,11 @@ export function checkObjects(objects: Obj[]): string[] {
     if (object.kind === "Service" && selects(ns, object.spec.selector).length === 0) out.push(`${where}: selects no pods`);
     if (object.kind === "PodDisruptionBudget" && selects(ns, object.spec.selector.matchLabels).length === 0)
       out.push(`${where}: selects no pods`);
-    if (object.kind === "NetworkPolicy" && selects(ns, object.spec.podSelector.matchLabels).length === 0)
+    if (
+      object.kind === "NetworkPolicy" &&
+      selects(ns, object.spec.podSelector.matchLabels).length === 0 &&
+      !objects.some((o) => o.metadata.namespace === ns && subset(object.spec.podSelector.matchLabels, podTemplateOf(o)?.metadata?.labels))
+    )
       out.push(`${where}: selects no pods`);
     if (
       object.kind === "HorizontalPodAutoscaler" &&

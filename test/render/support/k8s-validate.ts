@@ -1,32 +1,10 @@
-import { ConfigMap, Service } from "kubernetes-models/v1";
-import { Deployment } from "kubernetes-models/apps/v1";
-import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { CronJob, Job } from "kubernetes-models/batch/v1";
-import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
-import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { parseAllDocuments } from "yaml";
+import { schemaErrors } from "./k8s-rules.js";
 
-const MODELS: Record<string, new (data: any) => { validate(): void }> = {
-  "v1/ConfigMap": ConfigMap,
-  "v1/Service": Service,
-  "apps/v1/Deployment": Deployment,
-  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
-  "batch/v1/Job": Job,
-  "batch/v1/CronJob": CronJob,
-  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
-  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
-};
-
-/** Validates an object against the Kubernetes OpenAPI schema through kubernetes-models; returns the error or null. */
+/** Validates an object strictly against its schema (unknown fields are errors); returns the errors joined, or null. */
 export function modelError(object: Record<string, any>): string | null {
-  const Model = MODELS[`${object.apiVersion}/${object.kind}`];
-  if (!Model) return `no model for ${object.apiVersion}/${object.kind}`;
-  try {
-    new Model(object).validate();
-    return null;
-  } catch (error) {
-    return `${object.kind} ${object.metadata?.name}: ${(error as Error).message}`;
-  }
+  const errors = schemaErrors(object);
+  return errors.length === 0 ? null : errors.join("; ");
 }
 
 /** Parses (multi-document) YAML as YAML 1.1, the way Kubernetes tooling reads it; throws on any error. */

@@ -5,18 +5,21 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PYTHON = "/usr/bin/python3";
-export const hasPython = existsSync(PYTHON);
+/** Debian's python3 with python3-jinja2 (the stub renders templated fields as Airflow does). */
+export const hasPython = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import jinja2"]).status === 0;
+if (existsSync(PYTHON) && !hasPython)
+  console.warn("python3-jinja2 is missing (apt-get install python3-jinja2): skipping the Airflow stub checks");
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The stub package tree: each module re-exports from airflow_stub.py. */
 const STUB_MODULES: Record<string, string> = {
   "airflow/__init__.py": "",
-  "airflow/sdk/__init__.py": "from airflow_stub import DAG, literal  # noqa: F401\n",
+  // Airflow 3.0's airflow.sdk has no `literal` (3.1 added it): a DAG that imports it fails here as it would there.
+  "airflow/sdk/__init__.py": "from airflow_stub import DAG  # noqa: F401\n",
   "airflow/models/__init__.py": "",
   "airflow/models/dag.py": "from airflow_stub import DAG  # noqa: F401\n",
   "airflow/utils/__init__.py": "",
-  "airflow/utils/template.py": "from airflow_stub import literal  # noqa: F401\n",
   "airflow/providers/__init__.py": "",
   "airflow/providers/cncf/__init__.py": "",
   "airflow/providers/cncf/kubernetes/__init__.py": "",

@@ -16,10 +16,17 @@ Renders deployment artifacts from the plan of FILE|DIR (default: the current
 directory; Kubernetes overlays for every declared env) or from a built plan.json.
   -o, --out DIR            output directory (required); 'all' writes airflow/, kubernetes/ and docker/ under it
   --env NAME               the env to render (a plan.json must have been built for it)
-  --runtime-image IMAGE    image with the mlops CLI for Airflow tasks, Jobs and CronJobs (pinned tag or digest)
+  --image IMAGE            the runtime image (mlops CLI) of step pods (pinned tag or digest); default: the
+                           image a kubernetes, kserve or docker deployment declares
+  --base-image IMAGE       base of the Dockerfile (e.g. node:22-bookworm-slim@sha256:...)
   --namespace NAME         namespace of the pipeline's step pods
   --store-claim NAME       PersistentVolumeClaim holding the artifact store
+  --gateway [NS/]NAME      the Gateway canary HTTPRoutes attach to (default mlops-gateway)
   --airflow-version 2|3    Airflow imports to write (default 3)
+  --start-date YYYY-MM-DD  Airflow start_date (default 2024-01-01)
+  --catchup                Airflow: run the intervals missed since the start date (backfill)
+  --pool NAME              Airflow pool of every task; --gpu-pool NAME for tasks that request a GPU
+  --startup-timeout SECS   Airflow: how long a task's pod may take to start (default 600)
 `;
 
 export interface LoadedPlans {
@@ -74,6 +81,11 @@ function parseAirflowVersion(value: string | undefined): 2 | 3 | undefined {
   throw new UsageError(`--airflow-version must be 2 or 3, got ${value}`);
 }
 
+function parseSeconds(value: string): number {
+  if (!/^[0-9]{1,7}$/.test(value)) throw new UsageError(`--startup-timeout must be a number of seconds, got ${value}`);
+  return Number(value);
+}
+
 export const renderCommand: Command = {
   name: "render",
   summary: "Render Airflow DAGs, Kubernetes manifests or Docker files from a plan",
@@ -85,10 +97,18 @@ export const renderCommand: Command = {
       options: {
         out: { type: "string", short: "o" },
         env: { type: "string" },
+        image: { type: "string" },
         "runtime-image": { type: "string" },
+        "base-image": { type: "string" },
         namespace: { type: "string" },
         "store-claim": { type: "string" },
+        gateway: { type: "string" },
         "airflow-version": { type: "string" },
+        "start-date": { type: "string" },
+        catchup: { type: "boolean" },
+        pool: { type: "string" },
+        "gpu-pool": { type: "string" },
+        "startup-timeout": { type: "string" },
       },
     });
     const [target, input, ...extra] = positionals;
@@ -98,11 +118,19 @@ export const renderCommand: Command = {
     if (values.out === undefined) throw new UsageError("missing -o OUTDIR");
     const plans = loadPlans(input ?? ".", values.env, io);
     if (!plans) return 1;
+    const image = values.image ?? values["runtime-image"];
     const options: RenderOptions = {
-      ...(values["runtime-image"] !== undefined ? { runtimeImage: values["runtime-image"] } : {}),
+      ...(image !== undefined ? { runtimeImage: image } : {}),
+      ...(values["base-image"] !== undefined ? { baseImage: values["base-image"] } : {}),
       ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
       ...(values["store-claim"] !== undefined ? { storeClaim: values["store-claim"] } : {}),
+      ...(values.gateway !== undefined ? { gateway: values.gateway } : {}),
       ...(values["airflow-version"] !== undefined ? { airflowVersion: parseAirflowVersion(values["airflow-version"])! } : {}),
+      ...(values["start-date"] !== undefined ? { startDate: values["start-date"] } : {}),
+      ...(values.catchup ? { catchup: true } : {}),
+      ...(values.pool !== undefined ? { pool: values.pool } : {}),
+      ...(values["gpu-pool"] !== undefined ? { gpuPool: values["gpu-pool"] } : {}),
+      ...(values["startup-timeout"] !== undefined ? { startupTimeoutSeconds: parseSeconds(values["startup-timeout"]) } : {}),
     };
     const outDir = resolve(io.cwd, values.out);
     const targets = target === "all" ? (["airflow", "kubernetes", "docker"] as const) : [target as Exclude<Target, "all">];

@@ -1,7 +1,7 @@
 /**
  * An "external" trainer for tests: reads the CSV the runtime writes (MLOPS_TRAIN_DATA), fits a
  * softmax regression and writes ONNX to MLOPS_OUTPUT. `--wrong-width` drops a feature so the
- * signature check must reject the model; `--fail` exits 3.
+ * signature check must reject the model; `--fail` exits 3; `--anywhere` runs outside the project.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { train } from "../../../src/index.js";
@@ -15,7 +15,8 @@ for (const name of ["MLOPS_TRAIN_DATA", "MLOPS_TEST_DATA", "MLOPS_OUTPUT", "MLOP
   if (!env[name]) throw new Error(`${name} is not set`);
 }
 if (!existsSync(env.MLOPS_TEST_DATA!)) throw new Error("MLOPS_TEST_DATA does not exist");
-if (!existsSync("iris.mlops")) throw new Error("cwd is not the project root");
+// In its own image (--anywhere) the trainer runs from its image's directory, not the project.
+if (!process.argv.includes("--anywhere") && !existsSync("iris.mlops")) throw new Error("cwd is not the project root");
 const [header, ...lines] = readFileSync(env.MLOPS_TRAIN_DATA!, "utf8").trim().split("\n");
 const columns = header!.split(",");
 const target = columns.indexOf(env.MLOPS_TARGET!);

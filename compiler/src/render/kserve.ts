@@ -1,0 +1,79 @@
+/**
+ * A `kserve` deployment: one KServe `InferenceService` (serving.kserve.io/v1beta1).
+ * With `storage_uri`, KServe's own ONNX runtime serves the self-contained model exported there
+ * (`modelFormat: onnx`, V2 protocol). Without it, a custom predictor runs `mlops serve`, which
+ * speaks the same V2 protocol. A canary rollout sets `canaryTrafficPercent` to its first step
+ * (KServe's Serverless mode splits traffic between the previous and the latest revision).
+ */
+import type { DeploymentSpec, Plan } from "../plan/types.js";
+import { kubeletLiteral } from "./escape.js";
+import {
+  annotations,
+  containerSecurityContext,
+  type KubeObject,
+  labels,
+  podSecurityContext,
+  resources,
+  serviceAccount,
+} from "./k8s-common.js";
+import { SERVER_MOUNTS, SERVER_PROBES, serveArgs, serverEnv, serverVolumes } from "./k8s-serving.js";
+import { dnsLabel, requireNamespace, requirePinnedImage } from "./names.js";
+import type { Settings } from "./options.js";
+
+type KServeTarget = Extract<DeploymentSpec["target"], { kind: "kserve" }>;
+
+export function inferenceServiceObjects(plan: Plan, settings: Settings, deployment: DeploymentSpec, target: KServeTarget): KubeObject[] {
+  const where = `deployment ${JSON.stringify(deployment.name)}`;
+  const namespace = requireNamespace(target.namespace, where);
+  const name = dnsLabel(deployment.name, 45);
+  const port = deployment.endpoint.port;
+  const exact = annotations(plan, { "mlops.dev/deployment": deployment.name, "mlops.dev/model": deployment.model });
+  const amounts = resources(target.cpuMillis, target.memoryBytes);
+  const predictor =
+    target.storageUri !== undefined
+      ? {
+          model: {
+            modelFormat: { name: "onnx" },
+            protocolVersion: "v2",
+            storageUri: target.storageUri,
+            resources: amounts,
+            securityContext: containerSecurityContext(settings),
+          },
+        }
+      : {
+          containers: [
+            {
+              name: "kserve-container",
+              image: requirePinnedImage(target.image, where),
+              imagePullPolicy: "IfNotPresent",
+              command: ["mlops"],
+              args: serveArgs(deployment, "production").map(kubeletLiteral),
+              env: serverEnv(deployment, target.cpuMillis, where),
+              ports: [{ name: "http1", containerPort: port, protocol: "TCP" }],
+              readinessProbe: { ...(SERVER_PROBES.readinessProbe as object), httpGet: { path: "/v2/health/ready", port } },
+              resources: amounts,
+              securityContext: containerSecurityContext(settings),
+              volumeMounts: SERVER_MOUNTS,
+            },
+          ],
+          volumes: serverVolumes(settings),
+        };
+  return [
+    serviceAccount(plan, name, namespace, "model-server"),
+    {
+      apiVersion: "serving.kserve.io/v1beta1",
+      kind: "InferenceService",
+      metadata: { name, namespace, labels: labels(plan, name, "model-server"), annotations: exact },
+      spec: {
+        predictor: {
+          minReplicas: target.minReplicas,
+          maxReplicas: target.maxReplicas,
+          ...(deployment.rollout.kind === "canary" ? { canaryTrafficPercent: Math.round((deployment.rollout.steps[0] ?? 1) * 100) } : {}),
+          serviceAccountName: name,
+          securityContext: podSecurityContext(settings),
+          ...predictor,
+        },
+      },
+    },
+  ];
+}
