@@ -36,7 +36,7 @@ describe("mlops render", () => {
   it("renders all three targets from a plan.json and prints every file it wrote", async () => {
     const dir = workdir();
     const sink = io(dir);
-    expect(await main(["render", "all", "plan.json", "-o", "out"], sink)).toBe(0);
+    expect(await main(["render", "all", "plan.json", "-o", "out", "--no-packages"], sink)).toBe(0);
     const files = walk(join(dir, "out"));
     expect(files).toContain("airflow/dags/fraud_detection.py");
     expect(files).toContain("kubernetes/base/kustomization.yaml");

@@ -34,10 +34,16 @@ describe("Docker files", () => {
       "README.md",
       "compose.yaml",
       "healthcheck.cjs",
+      "package.json",
       "plan.json",
       "secrets/fraud-docker.env.example",
     ]);
     expect(JSON.parse(file("plan.json"))).toEqual(plan);
+    // The toolchain comes from the tarballs `mlops render docker` packs next to it, nothing else.
+    expect(JSON.parse(file("package.json")).dependencies).toEqual({
+      "@mlops/compiler": "file:packages/mlops-compiler-0.1.0.tgz",
+      "@mlops/runtime": "file:packages/mlops-runtime-0.1.0.tgz",
+    });
   });
 
   it("passes dockerfile-utils and the hadolint-style rules", () => {
@@ -70,16 +76,34 @@ describe("Docker files", () => {
     expect(file("Dockerfile").split("\n")[1]).toMatch(/^# generated from "fraud_detection", plan [0-9a-f]{64} — do not edit$/);
   });
 
+  it("builds from its own context: the packages and lock, the plan; no project data; a pinned base", () => {
+    const dockerfile = DockerfileParser.parse(file("Dockerfile"));
+    const copies = dockerfile
+      .getInstructions()
+      .filter((i) => i.getKeyword() === "COPY")
+      .map((i) => i.getTextContent());
+    expect(copies).toEqual([
+      "COPY package.json package-lock.json ./",
+      "COPY packages/ ./packages/",
+      "COPY --from=build /opt/mlops /opt/mlops",
+      "COPY plan.json healthcheck.cjs ./",
+    ]);
+    const pinned = renderDocker(plan, { baseImage: `node:22-bookworm-slim@sha256:${"a".repeat(64)}` });
+    const froms = DockerfileParser.parse(pinned.find((f) => f.path === "Dockerfile")!.content).getFROMs();
+    expect(froms.map((f) => f.getImageDigest())).toEqual([`sha256:${"a".repeat(64)}`, `sha256:${"a".repeat(64)}`]);
+    expect(() => renderDocker(plan, { baseImage: "node:latest" })).toThrow(/latest/);
+  });
+
   it("ignores build-context files that must not reach the image", () => {
     const ignored = file(".dockerignore").split("\n");
-    for (const entry of [".git", ".mlops", "node_modules", "secrets", ".env"]) expect(ignored).toContain(entry);
+    for (const entry of [".git", "node_modules", "secrets", ".env"]) expect(ignored).toContain(entry);
   });
 
   it("has a healthcheck script that reports the server's readiness", async () => {
     const listen = (status: number) =>
       new Promise<number>((resolve) => {
         const server = createServer((req, res) => {
-          res.statusCode = req.url === "/health/ready" ? status : 404;
+          res.statusCode = req.url === "/v2/health/ready" ? status : 404;
           res.end();
         });
         servers.push(server);

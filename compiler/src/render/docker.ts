@@ -8,7 +8,10 @@ import type { RenderedFile } from "./rendered-file.js";
 import { DOCKERFILE, DOCKERIGNORE, HEALTHCHECK_SCRIPT } from "./templates.js";
 import { toYaml } from "./yaml-out.js";
 
+/** The default base: Docker's official Node.js image (glibc); pin it by digest with `--base-image`. */
 export const BASE_IMAGE = "node:22-bookworm-slim";
+/** Where the toolchain is installed in the image (outside the project, so a volume at the project root hides nothing). */
+const TOOL_DIR = "/opt/mlops";
 const HEALTHCHECK_PATH = `${LAYOUT.workdir}/healthcheck.cjs`;
 
 let templates: { dockerfile: TemplateFn; healthcheck: TemplateFn; dockerignore: TemplateFn } | undefined;
@@ -92,17 +95,41 @@ function secretsExample(plan: Plan, settings: Settings, deployment: DeploymentSp
   return { path: `secrets/${name}.env.example`, content: `${lines.join("\n")}\n` };
 }
 
-function readme(plan: Plan, settings: Settings): string {
+/** The image's package.json: the toolchain from the tarballs `mlops render docker` packs into packages/. */
+function imageManifest(plan: Plan): string {
+  const version = plan.compiler.version;
+  const manifest = {
+    name: `${dnsLabel(plan.pipeline.name)}-runtime-image`,
+    private: true,
+    description: `The mlops toolchain for ${plan.pipeline.name}, installed from packages/ (npm pack) as package-lock.json pins it`,
+    dependencies: {
+      "@mlops/compiler": `file:packages/mlops-compiler-${version}.tgz`,
+      "@mlops/runtime": `file:packages/mlops-runtime-${version}.tgz`,
+    },
+    // better-sqlite3 builds its addon; onnxruntime-node's postinstall would download GPU add-ons.
+    allowScripts: { "better-sqlite3": true, "onnxruntime-node": false },
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+function readme(plan: Plan, settings: Settings, baseImage: string): string {
   return [
     `<!-- ${headerLine(plan, settings.hash)} -->`,
     "# Docker",
     "",
-    "Put these files at the project root (the build context needs `package.json`, `package-lock.json` and the data):",
-    "`docker compose up --build` builds the runtime image and serves every local and docker deployment.",
+    "This directory is the build context: `docker build -t IMAGE .` builds the runtime image every step and server runs;",
+    "`docker compose up --build` builds it and serves every local and docker deployment.",
     "",
-    `- Base image \`${BASE_IMAGE}\` (glibc: onnxruntime-node has no musl build); dependencies installed with`,
-    "  `npm ci --omit=dev` and onnxruntime-node's download step disabled (`ONNXRUNTIME_NODE_INSTALL=skip`).",
-    `- Runs as uid ${settings.uid} with a read-only root filesystem; the stores live in the \`store\` volume.`,
+    "- `mlops render docker` writes `packages/` (`npm pack` of @mlops/compiler and @mlops/runtime, the toolchain that",
+    "  rendered this) and `package-lock.json` (their dependencies, pinned); the image installs exactly those with",
+    "  `npm ci --omit=dev`, native parts included (onnxruntime-node's CPU binaries, better-sqlite3 compiled in the",
+    "  build stage). Nothing is installed from anywhere else.",
+    `- Base image \`${baseImage}\` (glibc: onnxruntime-node has no musl build); pin it by digest with`,
+    "  `mlops render docker --base-image node:22-bookworm-slim@sha256:...`.",
+    "- No project data is in the image: only the toolchain and `plan.json`. Sources are read where they live (object",
+    "  storage, or a volume mounted at `/srv/mlops`).",
+    `- Runs as uid ${settings.uid} with a read-only root filesystem; the stores live in the \`store\` volume. The`,
+    "  HEALTHCHECK asks the server's `/v2/health/ready`.",
     "- Secrets are never written here: a service that needs them reads `secrets/<service>.env`",
     "  (see the `.env.example` next to it).",
     "- Images must be pinned: an untagged or `:latest` image is refused.",
@@ -113,6 +140,7 @@ function readme(plan: Plan, settings: Settings): string {
 /** Dockerfile, .dockerignore, healthcheck script, compose file, the plan and secret env templates. */
 export function renderDockerFiles(plan: Plan, options: RenderOptions = {}): RenderedFile[] {
   const settings = resolveSettings(plan, options);
+  const baseImage = requirePinnedImage(options.baseImage ?? BASE_IMAGE, "option baseImage");
   templates ??= {
     dockerfile: compileTemplate(DOCKERFILE),
     healthcheck: compileTemplate(HEALTHCHECK_SCRIPT),
@@ -126,7 +154,8 @@ export function renderDockerFiles(plan: Plan, options: RenderOptions = {}): Rend
       path: "Dockerfile",
       content: templates.dockerfile({
         header,
-        baseImage: BASE_IMAGE,
+        baseImage,
+        toolDir: TOOL_DIR,
         workdir: LAYOUT.workdir,
         storeDir: LAYOUT.storeDir,
         uid: settings.uid,
@@ -138,7 +167,8 @@ export function renderDockerFiles(plan: Plan, options: RenderOptions = {}): Rend
     { path: ".dockerignore", content: templates.dockerignore({ header }) },
     { path: "healthcheck.cjs", content: templates.healthcheck({ header, defaultPort: ports[0] ?? 8080 }) },
     { path: "plan.json", content: planText(plan) },
-    { path: "README.md", content: readme(plan, settings) },
+    { path: "package.json", content: imageManifest(plan) },
+    { path: "README.md", content: readme(plan, settings, baseImage) },
   ];
   const services: Record<string, unknown> = {};
   for (const deployment of served) {

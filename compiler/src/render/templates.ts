@@ -223,21 +223,30 @@ with DAG(
 
 export const DOCKERFILE = `# syntax=docker/dockerfile:1
 {{comment header}}
-# The runtime image: the project, its npm dependencies and the mlops CLI, serving a model by default.
-# glibc base: onnxruntime-node has no musl build. Build with this directory as the context.
-FROM {{dockerWord baseImage}} AS deps
-WORKDIR {{dockerWord workdir}}
+# The runtime image of every step and server: the mlops toolchain from the npm packages in packages/
+# (written by \`mlops render docker\`), installed exactly as package-lock.json says, and the plan.
+# No project data is copied: sources are read where they live (object storage, or a volume mounted at
+# the project root). glibc base: onnxruntime-node has no musl build. Build with this directory as context.
+FROM {{dockerWord baseImage}} AS build
+WORKDIR {{dockerWord toolDir}}
 # onnxruntime-node's install step downloads GPU add-ons; the CPU runtime is already in the package.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
+# better-sqlite3 compiles its native addon when no prebuilt binary fits this platform.
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends python3 make g++ \\
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+COPY packages/ ./packages/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Keep this platform's onnxruntime binaries only (the package ships every platform's).
+RUN find node_modules/onnxruntime-node/bin -mindepth 2 -maxdepth 2 -type d ! -name linux -exec rm -rf {} +
 
 FROM {{dockerWord baseImage}} AS runtime
 ENV NODE_ENV=production
-ENV PATH={{dockerWord workdir}}/node_modules/.bin:$PATH
+ENV PATH={{dockerWord toolDir}}/node_modules/.bin:$PATH
+COPY --from=build {{dockerWord toolDir}} {{dockerWord toolDir}}
 WORKDIR {{dockerWord workdir}}
-COPY --from=deps {{dockerWord workdir}}/node_modules ./node_modules
-COPY . .
+COPY plan.json healthcheck.cjs ./
 RUN mkdir -p {{dockerWord storeDir}} && chown {{int uid}}:{{int uid}} {{dockerWord storeDir}}
 USER {{int uid}}:{{int uid}}
 {{#each ports}}
@@ -248,9 +257,9 @@ CMD {{execForm command}}
 `;
 
 export const HEALTHCHECK_SCRIPT = `{{jsComment header}}
-// Docker HEALTHCHECK: exits 0 when the model server on MLOPS_HEALTH_PORT answers /health/ready with 200.
+// Docker HEALTHCHECK: exits 0 when the model server on MLOPS_HEALTH_PORT answers /v2/health/ready with 200.
 const port = Number(process.env.MLOPS_HEALTH_PORT || {{int defaultPort}});
-const request = require("node:http").get({ host: "127.0.0.1", port, path: "/health/ready", timeout: 4000 }, (response) => {
+const request = require("node:http").get({ host: "127.0.0.1", port, path: "/v2/health/ready", timeout: 4000 }, (response) => {
   process.exit(response.statusCode === 200 ? 0 : 1);
 });
 request.on("timeout", () => request.destroy(new Error("timeout")));
@@ -258,17 +267,16 @@ request.on("error", () => process.exit(1));
 `;
 
 export const DOCKERIGNORE = `{{comment header}}
+# The build context is this directory: only the Dockerfile's inputs belong in it.
 .git
-.mlops
 node_modules
 **/node_modules
 *.log
 .env
 .env.*
 secrets
-rendered
-Dockerfile
 compose.yaml
+README.md
 `;
 
 /** Every template, for the test that scans them for raw prints. */

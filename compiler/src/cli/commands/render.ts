@@ -5,6 +5,7 @@ import type { Plan } from "../../plan/types.js";
 import { buildPlansForEveryEnv, planFromInput } from "../build-plan.js";
 import { RenderError, renderAirflow, renderDocker, renderKubernetes, type RenderedFile, type RenderOptions } from "../../render/index.js";
 import type { CliIO, Command } from "../command.js";
+import { writeImagePackages } from "../package-tarballs.js";
 import { UsageError } from "../command.js";
 
 const TARGETS = ["airflow", "kubernetes", "docker", "all"] as const;
@@ -27,6 +28,8 @@ directory; Kubernetes overlays for every declared env) or from a built plan.json
   --catchup                Airflow: run the intervals missed since the start date (backfill)
   --pool NAME              Airflow pool of every task; --gpu-pool NAME for tasks that request a GPU
   --startup-timeout SECS   Airflow: how long a task's pod may take to start (default 600)
+  --no-packages            docker: skip packages/ and package-lock.json (npm pack of this toolchain), which
+                           the Dockerfile installs; without them the image cannot be built
 `;
 
 export interface LoadedPlans {
@@ -109,6 +112,7 @@ export const renderCommand: Command = {
         pool: { type: "string" },
         "gpu-pool": { type: "string" },
         "startup-timeout": { type: "string" },
+        "no-packages": { type: "boolean" },
       },
     });
     const [target, input, ...extra] = positionals;
@@ -146,6 +150,15 @@ export const renderCommand: Command = {
     }
     for (const group of files) {
       for (const path of writeFilesAtomically(group.dir, group.files)) io.stdout(`wrote ${path}\n`);
+    }
+    const docker = files.find((group) => group.files.some((f) => f.path === "Dockerfile"));
+    if (docker && !values["no-packages"]) {
+      try {
+        for (const path of writeImagePackages(docker.dir)) io.stdout(`wrote ${path}\n`);
+      } catch (error) {
+        io.stderr(`mlops render: ${(error as Error).message}\n`);
+        return 1;
+      }
     }
     return 0;
   },
