@@ -96,12 +96,13 @@ function secretsExample(plan: Plan, settings: Settings, deployment: DeploymentSp
 }
 
 /** The image's package.json: the toolchain from the tarballs `mlops render docker` packs into packages/. */
-function imageManifest(plan: Plan): string {
+function imageManifest(plan: Plan, header: string): string {
   const version = plan.compiler.version;
   const manifest = {
     name: `${dnsLabel(plan.pipeline.name)}-runtime-image`,
     private: true,
-    description: `The mlops toolchain for ${plan.pipeline.name}, installed from packages/ (npm pack) as package-lock.json pins it`,
+    // JSON has no comments: the generated-file notice is the description.
+    description: `The mlops toolchain installed from packages/ as package-lock.json pins it; ${header}`,
     dependencies: {
       "@mlops/compiler": `file:packages/mlops-compiler-${version}.tgz`,
       "@mlops/runtime": `file:packages/mlops-runtime-${version}.tgz`,
@@ -167,7 +168,7 @@ export function renderDockerFiles(plan: Plan, options: RenderOptions = {}): Rend
     { path: ".dockerignore", content: templates.dockerignore({ header }) },
     { path: "healthcheck.cjs", content: templates.healthcheck({ header, defaultPort: ports[0] ?? 8080 }) },
     { path: "plan.json", content: planText(plan) },
-    { path: "package.json", content: imageManifest(plan) },
+    { path: "package.json", content: imageManifest(plan, header) },
     { path: "README.md", content: readme(plan, settings, baseImage) },
   ];
   const services: Record<string, unknown> = {};

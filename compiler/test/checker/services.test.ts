@@ -36,7 +36,14 @@ const labels = (items: Array<{ label: string }>): string[] => items.map((i) => i
 describe("completion", () => {
   it("offers the fields of the block kind that are not set yet", () => {
     const { program, offset } = edit('  owner       = "risk-ml@example.com"\n', "  |\n");
-    expect(labels(completionsAt(program, "/w/main.mlops", offset))).toEqual(["owner"]);
+    expect(labels(completionsAt(program, "/w/main.mlops", offset))).toEqual([
+      "owner",
+      "resources",
+      "retries",
+      "retry_delay",
+      "timeout",
+      "placement",
+    ]);
     const gate = edit("  model = fraud_clf\n", "  model = fraud_clf\n  |\n");
     expect(completionsAt(gate.program, "/w/main.mlops", gate.offset)).toEqual([
       {
@@ -195,7 +202,17 @@ describe("completion in half-typed files", () => {
   };
 
   it("works inside a block that is never closed", () => {
-    expect(complete("model m {\n  task = binary_classification\n  |")).toEqual(["features", "target", "split", "trainer"]);
+    expect(complete("model m {\n  task = binary_classification\n  |")).toEqual([
+      "features",
+      "target",
+      "split",
+      "trainer",
+      "resources",
+      "retries",
+      "retry_delay",
+      "timeout",
+      "placement",
+    ]);
     expect(complete("model m {\n  trainer = logistic_regression { epochs = 10, |")).toEqual([
       "learning_rate",
       "l2",
