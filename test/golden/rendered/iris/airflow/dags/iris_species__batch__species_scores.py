@@ -1,0 +1,182 @@
+# generated from "iris_species", plan ee6baab324fe73b6974bf1c42b2406c20e8ad1670c9331798442160e1b7aaae5 — do not edit
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.sdk import DAG
+from kubernetes.client import models as k8s
+
+# Every step runs `mlops run-step --plan PLAN --root PROJECT --step ID --run-id RUN_ID` in the runtime image.
+# Values from the .mlops sources reach templated fields escaped for Jinja (Airflow renders them back to
+# exactly themselves); RUN_ID and LOGICAL_DATE are the only templates. Init containers, node selectors and
+# tolerations are not templated fields: their values are written as they are.
+NAMESPACE = "iris-species"
+RUN_ID = "{{ run_id }}"
+LOGICAL_DATE = "{{ logical_date.isoformat() if logical_date else '' }}"
+UID = 10001
+STARTUP_TIMEOUT_SECONDS = 600
+
+POD_SECURITY = k8s.V1PodSecurityContext(
+    run_as_non_root=True,
+    run_as_user=UID,
+    run_as_group=UID,
+    fs_group=UID,
+    seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+)
+CONTAINER_SECURITY = k8s.V1SecurityContext(
+    allow_privilege_escalation=False,
+    read_only_root_filesystem=True,
+    run_as_non_root=True,
+    run_as_user=UID,
+    run_as_group=UID,
+    capabilities=k8s.V1Capabilities(drop=["ALL"]),
+    seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+)
+VOLUMES = [
+    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="iris-species-plan-ee6baab324")),
+    k8s.V1Volume(name="store", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name="iris-species-store")),
+    k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
+    k8s.V1Volume(name="exchange", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
+]
+
+
+def resources(cpu: str, memory: str, gpu: int) -> k8s.V1ResourceRequirements:
+    amounts = {"cpu": cpu, "memory": memory}
+    if gpu > 0:
+        amounts["nvidia.com/gpu"] = str(gpu)
+    return k8s.V1ResourceRequirements(requests=amounts, limits=dict(amounts))
+
+
+def mounts(outputs: list[tuple[str, str]], exchange: bool) -> list[k8s.V1VolumeMount]:
+    out = [
+        k8s.V1VolumeMount(name="plan", mount_path="/plan", read_only=True),
+        k8s.V1VolumeMount(name="store", mount_path="/srv/mlops/.mlops"),
+        k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+    ]
+    out += [k8s.V1VolumeMount(name="store", mount_path=path, sub_path=sub_path) for path, sub_path in outputs]
+    if exchange:
+        out.append(k8s.V1VolumeMount(name="exchange", mount_path="/exchange"))
+    return out
+
+
+def init_container(
+    name: str,
+    image: str,
+    command: list[str],
+    args: list[str],
+    env: dict[str, str],
+    secrets: dict[str, tuple[str, str]],
+    size: tuple[str, str, int],
+    own_image: bool,
+) -> k8s.V1Container:
+    secret_env = [
+        k8s.V1EnvVar(name=key, value_from=k8s.V1EnvVarSource(secret_key_ref=k8s.V1SecretKeySelector(name=secret, key=item)))
+        for key, (secret, item) in secrets.items()
+    ]
+    return k8s.V1Container(
+        name=name,
+        image=image,
+        image_pull_policy="IfNotPresent",
+        command=command,
+        args=args,
+        env=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + secret_env,
+        resources=resources(*size),
+        security_context=CONTAINER_SECURITY,
+        volume_mounts=[k8s.V1VolumeMount(name="tmp", mount_path="/tmp"), k8s.V1VolumeMount(name="exchange", mount_path="/exchange")]
+        if own_image
+        else mounts([], True),
+    )
+
+
+def step_pod(
+    *,
+    task_id: str,
+    pod_name: str,
+    image: str,
+    cmds: list[str],
+    arguments: list[str],
+    env: dict[str, str],
+    secrets: list,
+    size: tuple[str, str, int],
+    retries: int,
+    retry_delay_ms: int,
+    timeout_ms: int,
+    node_selector: dict[str, str],
+    tolerations: list[dict[str, str]],
+    init_containers: list[k8s.V1Container],
+    outputs: list[tuple[str, str]],
+    own_image: bool,
+    pool: str | None,
+) -> KubernetesPodOperator:
+    return KubernetesPodOperator(
+        task_id=task_id,
+        name=pod_name,
+        namespace=NAMESPACE,
+        image=image,
+        image_pull_policy="IfNotPresent",
+        cmds=cmds,
+        arguments=arguments,
+        env_vars=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()],
+        secrets=secrets,
+        labels={
+            "app.kubernetes.io/name": pod_name,
+            "app.kubernetes.io/part-of": "iris-species",
+            "app.kubernetes.io/component": "step",
+            "app.kubernetes.io/managed-by": "mlops",
+        },
+        container_resources=resources(*size),
+        security_context=POD_SECURITY,
+        container_security_context=CONTAINER_SECURITY,
+        volumes=VOLUMES,
+        volume_mounts=[k8s.V1VolumeMount(name="tmp", mount_path="/tmp"), k8s.V1VolumeMount(name="exchange", mount_path="/exchange")]
+        if own_image
+        else mounts(outputs, bool(init_containers)),
+        init_containers=init_containers,
+        node_selector=node_selector,
+        tolerations=[k8s.V1Toleration(**toleration) for toleration in tolerations],
+        service_account_name="iris-species-steps",
+        automount_service_account_token=False,
+        startup_timeout_seconds=STARTUP_TIMEOUT_SECONDS,
+        get_logs=True,
+        on_finish_action="delete_pod",
+        retries=retries,
+        retry_delay=timedelta(milliseconds=retry_delay_ms),
+        execution_timeout=timedelta(milliseconds=timeout_ms),
+        **({"pool": pool} if pool else {}),
+    )
+
+
+with DAG(
+    dag_id="iris_species.batch.species_scores",
+    description="iris_species (batch scoring of species_scores)",
+    doc_md="Iris species (the classic 150-row table, public domain): a multiclass\nsoftmax regression, scored nightly on new measurements.",
+    schedule="30 1 * * *",
+    start_date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"owner": "botany@example.com" },
+    tags=["mlops", "demo", "multiclass"],
+):
+    tasks = {
+        "batch_predict.species_scores": step_pod(
+            task_id="batch_predict.species_scores",
+            pod_name="batch-predict-species-scores",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "batch_predict.species_scores", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[("/srv/mlops/out", "outputs/out")],
+            own_image=False,
+            pool=None,
+        ),
+    }
