@@ -66,6 +66,8 @@ describe("Docker files", () => {
       "/srv/mlops/plan.json",
       "--deployment",
       "fraud_docker",
+      "--host",
+      "0.0.0.0",
       "--port",
       "8080",
     ]);
@@ -132,6 +134,8 @@ describe("Docker files", () => {
       "/srv/mlops/plan.json",
       "--deployment",
       "fraud_docker",
+      "--host",
+      "0.0.0.0",
       "--port",
       "8080",
     ]);

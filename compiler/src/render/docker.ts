@@ -25,7 +25,18 @@ function composeDeployments(plan: Plan): DeploymentSpec[] {
 }
 
 function serveArgs(deployment: DeploymentSpec): string[] {
-  return ["mlops", "serve", "--plan", LAYOUT.imagePlanPath, "--deployment", deployment.name, "--port", String(deployment.endpoint.port)];
+  return [
+    "mlops",
+    "serve",
+    "--plan",
+    LAYOUT.imagePlanPath,
+    "--deployment",
+    deployment.name,
+    "--host",
+    "0.0.0.0",
+    "--port",
+    String(deployment.endpoint.port),
+  ];
 }
 
 function defaultCommand(plan: Plan): string[] {

@@ -32,7 +32,7 @@ export function canaryWeights(steps: number[]): Array<[number, number]> {
   });
 }
 
-/** The `mlops serve` arguments of a deployment's server. */
+/** The `mlops serve` arguments of a deployment's server (all interfaces: the pod's Service reaches it from outside). */
 export function serveArgs(deployment: DeploymentSpec, alias: "production" | "canary"): string[] {
   return [
     "serve",
@@ -42,6 +42,8 @@ export function serveArgs(deployment: DeploymentSpec, alias: "production" | "can
     LAYOUT.workdir,
     "--deployment",
     deployment.name,
+    "--host",
+    "0.0.0.0",
     "--port",
     String(deployment.endpoint.port),
     ...(alias === "canary" ? ["--alias", "canary"] : []),
