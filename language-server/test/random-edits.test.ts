@@ -5,7 +5,7 @@ import type { Diagnostic, Position, Range, TextDocumentContentChangeEvent } from
 import { LineMap } from "@mlops/compiler";
 import { buildServer, repoRoot } from "./support/build-server.js";
 import { expectedDiagnostics } from "./support/expected.js";
-import { copyConformance, read } from "./support/fixtures.js";
+import { CONFORMANCE, copyConformance, read } from "./support/fixtures.js";
 import { LspClient } from "./support/lsp-client.js";
 
 let client: LspClient;
@@ -108,9 +108,9 @@ const REQUESTS = [
 
 describe("random edits over stdio", () => {
   const fragments = ["valid", "invalid"].flatMap((kind) =>
-    readdirSync(join("/work/shared/conformance", kind))
+    readdirSync(join(CONFORMANCE, kind))
       .filter((f) => /^[^.].*\.mlops$/.test(f))
-      .map((f) => read(join("/work/shared/conformance", kind, f))),
+      .map((f) => read(join(CONFORMANCE, kind, f))),
   );
 
   for (const [name, seed, edits] of [

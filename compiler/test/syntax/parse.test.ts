@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../src/syntax/parse.js";
 import type { BlockDeclaration, Expr, SourceFile } from "../../src/syntax/ast.js";
-import { fieldValue, withoutSpans } from "./support.js";
+import { CONFORMANCE, fieldValue, withoutSpans } from "./support.js";
 
 const fixture = (name: string): string => readFileSync(new URL(`fixtures/${name}`, import.meta.url), "utf8");
 
@@ -46,7 +46,7 @@ describe("parse: every construct", () => {
 
   it("parses every valid conformance file without diagnostics", () => {
     for (const name of ["fraud", "multiclass_batch", "pretrained_docker", "regression_local"]) {
-      const text = readFileSync(`/work/shared/conformance/valid/${name}.mlops`, "utf8");
+      const text = readFileSync(`${CONFORMANCE}/valid/${name}.mlops`, "utf8");
       expect(parse(text, name).diagnostics, name).toEqual([]);
     }
   });

@@ -40,5 +40,6 @@ export function fieldValue(file: SourceFile, name: string): Expr {
   throw new Error(`no field ${name}`);
 }
 
-export const CONFORMANCE = "/work/shared/conformance";
 export const REPO = new URL("../../../", import.meta.url).pathname;
+/** The project's copy of the team conformance corpus (tests read only files inside the repository). */
+export const CONFORMANCE = `${REPO}test/corpus/conformance`;

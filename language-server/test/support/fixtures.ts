@@ -1,9 +1,11 @@
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Position } from "vscode-languageserver-protocol";
 
-export const CONFORMANCE = "/work/shared/conformance";
+/** The project's copy of the team conformance corpus (tests read only files inside the repository). */
+export const CONFORMANCE = fileURLToPath(new URL("../../../test/corpus/conformance", import.meta.url));
 
 /** A fresh copy of the conformance corpus (the server may be pointed at it as a workspace). */
 export function copyConformance(): string {

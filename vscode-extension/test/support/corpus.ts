@@ -12,8 +12,8 @@ export interface CorpusFolder {
 export const repoRoot = join(extensionRoot, "..");
 
 export const corpusFolders: CorpusFolder[] = [
-  { label: "shared conformance (valid)", path: "/work/shared/conformance/valid", valid: true },
-  { label: "shared conformance (invalid)", path: "/work/shared/conformance/invalid", valid: false },
+  { label: "conformance (valid)", path: join(repoRoot, "test", "corpus", "conformance", "valid"), valid: true },
+  { label: "conformance (invalid)", path: join(repoRoot, "test", "corpus", "conformance", "invalid"), valid: false },
   { label: "examples", path: join(repoRoot, "examples"), valid: true },
   { label: "stdlib", path: join(repoRoot, "stdlib", "std"), valid: true },
 ];
