@@ -8,6 +8,7 @@ export { formatBadRow, formatBadRowReport, type BadRow, type BadRowReport } from
 export { readSource, type ReadOptions, type ReadResult } from "./data/read-source.js";
 export type { ReadProgress, ProgressListener } from "./data/progress.js";
 export { hashFile } from "./data/file-hash.js";
+export { NO_GRANTS, PathError, resolveInput, resolveOutput, type PathErrorCode, type PathGrants } from "./files/project-paths.js";
 export { createRecordWriter, outputRecord, writeRecords, type OutputFormat, type RecordWriter } from "./data/record-writer.js";
 export { train, type BuiltinTrainerSpec, type TrainOptions } from "./train/train.js";
 export type { TrainedModel, BuiltinTrainerKind, TrainedOnnxOptions } from "./train/trained-model.js";

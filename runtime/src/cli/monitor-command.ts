@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { UsageError, type Command } from "@mlops/compiler/cli";
 import { runPlan } from "../executor/executor.js";
 import { loadRunnablePlan } from "./load-plan.js";
+import { PATH_GRANT_OPTIONS, PATH_GRANT_USAGE, pathGrants } from "./path-grant-options.js";
 import { reporterFor } from "./run-command.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
@@ -12,7 +13,8 @@ traffic (.mlops/requests/DEPLOYMENT.jsonl, or a batch deployment's input) agains
 the reference, then the policies (alert, retrain, rollback). Same as
 \`mlops run --group monitor.NAME\`; schedulers call it on each monitor's schedule.
 
-${STORE_USAGE}`;
+${STORE_USAGE}
+${PATH_GRANT_USAGE}`;
 
 export const monitorCommand: Command = {
   name: "monitor",
@@ -29,6 +31,7 @@ export const monitorCommand: Command = {
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
         ...STORE_OPTIONS,
+        ...PATH_GRANT_OPTIONS,
       },
     });
     const loaded = loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
@@ -49,6 +52,7 @@ export const monitorCommand: Command = {
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         exact: steps.map((s) => s.id),
         reporter: reporterFor(io, values),
+        grants: pathGrants(values, io),
       });
       return result.status === "succeeded" ? 0 : 1;
     } finally {

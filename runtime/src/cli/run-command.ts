@@ -3,10 +3,12 @@ import type { Command, CliIO } from "@mlops/compiler/cli";
 import { runPlan } from "../executor/executor.js";
 import type { RunReporter } from "../executor/reporter.js";
 import { loadRunnablePlan } from "./load-plan.js";
+import { PATH_GRANT_OPTIONS, PATH_GRANT_USAGE, pathGrants } from "./path-grant-options.js";
 import { jsonReporter, lineReporter, quietReporter, ttyReporter } from "./reporters.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops run [FILE|DIR|plan.json] [--env NAME] [--only STEP...] [--group NAME] [--force] [--quiet] [--json]
+       [--allow-read DIR] [--allow-write DIR]
 
 Compiles the program (default: the current directory), or reads a built plan,
 and runs its step DAG on this machine: ingest, validate, split, fit features,
@@ -24,6 +26,7 @@ under the project root unless --artifact-store / --database name shared stores.
   --quiet          print only failures
   --json           print the run result as JSON
 ${STORE_USAGE}
+${PATH_GRANT_USAGE}
 
 Exit 0 when every step succeeded, 1 when a step failed (or a gate blocked
 registration), 2 on a usage error.`;
@@ -49,6 +52,7 @@ export const runCommand: Command = {
         force: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
+        ...PATH_GRANT_OPTIONS,
         concurrency: { type: "string" },
         root: { type: "string" },
         ...STORE_OPTIONS,
@@ -71,6 +75,7 @@ export const runCommand: Command = {
         force: values.force === true,
         concurrency,
         reporter: reporterFor(io, values),
+        grants: pathGrants(values, io),
       });
       return result.status === "succeeded" ? 0 : 1;
     } catch (error) {

@@ -6,6 +6,7 @@ import { StepFailure } from "../executor/step-context.js";
 import { prepareExchange } from "../steps/external-exchange.js";
 import { loadRunnablePlan } from "./load-plan.js";
 import { runIdProblem } from "../store/run-leases.js";
+import { PATH_GRANT_OPTIONS, PATH_GRANT_USAGE, pathGrants } from "./path-grant-options.js";
 import { reporterFor } from "./run-command.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
@@ -26,7 +27,8 @@ An external trainer with its own image runs between two stages of its train
 step: --stage prepare writes the training data into the exchange directory,
 --stage collect stores the model the trainer wrote there (and records the step).
 
-${STORE_USAGE}`;
+${STORE_USAGE}
+${PATH_GRANT_USAGE}`;
 
 export const runStepCommand: Command = {
   name: "run-step",
@@ -47,6 +49,7 @@ export const runStepCommand: Command = {
         ...STORE_OPTIONS,
         exchange: { type: "string" },
         stage: { type: "string" },
+        ...PATH_GRANT_OPTIONS,
       },
     });
     if (!values.plan) throw new UsageError("--plan is required");
@@ -69,7 +72,7 @@ export const runStepCommand: Command = {
     try {
       if (exchangeDir !== undefined && values.stage === "prepare") {
         try {
-          await prepareExchange(loaded.plan, loaded.projectRoot, stores, values.step, exchangeDir);
+          await prepareExchange(loaded.plan, loaded.projectRoot, stores, values.step, exchangeDir, pathGrants(values, io));
         } catch (error) {
           if (!(error instanceof StepFailure)) throw error;
           io.stderr(`mlops run-step: ${error.message}\n`);
@@ -84,6 +87,7 @@ export const runStepCommand: Command = {
         force: values.force === true,
         reporter: reporterFor(io, values),
         ...(exchangeDir !== undefined ? { exchange: { dir: exchangeDir, stage: "collect" as const } } : {}),
+        grants: pathGrants(values, io),
       });
       return result.status === "succeeded" ? 0 : 1;
     } finally {

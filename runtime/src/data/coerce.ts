@@ -7,7 +7,8 @@ import { MS_PER_DAY, type CellValue } from "./dataset.js";
  * - float: any finite decimal number (`1.5`, `-2e-3`)
  * - bool: `true false 1 0 yes no` (any case)
  * - timestamp: ISO 8601 (`2024-05-01`, `2024-05-01T12:30:00Z`, `2024-05-01 12:30:00.250+02:00`)
- *   → epoch milliseconds; without an offset the time is UTC. In JSON a number is taken as epoch ms.
+ *   → epoch milliseconds; without an offset the time is UTC. An offset's hours are 00–23 and its
+ *   minutes 00–59 (RFC 3339), so `+99:99` is a bad value. In JSON a number is taken as epoch ms.
  * - date: `YYYY-MM-DD` → epoch days (days since 1970-01-01). In JSON a number is taken as epoch days.
  * - enum: the exact text of a declared value
  * Null: an empty CSV field, JSON `null`, or a missing JSON key.
@@ -140,14 +141,20 @@ function parseTimestamp(text: string): Coerced {
   const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis);
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return fail("not a valid time of day");
   if (!validCalendarDay(Date.UTC(Number(y), Number(mo) - 1, Number(d)), m)) return fail("not a calendar date");
-  return ok(local - offsetMs(zone));
+  const offset = offsetMs(zone);
+  if (offset === null) return fail(`not a valid UTC offset (${zone}; hours 00-23, minutes 00-59)`);
+  return ok(local - offset);
 }
 
-function offsetMs(zone: string | undefined): number {
+/** The offset in ms, or null when its hours or minutes are out of range. */
+function offsetMs(zone: string | undefined): number | null {
   if (zone === undefined || zone.toUpperCase() === "Z") return 0;
   const sign = zone.startsWith("-") ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2, 4));
+  if (hours > 23 || minutes > 59) return null;
+  return sign * (hours * 60 + minutes) * 60_000;
 }
 
 function validCalendarDay(ms: number, m: RegExpExecArray): boolean {

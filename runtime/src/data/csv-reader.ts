@@ -11,17 +11,21 @@ interface CsvRecord {
   info: { lines: number; bytes: number };
 }
 
-/** Streams a CSV file with a header row into `sink`; fields are matched to the schema by header name. */
+/**
+ * Streams a CSV file with a header row into `sink`; fields are matched to the schema by header name.
+ * Returns the nullable schema columns the file does not have (read as nulls).
+ */
 export async function readCsvInto(
   path: string,
   displayName: string,
   source: Pick<SourceSpec, "columns">,
   sink: RowSink,
   onProgress?: ProgressListener,
-): Promise<void> {
+): Promise<string[]> {
   const file = createReadStream(path);
   const parser = file.pipe(parse({ info: true, relax_column_count: true, skip_empty_lines: true, bom: true }));
   let positions: number[] | null = null;
+  let absent: string[] = [];
   let width = 0;
   let row = 0;
   const fields = new Array<string>(source.columns.length);
@@ -29,11 +33,11 @@ export async function readCsvInto(
     for await (const item of parser as AsyncIterable<CsvRecord>) {
       const { record, info } = item;
       if (positions === null) {
-        positions = matchHeader(
+        ({ positions, absent } = matchHeader(
           record.map((h) => h.trim()),
           source.columns,
           displayName,
-        );
+        ));
         width = record.length;
         continue;
       }
@@ -41,7 +45,7 @@ export async function readCsvInto(
       if (record.length !== width) {
         sink.addBad(row, info.lines, `expected ${width} fields, got ${record.length}`, record.join(",").slice(0, 80));
       } else {
-        for (let k = 0; k < positions.length; k++) fields[k] = record[positions[k]!]!;
+        for (let k = 0; k < positions.length; k++) fields[k] = positions[k]! < 0 ? "" : record[positions[k]!]!;
         sink.addText(fields, row, info.lines);
       }
       if (onProgress && row % 50_000 === 0) onProgress({ rows: row, bytes: info.bytes });
@@ -54,4 +58,5 @@ export async function readCsvInto(
     file.destroy();
   }
   if (positions === null) throw new DataError("missing-column", `${displayName}: the file is empty (no header row)`, displayName);
+  return absent;
 }

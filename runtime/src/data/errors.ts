@@ -2,6 +2,8 @@ import type { BadRowReport } from "./bad-rows.js";
 
 export type DataErrorCode =
   | "file-not-found"
+  | "outside-project"
+  | "not-a-file"
   | "missing-column"
   | "unknown-column"
   | "duplicate-column"

@@ -1,17 +1,25 @@
 import type { ColumnSpec } from "../plan.js";
 import { DataError } from "./errors.js";
 
+export interface HeaderMatch {
+  /** For each schema column, its position among the file's columns; -1 for an absent nullable column. */
+  positions: number[];
+  /** Nullable schema columns the file does not have: read as all nulls. */
+  absent: string[];
+}
+
 /**
- * For each schema column, its position among the file's columns. Missing schema columns,
- * columns the schema does not declare, and repeated names are errors naming the file.
+ * Matches a file's columns to the schema. A nullable schema column the file lacks is absent (all
+ * nulls: adding a nullable column to a schema is a compatible change); a missing non-nullable
+ * column, a column the schema does not declare and a repeated name are errors naming the file.
  */
-export function matchHeader(fileColumns: readonly string[], schema: readonly ColumnSpec[], file: string): number[] {
+export function matchHeader(fileColumns: readonly string[], schema: readonly ColumnSpec[], file: string): HeaderMatch {
   const position = new Map<string, number>();
   fileColumns.forEach((name, i) => {
     if (position.has(name)) throw new DataError("duplicate-column", `${file}: column "${name}" appears twice in the header`, file);
     position.set(name, i);
   });
-  const missing = schema.filter((c) => !position.has(c.name)).map((c) => c.name);
+  const missing = schema.filter((c) => !position.has(c.name) && !c.type.nullable).map((c) => c.name);
   if (missing.length > 0) {
     throw new DataError(
       "missing-column",
@@ -28,7 +36,10 @@ export function matchHeader(fileColumns: readonly string[], schema: readonly Col
       file,
     );
   }
-  return schema.map((c) => position.get(c.name)!);
+  return {
+    positions: schema.map((c) => position.get(c.name) ?? -1),
+    absent: schema.filter((c) => !position.has(c.name)).map((c) => c.name),
+  };
 }
 
 function plural(n: number, word: string): string {

@@ -5,14 +5,17 @@ import { matchHeader } from "./header.js";
 import type { ProgressListener } from "./progress.js";
 import type { RowSink } from "./row-sink.js";
 
-/** Reads a parquet file one row group at a time into `sink` (INT64 → number, timestamps/dates from their logical types). */
+/**
+ * Reads a parquet file one row group at a time into `sink` (INT64 → number, timestamps/dates from
+ * their logical types). Returns the nullable schema columns the file does not have (read as nulls).
+ */
 export async function readParquetInto(
   path: string,
   displayName: string,
   source: Pick<SourceSpec, "columns">,
   sink: RowSink,
   onProgress?: ProgressListener,
-): Promise<void> {
+): Promise<string[]> {
   let metadata;
   const file = await asyncBufferFromFile(path);
   try {
@@ -21,13 +24,14 @@ export async function readParquetInto(
     throw new DataError("parse-error", `${displayName}: not a readable parquet file (${(error as Error).message})`, displayName);
   }
   const fileColumns = parquetSchema(metadata).children.map((child) => child.element.name);
-  matchHeader(fileColumns, source.columns, displayName);
+  const { absent } = matchHeader(fileColumns, source.columns, displayName);
   const names = source.columns.map((c) => c.name);
+  const present = names.filter((name) => !absent.includes(name));
   const values = new Array<unknown>(names.length);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
-    const rows = await parquetReadObjects({ file, metadata, columns: names, rowStart, rowEnd });
+    const rows = await parquetReadObjects({ file, metadata, columns: present, rowStart, rowEnd });
     for (let i = 0; i < rows.length; i++) {
       const record = rows[i]!;
       for (let k = 0; k < names.length; k++) values[k] = record[names[k]!];
@@ -36,4 +40,5 @@ export async function readParquetInto(
     rowStart = rowEnd;
     onProgress?.({ rows: rowStart });
   }
+  return absent;
 }

@@ -1,5 +1,4 @@
-import { stat } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { NO_GRANTS, PathError, resolveInput, type PathGrants } from "../files/project-paths.js";
 import type { SourceSpec } from "../plan.js";
 import type { BadRowReport } from "./bad-rows.js";
 import { readCsvInto } from "./csv-reader.js";
@@ -14,6 +13,8 @@ export interface ReadOptions extends RowSinkOptions {
   /** Read this file instead of `source.path` (batch scoring input, tests). */
   path?: string;
   onProgress?: ProgressListener;
+  /** Directories outside the project the file may be in (default: none). */
+  grants?: PathGrants;
 }
 
 export interface ReadResult {
@@ -21,37 +22,41 @@ export interface ReadResult {
   badRows: BadRowReport;
   /** The file as named in messages (the source's relative path, or the path given). */
   file: string;
+  /** Nullable schema columns the file does not have, read as all nulls (CSV and parquet; a JSONL key may be missing on any line). */
+  absentColumns: string[];
 }
 
 /**
- * Reads a source's file (relative to `projectRoot`), typed and checked by its schema.
- * Throws `DataError` for a missing file, header mismatch, unreadable file, or bad rows beyond the policy.
+ * Reads a source's file (relative to `projectRoot`), typed and checked by its schema. The file must
+ * be a regular file inside the project (after symlinks), or under a directory `options.grants` allows.
+ * Throws `DataError` for a missing, outside or non-regular file, a header mismatch, an unreadable
+ * file, or bad rows beyond the policy.
  */
 export async function readSource(source: SourceSpec, projectRoot: string, options: ReadOptions = {}): Promise<ReadResult> {
   const display = options.path ?? source.path;
-  const path = isAbsolute(display) ? display : join(projectRoot, display);
-  await assertFile(path, display, source.name);
+  const path = await sourceFile(projectRoot, display, source.name, options.grants ?? NO_GRANTS);
   const sink = new RowSink(source, display, options);
+  let absentColumns: string[] = [];
   switch (source.format) {
     case "csv":
-      await readCsvInto(path, display, source, sink, options.onProgress);
+      absentColumns = await readCsvInto(path, display, source, sink, options.onProgress);
       break;
     case "jsonl":
       await readJsonlInto(path, source, sink, options.onProgress);
       break;
     case "parquet":
-      await readParquetInto(path, display, source, sink, options.onProgress);
+      absentColumns = await readParquetInto(path, display, source, sink, options.onProgress);
       break;
   }
-  return { ...sink.finish(), file: display };
+  return { ...sink.finish(), file: display, absentColumns };
 }
 
-async function assertFile(path: string, display: string, sourceName: string): Promise<void> {
+async function sourceFile(projectRoot: string, display: string, sourceName: string, grants: PathGrants): Promise<string> {
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new DataError("file-not-found", `${display}: not a file (source ${sourceName})`, display);
+    return await resolveInput(projectRoot, display, grants, `source ${sourceName}`);
   } catch (error) {
-    if (error instanceof DataError) throw error;
-    throw new DataError("file-not-found", `${display}: no such file (source ${sourceName} reads it)`, display);
+    if (error instanceof PathError)
+      throw new DataError(error.code === "no-such-file" ? "file-not-found" : error.code, error.message, display);
+    throw error;
   }
 }

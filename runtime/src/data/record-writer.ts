@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { MS_PER_DAY, cellValue, type CellValue, type Column, type Dataset } from "./dataset.js";
@@ -22,7 +22,7 @@ export async function createRecordWriter(path: string, format: OutputFormat, col
   stream.on("error", (error) => (failure ??= error));
   const write = async (text: string): Promise<void> => {
     if (failure) throw failure;
-    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once("drain", () => resolve()).once("close", () => resolve()));
+    if (!stream.write(text)) await drained(stream);
     if (failure) throw failure;
   };
   if (format === "csv") await write(`${columns.map(csvField).join(",")}\n`);
@@ -43,6 +43,19 @@ export async function createRecordWriter(path: string, format: OutputFormat, col
       await rm(temp, { force: true });
     },
   };
+}
+
+/** Waits until `stream` drains or closes, leaving no listener behind (one per wait would pile up). */
+function drained(stream: WriteStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+  });
 }
 
 export async function writeRecords(

@@ -4,9 +4,9 @@
  * the steps it needs — so editing a data file re-runs exactly what depends on it.
  */
 import { createHash } from "node:crypto";
-import { isAbsolute, join } from "node:path";
 import type { Plan } from "@mlops/compiler";
 import { hashFile } from "../data/file-hash.js";
+import { NO_GRANTS, resolveInput, type PathGrants } from "../files/project-paths.js";
 
 export interface EffectiveKeys {
   keys: Map<string, string>;
@@ -14,17 +14,16 @@ export interface EffectiveKeys {
   dataHashes: Record<string, string>;
 }
 
-export async function effectiveKeys(plan: Plan, projectRoot: string): Promise<EffectiveKeys> {
+export async function effectiveKeys(plan: Plan, projectRoot: string, grants: PathGrants = NO_GRANTS): Promise<EffectiveKeys> {
   const dataHashes: Record<string, string> = {};
   for (const step of plan.steps) {
     if (step.kind !== "ingest") continue;
     const source = plan.sources[step.subject.name];
     if (!source) continue;
-    const path = isAbsolute(source.path) ? source.path : join(projectRoot, source.path);
     try {
-      dataHashes[source.name] = await hashFile(path);
+      dataHashes[source.name] = await hashFile(await resolveInput(projectRoot, source.path, grants, `source ${source.name}`));
     } catch {
-      // a missing file is the ingest step's error, with its own message
+      // a missing, outside or irregular file is the ingest step's error, with its own message
     }
   }
   const keys = new Map<string, string>();

@@ -10,6 +10,7 @@
 import { join, relative } from "node:path";
 import type { Plan, Step } from "@mlops/compiler";
 import { writeFileAtomic } from "@mlops/compiler/cli";
+import { NO_GRANTS, type PathGrants } from "../files/project-paths.js";
 import { STEP_IMPLEMENTATIONS } from "../steps/index.js";
 import { ArtifactError } from "../store/artifact-store.js";
 import type { Stores } from "../store/open-stores.js";
@@ -38,6 +39,8 @@ export interface RunOptions {
   reporter?: RunReporter;
   /** `run-step --exchange DIR --stage collect`: an external trainer already ran in its own container. */
   exchange?: { dir: string; stage: "collect" };
+  /** Directories outside the project the run may read from and write to (default: none). */
+  grants?: PathGrants;
 }
 
 /** The outcome of a step, stored beside its outputs so a cached step shows the same summary. */
@@ -88,7 +91,7 @@ export async function runPlan(
   const reporter = options.reporter ?? silentReporter;
   const group = options.exact?.length ? "step" : options.only?.length ? "only" : (options.group ?? "pipeline");
   const started = performance.now();
-  const { keys, dataHashes } = await effectiveKeys(plan, projectRoot);
+  const { keys, dataHashes } = await effectiveKeys(plan, projectRoot, options.grants);
   const { metadata } = stores;
   const interrupted = await metadata.markInterrupted();
   const run = await metadata.startRun({
@@ -337,6 +340,7 @@ class StepRunner {
       plan: this.plan,
       step,
       projectRoot: this.projectRoot,
+      grants: this.options.grants ?? NO_GRANTS,
       runId: this.runId,
       who: this.stores.metadata.user,
       dataHashes: this.dataHashes,

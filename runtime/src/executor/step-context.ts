@@ -1,5 +1,6 @@
 /** What a step implementation sees: its plan step, its inputs, where its outputs go. */
 import type { Plan, Step } from "@mlops/compiler";
+import type { PathGrants } from "../files/project-paths.js";
 import type { ArtifactStore } from "../store/artifact-store.js";
 import type { MetadataStore } from "../store/metadata-store.js";
 
@@ -17,6 +18,8 @@ export interface StepContext {
   plan: Plan;
   step: Step;
   projectRoot: string;
+  /** Directories outside the project this run may read from and write to (see `files/project-paths.ts`). */
+  grants: PathGrants;
   runId: string;
   who: string;
   /** Bytes of the artifact named by `step.inputs[name]`, hash-verified. */

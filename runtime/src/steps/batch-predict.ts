@@ -1,6 +1,6 @@
 /** batch_predict.D: scores the target's input source with the production model; the output file appears whole. */
 import * as ort from "onnxruntime-node";
-import { isAbsolute, join } from "node:path";
+import { resolveOutput } from "../files/project-paths.js";
 import { outputRecord, createRecordWriter, type OutputFormat } from "../data/record-writer.js";
 import { readSource } from "../data/read-source.js";
 import { DataError } from "../data/errors.js";
@@ -17,6 +17,8 @@ import type { CellValue } from "../data/dataset.js";
 export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   const deployment = deploymentOf(ctx.plan, ctx.step.subject.name);
   if (deployment.target.kind !== "batch") throw new Error(`deployment ${deployment.name} is not a batch deployment`);
+  const output = deployment.target.output;
+  const path = await resolveOutput(ctx.projectRoot, output, ctx.grants, `deployment ${deployment.name}`);
   const model = modelOf(ctx.plan, deployment.model);
   const production = await ctx.metadata.registry.getAlias(model.name, "production");
   if (!production?.featuresHash) {
@@ -28,7 +30,10 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   let dataset;
   try {
     dataset = (
-      await readSource(source, ctx.projectRoot, { onProgress: (p) => ctx.progress({ label: "reading", done: p.rows, detail: "rows" }) })
+      await readSource(source, ctx.projectRoot, {
+        grants: ctx.grants,
+        onProgress: (p) => ctx.progress({ label: "reading", done: p.rows, detail: "rows" }),
+      })
     ).dataset;
   } catch (error) {
     if (error instanceof DataError) throw new StepFailure(error.message);
@@ -45,8 +50,6 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   } finally {
     await session.release();
   }
-  const output = deployment.target.output;
-  const path = isAbsolute(output) ? output : join(ctx.projectRoot, output);
   const format: OutputFormat = output.endsWith(".csv") ? "csv" : "jsonl";
   const extra =
     model.task === "regression"

@@ -17,6 +17,7 @@ export async function ingest(ctx: StepContext): Promise<StepOutcome> {
   let result;
   try {
     result = await readSource(source, ctx.projectRoot, {
+      grants: ctx.grants,
       onProgress: (p) =>
         ctx.progress(
           p.bytes !== undefined && size
@@ -35,6 +36,12 @@ export async function ingest(ctx: StepContext): Promise<StepOutcome> {
   }
   await ctx.writeOutput("dataset", encodeDataset(result.dataset));
   await ctx.writeOutput("bad_rows", jsonBytes(result.badRows));
+  if (result.absentColumns.length > 0) {
+    const names = result.absentColumns.map((c) => `"${c}"`).join(", ");
+    ctx.note(
+      `${source.path} has no ${result.absentColumns.length === 1 ? "column" : "columns"} ${names}: read as null (nullable in the schema)`,
+    );
+  }
   if (result.badRows.dropped > 0) {
     const report = await ctx.writeReport("bad-rows.txt", `${formatBadRowReport(source.path, result.badRows)}\n`);
     ctx.note(`${result.badRows.dropped} bad rows dropped (see ${report})`);

@@ -29,6 +29,21 @@ export async function loadModelData(
   }
 }
 
+/**
+ * A classifier cannot learn from one class (it would predict it with certainty and its AUC is
+ * undefined): refuse, as scikit-learn does, naming the class and where it came from.
+ */
+export function requireTwoClasses(model: Pick<ModelSpec, "name" | "task" | "target">, target: Float32Array): void {
+  if (model.task === "regression" || target.length === 0) return;
+  const first = target[0]!;
+  if (target.some((k) => k !== first)) return;
+  const label = classLabels(model)[first] ?? String(first);
+  throw new StepFailure(
+    `model ${model.name}: the training split's target ${model.target.column} has a single class (${label}) in all ${target.length} rows; ` +
+      "a classifier needs at least two classes (check the source data and the split)",
+  );
+}
+
 /** Class labels in output order (binary: [negative, positive]). */
 export function classLabels(model: Pick<ModelSpec, "target">): string[] {
   if (model.target.classes) return model.target.classes;

@@ -1,19 +1,21 @@
 /** train.M: built-in trainers (exported to ONNX), external commands, pretrained models. */
-import { spawn } from "node:child_process";
-import { readFile, rm } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { mkdir, readFile, rm, rmdir, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { ModelSpec, TrainerSpec } from "@mlops/compiler";
 import { StepFailure, type StepContext, type StepOutcome } from "../executor/step-context.js";
+import { resolveInput, resolveOutput } from "../files/project-paths.js";
 import { train as trainBuiltin } from "../train/train.js";
 import { collectExchange, writeTrainingFiles } from "./external-exchange.js";
 import { checkOnnxModel } from "./onnx-signature-check.js";
-import { classLabels, loadModelData, type ModelData } from "./model-data.js";
+import { classLabels, loadModelData, requireTwoClasses, type ModelData } from "./model-data.js";
 import { modelOf } from "./plan-lookup.js";
+import { runTrainerCommand } from "./trainer-command.js";
 
 export async function trainStep(ctx: StepContext): Promise<StepOutcome> {
   const model = modelOf(ctx.plan, ctx.step.subject.name);
   const data = await loadModelData(ctx, model, "train");
   const trainer = model.trainer;
+  if (trainer.kind !== "pretrained") requireTwoClasses(model, data.target);
   switch (trainer.kind) {
     case "external":
       return external(ctx, model, trainer, data);
@@ -57,15 +59,19 @@ async function builtin(
 }
 
 async function pretrained(ctx: StepContext, model: ModelSpec, path: string, width: number): Promise<StepOutcome> {
-  const file = isAbsolute(path) ? path : join(ctx.projectRoot, path);
-  const bytes = await readFile(file).catch(() => {
-    throw new StepFailure(`pretrained model ${path}: no such file`);
-  });
+  const file = await resolveInput(ctx.projectRoot, path, ctx.grants, `model ${model.name} (pretrained)`);
+  const bytes = await readFile(file);
   checkOnnxModel(bytes, model, width, path);
   await ctx.writeOutput("model", bytes);
   return { summary: `stored ${path}` };
 }
 
+/**
+ * Runs the trainer's command with the split as CSV files in `.mlops/work/RUN/STEP/` (removed after
+ * the step, whatever its outcome) and takes the ONNX model it writes to MLOPS_OUTPUT. The output
+ * path is confined like every output; a file already there is never deleted: the command must
+ * write a new one.
+ */
 async function external(
   ctx: StepContext,
   model: ModelSpec,
@@ -78,60 +84,50 @@ async function external(
     await ctx.writeOutput("model", bytes);
     return { summary: `external: ${trainer.image ?? trainer.command[0]} (collected)` };
   }
+  const output = await resolveOutput(ctx.projectRoot, trainer.output, ctx.grants, `model ${model.name} (external trainer)`);
   const work = join(ctx.projectRoot, ".mlops", "work", ctx.runId, ctx.step.id);
-  const output = isAbsolute(trainer.output) ? trainer.output : join(ctx.projectRoot, trainer.output);
-  await rm(output, { force: true });
-  const files = await writeTrainingFiles(ctx, model, data, work, output);
-  const env: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
-    ...literalEnv(trainer.env),
-    MLOPS_TRAIN_DATA: files.train,
-    MLOPS_TEST_DATA: files.test,
-    MLOPS_OUTPUT: output,
-    MLOPS_TASK: model.task,
-    MLOPS_TARGET: model.target.column,
-    MLOPS_FEATURES: data.matrix.inputs.flatMap((s) => s.labels).join(","),
-    MLOPS_CLASSES: classLabels(model).join(","),
-  };
-  const { code, tail } = await runCommand(trainer.command, ctx.projectRoot, env, (line) => ctx.note(line));
-  if (code !== 0) throw new StepFailure(`\`${trainer.command.join(" ")}\` exited with ${code}${tail ? `:\n${tail}` : ""}`);
-  const bytes = await readFile(output).catch(() => {
-    throw new StepFailure(`\`${trainer.command.join(" ")}\` succeeded but wrote no model at ${trainer.output} (MLOPS_OUTPUT)`);
-  });
-  checkOnnxModel(bytes, model, data.matrix.width, trainer.output);
-  await ctx.writeOutput("model", bytes);
-  await rm(work, { recursive: true, force: true });
-  return { summary: `external: ${trainer.command[0]}` };
+  try {
+    const files = await writeTrainingFiles(ctx, model, data, work, output);
+    await mkdir(dirname(output), { recursive: true });
+    const before = await fileVersion(output);
+    const env: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+      ...literalEnv(trainer.env),
+      MLOPS_TRAIN_DATA: files.train,
+      MLOPS_TEST_DATA: files.test,
+      MLOPS_OUTPUT: output,
+      MLOPS_TASK: model.task,
+      MLOPS_TARGET: model.target.column,
+      MLOPS_FEATURES: data.matrix.inputs.flatMap((s) => s.labels).join(","),
+      MLOPS_CLASSES: classLabels(model).join(","),
+    };
+    const command = trainer.command.join(" ");
+    const { code, tail } = await runTrainerCommand(trainer.command, ctx.projectRoot, env, (line) => ctx.note(line));
+    if (code !== 0) throw new StepFailure(`\`${command}\` exited with ${code}${tail ? `:\n${tail}` : ""}`);
+    const after = await fileVersion(output);
+    if (after === undefined) throw new StepFailure(`\`${command}\` succeeded but wrote no model at ${trainer.output} (MLOPS_OUTPUT)`);
+    if (after === before)
+      throw new StepFailure(
+        `\`${command}\` succeeded but left ${trainer.output} as it was before the step (write the model to MLOPS_OUTPUT)`,
+      );
+    const bytes = await readFile(output);
+    checkOnnxModel(bytes, model, data.matrix.width, trainer.output);
+    await ctx.writeOutput("model", bytes);
+    return { summary: `external: ${trainer.command[0]}` };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    await rmdir(dirname(work)).catch(() => {}); // the run's folder, once its last step's files are gone
+  }
+}
+
+/** Identifies one version of a file (inode, size, modification time), or undefined when there is none. */
+async function fileVersion(path: string): Promise<string | undefined> {
+  const info = await stat(path, { bigint: true }).catch(() => undefined);
+  return info ? `${info.ino}:${info.size}:${info.mtimeNs}` : undefined;
 }
 
 function literalEnv(env: Record<string, { kind: string; value?: string; name?: string; key?: string }>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value.kind === "literal" && value.value !== undefined) out[name] = value.value;
   return out;
-}
-
-function runCommand(
-  command: string[],
-  cwd: string,
-  env: Record<string, string>,
-  onLine: (line: string) => void,
-): Promise<{ code: number; tail: string }> {
-  return new Promise((resolve, reject) => {
-    const [program, ...args] = command;
-    if (!program) return reject(new StepFailure("external trainer: empty command"));
-    const child = spawn(program, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    const tail: string[] = [];
-    const take = (chunk: Buffer): void => {
-      for (const line of chunk.toString("utf8").split(/\r?\n/)) {
-        if (line.trim() === "") continue;
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-        onLine(line);
-      }
-    };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    child.on("error", (error) => reject(new StepFailure(`cannot run \`${command.join(" ")}\`: ${error.message}`)));
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), tail: tail.join("\n") }));
-  });
 }

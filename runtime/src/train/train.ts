@@ -167,11 +167,14 @@ function classCount(kind: BuiltinTrainerKind, task: Task, y: ArrayLike<number>, 
     throw new Error(`logistic_regression is binary; use softmax_regression for ${task}`);
   }
   let maxLabel = 0;
+  let mixed = false;
   for (let i = 0; i < nRows; i++) {
     const label = y[i]!;
     if (!Number.isInteger(label) || label < 0) throw new Error(`target: row ${i} has label ${label}; expected a class index 0..K-1`);
     maxLabel = Math.max(maxLabel, label);
+    mixed ||= label !== y[0];
   }
+  if (!mixed) throw new Error(`target: every row has class ${y[0]}; a classifier needs samples of at least two classes`);
   const k = task === "binary_classification" ? 2 : (requested ?? maxLabel + 1);
   if (maxLabel >= k) throw new Error(`target: label ${maxLabel} is out of range for ${k} classes`);
   if (k < 2) throw new Error("classification needs at least two classes");

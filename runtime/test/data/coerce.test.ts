@@ -14,6 +14,21 @@ describe("coercion", () => {
     expect(coerceText("May 1 2024", t())).toEqual({ ok: false, reason: "not an ISO 8601 timestamp" });
   });
 
+  it("rejects UTC offsets whose hours or minutes are out of range", () => {
+    expect(coerceText("2024-05-01T12:30:00+99:99", t())).toEqual({
+      ok: false,
+      reason: "not a valid UTC offset (+99:99; hours 00-23, minutes 00-59)",
+    });
+    expect(coerceText("2024-05-01T12:30:00-2400", t())).toMatchObject({ ok: false });
+    expect(coerceText("2024-05-01T12:30:00+05:60", t())).toMatchObject({ ok: false });
+    expect(coerceValue("2024-05-01T12:30:00+24:00", t())).toMatchObject({ ok: false });
+    expect(coerceText("2024-05-01T12:30:00+23:59", t())).toEqual({
+      ok: true,
+      value: Date.UTC(2024, 4, 1, 12, 30) - (23 * 60 + 59) * 60_000,
+    });
+    expect(coerceText("2024-05-01T12:30:00+14:00", t())).toEqual({ ok: true, value: Date.UTC(2024, 4, 0, 22, 30) });
+  });
+
   it("reads dates as epoch days", () => {
     expect(coerceText("1970-01-02", { kind: "date", nullable: false })).toEqual({ ok: true, value: 1 });
     expect(coerceText("1969-12-31", { kind: "date", nullable: false })).toEqual({ ok: true, value: -1 });

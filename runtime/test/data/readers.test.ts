@@ -98,6 +98,24 @@ describe("csv reader", () => {
     expect(e2.message).toContain('transactions.csv: column "country" not declared in the schema');
   });
 
+  it("a nullable schema column the file does not have is read as nulls, in CSV and parquet", async () => {
+    for (const [format, rows] of [
+      ["csv", 6],
+      ["parquet", 4],
+    ] as const) {
+      const source = transactionsSource(format, `transactions.${format}`, { policy: "drop", maxBadRows: 1 });
+      const merchant = { name: "merchant", type: { kind: "string" as const, nullable: true }, unique: false };
+      const { dataset, absentColumns } = await readSource({ ...source, columns: [...source.columns, merchant] }, fixtures);
+      expect(absentColumns, format).toEqual(["merchant"]);
+      expect(column(dataset, "merchant"), format).toEqual(new Array(rows).fill(null));
+      expect(column(dataset, "hour").length, format).toBe(rows);
+    }
+    const source = transactionsSource("csv", "transactions.csv");
+    const required = { name: "merchant", type: { kind: "string" as const, nullable: false }, unique: false };
+    const error = await failure(readSource({ ...source, columns: [...source.columns, required] }, fixtures));
+    expect(error.code).toBe("missing-column");
+  });
+
   it("reads CRLF line endings and a UTF-8 BOM", async () => {
     const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
@@ -117,6 +135,50 @@ describe("csv reader", () => {
     const error = await failure(read("csv", "nope/missing.csv"));
     expect(error.code).toBe("file-not-found");
     expect(error.message).toBe("nope/missing.csv: no such file (source transactions reads it)");
+  });
+});
+
+describe("timestamp offsets", () => {
+  it("a timestamp with an impossible offset is a bad row naming its row, column and value, in CSV and JSONL", async () => {
+    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(`${tmpdir()}/mlops-offset-`);
+    try {
+      const csv = readFileSync(`${fixtures}transactions.csv`, "utf8").replace("2024-05-01T23:59:59Z", "2024-05-01T23:59:59+99:99");
+      writeFileSync(`${dir}/offset.csv`, csv);
+      const e1 = await failure(readSource(transactionsSource("csv", "offset.csv"), dir));
+      expect(e1.badRows!.examples).toEqual([
+        {
+          row: 2,
+          line: 3,
+          column: "created_at",
+          value: "2024-05-01T23:59:59+99:99",
+          reason: expect.stringContaining("not a valid UTC offset"),
+        },
+      ]);
+      const line = JSON.stringify({
+        tx_id: "j1",
+        amount: 1,
+        category: "fuel",
+        hour: 1,
+        created_at: "2024-05-01T10:00:00-24:00",
+        is_fraud: false,
+        opened: "2020-01-01",
+      });
+      writeFileSync(`${dir}/offset.jsonl`, `${line}\n`);
+      const e2 = await failure(readSource(transactionsSource("jsonl", "offset.jsonl"), dir));
+      expect(e2.badRows!.examples).toEqual([
+        {
+          row: 1,
+          line: 1,
+          column: "created_at",
+          value: "2024-05-01T10:00:00-24:00",
+          reason: expect.stringContaining("not a valid UTC offset"),
+        },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

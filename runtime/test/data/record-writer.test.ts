@@ -26,6 +26,24 @@ describe("record writer", () => {
     );
   });
 
+  it("writes a large file without piling up listeners (no MaxListenersExceededWarning)", async () => {
+    dir = mkdtempSync(join(tmpdir(), "mlops-out-"));
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const rows = function* () {
+        for (let i = 0; i < 200_000; i++) yield { id: `row-${i}`, value: i / 7 };
+      };
+      await writeRecords(join(dir, "big.csv"), "csv", ["id", "value"], rows());
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    expect(readFileSync(join(dir, "big.csv"), "utf8").split("\n")).toHaveLength(200_002);
+  });
+
   it("shows no output file until closed, and none after abort", async () => {
     dir = mkdtempSync(join(tmpdir(), "mlops-out-"));
     const writer = await createRecordWriter(join(dir, "scores.jsonl"), "jsonl", ["x"]);

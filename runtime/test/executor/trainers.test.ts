@@ -1,6 +1,6 @@
 /** `external` and `pretrained` trainers: the command's environment and the ONNX signature check. */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -115,5 +115,23 @@ describe("external and pretrained trainers", () => {
     expect(statuses(result)["train.species_clf"]).toBe("succeeded");
     expect(code).toBe(0);
     expect(result.steps.find((s) => s.stepId === "train.species_clf")!.outputs["train.species_clf/model"]).toBe(hash);
+  });
+});
+
+describe("training data", () => {
+  it("a single-class target is refused before anything is trained or registered", async () => {
+    const dir = copyExample("fraud");
+    const csv = join(dir, "data/transactions.csv");
+    writeFileSync(csv, readFileSync(csv, "utf8").replace(/,true$/gm, ",false"));
+    edit(dir, "fraud.mlops", /gate release \{[^}]*\}\n/, "");
+    edit(dir, "fraud.mlops", "  gate     = release\n", "");
+    const { code, result } = await runJson(["run", dir]);
+    expect(code).toBe(1);
+    const train = result.steps.find((s) => s.stepId === "train.fraud_clf")!;
+    expect(train.status).toBe("failed");
+    expect(train.error).toBe(
+      "model fraud_clf: the training split's target is_fraud has a single class (false) in all 16000 rows; a classifier needs at least two classes (check the source data and the split)",
+    );
+    expect(statuses(result)["register.fraud_clf"]).toBe("skipped");
   });
 });

@@ -126,6 +126,18 @@ describe("logistic_regression", () => {
       train(spec("logistic_regression"), "binary_classification", new Float32Array([0, NaN, 1]), 3, 1, new Float64Array([0, 1, 1])),
     ).toThrow(/row 1/);
   });
+
+  it("refuses a target with a single class, as scikit-learn does", () => {
+    const x = new Float32Array([0, 1, 2, 3]);
+    for (const label of [0, 1]) {
+      const y = new Float64Array(4).fill(label);
+      expect(() => train(spec("logistic_regression"), "binary_classification", x, 4, 1, y)).toThrow(/at least two classes/);
+    }
+    const y = new Float64Array(4).fill(2);
+    expect(() => train(spec("softmax_regression"), "multiclass_classification", x, 4, 1, y, { nClasses: 3 })).toThrow(
+      /at least two classes/,
+    );
+  });
 });
 
 describe("exported ONNX models predict what the trained model predicts", () => {
