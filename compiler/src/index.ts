@@ -90,6 +90,7 @@ export type { CompilerHost } from "./host/host.js";
 /** POSIX path helpers (the compiler names files by POSIX path): for code that must not import node:path. */
 export * as posixPath from "./host/paths.js";
 export { canonicalJson } from "./util/canonical-json.js";
+export { count } from "./util/count.js";
 export { sha256Hex } from "./util/sha256.js";
 export { formatDiagnosticText, formatSummary } from "./diagnostics/format-text.js";
 export { formatDiagnosticsJson } from "./diagnostics/format-json.js";

@@ -75,7 +75,14 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   }
 }
 
+/** Commands the runtime extends when it is installed (`plan` then compares with the stored cache). */
+const runtimeFirstNames = ["plan"];
+
 async function findCommand(name: string): Promise<Command | undefined> {
+  if (runtimeFirstNames.includes(name)) {
+    const extended = await loadRuntimeCommand(name);
+    if (extended) return extended;
+  }
   const load = compilerCommands[name];
   if (load) return load();
   if (runtimeCommandNames.includes(name)) return loadRuntimeCommand(name);

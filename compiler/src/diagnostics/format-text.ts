@@ -1,4 +1,5 @@
 import type { Diagnostic } from "./diagnostic.js";
+import { count } from "../util/count.js";
 
 export interface TextFormatOptions {
   /** ANSI colors (only on a TTY). */
@@ -75,6 +76,5 @@ function firstNonSpace(text: string): number {
 export function formatSummary(diagnostics: readonly Diagnostic[], fileCount: number): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.filter((d) => d.severity === "warning").length;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return `${plural(errors, "error")}, ${plural(warnings, "warning")} in ${plural(fileCount, "file")}`;
+  return `${count(errors, "error")}, ${count(warnings, "warning")} in ${count(fileCount, "file")}`;
 }

@@ -1,6 +1,7 @@
 import { canonicalJson } from "../util/canonical-json.js";
 import { foldPlanExpr, printPlanExpr } from "./expr.js";
 import type { ColumnSpec, GateRule, ParamValue, Plan, PlanExpr, TargetSpec, ValueType } from "./types.js";
+import { count } from "../util/count.js";
 
 /**
  * A semantic diff of two plans for code review. Each change is classified so
@@ -139,11 +140,11 @@ function diffGates(before: Plan, after: Plan): GateChange[] {
     const a = before.gates[name];
     const b = after.gates[name];
     if (!a && b) {
-      changes.push({ gate: name, rule: "(gate added)", effect: "tightened", after: `${b.rules.length} rule(s)` });
+      changes.push({ gate: name, rule: "(gate added)", effect: "tightened", after: count(b.rules.length, "rule") });
       continue;
     }
     if (a && !b) {
-      changes.push({ gate: name, rule: "(gate removed)", effect: "loosened", before: `${a.rules.length} rule(s)` });
+      changes.push({ gate: name, rule: "(gate removed)", effect: "loosened", before: count(a.rules.length, "rule") });
       continue;
     }
     if (!a || !b) continue;

@@ -2,6 +2,7 @@ import { canonicalJson } from "../util/canonical-json.js";
 import { sha256Hex } from "../util/sha256.js";
 import { DEFAULT_EXECUTION } from "./execution.js";
 import type { DeploymentSpec, GateSpec, ModelSpec, MonitorSpec, Plan, Step, StepExecution, StepKind } from "./types.js";
+import { count } from "../util/count.js";
 
 /** Everything of a plan but its steps: what the DAG is derived from. */
 export type PlanDeclarations = Omit<Plan, "steps">;
@@ -68,7 +69,7 @@ function sourceSteps(plan: PlanDeclarations, name: string): StepDraft[] {
       kind: "validate",
       group: "pipeline",
       subject,
-      description: `check ${source.expectations.length} expectation(s) of \`${name}\` and write the data report`,
+      description: `check ${count(source.expectations.length, "expectation")} of \`${name}\` and write the data report`,
       needs: [`ingest.${name}`],
       inputs: { dataset: `ingest.${name}/dataset` },
       outputs: [`validate.${name}/report`],
@@ -170,7 +171,7 @@ function gateStep(gate: GateSpec): StepDraft {
     kind: "gate",
     group: "pipeline",
     subject: { kind: "gate", name: gate.name },
-    description: `evaluate ${gate.rules.length} rule(s) of gate \`${gate.name}\`${usesChampion ? " against the production champion" : ""}`,
+    description: `evaluate ${count(gate.rules.length, "rule")} of gate \`${gate.name}\`${usesChampion ? " against the production champion" : ""}`,
     needs: [`evaluate.${gate.model}`],
     inputs: { metrics: `evaluate.${gate.model}/metrics` },
     outputs: [`gate.${gate.name}/verdict`],

@@ -2,6 +2,7 @@
 import type { Command } from "@mlops/compiler/cli";
 import { modelsCommand } from "./models-command.js";
 import { monitorCommand } from "./monitor-command.js";
+import { planCommand } from "./plan-command.js";
 import { runCommand } from "./run-command.js";
 import { runStepCommand } from "./run-step-command.js";
 import { runsCommand } from "./runs-command.js";
@@ -14,4 +15,5 @@ export const commands: Record<string, Command> = {
   runs: runsCommand,
   monitor: monitorCommand,
   serve: serveCommand,
+  plan: planCommand,
 };

@@ -1,3 +1,4 @@
+import { count } from "@mlops/compiler";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli";
@@ -35,8 +36,12 @@ export const modelsCommand: Command = {
     if (!action || !["list", "show", "promote", "rollback"].includes(action))
       throw new UsageError("expected list, show NAME, promote NAME VERSION or rollback NAME");
     if (action !== "list" && !name) throw new UsageError(`models ${action} needs a model NAME`);
-    if (action === "promote" && (!version || !/^\d+$/.test(version)))
-      throw new UsageError("models promote needs NAME and a VERSION number");
+    // `v2` as the registry prints it, or `2`
+    const versionNumber = version === undefined ? undefined : /^v?(\d+)$/i.exec(version)?.[1];
+    if (action === "promote" && versionNumber === undefined)
+      throw new UsageError(
+        `models promote needs NAME and a VERSION (2 or v2)${version === undefined ? "" : `, not ${JSON.stringify(version)}`}`,
+      );
     const stores = await openCommandStores(values, io, resolve(io.cwd, values.project ?? "."), { existing: true });
     if (!stores) return 1;
     try {
@@ -49,7 +54,7 @@ export const modelsCommand: Command = {
         case "show":
           return await show(registry, name!, io, values.json === true);
         case "promote": {
-          const change = await registry.promote(name!, Number(version), alias, reason);
+          const change = await registry.promote(name!, Number(versionNumber), alias, reason);
           io.stdout(
             `${name} v${change.version} is now ${alias}${change.previousVersion !== null ? ` (was v${change.previousVersion})` : ""}\n`,
           );
@@ -102,7 +107,7 @@ async function show(registry: ModelRegistry, name: string, io: CliIO, json: bool
     return 0;
   }
   const lines = [
-    `model ${details.name}: ${details.versions} version(s); aliases ${
+    `model ${details.name}: ${count(details.versions, "version")}; aliases ${
       Object.entries(details.aliases)
         .map(([a, v]) => `${a}=v${v}`)
         .join(", ") || "none"

@@ -1,4 +1,5 @@
 /** How `mlops run` shows a run: a live view on a TTY, plain lines on a pipe, nothing (`--quiet`) or JSON. */
+import { count } from "@mlops/compiler";
 import type { CliIO } from "@mlops/compiler/cli";
 import type { Step } from "@mlops/compiler";
 import type { RunReporter, RunResult, StepResult } from "../executor/reporter.js";
@@ -23,7 +24,7 @@ function failureText(result: StepResult): string {
 
 function startedText(info: { runId: string; pipeline: string; group: string; steps: Step[]; interrupted: string[] }): string {
   const lines = info.interrupted.map((id) => `run ${id} was interrupted (its process is gone); resuming from what it completed`);
-  lines.push(`run ${info.runId}: ${info.pipeline}, ${info.steps.length} step(s) (${info.group})`);
+  lines.push(`run ${info.runId}: ${info.pipeline}, ${count(info.steps.length, "step")} (${info.group})`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -5,6 +5,7 @@ import type { RunReporter } from "../executor/reporter.js";
 import { loadRunnablePlan } from "./load-plan.js";
 import { PATH_GRANT_OPTIONS, PATH_GRANT_USAGE, pathGrants } from "./path-grant-options.js";
 import { jsonReporter, lineReporter, quietReporter, ttyReporter } from "./reporters.js";
+import { sharedStateWarning } from "./shared-state-warning.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops run [FILE|DIR|plan.json] [--env NAME] [--only STEP...] [--group NAME] [--force] [--quiet] [--json]
@@ -69,6 +70,8 @@ export const runCommand: Command = {
     const stores = await openCommandStores(values, io, loaded.projectRoot);
     if (!stores) return 1;
     try {
+      const shared = await sharedStateWarning(stores, loaded.plan, loaded.projectRoot, io.cwd);
+      if (shared) io.stderr(shared);
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         ...(values.group ? { group: values.group } : {}),
         ...(only.length > 0 ? { only } : {}),

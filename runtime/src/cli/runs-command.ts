@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "@mlops/compiler/cli";
 import { table } from "./models-command.js";
+import { metricsShownPerStep } from "./run-metrics.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops runs list [--limit N] [--project DIR] [--json]
@@ -53,17 +54,12 @@ export const runsCommand: Command = {
         return 0;
       }
       const head = `run ${details.id}: ${details.status}, ${details.pipeline ?? "-"}${details.env ? ` (env ${details.env})` : ""}, by ${details.user}@${details.host}, ${details.startedAt}${details.finishedAt ? ` → ${details.finishedAt}` : ""}`;
-      const metricsByStep = new Map<string, string[]>();
-      for (const m of details.metrics)
-        metricsByStep.set(m.stepId, [
-          ...(metricsByStep.get(m.stepId) ?? []),
-          `${m.name} ${m.value === null ? "n/a" : Number(m.value.toPrecision(4))}`,
-        ]);
+      const metricsByStep = await metricsShownPerStep(details, stores.artifacts);
       const rows = details.steps.map((s) => [
         s.stepId,
         s.cacheHit ? "cached" : s.status,
         s.durationMs === null ? "-" : `${Math.round(s.durationMs)}ms`,
-        s.error ? s.error.split("\n")[0]! : (metricsByStep.get(s.stepId) ?? []).slice(0, 4).join(", "),
+        s.error ? s.error.split("\n")[0]! : (metricsByStep.get(s.stepId) ?? []).join(", "),
       ]);
       io.stdout(
         `${head}${details.error ? `\nerror: ${details.error}` : ""}\n\n${table(["step", "status", "time", "metrics / error"], rows)}`,

@@ -1,4 +1,5 @@
 /** batch_predict.D: scores the target's input source with the production model; the output file appears whole. */
+import { count } from "@mlops/compiler";
 import * as ort from "onnxruntime-node";
 import { resolveOutput } from "../files/project-paths.js";
 import { outputRecord, createRecordWriter, type OutputFormat } from "../data/record-writer.js";
@@ -78,7 +79,7 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   await ctx.writeOutput("predictions", jsonBytes(result));
   return {
     metrics: { rows: dataset.rowCount, version: production.version },
-    summary: `${dataset.rowCount} rows → ${output} (v${production.version})`,
+    summary: `${count(dataset.rowCount, "row")} → ${output} (v${production.version})`,
   };
 }
 

@@ -3,6 +3,7 @@
  * metrics of the registry version aliased `production`. The verdict (each rule's value,
  * threshold and reason) is always written; a failed rule fails the step.
  */
+import { count } from "@mlops/compiler";
 import type { Comparison, GateRule, GateSpec, PlanExpr } from "@mlops/compiler";
 import { StepFailure, jsonBytes, parseJson, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { evaluatePlanExpr } from "../plan-expr.js";
@@ -41,13 +42,20 @@ export async function gateStep(ctx: StepContext): Promise<StepOutcome> {
   const failed = verdict.rules.filter((r) => !r.passed);
   const metrics = { rules: verdict.rules.length, failed: failed.length };
   if (failed.length > 0) {
-    throw new StepFailure(
-      `gate ${gate.name} failed (${failed.length} of ${verdict.rules.length} rules): ${gate.model} is not registered\n${text.trimEnd()}\n(gate report: ${path})`,
-      [path],
-      metrics,
-    );
+    throw new StepFailure(`${failureHeadline(verdict, failed)}\n${text.trimEnd()}\n(gate report: ${path})`, [path], metrics);
   }
-  return { metrics, summary: `${verdict.rules.length} rule(s) passed${champion ? ` vs champion v${champion.version}` : ""}` };
+  return { metrics, summary: `${count(verdict.rules.length, "rule")} passed${champion ? ` vs champion v${champion.version}` : ""}` };
+}
+
+/**
+ * The first line of a gate failure: the failed rule with its value and threshold first
+ * (`gate clinical: recall = 0.62, required >= 0.8 (\`require recall >= 80%\`)`), then how many
+ * rules failed and what that blocks.
+ */
+function failureHeadline(verdict: GateVerdict, failed: RuleVerdict[]): string {
+  const first = failed[0]!;
+  const others = failed.length > 1 ? `; ${count(failed.length - 1, "other rule")} failed too` : "";
+  return `gate ${verdict.gate}: ${first.reason} (\`require ${first.rule}\`)${others}; ${verdict.model} is not registered`;
 }
 
 export function evaluateGate(gate: GateSpec, metrics: Record<string, number>, champion: GateVerdict["champion"]): GateVerdict {

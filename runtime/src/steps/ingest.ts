@@ -1,4 +1,5 @@
 /** ingest.S: reads the source file, types every row by the schema, reports bad rows. */
+import { count } from "@mlops/compiler";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { formatBadRowReport } from "../data/bad-rows.js";
@@ -44,10 +45,10 @@ export async function ingest(ctx: StepContext): Promise<StepOutcome> {
   }
   if (result.badRows.dropped > 0) {
     const report = await ctx.writeReport("bad-rows.txt", `${formatBadRowReport(source.path, result.badRows)}\n`);
-    ctx.note(`${result.badRows.dropped} bad rows dropped (see ${report})`);
+    ctx.note(`${count(result.badRows.dropped, "bad row")} dropped (see ${report})`);
   }
   return {
     metrics: { rows: result.dataset.rowCount, bad_rows: result.badRows.count },
-    summary: `${result.dataset.rowCount} rows${result.badRows.dropped > 0 ? `, ${result.badRows.dropped} dropped` : ""}`,
+    summary: `${count(result.dataset.rowCount, "row")}${result.badRows.dropped > 0 ? `, ${result.badRows.dropped} dropped` : ""}`,
   };
 }

@@ -4,6 +4,7 @@
  * the monitor's drift rules; then its policies: `alert` is reported, `rollback` moves the
  * `production` alias back (audited), `retrain` is reported as a request to run the pipeline.
  */
+import { count } from "@mlops/compiler";
 import type { DriftRule, MonitorSpec, PlanExpr, Policy, SourceSpec } from "@mlops/compiler";
 import * as ort from "onnxruntime-node";
 import { RowSink } from "../data/row-sink.js";
@@ -91,7 +92,7 @@ export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
   const drifted = drift.filter((d) => d.drifted).map((d) => d.target);
   return {
     metrics: { drift_share: signals.drift_share!, drifted: drifted.length, current_rows: current.dataset.rowCount },
-    summary: `${drifted.length} drifted${drifted.length ? ` (${drifted.join(", ")})` : ""}, ${policies.filter((p) => p.triggered).length} polic(ies) triggered`,
+    summary: `${drifted.length} drifted${drifted.length ? ` (${drifted.join(", ")})` : ""}, ${count(policies.filter((p) => p.triggered).length, "policy", "policies")} triggered`,
   };
 }
 
@@ -133,7 +134,7 @@ async function currentData(
     const percentiles = latencies.length > 0 ? latencyPercentiles(latencies) : null;
     return {
       dataset: sink.finish().dataset,
-      origin: `.mlops/requests/${deployment.name}.jsonl (${entries.length} requests in the window)`,
+      origin: `.mlops/requests/${deployment.name}.jsonl (${count(entries.length, "request")} in the window)`,
       signals: {
         latency_p50: percentiles?.p50 ?? null,
         latency_p95: percentiles?.p95 ?? null,

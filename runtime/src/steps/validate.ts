@@ -1,4 +1,5 @@
 /** validate.S: evaluates the source's expectations and writes the data report (JSON + text). */
+import { count } from "@mlops/compiler";
 import type { BadRowReport } from "../data/bad-rows.js";
 import { buildDataReport, formatDataReport } from "../data/expectations.js";
 import { decodeDataset } from "../executor/dataset-codec.js";
@@ -33,10 +34,10 @@ export async function validate(ctx: StepContext): Promise<StepOutcome> {
         }`,
     );
     throw new StepFailure(
-      `${failed.length} of ${report.expectations.length} expectations of source ${source.name} failed:\n${list.join("\n")}\n(data report: ${textPath})`,
+      `${failed.length} of ${count(report.expectations.length, "expectation")} of source ${source.name} failed:\n${list.join("\n")}\n(data report: ${textPath})`,
       [textPath, jsonPath],
       metrics,
     );
   }
-  return { metrics, summary: `${report.expectations.length} expectation(s) passed` };
+  return { metrics, summary: `${count(report.expectations.length, "expectation")} passed` };
 }
