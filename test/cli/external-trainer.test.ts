@@ -36,7 +36,6 @@ function workFiles(dir: string): string[] {
 describe("external trainer", () => {
   it("trains through the documented environment; its lines are shown whole, without a listener warning, and its CSV copies are removed", () => {
     const { dir } = withExternalTrainer("fraud", "build/model.onnx");
-    mkdirSync(join(dir, "build"));
     const r = runCli(["run", dir], { timeout: 240_000 });
     expect(r.stderr).not.toContain("MaxListenersExceededWarning");
     expect(r.stdout).toContain("train.fraud_clf: trainer: this line is written in two pieces\n");
