@@ -31,6 +31,16 @@ function decodeLink(url: string): { files: Record<string, string>; active: strin
   return JSON.parse(inflateRawSync(bytes).toString("utf8"));
 }
 
+/** Clicks Share and returns the link once the page has written it (the project is compressed asynchronously). */
+async function shareLink(page: Page): Promise<string> {
+  await page.locator("#share-url").evaluate((input: HTMLInputElement) => {
+    input.value = "";
+  });
+  await page.click("#share-button");
+  await page.waitForFunction(() => (document.getElementById("share-url") as HTMLInputElement).value !== "");
+  return page.locator("#share-url").inputValue();
+}
+
 /** The text of an editor's rendered lines (Monaco draws spaces as no-break spaces). */
 async function visibleText(page: Page, editorSelector: string): Promise<string> {
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered lines, one per line, are what a person reads
@@ -219,8 +229,7 @@ describe.skipIf(missing !== undefined)("the playground in chromium", () => {
   });
 
   it("reopens the same project from a shared link", async () => {
-    await page.click("#share-button");
-    const link = await page.locator("#share-url").inputValue();
+    const link = await shareLink(page);
     const shared = decodeLink(link);
     expect(Object.keys(shared.files)).toEqual(["fraud.mlops"]);
     const text = shared.files["fraud.mlops"]!;
@@ -233,8 +242,7 @@ describe.skipIf(missing !== undefined)("the playground in chromium", () => {
     try {
       expect(await visibleText(reopened.page, "#editor")).toContain("pipeline fraud_playground {");
       expect(await problems(reopened.page)).toEqual([]);
-      await reopened.page.click("#share-button");
-      expect(decodeLink(await reopened.page.locator("#share-url").inputValue())).toEqual(shared);
+      expect(decodeLink(await shareLink(reopened.page))).toEqual(shared);
       expect(reopened.errors).toEqual([]);
     } finally {
       await reopened.page.close();
