@@ -1,8 +1,7 @@
-import { createProgram, typeAt, type Diagnostic, type Program } from "@mlops/compiler";
+import { createProgram, fixChecks, missingFieldsFix, typeAt, type Diagnostic, type Program } from "@mlops/compiler";
 import { checkerCompletions, type SemanticCompletions } from "./features/completion.js";
 import { checkerHover, type SemanticHover } from "./features/hover.js";
 import type { CodeActionHelpers } from "./features/code-actions.js";
-import { missingFieldEdits } from "./features/missing-fields.js";
 import type { ParsedDocument, Workspace } from "./workspace.js";
 import { compilationRoot } from "./util/roots.js";
 
@@ -53,7 +52,14 @@ export class Analysis {
 
   readonly codeActionHelpers: CodeActionHelpers = {
     uriOf: (path) => this.workspace.uriOf(path),
-    missingFieldEdits,
+    missingFieldsFix: (doc, offset) => {
+      const program = this.programFor(doc.path);
+      return program ? missingFieldsFix(program, doc.path, offset) : undefined;
+    },
+    fixChecks: (doc, fix) => {
+      const program = this.programFor(doc.path);
+      return program ? fixChecks(program, fix) : false;
+    },
     typeOf: (doc, expr) => {
       const program = this.programFor(doc.path);
       const found = program ? typeAt(program, doc.path, expr.span.start) : undefined;

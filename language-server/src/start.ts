@@ -75,6 +75,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     canRegisterConfiguration = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     canWatchFolders = Boolean(params.capabilities.workspace?.workspaceFolders);
+    analysis.codeActionHelpers.snippetEdits = Boolean(params.capabilities.workspace?.workspaceEdit?.snippetEditSupport);
     scheduler = new DiagnosticsScheduler(
       connection,
       worker ?? inProcess,

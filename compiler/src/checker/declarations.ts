@@ -1,4 +1,5 @@
 /** Checking one declaration: dispatch by kind, `extends` merging, the fields every block kind shares. */
+import type { Fix } from "../diagnostics/diagnostic.js";
 import type { ProgramFile } from "../program/source-files.js";
 import type { TypeNode } from "../syntax/ast.js";
 import { AGGREGATES } from "./catalog.js";
@@ -192,21 +193,30 @@ export function checkFields(vc: ValueChecker, merged: MergedDecl, specs: FieldSp
         symbol.node.name.span,
         `${kindName} \`${symbol.name}\` is missing the required field \`${spec.name}\` (${slotToString(spec.slot)})`,
         [spec.doc],
-        [addFieldFix(symbol, spec)],
+        addFieldFix(symbol, spec),
       );
     }
   }
   return specials;
 }
 
-function addFieldFix(symbol: BlockSymbol, spec: FieldSpec) {
+/**
+ * `Add X` with a value that needs no context; none for a field whose value depends on the program
+ * (a column, a feature set, a declaration): the editor's "add the missing fields" fix proposes those
+ * and checks them (services/missing-fields.ts).
+ */
+function addFieldFix(symbol: BlockSymbol, spec: FieldSpec): Fix[] {
+  const value = placeholder(spec.slot);
+  if (value === "") return [];
   const file = symbol.file;
   const close = symbol.node.bodySpan.end - 1;
   const lineStart = file.text.lastIndexOf("\n", close - 1) + 1;
   const onOwnLine = file.text.slice(lineStart, close).trim() === "";
   const at = onOwnLine ? lineStart : close;
-  const text = onOwnLine ? `  ${spec.name} = ${placeholder(spec.slot)}\n` : ` ${spec.name} = ${placeholder(spec.slot)} `;
-  return { title: `Add \`${spec.name}\``, edits: [{ file: file.path, range: file.lineMap.range({ start: at, end: at }), newText: text }] };
+  const text = onOwnLine ? `  ${spec.name} = ${value}\n` : ` ${spec.name} = ${value} `;
+  return [
+    { title: `Add \`${spec.name}\``, edits: [{ file: file.path, range: file.lineMap.range({ start: at, end: at }), newText: text }] },
+  ];
 }
 
 // ---------------------------------------------------------------- types as written

@@ -234,6 +234,13 @@ function checkInputs(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): voi
   }
 }
 
+/** The target column types each task accepts (non-null ones: a nullable target is refused first). */
+export const TARGET_FITS: Record<Task, (t: Type) => boolean> = {
+  binary_classification: (x) => x.kind === "bool" || (x.kind === "enum" && x.values.length === 2),
+  multiclass_classification: (x) => x.kind === "enum" || x.kind === "string" || x.kind === "int",
+  regression: (x) => x.kind === "int" || x.kind === "float",
+};
+
 function checkTargetAgainstTask(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): void {
   const target = merged.fields.get("target");
   if (!target || !info.target || !info.task) return;
@@ -247,11 +254,7 @@ function checkTargetAgainstTask(vc: ValueChecker, merged: MergedDecl, info: Mode
     ]);
     return;
   }
-  const fits: Record<Task, (t: Type) => boolean> = {
-    binary_classification: (x) => x.kind === "bool" || (x.kind === "enum" && x.values.length === 2),
-    multiclass_classification: (x) => x.kind === "enum" || x.kind === "string" || x.kind === "int",
-    regression: (x) => x.kind === "int" || x.kind === "float",
-  };
+  const fits = TARGET_FITS;
   if (t.kind === "unknown" || fits[info.task](t)) return;
   const expected: Record<Task, string> = {
     binary_classification: "a bool or an enum of two values",

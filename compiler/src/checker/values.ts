@@ -450,22 +450,24 @@ export function checkRecordEntries(
 function addFieldFix(value: MergedValue, spec: FieldSpec): Fix | undefined {
   const expr = value.expr;
   const body = expr.kind === "Constructor" ? expr.body : expr.kind === "Record" ? expr : undefined;
-  if (!body) return undefined;
+  const placeholderValue = placeholder(spec.slot);
+  if (!body || placeholderValue === "") return undefined;
   const file = value.owner.file;
   const insertAt = body.span.end - 1;
   const sep = body.fields.length ? ", " : " ";
   const range = file.lineMap.range({ start: insertAt, end: insertAt });
-  return { title: `Add \`${spec.name}\``, edits: [{ file: file.path, range, newText: `${sep}${spec.name} = ${placeholder(spec.slot)} ` }] };
+  return { title: `Add \`${spec.name}\``, edits: [{ file: file.path, range, newText: `${sep}${spec.name} = ${placeholderValue} ` }] };
 }
 
+/** A value of the slot's shape that needs no context (within its bounds), or "" when the value depends on the program. */
 export function placeholder(slot: Slot): string {
   switch (slot.kind) {
     case "string":
-      return '""';
+      return stringPlaceholder(slot);
     case "int":
       return String(slot.min ?? 0);
     case "number":
-      return "0";
+      return slot.min === undefined ? "0" : String(slot.minExclusive ? Math.min(slot.min + 1, slot.max ?? slot.min + 1) : slot.min);
     case "bool":
       return "false";
     case "quantity":
@@ -483,6 +485,13 @@ export function placeholder(slot: Slot): string {
     default:
       return "";
   }
+}
+
+/** `""`, or for a string with a pattern a common value that matches it (`"default"` for a namespace, `"/"` for a path). */
+export function stringPlaceholder(slot: Slot & { kind: "string" }): string {
+  if (!slot.pattern) return '""';
+  const example = ["default", "/", "x"].find((v) => slot.pattern!.regex.test(v));
+  return example === undefined ? "" : JSON.stringify(example);
 }
 
 function checkEntry(vc: ValueChecker, entry: MergedEntry, fields: readonly FieldSpec[], open: Slot | undefined, what: string): void {

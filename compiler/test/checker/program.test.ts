@@ -226,7 +226,8 @@ describe("program", () => {
     ]);
     const missing = diagnostics.find((d) => d.code === "missing-field")!;
     expect(missing.message).toBe("model `m` is missing the required field `target` (source.column)");
-    expect(missing.fixes[0]?.edits[0]?.newText).toBe("  target = \n");
+    // a target column depends on the program: no `target = ` with nothing after it (the editor proposes and checks one)
+    expect(missing.fixes).toEqual([]);
   });
 });
 

@@ -3,10 +3,11 @@ import {
   type CodeAction,
   type Diagnostic as LspDiagnostic,
   type Range,
+  type SnippetTextEdit,
   type TextEdit,
   type WorkspaceEdit,
 } from "vscode-languageserver";
-import type { BlockDeclaration, Declaration, Expr, Fix, Node, SourceFile } from "@mlops/compiler";
+import type { BlockDeclaration, Declaration, Expr, Fix, MissingFieldsFix, Node, SourceFile } from "@mlops/compiler";
 import type { ParsedDocument } from "../workspace.js";
 import type { DiagnosticData } from "./diagnostics.js";
 import { walk } from "@mlops/compiler";
@@ -16,8 +17,12 @@ export interface CodeActionHelpers {
   uriOf(path: string): string;
   /** The type of the expression at `span` as the checker sees it (`string?`), when known. */
   typeOf?(doc: ParsedDocument, expr: Expr): string | undefined;
-  /** Edits that add the required fields missing from `block`, when the checker knows them. */
-  missingFieldEdits?(doc: ParsedDocument, block: BlockDeclaration): TextEdit[];
+  /** "Add the missing required fields" of the declaration named at `offset`, each value checked (compiler services). */
+  missingFieldsFix?(doc: ParsedDocument, offset: number): MissingFieldsFix | undefined;
+  /** False when a compiler fix would leave an error where it writes (checked on a copy of the program). */
+  fixChecks?(doc: ParsedDocument, fix: Fix): boolean;
+  /** The client applies snippet text edits in a workspace edit (LSP 3.18 `snippetEditSupport`). */
+  snippetEdits?: boolean;
 }
 
 /**
@@ -33,16 +38,16 @@ export function codeActions(doc: ParsedDocument, diagnostics: LspDiagnostic[], h
     const data = diagnostic.data as Partial<DiagnosticData> | undefined;
     const fixes = Array.isArray(data?.fixes) ? data.fixes : [];
     const ownFixFirst = diagnostic.code === "missing-field" || diagnostic.code === "nullable-misuse";
-    fixes.forEach((fix, index) => actions.push(fromFix(doc, fix, diagnostic, helpers, !ownFixFirst && index === 0 && fixes.length === 1)));
+    // a missing field's value is inserted text: offer it only when it type-checks there
+    const offered = diagnostic.code === "missing-field" ? fixes.filter((fix) => helpers.fixChecks?.(doc, fix) ?? true) : fixes;
+    offered.forEach((fix, index) =>
+      actions.push(fromFix(doc, fix, diagnostic, helpers, !ownFixFirst && index === 0 && offered.length === 1)),
+    );
     switch (diagnostic.code) {
       case "missing-field": {
-        const block = blockNamedAt(doc.file, doc.lineMap.offset(diagnostic.range.start));
-        const edits = block && helpers.missingFieldEdits?.(doc, block);
-        if (block && edits && edits.length > 0) {
-          actions.push(
-            quickFix(`Add the missing required fields of \`${block.name.name}\``, diagnostic, { changes: { [doc.uri]: edits } }, true),
-          );
-        }
+        const fix = helpers.missingFieldsFix?.(doc, doc.lineMap.offset(diagnostic.range.start));
+        const action = fix && missingFieldsAction(doc, fix, diagnostic, helpers.snippetEdits === true);
+        if (action) actions.push(action);
         break;
       }
       case "unused-declaration": {
@@ -89,6 +94,32 @@ export function codeActions(doc: ParsedDocument, diagnostics: LspDiagnostic[], h
   });
 }
 
+/**
+ * The preferred fix for missing fields: a snippet (every value a tab stop, an empty one where no value
+ * type-checks) when the client takes snippet edits, else the fields whose value type-checks.
+ */
+function missingFieldsAction(
+  doc: ParsedDocument,
+  fix: MissingFieldsFix,
+  diagnostic: LspDiagnostic,
+  snippets: boolean,
+): CodeAction | undefined {
+  const range = { start: fix.range.start, end: fix.range.end };
+  if (snippets) {
+    const edit: WorkspaceEdit = {
+      documentChanges: [
+        {
+          textDocument: { uri: doc.uri, version: null },
+          edits: [{ range, snippet: { kind: "snippet", value: fix.snippet } } satisfies SnippetTextEdit],
+        },
+      ],
+    };
+    return quickFix(fix.snippetTitle, diagnostic, edit, true);
+  }
+  if (fix.text === "") return undefined;
+  return quickFix(fix.title, diagnostic, { changes: { [doc.uri]: [{ range, newText: fix.text }] } }, true);
+}
+
 function quickFix(title: string, diagnostic: LspDiagnostic, edit: WorkspaceEdit, isPreferred: boolean): CodeAction {
   return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred };
 }
@@ -100,11 +131,6 @@ function fromFix(doc: ParsedDocument, fix: Fix, diagnostic: LspDiagnostic, helpe
     (changes[uri] ??= []).push({ range: edit.range, newText: edit.newText });
   }
   return quickFix(fix.title, diagnostic, { changes }, isPreferred);
-}
-
-function blockNamedAt(file: SourceFile, offset: number): BlockDeclaration | undefined {
-  const d = declarationNamedAt(file, offset);
-  return d?.kind === "Block" ? d : undefined;
 }
 
 /** The declaration whose name (or, failing that, whose span) contains `offset`. */

@@ -54,6 +54,10 @@ export class LspClient {
       initializationOptions?: object;
       configuration?: Record<string, unknown>;
       workspaceFolders?: boolean;
+      /** Declare LSP 3.18 snippet text edits in workspace edits (VS Code's client does). */
+      snippetEdits?: boolean;
+      /** Declare snippet completion items (default true). */
+      snippetCompletions?: boolean;
     } = {},
   ): Promise<LspClient> {
     const child = spawn(process.execPath, [serverPath, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
@@ -68,9 +72,12 @@ export class LspClient {
           didChangeConfiguration: { dynamicRegistration: true },
           configuration: true,
           workspaceFolders: options.workspaceFolders ?? false,
+          workspaceEdit: { documentChanges: true, snippetEditSupport: options.snippetEdits ?? false },
         },
         textDocument: {
-          completion: { completionItem: { snippetSupport: true, documentationFormat: ["markdown", "plaintext"] } },
+          completion: {
+            completionItem: { snippetSupport: options.snippetCompletions ?? true, documentationFormat: ["markdown", "plaintext"] },
+          },
           hover: { contentFormat: ["markdown", "plaintext"] },
           publishDiagnostics: { versionSupport: true },
         },
