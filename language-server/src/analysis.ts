@@ -1,5 +1,5 @@
 import { createProgram, fixChecks, missingFieldsFix, typeAt, type Diagnostic, type Program } from "@mlops/compiler";
-import { checkerCompletions, type SemanticCompletions } from "./features/completion.js";
+import { checkerCompletions, type CompletionContext, type SemanticCompletions } from "./features/completion.js";
 import { checkerHover, type SemanticHover } from "./features/hover.js";
 import type { CodeActionHelpers } from "./features/code-actions.js";
 import type { ParsedDocument, Workspace } from "./workspace.js";
@@ -40,9 +40,11 @@ export class Analysis {
   }
 
   /** Completions from the checker's model of the document's compilation. */
+  readonly completionContext: CompletionContext = { snippets: true, projectFiles: () => this.workspace.allPaths() };
+
   readonly completions: SemanticCompletions = (doc, offset) => {
     const program = this.programFor(doc.path);
-    return program ? checkerCompletions(program, doc, offset) : [];
+    return program ? checkerCompletions(program, doc, offset, this.completionContext) : [];
   };
 
   readonly hover: SemanticHover = (doc, offset) => {

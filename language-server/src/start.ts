@@ -75,6 +75,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     canRegisterConfiguration = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     canWatchFolders = Boolean(params.capabilities.workspace?.workspaceFolders);
+    analysis.completionContext.snippets = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
     analysis.codeActionHelpers.snippetEdits = Boolean(params.capabilities.workspace?.workspaceEdit?.snippetEditSupport);
     scheduler = new DiagnosticsScheduler(
       connection,
@@ -107,7 +108,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         inlayHintProvider: true,
         documentLinkProvider: { resolveProvider: false },
         signatureHelpProvider: { triggerCharacters: ["(", ",", "{"], retriggerCharacters: [",", "="] },
-        completionProvider: { triggerCharacters: [".", '"', "=", ":"], resolveProvider: false },
+        completionProvider: { triggerCharacters: [".", '"', "=", ":", "(", "[", "/"], resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: canWatchFolders } },
       },
       serverInfo: { name: "mlops-language-server", version: "0.1.0" },

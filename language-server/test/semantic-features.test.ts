@@ -178,37 +178,28 @@ describe("completion over stdio", () => {
   it("offers params after `params.`", async () => {
     expect(await labels("params.min_auc", "params.".length)).toEqual(["replicas", "min_auc"]);
   });
-  it("offers declaration kinds with whole-block snippets at the top level", async () => {
+  it("offers each declaration keyword once, as a whole-block snippet naming the file's declarations", async () => {
     const result = await client.request<CompletionList>("textDocument/completion", {
       textDocument: { uri: fraudUri },
       position: { line: 8, character: 0 },
     });
     expect(result.items.map((i) => i.label)).toEqual([
-      "param",
-      "param block",
-      "env",
-      "env block",
       "import",
-      "import block",
+      "param",
+      "env",
       "source",
-      "source block",
       "features",
-      "features block",
       "model",
-      "model block",
       "gate",
-      "gate block",
       "deploy",
-      "deploy block",
       "monitor",
-      "monitor block",
       "template",
-      "template block",
     ]);
-    const model = result.items.find((i) => i.label === "model block")!;
+    const model = result.items.find((i) => i.label === "model")!;
     expect(model.insertTextFormat).toBe(2);
-    expect(model.insertText).toContain("trainer  = ${6|logistic_regression,softmax_regression,linear_regression|}");
-    expect(result.items.find((i) => i.label === "gate block")!.insertText).toContain("model = ${2|fraud_clf|}");
+    expect(model.insertText).toContain("trainer  = ${8|logistic_regression,softmax_regression,linear_regression|}");
+    expect(model.insertText).toContain("target   = ${4|transactions|}.");
+    expect(result.items.find((i) => i.label === "gate")!.insertText).toContain("model = ${2|fraud_clf|}");
   });
 });
 

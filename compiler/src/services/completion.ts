@@ -23,9 +23,11 @@ import type { DeclKind, Type } from "../checker/types.js";
 import { DECL_KIND_NAMES, isCategorical, isNumeric, typeToString } from "../checker/types.js";
 import { UNIT_DOCS, validUnits } from "../checker/units.js";
 import { placeholder } from "../checker/values.js";
-import { normalizePath } from "../host/paths.js";
+import { dirname, normalizePath, relativePath } from "../host/paths.js";
 import type { Program } from "../program/program.js";
-import type { BlockDeclaration } from "../syntax/ast.js";
+import type { BlockDeclaration, Declaration } from "../syntax/ast.js";
+import type { QuantityKind } from "../checker/units.js";
+import { declarationItems } from "./declaration-snippets.js";
 
 export type CompletionKind =
   | "field"
@@ -49,17 +51,26 @@ export interface CompletionItem {
   documentation?: string;
   /** Text to insert when it differs from the label (`epochs = `). */
   insertText?: string;
+  /** The same in LSP snippet syntax, for clients that take snippets (a whole declaration, `enum("${1:a}")`). */
+  snippet?: string;
+  /** The offsets the item replaces when it is more than the word before the cursor (a path in `import "./`). */
+  replace?: { start: number; end: number };
 }
 
-const TOP_LEVEL = ["pipeline", "import", "param", "env", "source", "features", "model", "gate", "deploy", "monitor", "template"];
+export interface CompletionOptions {
+  /** Every `.mlops` file of the project (absolute paths), for `import "./`. */
+  projectFiles?: readonly string[];
+}
 
-export function completionsAt(program: Program, file: string, offset: number): CompletionItem[] {
+export function completionsAt(program: Program, file: string, offset: number, options: CompletionOptions = {}): CompletionItem[] {
   const path = normalizePath(file);
   const f = program.file(path);
   if (!f) return [];
   const text = f.text;
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   const prefix = text.slice(lineStart, offset);
+  const imported = prefix.match(/^\s*import\s+"([^"]*)$/);
+  if (imported) return importPaths(program, path, imported[1]!, offset, options.projectFiles ?? []);
   const block = enclosingBlock(f.ast.declarations, offset, text);
   const c = new Completer(
     program,
@@ -77,11 +88,18 @@ export function completionsAt(program: Program, file: string, offset: number): C
       return c.declarations(kind ?? "deploy", true);
     }
     if ((m = prefix.match(/\bfrom\s+(\w*)$/))) return c.declarations("source");
-    if (/^\s*\w*$/.test(prefix)) return TOP_LEVEL.map((k) => ({ label: k, kind: "keyword" }));
+    if (/^\s*param\s+\w+\s*:\s*\w*$/.test(prefix)) return typeItems(PARAM_TYPES);
+    if (/^\s*\w*$/.test(prefix) && !insideDeclaration(f.ast.declarations, lineStart, offset)) return declarationItems(program);
     return [];
   }
   if ((m = prefix.match(/(\w+)\.(\w*)$/))) return c.members(m[1]!);
   if ((m = prefix.match(/(\w+)\s*[!=]=\s*"[^"]*$/))) return c.enumValues(m[1]!);
+  if (/\bevery\(\s*$/.test(prefix)) return DURATION_EXAMPLES;
+  if ((m = prefix.match(/\bevery\(\s*\d+(?:\.\d+)?([A-Za-z]*)$/))) return c.unitsOf("duration", m[1]!);
+  if (block.keyword === "source" && /^\s*\w+\s*:\s*\w*$/.test(prefix) && insideStatement(text, block, offset, "schema"))
+    return typeItems(COLUMN_TYPES);
+  if (/\(\s*by\s*=\s*\w*$/.test(prefix) && (block.keyword === "gate" || block.keyword === "monitor")) return c.groupColumns();
+  if (block.keyword === "model" && /\bfeatures\s*=\s*\[(?:[^\]]*,)?\s*\w*$/.test(prefix)) return c.modelInputs();
   if (
     (m = prefix.match(/(?:^|[^\w.])(\d+(?:\.\d+)?)([A-Za-z%]*)$/)) &&
     !/[A-Za-z_]\d*$/.test(prefix.slice(0, prefix.length - m[0].length + 1))
@@ -106,9 +124,14 @@ export function completionsAt(program: Program, file: string, offset: number): C
     if ((m = prefix.match(/drifted\(\s*\w*$/))) return c.driftTargets().filter((i) => i.label !== "*");
     if ((m = prefix.match(/^\s*when\s+[^=]*$/))) return c.signals();
   }
-  if (kind === "source" && insideStatement(text, block, offset, "expect")) return c.aggregates();
+  if (kind === "source" && insideStatement(text, block, offset, "expect")) {
+    const call = prefix.match(/\b(\w+)\(\s*(?:[^(),]*,\s*)?\w*$/);
+    if (call && AGGREGATES[call[1]!]) return /,\s*\w*$/.test(prefix) ? [] : c.aggregateArguments(call[1]!);
+    return c.aggregates();
+  }
   const rpath = recordPath(text, block, offset);
   const valueMatch = prefix.match(/(\w+)\s*=\s*[\w"]*$/);
+  if (kind === "features" && (m = prefix.match(/\bimpute\(\s*([^,()]*?)\s*,\s*\w*$/))) return c.imputeStrategies(m[1]!);
   if (kind === "features" && (valueMatch || !/^\s*\w*$/.test(prefix))) return c.featureExpression(prefix.match(/^\s*(\w+)\s*=/)?.[1]);
   if (valueMatch) return c.valueOf([...rpath, valueMatch[1]!]);
   if (/(^|[{,])\s*\w*$/.test(prefix)) return c.fieldsAt(rpath, text, offset);
@@ -484,16 +507,68 @@ class Completer {
     }
     for (const [name, f] of Object.entries(FEATURE_FUNCTIONS))
       items.push({ label: name, kind: "function", detail: f.signature, documentation: f.doc });
-    for (const [name, doc] of Object.entries(IMPUTE_STRATEGIES))
-      items.push({ label: name, kind: "keyword", detail: "impute strategy", documentation: doc });
     return items;
   }
 
+  /** The strategies of `impute(x, |)`: `mean` and `median` only for a numeric (or not yet known) x. */
+  imputeStrategies(argument: string): CompletionItem[] {
+    const type = this.expressionType(argument);
+    return Object.entries(IMPUTE_STRATEGIES)
+      .filter(([name]) => !(name === "mean" || name === "median") || type === undefined || type.kind === "unknown" || isNumeric(type))
+      .map(([label, doc]) => ({ label, kind: "keyword" as const, detail: "impute strategy", documentation: doc }));
+  }
+
+  /** The type of a column or feature named by `text` in this feature set, when it is one. */
+  private expressionType(text: string): Type | undefined {
+    const name = text.trim();
+    const column = this.scopeColumns()?.columns.get(name);
+    if (column) return column.type;
+    const info = this.block ? this.program.result(this.block).info : undefined;
+    return info?.kind === "features" ? info.features.get(name)?.type : undefined;
+  }
+
+  /** Where an expectation starts: the dataset aggregates (a bare column is not one). */
   aggregates(): CompletionItem[] {
-    return [
-      ...Object.entries(AGGREGATES).map(([label, a]) => ({ label, kind: "function" as const, detail: a.signature, documentation: a.doc })),
-      ...this.scopeColumnItems(),
-    ];
+    return Object.entries(AGGREGATES).map(([label, a]) => ({
+      label,
+      kind: "function" as const,
+      detail: a.signature,
+      documentation: a.doc,
+      ...(label === "row_count" ? {} : { insertText: `${label}(` }),
+    }));
+  }
+
+  /** Inside `null_rate(`, `mean(`...: the source's columns it takes (numeric ones for numeric aggregates). */
+  aggregateArguments(aggregate: string): CompletionItem[] {
+    if (aggregate === "row_count") return [];
+    const scope = this.scopeColumns();
+    if (!scope) return [];
+    const numeric = NUMERIC_AGGREGATES.has(aggregate);
+    return this.columnItems(
+      [...scope.columns.values()].filter((c) => !numeric || c.type.kind === "unknown" || isNumeric(c.type)),
+      scope.source,
+    );
+  }
+
+  /** `(by = |)` of a fairness metric: the columns of the model's source that split rows into groups. */
+  groupColumns(): CompletionItem[] {
+    const scope = this.scopeColumns();
+    if (!scope) return [];
+    const columns = [...scope.columns.values()];
+    const groups = columns.filter((c) => isCategorical(c.type));
+    return this.columnItems(groups.length > 0 ? groups : columns, scope.source);
+  }
+
+  /** An element of `features = [...]`: feature sets, and sources whose columns follow a `.`. */
+  modelInputs(): CompletionItem[] {
+    return [...this.declarations("features"), ...this.declarations("source").map((s) => ({ ...s, insertText: `${s.label}.` }))];
+  }
+
+  /** The units of a quantity kind that start with what is typed. */
+  unitsOf(kind: QuantityKind, written: string): CompletionItem[] {
+    return validUnits(kind)
+      .filter((u) => u.startsWith(written))
+      .map((u) => ({ label: u, kind: "unit" as const, detail: kind, documentation: UNIT_DOCS[kind][u]! }));
   }
 
   private driftTargetTypes(): Map<string, Type> {
@@ -563,4 +638,87 @@ function nested(slot: Slot, ctor: string | undefined): { fields: FieldSpec[]; op
   if (slot.kind === "record") return { fields: slot.fields, ...(slot.open ? { open: slot.open } : {}) };
   if (slot.kind === "constructor" && ctor && slot.variants[ctor]) return { fields: slot.variants[ctor]!.fields };
   return undefined;
+}
+
+const NUMERIC_AGGREGATES = new Set(["mean", "min", "max", "stddev", "quantile"]);
+
+/** What `every(` usually takes. */
+const DURATION_EXAMPLES: CompletionItem[] = [
+  ["15m", "every 15 minutes"],
+  ["1h", "every hour"],
+  ["6h", "every 6 hours"],
+  ["1d", "every day"],
+  ["7d", "every week"],
+].map(([label, detail]) => ({ label: label!, kind: "unit" as const, detail: detail! }));
+
+interface TypeItem {
+  label: string;
+  detail: string;
+  snippet?: string;
+  insertText?: string;
+}
+
+const BASIC_TYPES: TypeItem[] = [
+  { label: "int", detail: "whole number" },
+  { label: "float", detail: "number" },
+  { label: "bool", detail: "true / false" },
+  { label: "string", detail: "text" },
+];
+const ENUM_TYPE: TypeItem = {
+  label: "enum",
+  detail: 'one of fixed values: enum("a", "b")',
+  insertText: 'enum("',
+  snippet: 'enum("${1:a}", "${2:b}")',
+};
+
+/** What a schema column may be declared as. */
+const COLUMN_TYPES: TypeItem[] = [
+  ...BASIC_TYPES,
+  { label: "timestamp", detail: "date and time (ISO 8601)" },
+  { label: "date", detail: "calendar date" },
+  ENUM_TYPE,
+];
+
+/** What a param may be declared as. */
+const PARAM_TYPES: TypeItem[] = [
+  ...BASIC_TYPES,
+  { label: "ratio", detail: "0..1, written 85% or 0.85" },
+  { label: "duration", detail: "30s, 15m, 6h, 1d" },
+  { label: "cpu", detail: "500m, 2" },
+  { label: "memory", detail: "512Mi, 2Gi" },
+  { label: "list", detail: "list<T>", insertText: "list<", snippet: "list<${1:string}>" },
+  ENUM_TYPE,
+];
+
+function typeItems(types: readonly TypeItem[]): CompletionItem[] {
+  return types.map((t) => ({
+    label: t.label,
+    kind: "keyword" as const,
+    detail: t.detail,
+    ...(t.insertText ? { insertText: t.insertText } : {}),
+    ...(t.snippet ? { snippet: t.snippet } : {}),
+  }));
+}
+
+/** True inside a declaration that is not a block (a `param` written over several lines). */
+function insideDeclaration(decls: readonly Declaration[], lineStart: number, offset: number): boolean {
+  return decls.some((d) => d.kind !== "Block" && d.span.start < lineStart && offset < d.span.end);
+}
+
+/**
+ * `import "|`: the project's other `.mlops` files, relative to the importing file (`./x.mlops`,
+ * `../lib/y.mlops`), not the ones it already imports; each replaces the path typed so far.
+ */
+function importPaths(program: Program, path: string, typed: string, offset: number, projectFiles: readonly string[]): CompletionItem[] {
+  const here = dirname(path);
+  const already = new Set(program.file(path)?.imports.flatMap((i) => (i.path ? [i.path] : [])) ?? []);
+  const out: CompletionItem[] = [];
+  for (const candidate of [...new Set(projectFiles.map(normalizePath))].sort()) {
+    if (candidate === path || already.has(candidate) || !candidate.endsWith(".mlops")) continue;
+    const relative = relativePath(here, candidate);
+    const label = relative.startsWith("../") ? relative : `./${relative}`;
+    if (!label.startsWith(typed) && !relative.startsWith(typed)) continue;
+    out.push({ label, kind: "module", detail: "file of the project", replace: { start: offset - typed.length, end: offset } });
+  }
+  return out;
 }
