@@ -5,6 +5,7 @@ import { monitorCommand } from "./monitor-command.js";
 import { planCommand } from "./plan-command.js";
 import { runCommand } from "./run-command.js";
 import { runStepCommand } from "./run-step-command.js";
+import { rolloutCommand } from "./rollout-command.js";
 import { runsCommand } from "./runs-command.js";
 import { serveCommand } from "./serve-command.js";
 
@@ -16,4 +17,5 @@ export const commands: Record<string, Command> = {
   monitor: monitorCommand,
   serve: serveCommand,
   plan: planCommand,
+  rollout: rolloutCommand,
 };

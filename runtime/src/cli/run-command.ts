@@ -4,6 +4,7 @@ import { runPlan } from "../executor/executor.js";
 import type { RunReporter } from "../executor/reporter.js";
 import { loadRunnablePlan } from "./load-plan.js";
 import { PATH_GRANT_OPTIONS, PATH_GRANT_USAGE, pathGrants } from "./path-grant-options.js";
+import { serveHints } from "./serve-hint.js";
 import { jsonReporter, lineReporter, quietReporter, ttyReporter } from "./reporters.js";
 import { sharedStateWarning } from "./shared-state-warning.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
@@ -80,6 +81,7 @@ export const runCommand: Command = {
         reporter: reporterFor(io, values),
         grants: pathGrants(values, io),
       });
+      if (!values.json && !values.quiet) io.stdout(serveHints(loaded.plan, result, positionals[0], values, io));
       return result.status === "succeeded" ? 0 : 1;
     } catch (error) {
       io.stderr(`mlops run: ${(error as Error).message}\n`);

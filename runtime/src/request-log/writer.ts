@@ -1,6 +1,6 @@
 /**
  * Appends request-log entries off the request path: `append` only queues (O(1), never waits for
- * the disk); one background loop serialises and writes what is queued in one `write` per turn.
+ * the disk); every `flushIntervalMs` what is queued is serialised and written in one `write`.
  * The queue is bounded: when it is full (a slow or stuck disk), new entries are dropped and
  * counted, so serving never stalls or grows without bound. The live file is rotated when it passes
  * `rotateBytes` or its first entry is older than `rotateMs`; `keepSegments` rotated files are kept.
@@ -18,6 +18,8 @@ export interface RequestLogWriterOptions {
   rotateMs?: number;
   /** Rotated files to keep; older ones are deleted (default 14). */
   keepSegments?: number;
+  /** How long entries may wait in memory before they are written, in ms (default 200): one write per interval, not per request. */
+  flushIntervalMs?: number;
   /** Called after each write with the number of entries written. */
   onWritten?: (entries: number) => void;
   /** Called when entries are dropped (queue full) with how many in this call. */
@@ -27,14 +29,18 @@ export interface RequestLogWriterOptions {
   now?: () => number;
 }
 
+/** Entries serialised and written at once (about 150 KB; a few ms of the event loop at most). */
+const SLICE = 500;
+
 export class RequestLogWriter {
   private queue: RequestLogEntry[] = [];
-  /** Entries taken from the queue and being written. */
+  /** Entries taken from the queue and being written (they count against the bound). */
   private writing = 0;
   private handle: FileHandle | null = null;
   private size = 0;
   private firstEntryAt: number | null = null;
   private loop: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private droppedCount = 0;
   private writtenCount = 0;
@@ -75,13 +81,22 @@ export class RequestLogWriter {
       return false;
     }
     this.queue.push(entry);
-    if (this.loop === null) this.loop = this.run();
+    if (this.loop === null && this.timer === null) this.timer = setTimeout(() => this.flush(), this.options.flushIntervalMs ?? 200);
     return true;
+  }
+
+  private flush(): void {
+    this.timer = null;
+    if (this.loop === null && this.queue.length > 0) this.loop = this.run();
   }
 
   /** Writes what is queued (waiting at most `timeoutMs`), then closes the file. */
   async close(timeoutMs = 5000): Promise<void> {
     this.closed = true;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.flush();
+    }
     if (this.loop) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => {
@@ -104,20 +119,17 @@ export class RequestLogWriter {
     this.options.onDropped?.(count);
   }
 
+  /** Writes what is queued, in slices so the event loop (and requests) run between them. */
   private async run(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
+        const batch = this.queue.splice(0, SLICE);
         this.writing = batch.length;
         await this.writeBatch(batch);
         this.writing = 0;
-        // let requests run between writes
-        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.loop = null;
-      if (this.queue.length > 0 && !this.closed) this.loop = this.run();
     }
   }
 

@@ -30,8 +30,10 @@ export class ServerMetrics {
   private readonly logRecords: Counter;
   private readonly logDropped: Counter;
   private readonly requestCounters = new Map<string, Counter.Internal>();
+  private readonly durations = new Map<string, Histogram.Internal<"route">>();
+  private readonly stageTimers: [Histogram.Internal<"model_name">, Histogram.Internal<"model_name">, Histogram.Internal<"model_name">];
 
-  constructor(private readonly modelName: string) {
+  constructor(modelName: string) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
@@ -52,6 +54,7 @@ export class ServerMetrics {
     this.preprocess = stage("request_preprocess_seconds", "Reading and checking a scoring request (body, JSON, schema)");
     this.predict = stage("request_predict_seconds", "Waiting for and running the model on a request's batch (features + ONNX)");
     this.postprocess = stage("request_postprocess_seconds", "Building a scoring response");
+    this.stageTimers = [this.preprocess.labels(modelName), this.predict.labels(modelName), this.postprocess.labels(modelName)];
     this.batchRows = new Histogram({
       name: "mlops_batch_size",
       help: "Instances per model run (micro-batch size)",
@@ -88,13 +91,18 @@ export class ServerMetrics {
       this.requestCounters.set(key, counter);
     }
     counter.inc();
-    this.duration.labels(route).observe(seconds);
+    let duration = this.durations.get(route);
+    if (!duration) {
+      duration = this.duration.labels(route);
+      this.durations.set(route, duration);
+    }
+    duration.observe(seconds);
   }
 
   stages(preprocess: number, predict: number, postprocess: number): void {
-    this.preprocess.labels(this.modelName).observe(preprocess);
-    this.predict.labels(this.modelName).observe(predict);
-    this.postprocess.labels(this.modelName).observe(postprocess);
+    this.stageTimers[0].observe(preprocess);
+    this.stageTimers[1].observe(predict);
+    this.stageTimers[2].observe(postprocess);
   }
 
   batch(rows: number): void {

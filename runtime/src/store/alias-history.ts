@@ -40,3 +40,5 @@ export function rollbackConflict(model: string, alias: string): RegistryError {
 export const unknownModel = (model: string): RegistryError => new RegistryError("unknown-model", `no model ${model} in the registry`);
 export const unknownVersion = (model: string, version: number): RegistryError =>
   new RegistryError("unknown-version", `model ${model} has no version ${version}`);
+export const noAlias = (model: string, alias: string): RegistryError =>
+  new RegistryError("no-alias", `model ${model} has no alias ${alias}`);

@@ -61,7 +61,7 @@ export interface PromoteOptions {
   respectRollbacks?: boolean;
 }
 
-export type AuditAction = "register" | "promote" | "rollback";
+export type AuditAction = "register" | "promote" | "rollback" | "unalias";
 
 export interface AuditEntry {
   seq: number;
@@ -124,6 +124,12 @@ export interface ModelRegistry {
    * checked first). `expectedTarget`: fail with `conflict` if another process moved it meanwhile.
    */
   rollback(model: string, alias: string, options?: { reason?: string; expectedTarget?: number }): Promise<AliasChange>;
+  /**
+   * Removes `alias` (a dropped or promoted canary) and its holder history, so a later `rollback`
+   * of that alias cannot return to a version it held before; audited as `unalias`. Returns the
+   * version it held (`no-alias` when it is not set).
+   */
+  removeAlias(model: string, alias: string, options?: { reason?: string }): Promise<AliasChange>;
   /** The version `rollback` would move `alias` to (throws `no-alias` / `no-previous` as it would). */
   rollbackTarget(model: string, alias: string): Promise<number>;
   /** The version an alias points at (e.g. the `production` champion), or null. */

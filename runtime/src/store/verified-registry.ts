@@ -29,6 +29,7 @@ export function withArtifactCheck(inner: ModelRegistry, check: VersionCheck | un
     showModel: (name) => inner.showModel(name),
     listAudit: (options) => inner.listAudit(options),
     rollbackTarget: (model, alias) => inner.rollbackTarget(model, alias),
+    removeAlias: (model, alias, options) => inner.removeAlias(model, alias, options),
     async promote(model: string, version: number, alias: string, options?: PromoteOptions): Promise<AliasChange> {
       await verify(model, version, `promote`);
       return inner.promote(model, version, alias, options);

@@ -37,7 +37,7 @@ describe("request-log writer", () => {
   it("rotates by size, keeps the newest segments, and the reader reads them all back in order", async () => {
     const path = tempLog();
     let clock = Date.parse("2026-11-27T10:00:00Z");
-    const writer = new RequestLogWriter(path, { rotateBytes: 2000, keepSegments: 3, now: () => clock });
+    const writer = new RequestLogWriter(path, { rotateBytes: 2000, keepSegments: 3, flushIntervalMs: 1, now: () => clock });
     for (let i = 0; i < 200; i++) {
       writer.append(entry(clock, i));
       clock += 1000;
@@ -61,7 +61,7 @@ describe("request-log writer", () => {
   it("rotates by age", async () => {
     const path = tempLog();
     let clock = Date.parse("2026-11-27T10:00:00Z");
-    const writer = new RequestLogWriter(path, { rotateMs: 60_000, now: () => clock });
+    const writer = new RequestLogWriter(path, { rotateMs: 60_000, flushIntervalMs: 1, now: () => clock });
     writer.append(entry(clock, 0));
     await new Promise((r) => setTimeout(r, 20));
     clock += 61_000;

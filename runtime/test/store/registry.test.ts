@@ -179,4 +179,27 @@ describeBackends("model registry", (backend) => {
     expect((await registry.getAlias("fraud", "production"))!.version).toBe(2);
     expect((await registry.listAudit({ model: "fraud" })).map((a) => a.action)).toEqual(["register", "register", "promote", "promote"]);
   });
+
+  it("removes an alias with its holder history (an aborted canary), audited", async () => {
+    const { registry } = await open("carol");
+    for (const hash of ["m1", "m2", "m3"]) await registry.registerVersion({ model: "fraud", artifactHash: hash });
+    await registry.promote("fraud", 1, "production");
+    await registry.promote("fraud", 2, "canary");
+    await registry.promote("fraud", 3, "canary");
+    expect(await registry.removeAlias("fraud", "canary", { reason: "abort" })).toMatchObject({ alias: "canary", version: 3 });
+    expect(await registry.getAlias("fraud", "canary")).toBeNull();
+    expect((await registry.getAlias("fraud", "production"))!.version).toBe(1);
+    expect((await registry.listAudit({ model: "fraud" })).at(-1)).toMatchObject({
+      action: "unalias",
+      version: 3,
+      alias: "canary",
+      reason: "abort",
+    });
+    expect((await registry.showModel("fraud")).aliases).toEqual({ production: 1 });
+    await registry.promote("fraud", 3, "canary");
+    expect((await registryError(() => registry.rollback("fraud", "canary"))).code).toBe("no-previous");
+    await registry.removeAlias("fraud", "canary");
+    expect((await registryError(() => registry.removeAlias("fraud", "canary"))).code).toBe("no-alias");
+    expect((await registryError(() => registry.removeAlias("nope", "canary"))).code).toBe("unknown-model");
+  });
 });

@@ -1,4 +1,4 @@
-import { rollbackConflict, rollbackTarget, unknownModel, unknownVersion } from "../alias-history.js";
+import { noAlias, rollbackConflict, rollbackTarget, unknownModel, unknownVersion } from "../alias-history.js";
 import type {
   AliasChange,
   AuditAction,
@@ -91,6 +91,18 @@ export class PgModelRegistry implements ModelRegistry {
   async rollbackTarget(model: string, alias: string): Promise<number> {
     await this.requireModel(this.db, model);
     return (await this.previousHolder(this.db, model, alias)).target;
+  }
+
+  async removeAlias(model: string, alias: string, options: { reason?: string } = {}): Promise<AliasChange> {
+    return this.db.transaction(async (client) => {
+      await this.lockModel(client, model);
+      const current = await this.aliasVersion(client, model, alias);
+      if (current === null) throw noAlias(model, alias);
+      await client.query("DELETE FROM aliases WHERE model = $1 AND alias = $2", [model, alias]);
+      await client.query("DELETE FROM alias_history WHERE model = $1 AND alias = $2", [model, alias]);
+      await this.audit(client, "unalias", model, current, alias, options.reason ?? null, {});
+      return { model, alias, version: current, previousVersion: current };
+    });
   }
 
   async getAlias(model: string, alias: string): Promise<ModelVersion | null> {

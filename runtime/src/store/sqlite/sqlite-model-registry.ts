@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { rollbackConflict, rollbackTarget, unknownModel, unknownVersion } from "../alias-history.js";
+import { noAlias, rollbackConflict, rollbackTarget, unknownModel, unknownVersion } from "../alias-history.js";
 import type {
   AliasChange,
   AuditAction,
@@ -98,6 +98,19 @@ export class SqliteModelRegistry implements ModelRegistry {
 
   async rollbackTarget(model: string, alias: string): Promise<number> {
     return this.previousHolder(model, alias).target;
+  }
+
+  async removeAlias(model: string, alias: string, options: { reason?: string } = {}): Promise<AliasChange> {
+    const run = this.db.transaction((): AliasChange => {
+      this.requireModel(model);
+      const current = this.aliasVersion(model, alias);
+      if (current === null) throw noAlias(model, alias);
+      this.db.prepare("DELETE FROM aliases WHERE model = ? AND alias = ?").run(model, alias);
+      this.db.prepare("DELETE FROM alias_history WHERE model = ? AND alias = ?").run(model, alias);
+      this.audit("unalias", model, current, alias, options.reason ?? null, {});
+      return { model, alias, version: current, previousVersion: current };
+    });
+    return run.immediate();
   }
 
   private previousHolder(model: string, alias: string): { current: number; target: number } {
