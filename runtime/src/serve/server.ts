@@ -351,9 +351,10 @@ export class ModelServer {
   private async shutdown(): Promise<StopOutcome> {
     const started = Date.now();
     this.metrics.notReady();
-    this.options.log.write("info", "stopping", `stopping: draining ${this.inFlight} in-flight request(s)`, { inFlight: this.inFlight });
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
+    // Logged once the listening socket is closed, so whoever reads "stopping" finds the port refused.
+    this.options.log.write("info", "stopping", `stopping: draining ${this.inFlight} in-flight request(s)`, { inFlight: this.inFlight });
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       this.whenIdle().then(() => true),
