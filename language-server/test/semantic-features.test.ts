@@ -126,8 +126,10 @@ describe("diagnostics over stdio", () => {
     });
   }
 
-  it("publishes nothing for a valid file", async () => {
-    expect(await client.waitForDiagnostics(fraudUri)).toEqual([]);
+  it("publishes no error for a valid file, only the warning on its channel-string alert", async () => {
+    const diagnostics = await client.waitForDiagnostics(fraudUri);
+    expect(diagnostics.map((d) => [d.severity, d.code])).toEqual([[2, "ignored-setting"]]);
+    expect(diagnostics[0]!.message).toContain('alert("ml-oncall") posts nowhere');
   });
 });
 
@@ -193,6 +195,7 @@ describe("completion over stdio", () => {
       "gate",
       "deploy",
       "monitor",
+      "notifier",
       "template",
     ]);
     const model = result.items.find((i) => i.label === "model")!;

@@ -184,7 +184,8 @@ export const MONITOR_SIGNALS: Record<string, { doc: string; type: "ratio" | "dur
 };
 
 export const MONITOR_ACTIONS: Record<string, string> = {
-  retrain: "retrain(model): run the pipeline's training steps for a model.",
+  retrain:
+    "retrain(model): run the training DAG on the current data; a model that passes its gate is registered and promoted per its deployment's rollout.",
   rollback: "rollback(deployment): move the `production` alias back to the previous version.",
-  alert: 'alert("channel"): send a notification to a channel.',
+  alert: "alert(notifier): post the monitor's summary to a declared notifier's webhook.",
 };

@@ -14,6 +14,7 @@ import type { MergedDecl } from "./merge.js";
 import { mergeDecl, unwrapParens, valueOf } from "./merge.js";
 import { checkModel } from "./models.js";
 import { checkMonitor } from "./monitors.js";
+import { checkNotifier } from "./notifiers.js";
 import { declarationSymbol, declaredNames, lookupParam, paramSymbol, suggestion } from "./resolve.js";
 import type { FieldSpec, Slot } from "./schema.js";
 import { checkExecution } from "./execution.js";
@@ -59,6 +60,8 @@ export function checkDeclaration(ctx: DeclContext): DeclInfo {
       return checkDeployment(vc, merged);
     case "monitor":
       return checkMonitor(vc, merged, specials);
+    case "notifier":
+      return checkNotifier(merged);
     default:
       return { kind: "none" };
   }
@@ -138,6 +141,9 @@ function checkStatementsAllowed(ctx: DeclContext, merged: MergedDecl): void {
   }
 }
 
+/** Slots whose values the block kind's own check reads (they name columns of other declarations). */
+const SPECIAL_SLOTS = new Set<Slot["kind"]>(["model-features", "target-column", "reference", "labels", "input-column"]);
+
 /**
  * The fields of a block against its schema: duplicates, unknown fields, values,
  * missing required fields. Returns the fields whose slots need the block kind's own check.
@@ -177,7 +183,7 @@ export function checkFields(vc: ValueChecker, merged: MergedDecl, specs: FieldSp
       `${kindName}.${field.name}: ${slotToString(spec.slot)}${spec.required ? " (required)" : spec.default ? ` = ${spec.default}` : ""}`,
       spec.doc,
     );
-    if (spec.slot.kind === "model-features" || spec.slot.kind === "target-column" || spec.slot.kind === "reference") {
+    if (SPECIAL_SLOTS.has(spec.slot.kind)) {
       specials.set(field.name, spec);
       continue;
     }

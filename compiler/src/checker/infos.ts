@@ -80,6 +80,20 @@ export interface MonitorInfo {
   kind: "monitor";
   deployment?: string;
   model?: string;
+  labels?: MonitorLabelsInfo;
+  /** A batch deployment's input column the window filters on. */
+  timestampColumn?: string;
+}
+
+export interface MonitorLabelsInfo {
+  source: string;
+  key: { kind: "request_id"; instance: boolean } | { kind: "column"; column: string };
+  column: string;
+}
+
+export interface NotifierInfo {
+  kind: "notifier";
+  format: string;
 }
 
 export interface ParamInfo {
@@ -103,6 +117,7 @@ export type DeclInfo =
   | GateInfo
   | DeployInfo
   | MonitorInfo
+  | NotifierInfo
   | ParamInfo
   | EnvInfo
   | { kind: "none" };

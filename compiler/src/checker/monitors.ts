@@ -1,7 +1,11 @@
-/** `monitor`: reference data, drift rules (target, method per type, direction), `when` policies and actions. */
+/**
+ * `monitor`: reference data, drift rules (target, method per type, direction), `when` policies
+ * (signals, and the model's metrics when the monitor has labels) and their actions
+ * (`monitor-actions.ts`), labels (`monitor-labels.ts`) and the window's timestamp (`monitor-window.ts`).
+ */
 import type { ProgramFile } from "../program/source-files.js";
 import type { DriftMember, Expr, Identifier } from "../syntax/ast.js";
-import { AUTO_DRIFT_DOC, DRIFT_METHODS, METRICS, MONITOR_ACTIONS, MONITOR_SIGNALS } from "./catalog.js";
+import { AUTO_DRIFT_DOC, DRIFT_METHODS, METRICS, MONITOR_SIGNALS } from "./catalog.js";
 import type { DriftMethodName } from "./catalog.js";
 import type { DeclContext } from "./context.js";
 import type { ExprScope } from "./expressions.js";
@@ -9,7 +13,12 @@ import { ExprTyper } from "./expressions.js";
 import { columnSymbol, featureSymbol, sourceColumns } from "./features.js";
 import { checkMetricName, metricType, modelInfoOf, modelWhere, refName } from "./gates.js";
 import type { ColumnInfo, FeatureInfo, ModelInfo, MonitorInfo } from "./infos.js";
+import { actionCooldown, checkAction } from "./monitor-actions.js";
+import { checkLabels } from "./monitor-labels.js";
+import { checkCooldown, scheduleInterval } from "./monitor-cooldown.js";
+import { checkTimestampColumn } from "./monitor-window.js";
 import type { MergedDecl } from "./merge.js";
+import type { BlockSymbol } from "./symbols.js";
 import { unwrapParens } from "./merge.js";
 import { lookupBlock, renameFix, suggestion } from "./resolve.js";
 import type { FieldSpec } from "./schema.js";
@@ -33,6 +42,8 @@ export function checkMonitor(vc: ValueChecker, merged: MergedDecl, specials: Map
   const deployment = refName(merged, "deployment");
   let model: ModelInfo | undefined;
   let modelName: string | undefined;
+  let batchInput: string | undefined;
+  let batch = false;
   if (deployment) {
     const d = ctx.checker.table.block(deployment);
     if (d?.declKind === "deploy" && !d.isTemplate) {
@@ -40,15 +51,41 @@ export function checkMonitor(vc: ValueChecker, merged: MergedDecl, specials: Map
       ctx.use(r, `decl:${deployment}`);
       modelName = r.info.kind === "deploy" ? r.info.model : undefined;
       model = modelInfoOf(ctx, modelName);
+      batch = r.info.kind === "deploy" && r.info.target === "batch";
+      const input = r.merged?.fields.get("target")?.value.fields?.get("input")?.value.expr;
+      if (batch && input?.kind === "Name") batchInput = input.name.name;
     }
   }
   const targets = referenceTargets(vc, merged, specials, model);
+  const labelsField = merged.fields.get("labels");
+  const labels =
+    labelsField && specials.has("labels")
+      ? checkLabels(ctx, labelsField, model, {
+          batch,
+          ...(batch ? (batchInput ? { source: batchInput } : {}) : model?.source ? { source: model.source } : {}),
+        })
+      : undefined;
+  const timestampColumn = specials.has("timestamp") || batch ? checkTimestampColumn(ctx, merged, batchInput) : undefined;
+  const interval = scheduleInterval(merged);
+  const cooldown = merged.fields.get("cooldown")?.value;
+  if (cooldown) checkCooldown(ctx, cooldown.owner.file, cooldown.expr, interval);
+  const signals: PolicySignals = { targets, model, labels: labelsField ? (labels ? "valid" : "invalid") : "none" };
   const named = new Set<string>();
   for (const { member, owner } of merged.statements) {
     if (member.kind === "Drift") checkDrift(ctx, owner.file, member, targets, named);
-    if (member.kind === "When") checkWhen(ctx, owner.file, member.condition, member.action, targets, model);
+    if (member.kind === "When") {
+      checkWhen(vc, owner, member.condition, member.action, signals);
+      const own = actionCooldown(member.action);
+      if (own) checkCooldown(ctx, owner.file, own, interval);
+    }
   }
-  return { kind: "monitor", ...(deployment && modelName ? { deployment } : {}), ...(modelName ? { model: modelName } : {}) };
+  return {
+    kind: "monitor",
+    ...(deployment && modelName ? { deployment } : {}),
+    ...(modelName ? { model: modelName } : {}),
+    ...(labels ? { labels } : {}),
+    ...(timestampColumn ? { timestampColumn } : {}),
+  };
 }
 
 function referenceTargets(
@@ -246,22 +283,25 @@ const noNames: ExprScope = {
   call: () => undefined,
 };
 
-function checkWhen(
-  ctx: DeclContext,
-  file: ProgramFile,
-  condition: Expr,
-  action: Expr,
-  targets: DriftTargets,
-  model: ModelInfo | undefined,
-): void {
-  const typer = new ExprTyper(ctx, file, signalScope(ctx, targets, model));
+/** What a `when` condition may read: drift targets, and the model's metrics when the monitor has labels. */
+interface PolicySignals {
+  targets: DriftTargets;
+  model: ModelInfo | undefined;
+  /** `invalid`: a `labels` field with errors of its own (metrics are not reported again). */
+  labels: "valid" | "invalid" | "none";
+}
+
+function checkWhen(vc: ValueChecker, owner: BlockSymbol, condition: Expr, action: Expr, signals: PolicySignals): void {
+  const ctx = vc.ctx;
+  const file = owner.file;
+  const typer = new ExprTyper(ctx, file, signalScope(ctx, signals));
   const t = typer.type(condition);
   if (t.kind !== "unknown" && t.kind !== "bool")
     ctx.report(file, "type-mismatch", condition.span, `a \`when\` condition must be a bool, found ${typeToString(t)}`);
-  checkAction(ctx, file, action);
+  checkAction(vc, owner, action);
 }
 
-function signalScope(ctx: DeclContext, targets: DriftTargets, model: ModelInfo | undefined): ExprScope {
+function signalScope(ctx: DeclContext, { targets, model, labels }: PolicySignals): ExprScope {
   return {
     describe: "a monitor signal (drift_share, drifted(col), latency_p50/95/99, error_rate, request_rate) or a model metric",
     candidates: () => [
@@ -277,6 +317,16 @@ function signalScope(ctx: DeclContext, targets: DriftTargets, model: ModelInfo |
       }
       if (METRICS[id.name]) {
         const info = checkMetricName(ctx, typer.file, id, model?.task, modelWhere(model));
+        if (info && labels === "none" && !info.fairness && info.unit !== "ms")
+          ctx.report(
+            typer.file,
+            "missing-field",
+            id.span,
+            `\`${id.name}\` compares predictions with true outcomes, and this monitor has no labels: add \`labels = { source = SOURCE, key = request_id | COLUMN }\``,
+            [
+              "the labels source holds the outcomes; `key` joins each to its prediction (the request id `mlops serve` answered with, or a column both carry)",
+            ],
+          );
         return info ? metricType(info) : UNKNOWN;
       }
       return undefined;
@@ -300,43 +350,4 @@ function signalScope(ctx: DeclContext, targets: DriftTargets, model: ModelInfo |
       return BOOL;
     },
   };
-}
-
-function checkAction(ctx: DeclContext, file: ProgramFile, action: Expr): void {
-  const e = unwrapParens(action);
-  if (e.kind === "Error") return;
-  if (e.kind !== "Call" || e.callee.kind !== "Name") {
-    ctx.report(file, "type-mismatch", e.span, 'an action is retrain(model), rollback(deployment) or alert("channel")');
-    return;
-  }
-  const name = e.callee.name.name;
-  const doc = MONITOR_ACTIONS[name];
-  if (!doc) {
-    const { hints, fixes } = suggestion(file, e.callee.name, Object.keys(MONITOR_ACTIONS));
-    ctx.report(
-      file,
-      "unknown-reference",
-      e.callee.span,
-      `\`${name}\` is not an action: retrain(model), rollback(deployment) or alert("channel")`,
-      hints,
-      fixes,
-    );
-    return;
-  }
-  ctx.annotate(file, e.callee.span, "action", name, doc.split(":")[0]!, doc);
-  const arg = e.args[0] ? unwrapParens(e.args[0].value) : undefined;
-  if (e.args.length !== 1 || !arg) {
-    ctx.report(file, "type-mismatch", e.span, `${doc.split(":")[0]} takes one argument`);
-    return;
-  }
-  if (name === "alert") {
-    if (arg.kind !== "String") ctx.report(file, "type-mismatch", arg.span, 'alert(...) takes a channel name string: alert("ml-oncall")');
-    return;
-  }
-  if (arg.kind !== "Name") {
-    ctx.report(file, "type-mismatch", arg.span, `${name}(...) takes a ${name === "retrain" ? "model" : "deployment"} name`);
-    return;
-  }
-  const symbol = lookupBlock(ctx, file, arg.name, name === "retrain" ? "model" : "deploy", `what ${name} acts on`);
-  if (symbol) ctx.setType(arg, { kind: "decl", declKind: symbol.declKind, name: symbol.name });
 }

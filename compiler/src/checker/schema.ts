@@ -36,7 +36,11 @@ export type Slot =
   /** `S.column` */
   | { kind: "target-column" }
   /** `training` or a source name. */
-  | { kind: "reference" };
+  | { kind: "reference" }
+  /** A monitor's `{ source, key, column }` of delayed labels. */
+  | { kind: "labels" }
+  /** A column of a batch deployment's input source (a monitor's `timestamp`). */
+  | { kind: "input-column" };
 
 export interface FieldSpec {
   name: string;
@@ -359,6 +363,58 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
       doc: "How much recent traffic each check compares.",
     },
     { name: "schedule", slot: { kind: "schedule" }, required: true, doc: 'When the check runs: `every(6h)` or `cron("...")`.' },
+    {
+      name: "labels",
+      slot: { kind: "labels" },
+      doc: "Delayed labels: `{ source = S, key = request_id | COLUMN }` (and `column`, default the target's name). The model's metrics (`accuracy`, `auc`, `rmse`, ...) become signals over the window.",
+    },
+    {
+      name: "cooldown",
+      slot: { kind: "quantity", unit: "duration", min: 0 },
+      default: "0s",
+      doc: "After a policy fires it stays quiet this long (each action may set its own: `retrain(m, cooldown = 1d)`).",
+    },
+    {
+      name: "timestamp",
+      slot: { kind: "input-column" },
+      doc: "A batch deployment's input column the window filters on (default: the input's only timestamp or date column).",
+    },
+  ],
+  notifier: [
+    {
+      name: "webhook",
+      slot: {
+        kind: "string",
+        secretAllowed: true,
+        pattern: { regex: /^https?:\/\/[^\s]+$/, description: "an http:// or https:// URL" },
+      },
+      required: true,
+      doc: 'Where alerts are POSTed: `secret("NAME", "KEY")` (resolved when the monitor runs, never printed) or a URL.',
+    },
+    {
+      name: "format",
+      slot: {
+        kind: "word",
+        values: {
+          json: "the monitor's summary as a JSON document",
+          slack: "a Slack-compatible incoming-webhook message (`text` and `blocks`)",
+        },
+      },
+      default: "json",
+      doc: "The payload.",
+    },
+    {
+      name: "timeout",
+      slot: { kind: "quantity", unit: "duration", min: 0, minExclusive: true, max: 300_000 },
+      default: "10s",
+      doc: "Time limit of each attempt.",
+    },
+    {
+      name: "retries",
+      slot: { kind: "int", min: 0, max: 10 },
+      default: "3",
+      doc: "Attempts after the first on a network error, a timeout, 429 or 5xx (backing off 1 s, 2 s, 4 s ...).",
+    },
   ],
 };
 
@@ -372,6 +428,7 @@ export const BLOCK_STATEMENTS: Record<DeclKind, Array<"Schema" | "Expect" | "Req
   gate: ["Require"],
   deploy: [],
   monitor: ["Drift", "When"],
+  notifier: [],
 };
 
 export function fieldSpec(fields: readonly FieldSpec[], name: string): FieldSpec | undefined {
@@ -410,6 +467,10 @@ export function slotToString(slot: Slot): string {
       return "source.column";
     case "reference":
       return "training | a source name";
+    case "labels":
+      return "{ source, key, column }";
+    case "input-column":
+      return "a column of the batch input";
   }
 }
 

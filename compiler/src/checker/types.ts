@@ -5,7 +5,7 @@
 import type { FeatureType, ScalarKind, ValueType } from "../plan/types.js";
 import type { QuantityKind } from "./units.js";
 
-export type DeclKind = "pipeline" | "source" | "features" | "model" | "gate" | "deploy" | "monitor" | "env";
+export type DeclKind = "pipeline" | "source" | "features" | "model" | "gate" | "deploy" | "monitor" | "notifier" | "env";
 
 export type Type =
   | ValueType
@@ -100,6 +100,7 @@ export const DECL_KIND_NAMES: Record<DeclKind, string> = {
   gate: "gate",
   deploy: "deployment",
   monitor: "monitor",
+  notifier: "notifier",
   env: "env",
 };
 

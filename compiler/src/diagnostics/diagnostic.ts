@@ -39,7 +39,8 @@ export type DiagnosticCode =
   | "secret-exposure"
   | "unknown-import"
   | "missing-pipeline"
-  | "unused-declaration";
+  | "unused-declaration"
+  | "ignored-setting";
 
 export interface TextEdit {
   /** File the edit applies to (the diagnostic's file when omitted). */
@@ -90,6 +91,7 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, Severity> = {
   "unknown-import": "error",
   "missing-pipeline": "error",
   "unused-declaration": "warning",
+  "ignored-setting": "warning",
 };
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -30,6 +30,7 @@ const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   "unknown-import": "An import that resolves to no file or stdlib module",
   "missing-pipeline": "No pipeline declaration, or more than one",
   "unused-declaration": "A source, feature set or param nothing uses",
+  "ignored-setting": "A setting that has no effect where it is written",
 };
 
 /** SARIF 2.1.0 for code scanning in CI. SARIF columns are 1-based. */

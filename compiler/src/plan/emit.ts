@@ -15,6 +15,7 @@ import type {
   GateSpec,
   ModelSpec,
   MonitorSpec,
+  NotifierSpec,
   ParamSpec,
   ParamValue,
   PipelineSpec,
@@ -69,6 +70,7 @@ class PlanEmitter {
       gates: this.gates(),
       deployments: this.deployments(),
       monitors: this.monitors(),
+      notifiers: this.notifiers(),
     };
   }
 
@@ -263,11 +265,25 @@ class PlanEmitter {
         model: m.model,
         reference: m.reference,
         windowMs: m.windowMs,
+        ...(m.timestampColumn ? { timestampColumn: m.timestampColumn } : {}),
+        ...(m.labels ? { labels: m.labels } : {}),
         schedule: m.schedule,
         drift: m.drift,
-        policies: m.policies.map((p) => ({ text: p.text, condition: this.model.lowerExpr(p.condition), action: p.action })),
+        policies: m.policies.map((p) => ({
+          text: p.text,
+          condition: this.model.lowerExpr(p.condition),
+          action: p.action,
+          cooldownMs: p.cooldownMs,
+        })),
       };
     }
+    return out;
+  }
+
+  private notifiers(): Record<string, NotifierSpec> {
+    const out: Record<string, NotifierSpec> = {};
+    for (const n of Object.values(this.model.notifiers))
+      out[n.name] = { name: n.name, webhook: n.webhook, format: n.format, timeoutMs: n.timeoutMs, retries: n.retries };
     return out;
   }
 }

@@ -34,6 +34,8 @@ export interface Plan {
   gates: Record<string, GateSpec>;
   deployments: Record<string, DeploymentSpec>;
   monitors: Record<string, MonitorSpec>;
+  /** Where monitors' `alert(...)` actions post. */
+  notifiers: Record<string, NotifierSpec>;
   /** The step DAG, in a topological order (a step comes after everything it `needs`). */
   steps: Step[];
 }
@@ -305,12 +307,33 @@ export interface DriftRule {
 export type PolicyAction =
   | { kind: "retrain"; model: string }
   | { kind: "rollback"; deployment: string }
+  | { kind: "alert"; notifier: string }
+  /** `alert("channel")`, the old free-string form (a warning): reported in the monitor's result, posted nowhere. */
   | { kind: "alert"; channel: string };
 
 export interface Policy {
   text: string;
   condition: PlanExpr;
   action: PolicyAction;
+  /** After the policy fires it stays quiet this long (ms; 0: it may fire at every check). */
+  cooldownMs: number;
+}
+
+/**
+ * Delayed labels: where the true outcomes arrive and how each finds its prediction. With labels the
+ * model's metrics (`accuracy`, `auc`, `rmse`, ...) are monitor signals over the window.
+ */
+export interface LabelsSpec {
+  /** The source holding the outcomes. */
+  source: string;
+  /**
+   * `request_id`: the labels source's `request_id` column holds the id the server answered with
+   * (`x-request-id`), plus its `instance` column when it has one; `column`: a column the labels
+   * source and the scored records (request records or the batch input) both carry.
+   */
+  key: { kind: "request_id"; instance: boolean } | { kind: "column"; column: string };
+  /** The labels source's column holding the outcome (by default named as the model's target). */
+  column: string;
 }
 
 export interface MonitorSpec {
@@ -319,9 +342,29 @@ export interface MonitorSpec {
   model: string;
   reference: { kind: "training" } | { kind: "source"; source: string };
   windowMs: number;
+  /**
+   * A batch deployment's input column the window filters on (a timestamp column); absent when the
+   * input has none (every row is current) or the deployment is served (the request log's times).
+   */
+  timestampColumn?: string;
+  labels?: LabelsSpec;
   schedule: Schedule;
   drift: DriftRule[];
   policies: Policy[];
+}
+
+// ---------------------------------------------------------------- notifiers
+
+export interface NotifierSpec {
+  name: string;
+  /** The webhook URL; a secret reference is resolved by the runtime and never written out. */
+  webhook: EnvValue;
+  /** `json`: the monitor's summary as JSON; `slack`: a Slack-compatible `{text, blocks}` message. */
+  format: "json" | "slack";
+  /** Per attempt (ms). */
+  timeoutMs: number;
+  /** Attempts after the first on a network error, a timeout, 429 or 5xx. */
+  retries: number;
 }
 
 // ---------------------------------------------------------------- steps

@@ -427,7 +427,7 @@ class ProgramImpl implements Program {
           );
         continue;
       }
-      if (s.isTemplate || (s.declKind !== "source" && s.declKind !== "features")) continue;
+      if (s.isTemplate || (s.declKind !== "source" && s.declKind !== "features" && s.declKind !== "notifier")) continue;
       if (!uses.has(`decl:${s.name}`))
         out.push(
           makeDiagnostic(s.file, "unused-declaration", s.node.name.span, `${DECL_KIND_NAMES[s.declKind]} \`${s.name}\` is never used`),

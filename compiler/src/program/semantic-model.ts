@@ -13,6 +13,8 @@ import type {
   EnvValue,
   FeatureType,
   InputSlot,
+  LabelsSpec,
+  NotifierSpec,
   OnnxSignature,
   PlanExpr,
   PolicyAction,
@@ -159,6 +161,8 @@ export interface ResolvedPolicy {
   condition: Expr;
   file: string;
   action: PolicyAction;
+  /** The action's `cooldown`, else the monitor's (ms). */
+  cooldownMs: number;
 }
 
 export interface ResolvedMonitor extends ResolvedDeclaration {
@@ -166,10 +170,14 @@ export interface ResolvedMonitor extends ResolvedDeclaration {
   model: string;
   reference: { kind: "training" } | { kind: "source"; source: string };
   windowMs: number;
+  timestampColumn?: string;
+  labels?: LabelsSpec;
   schedule: Schedule;
   drift: DriftRule[];
   policies: ResolvedPolicy[];
 }
+
+export interface ResolvedNotifier extends ResolvedDeclaration, Omit<NotifierSpec, "name"> {}
 
 export interface ResolvedParam {
   name: string;
@@ -211,6 +219,7 @@ export interface SemanticModel {
   gates: Record<string, ResolvedGate>;
   deployments: Record<string, ResolvedDeployment>;
   monitors: Record<string, ResolvedMonitor>;
+  notifiers: Record<string, ResolvedNotifier>;
   /** Files of the compilation (path → text), for hashing. */
   sourceFiles: Array<{ path: string; text: string; isStdlib: boolean }>;
   /** Normalised constant value of an expression (`expected` gives units their meaning). */
@@ -275,6 +284,7 @@ class ModelBuilder {
       gates: {},
       deployments: {},
       monitors: {},
+      notifiers: {},
       sourceFiles: this.program.files().map((f) => ({ path: f.path, text: f.text, isStdlib: f.isStdlib })),
       evaluateConstant: (expr, expected) => this.evaluate(expr, expected),
       resolve: (expr) => this.resolve(expr),
@@ -319,6 +329,9 @@ class ModelBuilder {
             break;
           case "monitor":
             model.monitors[s.name] = this.monitor(s, r, model);
+            break;
+          case "notifier":
+            model.notifiers[s.name] = this.notifier(s, r);
             break;
         }
       } catch {
@@ -759,6 +772,8 @@ class ModelBuilder {
     const reference: ResolvedMonitor["reference"] =
       ref === "training" || ref === undefined ? { kind: "training" } : { kind: "source", source: String(ref) };
     const sched = f.schedule?.value;
+    const defaultCooldown = typeof f.cooldown?.value === "number" ? f.cooldown.value : 0;
+    const info = r.info.kind === "monitor" ? r.info : undefined;
     const drift: DriftRule[] = [];
     const policies: ResolvedPolicy[] = [];
     const modelEntry = model.models[modelName];
@@ -801,6 +816,7 @@ class ModelBuilder {
           condition: member.condition,
           file: owner.file.path,
           action,
+          cooldownMs: this.cooldown(member.action) ?? defaultCooldown,
         });
       }
     }
@@ -810,6 +826,8 @@ class ModelBuilder {
       model: modelName,
       reference,
       windowMs: typeof f.window?.value === "number" ? f.window.value : 0,
+      ...(info?.timestampColumn ? { timestampColumn: info.timestampColumn } : {}),
+      ...(info?.labels ? { labels: { source: info.labels.source, key: info.labels.key, column: info.labels.column } } : {}),
       schedule: isSchedule(sched) ? sched.schedule : { kind: "every", intervalMs: 3_600_000 },
       drift,
       policies,
@@ -818,18 +836,47 @@ class ModelBuilder {
 
   private action(expr: Expr): PolicyAction | undefined {
     const e = unwrapParens(expr);
-    if (e.kind !== "Call" || e.callee.kind !== "Name" || e.args.length !== 1) return undefined;
-    const arg = unwrapParens(e.args[0]!.value);
+    if (e.kind !== "Call" || e.callee.kind !== "Name") return undefined;
+    const positional = e.args.filter((a) => !a.name);
+    if (positional.length !== 1) return undefined;
+    const arg = unwrapParens(positional[0]!.value);
+    if (e.callee.name.name === "alert" && arg.kind === "String" && !arg.parts) return { kind: "alert", channel: arg.value };
+    if (arg.kind !== "Name") return undefined;
     switch (e.callee.name.name) {
       case "retrain":
-        return arg.kind === "Name" ? { kind: "retrain", model: arg.name.name } : undefined;
+        return { kind: "retrain", model: arg.name.name };
       case "rollback":
-        return arg.kind === "Name" ? { kind: "rollback", deployment: arg.name.name } : undefined;
+        return { kind: "rollback", deployment: arg.name.name };
       case "alert":
-        return arg.kind === "String" ? { kind: "alert", channel: arg.value } : undefined;
+        return { kind: "alert", notifier: arg.name.name };
       default:
         return undefined;
     }
+  }
+
+  /** An action's `cooldown = DURATION` argument (ms). */
+  private cooldown(expr: Expr): number | undefined {
+    const e = unwrapParens(expr);
+    if (e.kind !== "Call") return undefined;
+    const arg = e.args.find((a) => a.name?.name === "cooldown");
+    const value = arg ? this.evaluate(arg.value, { kind: "quantity", unit: "duration" }) : undefined;
+    return typeof value === "number" ? value : undefined;
+  }
+
+  private notifier(s: BlockSymbol, r: DeclResult): ResolvedNotifier {
+    const base = this.base(s, r);
+    const f = base.fields;
+    const webhook = f.webhook?.value;
+    return {
+      ...base,
+      webhook:
+        typeof webhook === "object" && webhook !== null && !Array.isArray(webhook) && webhook.kind === "secret"
+          ? { kind: "secret", name: webhook.name, key: webhook.key }
+          : { kind: "literal", value: typeof webhook === "string" ? webhook : "" },
+      format: f.format?.value === "slack" ? "slack" : "json",
+      timeoutMs: typeof f.timeout?.value === "number" ? f.timeout.value : 10_000,
+      retries: typeof f.retries?.value === "number" ? f.retries.value : 3,
+    };
   }
 
   // ---------------------------------------------------------------- resolution and lowering

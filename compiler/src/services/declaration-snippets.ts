@@ -20,6 +20,7 @@ const KEYWORD_DOCS: Record<string, string> = {
   gate: "The bar a model must pass before it is released.",
   deploy: "Where and how a model is served.",
   monitor: "Drift and health checks on a deployment, with policies.",
+  notifier: "Where a monitor's `alert(...)` posts: a webhook and its payload format.",
   template: "A reusable partial block that others `extends`.",
 };
 
@@ -57,8 +58,9 @@ function bodies(program: Program): Record<string, string> {
     monitor:
       `monitor \${1:name} {\n  deployment = ${choice(program, 2, "deploy", "deployment")}\n  reference  = training\n  window     = \${3:1d}\n` +
       "  schedule   = every(${4:6h})\n  drift ${5:column}: ${6|psi,wasserstein,jensen_shannon,auto|} > ${7:0.2}\n" +
-      '  when drift_share >= ${8:30%} => alert("${9:ml-oncall}")\n}',
-    template: "template ${1|deploy,model,gate,monitor,source|} ${2:name} {\n  $0\n}",
+      `  when drift_share >= \${8:30%} => retrain(${model(9)})\n}`,
+    notifier: 'notifier ${1:ml_oncall} {\n  webhook = secret("${2:ml-oncall}", "${3:webhook}")\n  format  = ${4|json,slack|}\n}',
+    template: "template ${1|deploy,model,gate,monitor,source,notifier|} ${2:name} {\n  $0\n}",
   };
 }
 

@@ -60,6 +60,10 @@ function slotProposals(program: Program, slot: Slot, name: string, depth: number
       return [];
     case "reference":
       return ["training", ...declarationNames(program, "source")];
+    case "labels":
+      return declarationNames(program, "source").map((source) => `{ source = ${source}, key = request_id }`);
+    case "input-column":
+      return [];
   }
 }
 

@@ -46,7 +46,7 @@ export interface SourceFile extends NodeBase {
 
 export type Declaration = BlockDeclaration | ParamDeclaration | ImportDeclaration;
 
-export type BlockKeyword = "pipeline" | "env" | "source" | "features" | "model" | "gate" | "deploy" | "monitor";
+export type BlockKeyword = "pipeline" | "env" | "source" | "features" | "model" | "gate" | "deploy" | "monitor" | "notifier";
 
 /**
  * `[template] KEYWORD name [from S] [extends T] { members }`.

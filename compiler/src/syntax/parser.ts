@@ -38,8 +38,10 @@ export const BLOCK_KEYWORDS: ReadonlySet<string> = new Set<BlockKeyword>([
   "gate",
   "deploy",
   "monitor",
+  "notifier",
 ]);
-const DECLARATION_LIST = "`pipeline`, `source`, `features`, `model`, `gate`, `deploy`, `monitor`, `env`, `param`, `import` or `template`";
+const DECLARATION_LIST =
+  "`pipeline`, `source`, `features`, `model`, `gate`, `deploy`, `monitor`, `notifier`, `env`, `param`, `import` or `template`";
 const COMPARISON = new Set(["==", "!=", "<", "<=", ">", ">="]);
 const CLOSERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 /** Brackets, unary operators and interpolations nested deeper than this are reported, not recursed into. */

@@ -226,7 +226,19 @@ describe("completion in half-typed files", () => {
   });
 
   it("offers declaration keywords at the top level (no second pipeline)", () => {
-    expect(complete("|")).toEqual(["import", "param", "env", "source", "features", "model", "gate", "deploy", "monitor", "template"]);
+    expect(complete("|")).toEqual([
+      "import",
+      "param",
+      "env",
+      "source",
+      "features",
+      "model",
+      "gate",
+      "deploy",
+      "monitor",
+      "notifier",
+      "template",
+    ]);
   });
 });
 

@@ -21,7 +21,7 @@ const RESERVED = new Set([
   "extends",
   "if",
 ]);
-const BLOCK_KEYWORDS = new Set(["pipeline", "env", "source", "features", "model", "gate", "deploy", "monitor"]);
+const BLOCK_KEYWORDS = new Set(["pipeline", "env", "source", "features", "model", "gate", "deploy", "monitor", "notifier"]);
 
 function renameError(message: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidRequest, message);

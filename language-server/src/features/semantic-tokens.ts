@@ -38,6 +38,7 @@ const DECLARATION_TYPE: Record<BlockKeyword, TokenType> = {
   gate: "interface",
   deploy: "type",
   monitor: "event",
+  notifier: "event",
 };
 
 interface Token {

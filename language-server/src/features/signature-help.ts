@@ -19,9 +19,9 @@ const OTHER_CALLS: Record<string, { signature: string; doc: string }> = {
   },
   every: { signature: "every(interval: duration) -> schedule", doc: "A fixed interval: `every(6h)`." },
   secret: { signature: "secret(name: string, key: string) -> secret", doc: "A reference to a secret; never rendered as plain text." },
-  retrain: { signature: "retrain(model) -> action", doc: MONITOR_ACTIONS.retrain ?? "" },
-  rollback: { signature: "rollback(deployment) -> action", doc: MONITOR_ACTIONS.rollback ?? "" },
-  alert: { signature: "alert(channel: string) -> action", doc: MONITOR_ACTIONS.alert ?? "" },
+  retrain: { signature: "retrain(model, cooldown?: duration) -> action", doc: MONITOR_ACTIONS.retrain ?? "" },
+  rollback: { signature: "rollback(deployment, cooldown?: duration) -> action", doc: MONITOR_ACTIONS.rollback ?? "" },
+  alert: { signature: "alert(notifier, cooldown?: duration) -> action", doc: MONITOR_ACTIONS.alert ?? "" },
   drifted: { signature: "drifted(column) -> bool", doc: "True when that column drifted in this check." },
 };
 

@@ -17,6 +17,7 @@ export const BLOCK_SYMBOL_KIND: Record<BlockDeclaration["keyword"], SymbolKind> 
   gate: SymbolKind.Interface,
   deploy: SymbolKind.Package,
   monitor: SymbolKind.Event,
+  notifier: SymbolKind.Event,
 };
 
 function declarationSymbol(doc: ParsedDocument, d: Declaration): DocumentSymbol | undefined {

@@ -239,7 +239,7 @@ async function applyPolicy(
   const value = condition(policy.condition, signals, drift);
   const action =
     policy.action.kind === "alert"
-      ? `alert(${policy.action.channel})`
+      ? `alert(${"notifier" in policy.action ? policy.action.notifier : policy.action.channel})`
       : policy.action.kind === "retrain"
         ? `retrain(${policy.action.model})`
         : `rollback(${policy.action.deployment})`;
@@ -251,7 +251,7 @@ async function applyPolicy(
         policy: policy.text,
         triggered: true,
         action,
-        outcome: `alert sent to ${policy.action.channel} (reported here; no notifier is configured)`,
+        outcome: `alert to ${"notifier" in policy.action ? policy.action.notifier : policy.action.channel} reported (not posted by this version)`,
       };
     case "retrain":
       return { policy: policy.text, triggered: true, action, outcome: `retrain of ${policy.action.model} requested: run \`mlops run\`` };
