@@ -1,4 +1,4 @@
-# generated from "fraud_detection", plan 07b8eb9cb2b372f97c1fb9d1b1d0a97fdddb3159ad2295257bdd0589c9973a45 — do not edit
+# generated from "fraud_detection", plan 4640788ec4fb16507d192802c9f3fbd25ecff530bb17b61ac7ef1094dd3aa113 — do not edit
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -34,7 +34,7 @@ CONTAINER_SECURITY = k8s.V1SecurityContext(
     seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
 )
 VOLUMES = [
-    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="fraud-detection-plan-07b8eb9cb2")),
+    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="fraud-detection-plan-4640788ec4")),
     k8s.V1Volume(name="store", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name="fraud-detection-store")),
     k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
     k8s.V1Volume(name="exchange", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),

@@ -1,4 +1,4 @@
-# generated from "house_prices", plan 852b56ea24b3bfdfa8cefae0bf6dbc1c2abb45340ec505d4e363f1beac84c7f5 — do not edit
+# generated from "house_prices", plan 5618eaa9dcba43556cec65a3635824d6842fb1e444ace3e64114f1ebaadc4c66 — do not edit
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -34,7 +34,7 @@ CONTAINER_SECURITY = k8s.V1SecurityContext(
     seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
 )
 VOLUMES = [
-    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="house-prices-plan-852b56ea24")),
+    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="house-prices-plan-5618eaa9dc")),
     k8s.V1Volume(name="store", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name="house-prices-store")),
     k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
     k8s.V1Volume(name="exchange", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
