@@ -32,6 +32,7 @@ describe("snippets", () => {
       "import",
       "model",
       "monitor",
+      "notifier",
       "param",
       "pipeline",
       "source",
