@@ -6,12 +6,21 @@ import { PATH_GRANT_OPTIONS, PATH_GRANT_USAGE, pathGrants } from "./path-grant-o
 import { reporterFor } from "./run-command.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
-const usage = `usage: mlops monitor [FILE|DIR|plan.json] [--name MONITOR...] [--env NAME] [--root DIR] [--quiet] [--json]
+const usage = `usage: mlops monitor [FILE|DIR|plan.json] [--name MONITOR...] [--env NAME] [--root DIR] [--exit-code] [--quiet] [--json]
 
 Runs the program's monitors once (default: all of them): drift of the current
-traffic (.mlops/requests/DEPLOYMENT.jsonl, or a batch deployment's input) against
-the reference, then the policies (alert, retrain, rollback). Same as
+traffic in the window (.mlops/requests/DEPLOYMENT.jsonl, or a batch deployment's
+input) against the reference, the model's metrics when the monitor has labels,
+then the policies act: alert(notifier) posts, retrain(model) runs the training
+DAG, rollback(deployment) moves production back. Same as
 \`mlops run --group monitor.NAME\`; schedulers call it on each monitor's schedule.
+
+  --exit-code   exit 1 when a policy acted, 0 when all were quiet (or held back by
+                their cooldown), 3 when a monitor could not run
+  --json        print the run result as JSON (each monitor's report is
+                .mlops/reports/monitor.NAME/monitor.json)
+
+Secrets (a notifier's webhook) are read from MLOPS_SECRET_<NAME>_<KEY>.
 
 ${STORE_USAGE}
 ${PATH_GRANT_USAGE}`;
@@ -30,6 +39,7 @@ export const monitorCommand: Command = {
         root: { type: "string" },
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
+        "exit-code": { type: "boolean" },
         ...STORE_OPTIONS,
         ...PATH_GRANT_OPTIONS,
       },
@@ -53,8 +63,11 @@ export const monitorCommand: Command = {
         exact: steps.map((s) => s.id),
         reporter: reporterFor(io, values),
         grants: pathGrants(values, io),
+        env: io.env,
       });
-      return result.status === "succeeded" ? 0 : 1;
+      if (!values["exit-code"]) return result.status === "succeeded" ? 0 : 1;
+      if (result.status !== "succeeded") return 3;
+      return result.steps.some((s) => (s.metrics.policies_fired ?? 0) > 0) ? 1 : 0;
     } finally {
       await stores.close();
     }

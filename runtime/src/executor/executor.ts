@@ -41,6 +41,8 @@ export interface RunOptions {
   exchange?: { dir: string; stage: "collect" };
   /** Directories outside the project the run may read from and write to (default: none). */
   grants?: PathGrants;
+  /** The environment steps read secrets from (the CLI's; default `process.env`). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The outcome of a step, stored beside its outputs so a cached step shows the same summary. */
@@ -364,6 +366,7 @@ class StepRunner {
       },
       progress: (update) => this.reporter.stepProgress(step, update),
       note: (text) => this.reporter.stepNote(step, text),
+      env: this.options.env ?? process.env,
       ...(this.options.exchange ? { exchange: this.options.exchange } : {}),
     };
   }

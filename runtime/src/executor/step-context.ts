@@ -40,6 +40,8 @@ export interface StepContext {
   progress(update: StepProgress): void;
   /** A line of information shown under the step (`registered fraud_clf v3`). */
   note(text: string): void;
+  /** The environment secrets are read from (`MLOPS_SECRET_NAME_KEY`); never logged. */
+  env: Record<string, string | undefined>;
   /** Set when an external trainer ran in its own container: where it left the model (`run-step --exchange DIR --stage collect`). */
   exchange?: { dir: string; stage: "prepare" | "collect" };
 }

@@ -1,22 +1,29 @@
 /**
  * monitor.X: drift between the reference (the production model's training split, or a source) and
- * the current traffic (the deployment's request log, or a batch deployment's input source), by
- * the monitor's drift rules; then its policies: `alert` is reported, `rollback` moves the
- * `production` alias back (audited), `retrain` is reported as a request to run the pipeline.
+ * the current traffic in the window (the deployment's request log, or a batch deployment's input
+ * source filtered on its timestamp column), by the monitor's drift rules; the model's metrics over
+ * the window when the monitor has delayed labels; then its policies act (`../monitor-actions/`):
+ * `alert` posts to its notifier, `retrain` runs the training DAG, `rollback` moves `production`
+ * back, each after its cooldown and exactly once across a crash.
  */
 import { count } from "@mlops/compiler";
-import type { DriftRule, MonitorSpec, PlanExpr, Policy, SourceSpec } from "@mlops/compiler";
+import type { DriftRule, ModelSpec, MonitorSpec, PlanExpr, SourceSpec } from "@mlops/compiler";
 import * as ort from "onnxruntime-node";
 import { RowSink } from "../data/row-sink.js";
 import { readSource } from "../data/read-source.js";
-import { getColumn, hasColumn, type Dataset } from "../data/dataset.js";
+import { cellValue, getColumn, hasColumn, type Dataset } from "../data/dataset.js";
 import { DataError } from "../data/errors.js";
 import { decodeDataset } from "../executor/dataset-codec.js";
 import { StepFailure, jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { latencyPercentiles } from "../evaluate/latency.js";
+import { METRICS_BY_TASK } from "../evaluate/metrics.js";
 import { transformDataset, type FittedFeatures } from "../features/feature-pipeline.js";
 import { evaluateDriftRule, type DriftSample } from "../monitor/drift-statistics.js";
-import { requestLogPath } from "../request-log/format.js";
+import { type KeyedScores, labelledMetrics, labelsByKey, loggedScores } from "../monitor/labelled-metrics.js";
+import { rowsInWindow } from "../monitor/window.js";
+import { type PolicyResult, applyPolicy } from "../monitor-actions/apply-policy.js";
+import { PolicyStates } from "../monitor-actions/policy-state.js";
+import { type RequestLogEntry, requestLogPath } from "../request-log/format.js";
 import { readRequestLog } from "../request-log/reader.js";
 import { scoreDataset } from "./score.js";
 import { deploymentOf, modelOf, sourceOf } from "./plan-lookup.js";
@@ -37,30 +44,51 @@ export interface MonitorReport {
   deployment: string;
   model: string;
   version: number;
+  /** ISO time of the check (the window ends here). */
+  at: string;
   referenceRows: number;
   currentRows: number;
   current: string;
+  /** With labels: how many scored records in the window found their true outcome. */
+  labelledRows?: number;
   signals: Record<string, number | null>;
   drift: DriftResult[];
-  policies: Array<{ policy: string; triggered: boolean; action: string; outcome?: string }>;
+  policies: PolicyResult[];
+}
+
+interface CurrentData {
+  dataset: Dataset;
+  origin: string;
+  signals: Record<string, number | null>;
+  /** Served traffic: the request-log entries in the window. */
+  entries?: RequestLogEntry[];
 }
 
 export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
   const monitor = ctx.plan.monitors[ctx.step.subject.name];
   if (!monitor) throw new Error(`the plan has no monitor \`${ctx.step.subject.name}\``);
+  const now = new Date();
   const model = modelOf(ctx.plan, monitor.model);
   const source = sourceOf(ctx.plan, model.source);
   const production = await ctx.metadata.registry.getAlias(model.name, "production");
   if (!production?.featuresHash) throw new StepFailure(`model ${model.name} has no production version to monitor`);
   const reference = await referenceData(ctx, monitor, production.lineage);
-  const current = await currentData(ctx, monitor, source);
+  const current = await currentData(ctx, monitor, source, now.getTime());
   const fitted = await ctx.artifacts.getJson<FittedFeatures>(production.featuresHash);
   const session = await ort.InferenceSession.create(await ctx.artifacts.get(production.artifactHash));
   let drift: DriftResult[];
+  let performance: { metrics: Record<string, number | null>; labelled: number } | undefined;
   try {
     drift = await driftResults(monitor, model.target.column, reference, current.dataset, fitted, (d) =>
       scoreDataset(session, fitted, d, model).then((s) => predictionSample(s.values, s.width)),
     );
+    if (monitor.labels) {
+      const labels = monitor.labels;
+      const keyed: KeyedScores = current.entries
+        ? loggedScores(model, labels, current.entries)
+        : { keys: batchKeys(current.dataset, labels.key), scores: await scoreDataset(session, fitted, current.dataset, model) };
+      performance = labelledMetrics(model, keyed, labelsByKey(labels, await read(ctx, sourceOf(ctx.plan, labels.source))));
+    }
   } finally {
     await session.release();
   }
@@ -68,32 +96,79 @@ export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
   const signals: Record<string, number | null> = {
     drift_share: evaluated.length === 0 ? 0 : evaluated.filter((d) => d.drifted).length / evaluated.length,
     ...current.signals,
+    ...(monitor.labels ? metricSignals(model, performance?.metrics ?? {}) : {}),
   };
-  const policies = [];
-  for (const policy of monitor.policies) policies.push(await applyPolicy(ctx, policy, signals, drift, monitor));
-  const report: MonitorReport = {
+  const base: MonitorReport = {
     monitor: monitor.name,
     deployment: monitor.deployment,
     model: model.name,
     version: production.version,
+    at: now.toISOString(),
     referenceRows: reference.rowCount,
     currentRows: current.dataset.rowCount,
     current: current.origin,
+    ...(performance ? { labelledRows: performance.labelled } : {}),
     signals,
     drift,
-    policies,
+    policies: [],
   };
+  // the report's path goes into alerts: write it before acting, again with the policies' outcomes after
+  const reportPath = await ctx.writeReport("monitor.txt", formatMonitorReport(base));
+  const drifted = drift.filter((d) => d.drifted).map((d) => d.target);
+  const states = new PolicyStates(ctx.metadata, ctx.artifacts, ctx.step.id);
+  const summary = {
+    monitor: monitor.name,
+    deployment: monitor.deployment,
+    model: model.name,
+    version: production.version,
+    runId: ctx.runId,
+    at: base.at,
+    drifted,
+    signals,
+    report: reportPath,
+  };
+  const policies: PolicyResult[] = [];
+  for (const policy of monitor.policies) {
+    const value = condition(policy.condition, signals, drift);
+    policies.push(
+      await applyPolicy({
+        ctx,
+        monitor,
+        policy,
+        value: typeof value === "boolean" ? value : value === null ? null : false,
+        summary,
+        states,
+        now,
+      }),
+    );
+  }
+  const report: MonitorReport = { ...base, policies };
   await ctx.writeOutput("report", jsonBytes(report));
   await ctx.writeReport("monitor.json", jsonBytes(report));
-  const text = formatMonitorReport(report);
-  const path = await ctx.writeReport("monitor.txt", text);
+  await ctx.writeReport("monitor.txt", formatMonitorReport(report));
   for (const p of policies.filter((p) => p.triggered)) ctx.note(`${p.policy} → ${p.outcome}`);
-  ctx.note(`report: ${path}`);
-  const drifted = drift.filter((d) => d.drifted).map((d) => d.target);
+  ctx.note(`report: ${reportPath}`);
+  const acted = policies.filter((p) => p.acted).length;
   return {
-    metrics: { drift_share: signals.drift_share!, drifted: drifted.length, current_rows: current.dataset.rowCount },
-    summary: `${drifted.length} drifted${drifted.length ? ` (${drifted.join(", ")})` : ""}, ${count(policies.filter((p) => p.triggered).length, "policy", "policies")} triggered`,
+    metrics: { drift_share: signals.drift_share!, drifted: drifted.length, current_rows: current.dataset.rowCount, policies_fired: acted },
+    summary: `${drifted.length} drifted${drifted.length ? ` (${drifted.join(", ")})` : ""}, ${count(acted, "policy", "policies")} acted`,
   };
+}
+
+/** The model's metrics as signals: every metric of its task, null when not measured. */
+function metricSignals(model: ModelSpec, measured: Record<string, number | null>): Record<string, number | null> {
+  const names = METRICS_BY_TASK[model.task] as readonly string[];
+  return Object.fromEntries(names.map((n) => [n, measured[n] ?? null]));
+}
+
+/** A batch input's join key per row (`request_id` keys have no meaning for batch rows). */
+function batchKeys(dataset: Dataset, key: NonNullable<MonitorSpec["labels"]>["key"]): Array<string | null> {
+  if (key.kind !== "column" || !hasColumn(dataset, key.column)) return new Array<string | null>(dataset.rowCount).fill(null);
+  const column = getColumn(dataset, key.column);
+  return Array.from({ length: dataset.rowCount }, (_, i) => {
+    const v = cellValue(column, i);
+    return v === null ? null : String(v);
+  });
 }
 
 async function referenceData(ctx: StepContext, monitor: MonitorSpec, lineage: Record<string, unknown>): Promise<Dataset> {
@@ -112,14 +187,10 @@ async function read(ctx: StepContext, source: SourceSpec): Promise<Dataset> {
   }
 }
 
-async function currentData(
-  ctx: StepContext,
-  monitor: MonitorSpec,
-  source: SourceSpec,
-): Promise<{ dataset: Dataset; origin: string; signals: Record<string, number | null> }> {
+async function currentData(ctx: StepContext, monitor: MonitorSpec, source: SourceSpec, now: number): Promise<CurrentData> {
   const deployment = deploymentOf(ctx.plan, monitor.deployment);
   const path = requestLogPath(ctx.projectRoot, deployment.name);
-  const entries = await readRequestLog(path, monitor.windowMs, Date.now());
+  const entries = await readRequestLog(path, monitor.windowMs, now);
   if (entries && entries.length > 0) {
     // traffic carries the columns the model reads, not necessarily the target or ids: every column may be null
     const columns = source.columns.map((c) => ({ ...c, unique: false, type: { ...c.type, nullable: true } }));
@@ -134,6 +205,7 @@ async function currentData(
     const percentiles = latencies.length > 0 ? latencyPercentiles(latencies) : null;
     return {
       dataset: sink.finish().dataset,
+      entries,
       origin: `.mlops/requests/${deployment.name}.jsonl (${count(entries.length, "request")} in the window)`,
       signals: {
         latency_p50: percentiles?.p50 ?? null,
@@ -146,9 +218,14 @@ async function currentData(
   }
   if (deployment.target.kind === "batch") {
     const input = sourceOf(ctx.plan, deployment.target.input);
+    const all = await read(ctx, input);
+    const dataset = monitor.timestampColumn ? rowsInWindow(all, monitor.timestampColumn, monitor.windowMs, now) : all;
+    const windowed = monitor.timestampColumn
+      ? `, ${dataset.rowCount} of ${all.rowCount} rows with ${monitor.timestampColumn} in the window`
+      : "";
     return {
-      dataset: await read(ctx, input),
-      origin: `source ${input.name} (${input.path})`,
+      dataset,
+      origin: `source ${input.name} (${input.path}${windowed})`,
       signals: { latency_p50: null, latency_p95: null, latency_p99: null, error_rate: null, request_rate: null },
     };
   }
@@ -229,51 +306,6 @@ function predictionSample(values: Float64Array, width: number): DriftSample {
   return { kind: "categorical", values: labels };
 }
 
-async function applyPolicy(
-  ctx: StepContext,
-  policy: Policy,
-  signals: Record<string, number | null>,
-  drift: DriftResult[],
-  monitor: MonitorSpec,
-): Promise<MonitorReport["policies"][number]> {
-  const value = condition(policy.condition, signals, drift);
-  const action =
-    policy.action.kind === "alert"
-      ? `alert(${"notifier" in policy.action ? policy.action.notifier : policy.action.channel})`
-      : policy.action.kind === "retrain"
-        ? `retrain(${policy.action.model})`
-        : `rollback(${policy.action.deployment})`;
-  if (value !== true)
-    return { policy: policy.text, triggered: false, action, ...(value === null ? { outcome: "signal not measured" } : {}) };
-  switch (policy.action.kind) {
-    case "alert":
-      return {
-        policy: policy.text,
-        triggered: true,
-        action,
-        outcome: `alert to ${"notifier" in policy.action ? policy.action.notifier : policy.action.channel} reported (not posted by this version)`,
-      };
-    case "retrain":
-      return { policy: policy.text, triggered: true, action, outcome: `retrain of ${policy.action.model} requested: run \`mlops run\`` };
-    case "rollback": {
-      const deployment = deploymentOf(ctx.plan, policy.action.deployment);
-      try {
-        const change = await ctx.metadata.registry.rollback(deployment.model, "production", {
-          reason: `monitor ${monitor.name}: ${policy.text}`,
-        });
-        return {
-          policy: policy.text,
-          triggered: true,
-          action,
-          outcome: `production of ${deployment.model} rolled back to v${change.version} (was v${change.previousVersion})`,
-        };
-      } catch (error) {
-        return { policy: policy.text, triggered: true, action, outcome: `rollback not possible: ${(error as Error).message}` };
-      }
-    }
-  }
-}
-
 /** A policy condition: true, false, or null when a signal it reads was not measured. */
 function condition(expr: PlanExpr, signals: Record<string, number | null>, drift: DriftResult[]): number | boolean | null {
   type Value = number | boolean | null;
@@ -322,7 +354,7 @@ function condition(expr: PlanExpr, signals: Record<string, number | null>, drift
 export function formatMonitorReport(report: MonitorReport): string {
   const lines = [
     `Monitor ${report.monitor}: ${report.model} v${report.version} (deployment ${report.deployment})`,
-    `  reference ${report.referenceRows} rows; current ${report.currentRows} rows from ${report.current}`,
+    `  reference ${report.referenceRows} rows; current ${report.currentRows} rows from ${report.current}${report.labelledRows !== undefined ? `; ${report.labelledRows} labelled` : ""}`,
     "",
     "Drift:",
   ];
@@ -335,7 +367,10 @@ export function formatMonitorReport(report: MonitorReport): string {
   for (const [name, value] of Object.entries(report.signals))
     lines.push(`  ${name} = ${value === null ? "not measured" : Number(value.toPrecision(4))}`);
   lines.push("", "Policies:");
+  if (report.policies.length === 0 && report.drift.length > 0) lines.push("  (being applied)");
   for (const p of report.policies)
-    lines.push(`  ${p.triggered ? "TRIGGERED" : "quiet    "}  ${p.policy} => ${p.action}${p.outcome ? ` — ${p.outcome}` : ""}`);
+    lines.push(
+      `  ${p.acted ? "ACTED    " : p.triggered ? "HELD BACK" : "quiet    "}  ${p.policy} => ${p.action}${p.outcome ? ` — ${p.outcome}` : ""}`,
+    );
   return `${lines.join("\n")}\n`;
 }
