@@ -1,12 +1,15 @@
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { UsageError, type Command } from "@mlops/compiler/cli";
+import { type CliIO, UsageError, type Command } from "@mlops/compiler/cli";
 import { runPlan } from "../executor/executor.js";
+import type { RunResult } from "../executor/reporter.js";
 import { loadRunnablePlan } from "./load-plan.js";
 import { PATH_GRANT_OPTIONS, PATH_GRANT_USAGE, pathGrants } from "./path-grant-options.js";
 import { reporterFor } from "./run-command.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
-const usage = `usage: mlops monitor [FILE|DIR|plan.json] [--name MONITOR...] [--env NAME] [--root DIR] [--exit-code] [--quiet] [--json]
+const usage = `usage: mlops monitor [FILE|DIR|plan.json] [--name MONITOR...] [--env NAME] [--root DIR] [--exit-code] [--report DIR] [--quiet] [--json]
 
 Runs the program's monitors once (default: all of them): drift of the current
 traffic in the window (.mlops/requests/DEPLOYMENT.jsonl, or a batch deployment's
@@ -17,6 +20,8 @@ DAG, rollback(deployment) moves production back. Same as
 
   --exit-code   exit 1 when a policy acted, 0 when all were quiet (or held back by
                 their cooldown), 3 when a monitor could not run
+  --report DIR  also write each monitor's drift report (HTML, readable offline)
+                as DIR/monitor.NAME.html
   --json        print the run result as JSON (each monitor's report is
                 .mlops/reports/monitor.NAME/monitor.json)
 
@@ -40,6 +45,7 @@ export const monitorCommand: Command = {
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
         "exit-code": { type: "boolean" },
+        report: { type: "string" },
         ...STORE_OPTIONS,
         ...PATH_GRANT_OPTIONS,
       },
@@ -65,6 +71,8 @@ export const monitorCommand: Command = {
         grants: pathGrants(values, io),
         env: io.env,
       });
+      if (values.report !== undefined)
+        await copyDriftReports(result, loaded.projectRoot, resolve(io.cwd, values.report), values.json ? undefined : io);
       if (!values["exit-code"]) return result.status === "succeeded" ? 0 : 1;
       if (result.status !== "succeeded") return 3;
       return result.steps.some((s) => (s.metrics.policies_fired ?? 0) > 0) ? 1 : 0;
@@ -73,3 +81,15 @@ export const monitorCommand: Command = {
     }
   },
 };
+
+/** `--report DIR`: the drift report of each monitor that ran, as DIR/monitor.NAME.html. */
+async function copyDriftReports(result: RunResult, projectRoot: string, dir: string, io: CliIO | undefined): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const step of result.steps) {
+    const written = join(projectRoot, ".mlops", "reports", step.stepId, "drift.html");
+    if (step.status !== "succeeded" || !existsSync(written)) continue;
+    const target = join(dir, `${step.stepId}.html`);
+    copyFileSync(written, target);
+    io?.stdout(`drift report: ${target}\n`);
+  }
+}

@@ -61,8 +61,11 @@ export const runsCommand: Command = {
         s.durationMs === null ? "-" : `${Math.round(s.durationMs)}ms`,
         s.error ? s.error.split("\n")[0]! : (metricsByStep.get(s.stepId) ?? []).join(", "),
       ]);
+      const driftReports = details.steps
+        .filter((s) => s.outputs[`${s.stepId}/drift_report`] !== undefined)
+        .map((s) => `${s.stepId}: drift report .mlops/reports/${s.stepId}/drift.html (of its latest check)\n`);
       io.stdout(
-        `${head}${details.error ? `\nerror: ${details.error}` : ""}\n\n${table(["step", "status", "time", "metrics / error"], rows)}`,
+        `${head}${details.error ? `\nerror: ${details.error}` : ""}\n\n${table(["step", "status", "time", "metrics / error"], rows)}${driftReports.length > 0 ? `\n${driftReports.join("")}` : ""}`,
       );
       return 0;
     } finally {

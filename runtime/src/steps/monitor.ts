@@ -18,7 +18,9 @@ import { StepFailure, jsonBytes, type StepContext, type StepOutcome } from "../e
 import { latencyPercentiles } from "../evaluate/latency.js";
 import { METRICS_BY_TASK } from "../evaluate/metrics.js";
 import { transformDataset, type FittedFeatures } from "../features/feature-pipeline.js";
+import { driftReportHtml } from "../monitor/drift-report-html.js";
 import { evaluateDriftRule, type DriftSample } from "../monitor/drift-statistics.js";
+import { type Histogram, histogram } from "../monitor/histograms.js";
 import { type KeyedScores, labelledMetrics, labelsByKey, loggedScores } from "../monitor/labelled-metrics.js";
 import { rowsInWindow } from "../monitor/window.js";
 import { type PolicyResult, applyPolicy } from "../monitor-actions/apply-policy.js";
@@ -77,10 +79,17 @@ export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
   const fitted = await ctx.artifacts.getJson<FittedFeatures>(production.featuresHash);
   const session = await ort.InferenceSession.create(await ctx.artifacts.get(production.artifactHash));
   let drift: DriftResult[];
+  const histograms: Record<string, Histogram> = {};
   let performance: { metrics: Record<string, number | null>; labelled: number } | undefined;
   try {
-    drift = await driftResults(monitor, model.target.column, reference, current.dataset, fitted, (d) =>
-      scoreDataset(session, fitted, d, model).then((s) => predictionSample(s.values, s.width)),
+    drift = await driftResults(
+      monitor,
+      model.target.column,
+      reference,
+      current.dataset,
+      fitted,
+      (d) => scoreDataset(session, fitted, d, model).then((s) => predictionSample(s.values, s.width)),
+      histograms,
     );
     if (monitor.labels) {
       const labels = monitor.labels;
@@ -146,8 +155,11 @@ export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
   await ctx.writeOutput("report", jsonBytes(report));
   await ctx.writeReport("monitor.json", jsonBytes(report));
   await ctx.writeReport("monitor.txt", formatMonitorReport(report));
+  const html = driftReportHtml(report, histograms);
+  await ctx.writeOutput("drift_report", html);
+  const htmlPath = await ctx.writeReport("drift.html", html);
   for (const p of policies.filter((p) => p.triggered)) ctx.note(`${p.policy} → ${p.outcome}`);
-  ctx.note(`report: ${reportPath}`);
+  ctx.note(`report: ${reportPath}; drift report: ${htmlPath}`);
   const acted = policies.filter((p) => p.acted).length;
   return {
     metrics: { drift_share: signals.drift_share!, drifted: drifted.length, current_rows: current.dataset.rowCount, policies_fired: acted },
@@ -239,6 +251,8 @@ async function driftResults(
   current: Dataset,
   fitted: FittedFeatures,
   predictions: (d: Dataset) => Promise<DriftSample>,
+  /** Filled with each target's reference-vs-current histogram, for the drift report. */
+  histograms: Record<string, Histogram>,
 ): Promise<DriftResult[]> {
   const named = new Set(monitor.drift.filter((r) => r.targetKind === "column").map((r) => r.target));
   const rules: DriftRule[] = monitor.drift.flatMap((rule) =>
@@ -259,6 +273,7 @@ async function driftResults(
             ? [featureSample(fitted, reference, rule.target), featureSample(fitted, current, rule.target)]
             : [columnSample(reference, rule.target), columnSample(current, rule.target)];
       const result = evaluateDriftRule(rule, ref, cur);
+      histograms[rule.target] = histogram(ref, cur);
       results.push({
         ...base,
         method: result.method,
