@@ -83,6 +83,7 @@ export type { PlanSchemaError } from "./plan/validate.js";
 export { emitPlan, serializePlan, planHash } from "./plan/emit.js";
 export type { EmitOptions } from "./plan/emit.js";
 export { buildSteps } from "./plan/steps.js";
+export { secretVariable } from "./plan/secret-variables.js";
 export { diffPlans, isEmptyDiff } from "./plan/diff.js";
 export type { PlanDiff } from "./plan/diff.js";
 export { MemoryHost } from "./host/memory-host.js";

@@ -1,3 +1,4 @@
+import { secretVariable } from "../plan/secret-variables.js";
 import type { EnvValue, Plan, Schedule, Step } from "../plan/types.js";
 import { planHash } from "./header.js";
 import {
@@ -218,13 +219,15 @@ export function stepGroups(plan: Plan): StepGroup[] {
 }
 
 /**
- * The environment a step's container needs, and nothing more: an external trainer's `env`, or a batch
- * deployment's `env_vars` for its scoring step. A serving deployment's `env_vars` belong to its server
- * only: its `deploy` step moves a registry alias and its monitor reads the request log, neither needs them.
+ * The environment a step's container needs, and nothing more: an external trainer's `env`, a batch
+ * deployment's `env_vars` for its scoring step, a monitor's the secret webhooks of the notifiers it
+ * alerts (`MLOPS_SECRET_NAME_KEY`). A serving deployment's `env_vars` belong to its server only: its
+ * `deploy` step moves a registry alias and its monitor reads the request log, neither needs them.
  */
 export function stepEnv(plan: Plan, step: Step): Record<string, EnvValue> {
   const { kind, name } = step.subject;
   if (step.kind === "batch_predict" && kind === "deployment") return plan.deployments[name]?.envVars ?? {};
+  if (step.kind === "monitor") return notifierSecrets(plan, name);
   if (kind === "model" && step.kind === "train") {
     const trainer = plan.models[name]?.trainer;
     return trainer?.kind === "external" ? trainer.env : {};
@@ -255,4 +258,15 @@ export function sortedEnv(env: Record<string, EnvValue>, where: string): Array<[
     if (value.kind === "secret") requireSecretRef(value.name, value.key, `${where}: ${name}`);
   }
   return entries;
+}
+
+/** The secret webhooks of the notifiers a monitor's policies alert, by the variable the runtime reads. */
+function notifierSecrets(plan: Plan, monitor: string): Record<string, EnvValue> {
+  const env: Record<string, EnvValue> = {};
+  for (const policy of plan.monitors[monitor]?.policies ?? []) {
+    if (policy.action.kind !== "alert" || !("notifier" in policy.action)) continue;
+    const webhook = plan.notifiers?.[policy.action.notifier]?.webhook;
+    if (webhook?.kind === "secret") env[secretVariable(webhook.name, webhook.key)] = webhook;
+  }
+  return env;
 }

@@ -1,19 +1,14 @@
 /**
  * Values the plan holds as `secret(name, key)` references, resolved only where they are used (a
- * notifier's webhook when an alert is posted). A secret is read from the environment variable
- * `MLOPS_SECRET_<NAME>_<KEY>` (upper case, every other character than A-Z and 0-9 as `_`), which is
- * how Kubernetes `secretKeyRef`s and CI secrets reach a process. The value is never printed: errors
+ * notifier's webhook when an alert is posted), from the environment variable `secretVariable`
+ * names (`MLOPS_SECRET_<NAME>_<KEY>`), which is how Kubernetes `secretKeyRef`s and CI secrets
+ * reach a process. The value is never printed: errors
  * name the variable, not what it holds.
  */
-import type { EnvValue } from "@mlops/compiler";
+import { type EnvValue, secretVariable } from "@mlops/compiler";
 
 export class SecretUnavailable extends Error {
   override readonly name = "SecretUnavailable";
-}
-
-export function secretVariable(name: string, key: string): string {
-  const part = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, "_");
-  return `MLOPS_SECRET_${part(name)}_${part(key)}`;
 }
 
 export function resolveEnvValue(value: EnvValue, env: NodeJS.ProcessEnv = process.env): string {

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.providers.cncf.kubernetes.secret import Secret
 from airflow.sdk import DAG
 from kubernetes.client import models as k8s
 
@@ -166,7 +167,7 @@ with DAG(
             cmds=["mlops"],
             arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "monitor.fraud_drift", "--run-id", RUN_ID],
             env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
-            secrets=[],
+            secrets=[Secret("env", "MLOPS_SECRET_ML_ONCALL_WEBHOOK", "ml-oncall", "webhook")],
             size=("1", "2Gi", 0),
             retries=2,
             retry_delay_ms=300000,
