@@ -113,7 +113,13 @@ export function completionsAt(program: Program, file: string, offset: number, op
   if (kind === "monitor") {
     if ((m = prefix.match(/^\s*drift\s+[\w*]*$/))) return c.driftTargets();
     if ((m = prefix.match(/^\s*drift\s+(\w+)\s*:\s*\w*$/))) return c.driftMethods(m[1]!);
-    if ((m = prefix.match(/=>\s*(retrain|rollback)\(\s*\w*$/))) return c.declarations(m[1] === "retrain" ? "model" : "deploy");
+    if ((m = prefix.match(/=>\s*(retrain|rollback|alert)\(\s*\w*$/)))
+      return c.declarations(m[1] === "retrain" ? "model" : m[1] === "rollback" ? "deploy" : "notifier");
+    if ((m = prefix.match(/=>\s*\w+\([^()]*,\s*\w*$/)))
+      return [{ label: "cooldown", kind: "field", detail: "cooldown = DURATION", insertText: "cooldown = " }];
+    if ((m = prefix.match(/^\s*labels\s*=\s*\{[^}]*\bsource\s*=\s*\w*$/))) return c.declarations("source");
+    if ((m = prefix.match(/^\s*labels\s*=\s*\{[^}]*\bkey\s*=\s*\w*$/)))
+      return [{ label: "request_id", kind: "keyword", detail: "the request id mlops serve answered with" }];
     if ((m = prefix.match(/=>\s*\w*$/)))
       return Object.entries(MONITOR_ACTIONS).map(([label, doc]) => ({
         label,

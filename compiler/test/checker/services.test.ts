@@ -203,6 +203,16 @@ describe("completion in half-typed files", () => {
     return labels(completionsAt(program, "/w/main.mlops", offset));
   };
 
+  it("offers what a monitor's actions and labels name: notifiers, models, deployments, cooldown, sources, request_id", () => {
+    const program =
+      'model m {\n  task = binary_classification\n  features = f\n  target = s.y\n  trainer = logistic_regression {}\n}\ndeploy d {\n  model = m\n  target = local { port = 8080 }\n}\nnotifier oncall { webhook = "https://x.example.com" }\nmonitor mo {\n  deployment = d\n';
+    expect(complete(`${program}  when error_rate > 1% => alert(|`)).toEqual(["oncall"]);
+    expect(complete(`${program}  when error_rate > 1% => rollback(|`)).toEqual(["d"]);
+    expect(complete(`${program}  when error_rate > 1% => retrain(m, |`)).toEqual(["cooldown"]);
+    expect(complete(`${program}  labels = { source = |`)).toEqual(["s"]);
+    expect(complete(`${program}  labels = { source = s, key = |`)).toEqual(["request_id"]);
+  });
+
   it("works inside a block that is never closed", () => {
     expect(complete("model m {\n  task = binary_classification\n  |")).toEqual([
       "features",
