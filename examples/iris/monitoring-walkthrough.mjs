@@ -31,6 +31,12 @@ const mlops = (args, env = {}) =>
   new Promise((resolve) => {
     spawn(cli, args, { stdio: "inherit", env: { ...process.env, ...env } }).on("exit", (code) => resolve(code));
   });
+const MEANING = { 0: "quiet", 1: "a policy acted", 3: "a monitor could not run" };
+const monitor = async () => {
+  const code = await mlops(["monitor", dir, "--exit-code"], env);
+  console.log(`    mlops monitor exited ${code} (${MEANING[code] ?? "failed"})`);
+  return code;
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () =>
   new Promise((resolve) => {
@@ -119,7 +125,7 @@ try {
   stage("1. clean traffic (150 flowers), then mlops monitor --exit-code");
   console.log(`    answered by v${await send(0)}`);
   await untilLogged(150);
-  console.log(`    mlops monitor exited ${await mlops(["monitor", dir, "--exit-code"], env)} (0: quiet)`);
+  await monitor();
 
   stage("2. drifted traffic (petals 2.5 cm longer) and 75 newly labelled training rows, then mlops monitor");
   for (let k = 0; k < 3; k++) await send(2.5);
@@ -128,7 +134,7 @@ try {
     join(dir, "data/iris.csv"),
     `${readFileSync(join(dir, "data/iris.csv"), "utf8").trim().split("\n").slice(1, 76).join("\n")}\n`,
   );
-  console.log(`    mlops monitor exited ${await mlops(["monitor", dir, "--exit-code"], env)} (1: a policy acted)`);
+  await monitor();
   await waitForVersion(2);
   console.log(`    the server now answers with v2; alerts received: ${alerts.length}`);
 
@@ -143,7 +149,7 @@ try {
     join(dir, "data/outcomes.csv"),
     `request_id,instance,species\n${byV2.map((e) => `${e.request},${e.instance},${wrong(e.output?.label)}`).join("\n")}\n`,
   );
-  console.log(`    mlops monitor exited ${await mlops(["monitor", dir, "--exit-code"], env)} (1: a policy acted)`);
+  await monitor();
   await waitForVersion(1);
   console.log("    the server is back on v1");
 
