@@ -95,7 +95,7 @@ describe("completion over stdio", () => {
     const text = `${main}\n\n`;
     const snippets = await itemsAt(withSnippets, "main.mlops", text, "\n\n\n", 2);
     const names = labels(snippets);
-    expect(names).toEqual(["import", "param", "env", "source", "features", "model", "gate", "deploy", "monitor", "template"]);
+    expect(names).toEqual(["import", "param", "env", "source", "features", "model", "gate", "deploy", "monitor", "notifier", "template"]);
     expect(snippets.find((i) => i.label === "gate")?.insertTextFormat).toBe(2);
     const plain = await itemsAt(plainText, "main.mlops", text, "\n\n\n", 2);
     expect(labels(plain)).toEqual(names);

@@ -51,6 +51,7 @@ const TOKENS = [
   "gate",
   "deploy",
   "monitor",
+  "notifier",
   "template",
   "extends",
   "from",
