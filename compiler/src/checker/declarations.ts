@@ -409,7 +409,56 @@ function checkEnv(ctx: DeclContext, symbol: BlockSymbol): EnvInfo {
 
 // ---------------------------------------------------------------- sources
 
+/** What a source needs depends on its format: a `path` for files, a `query` and `connection.url` for PostgreSQL. */
+function checkSourceLocation(ctx: DeclContext, merged: MergedDecl): void {
+  if (merged.symbol.isTemplate) return;
+  const format = merged.fields.get("format");
+  const isQuery = format?.value.expr.kind === "Name" && format.value.expr.name.name === "postgres";
+  const name = merged.symbol.name;
+  const missing = (field: string, why: string): void =>
+    ctx.report(
+      merged.symbol.file,
+      "missing-field",
+      merged.symbol.node.name.span,
+      `source \`${name}\` is missing the required field \`${field}\``,
+      [why],
+    );
+  if (!format) return;
+  if (!isQuery) {
+    if (!merged.fields.has("path")) missing("path", "a file source reads `path` (relative to this file, or an s3:// URL)");
+    const query = merged.fields.get("query");
+    if (query)
+      ctx.report(query.value.owner.file, "unknown-field", query.key.span, "`query` belongs to `format = postgres` sources", [
+        "a file source reads `path`",
+      ]);
+    return;
+  }
+  if (!merged.fields.has("query")) missing("query", 'a postgres source runs `query = "select ..."`');
+  const connection = merged.fields.get("connection");
+  const url = connection?.value.fields?.get("url");
+  if (!url) missing("connection", 'a postgres source connects with `connection = { url = secret("name", "url") }`');
+  const written = url && unwrapParens(url.value.expr);
+  if (written?.kind === "String" && /:\/\/[^/@:]+:[^/@]*@/.test(written.value))
+    ctx.report(
+      url!.value.owner.file,
+      "secret-exposure",
+      written.span,
+      "a password in `connection.url` would be stored in the plan and shown in logs",
+      ['put the URL in a secret: `url = secret("warehouse", "url")`'],
+    );
+  const path = merged.fields.get("path");
+  if (path)
+    ctx.report(
+      path.value.owner.file,
+      "unknown-field",
+      path.key.span,
+      "a postgres source has no `path`: its data is the result of `query`",
+      ["remove `path`"],
+    );
+}
+
 function checkSource(ctx: DeclContext, merged: MergedDecl): SourceInfo {
+  checkSourceLocation(ctx, merged);
   const columns = new Map<string, ColumnInfo>();
   const schemas = merged.statements.filter((s) => s.member.kind === "Schema");
   if (schemas.length === 0 && !merged.symbol.isTemplate) {

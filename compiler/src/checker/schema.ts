@@ -254,12 +254,26 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
       name: "format",
       slot: {
         kind: "word",
-        values: { csv: "comma-separated values with a header row", jsonl: "one JSON object per line", parquet: "Apache Parquet" },
+        values: {
+          csv: "comma-separated values with a header row",
+          jsonl: "one JSON object per line",
+          parquet: "Apache Parquet",
+          postgres: "the rows of a PostgreSQL query (`query`, `connection = { url = secret(...) }`)",
+        },
       },
       required: true,
-      doc: "File format.",
+      doc: "Data format: a file format, or `postgres` for the result of a SQL query.",
     },
-    { name: "path", slot: { kind: "string" }, required: true, doc: "Data file, relative to the declaring file." },
+    {
+      name: "path",
+      slot: { kind: "string" },
+      doc: "Data file, relative to the declaring file, or an `s3://bucket/key` URL (streamed; the cache uses the object's ETag). Required for file formats.",
+    },
+    {
+      name: "query",
+      slot: { kind: "string" },
+      doc: "With `format = postgres`: the SQL query; its result must have exactly the schema's columns, with matching types.",
+    },
     {
       name: "bad_rows",
       slot: {
@@ -277,8 +291,14 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
     },
     {
       name: "connection",
-      slot: { kind: "record", fields: [], open: SECRET_STRING },
-      doc: "Connection settings for remote storage (strings or secrets).",
+      slot: {
+        kind: "record",
+        fields: [
+          { name: "url", slot: SECRET_STRING, doc: 'The database URL, normally `secret("name", "url")` so no password is in the source.' },
+        ],
+        open: SECRET_STRING,
+      },
+      doc: "Connection settings (strings or secrets); `url` for `format = postgres`.",
     },
   ],
   features: [],

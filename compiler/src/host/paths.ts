@@ -35,6 +35,11 @@ export function joinPath(...parts: string[]): string {
 }
 
 /** Resolves `relative` against the folder of `fromFile`. */
+/** `s3://bucket/key`: data that lives in an object store, passed through as written (never resolved as a file path). */
+export function isObjectUrl(path: string): boolean {
+  return /^s3:\/\/[^/]+\/./.test(path);
+}
+
 export function resolveRelative(fromFile: string, relative: string): string {
   return relative.startsWith("/") ? normalizePath(relative) : joinPath(dirname(fromFile), relative);
 }

@@ -1,6 +1,6 @@
 import type { Program } from "../program/program.js";
 import type { ConstValue, ResolvedFeature, ResolvedModel, SemanticModel } from "../program/semantic-model.js";
-import { basename, relativePath, resolveRelative } from "../host/paths.js";
+import { basename, isObjectUrl, relativePath, resolveRelative } from "../host/paths.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import { sha256Hex } from "../util/sha256.js";
 import { VERSION } from "../version.js";
@@ -81,6 +81,7 @@ class PlanEmitter {
 
   /** A path written in `file`, made relative to the project root. */
   private pathWrittenIn(file: string, written: string): string {
+    if (isObjectUrl(written)) return written;
     return this.projectPath(resolveRelative(file, written));
   }
 
@@ -120,7 +121,9 @@ class PlanEmitter {
       out[s.name] = {
         name: s.name,
         format: s.format,
-        path: this.projectPath(s.resolvedPath),
+        path: s.format === "postgres" ? "" : isObjectUrl(s.path) ? s.path : this.projectPath(s.resolvedPath),
+        ...(s.query !== undefined && { query: s.query }),
+        ...(Object.keys(s.connection).length > 0 && { connection: s.connection }),
         columns: s.columns,
         expectations: s.expectations.map((e) => ({ text: e.text, expr: this.model.lowerExpr(e.expr) })),
         badRows: s.badRows,

@@ -57,11 +57,20 @@ function sourceSteps(plan: PlanDeclarations, name: string): StepDraft[] {
       kind: "ingest",
       group: "pipeline",
       subject,
-      description: `read ${source.path} (${source.format}) and type every row by the schema of \`${name}\``,
+      description:
+        source.format === "postgres"
+          ? `run the query of \`${name}\` on PostgreSQL and type every row by its schema`
+          : `read ${source.path} (${source.format}) and type every row by the schema of \`${name}\``,
       needs: [],
       inputs: { file: source.path },
       outputs: [`ingest.${name}/dataset`, `ingest.${name}/bad_rows`],
-      config: { format: source.format, path: source.path, columns: source.columns, badRows: source.badRows },
+      config: {
+        format: source.format,
+        path: source.path,
+        columns: source.columns,
+        badRows: source.badRows,
+        ...(source.query !== undefined && { query: source.query, connection: source.connection ?? {} }),
+      },
       cacheable: true,
     },
     {

@@ -74,13 +74,17 @@ export interface ColumnSpec {
   range?: { min: number; max: number };
 }
 
-export type DataFormat = "csv" | "jsonl" | "parquet";
+export type DataFormat = "csv" | "jsonl" | "parquet" | "postgres";
 
 export interface SourceSpec {
   name: string;
   format: DataFormat;
-  /** Relative to the project root, POSIX separators. */
+  /** Relative to the project root, POSIX separators; or an `s3://bucket/key` URL; "" for `postgres`. */
   path: string;
+  /** `format = postgres`: the query whose result is the source's data. */
+  query?: string;
+  /** Connection settings (`url` for `postgres`): literal strings or secret references, never secret values. */
+  connection?: Record<string, EnvValue>;
   /** In declaration order. */
   columns: ColumnSpec[];
   expectations: Expectation[];

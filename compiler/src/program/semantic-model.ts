@@ -83,6 +83,10 @@ export interface ResolvedSource extends ResolvedDeclaration {
   path: string;
   /** The data path resolved against the declaring file (host path). */
   resolvedPath: string;
+  /** `format = postgres`: the SQL query. */
+  query?: string;
+  /** `connection = { ... }`: literal strings or secret references. */
+  connection: Record<string, EnvValue>;
   columns: ColumnSpec[];
   expectations: Array<{ expr: Expr; file: string; text: string }>;
   badRows: { policy: "fail" | "drop"; maxBadRows: number };
@@ -548,6 +552,8 @@ class ModelBuilder {
       format: (base.fields.format?.value as DataFormat) ?? "csv",
       path,
       resolvedPath: resolveAgainst(pathOwner, path),
+      ...(typeof base.fields.query?.value === "string" && { query: base.fields.query.value }),
+      connection: envValues(base.fields.connection?.value),
       columns,
       expectations,
       badRows: {

@@ -57,7 +57,7 @@ export const planCommand: Command = {
       return 0;
     }
     try {
-      const comparison = await storedComparison(built.plan, built.projectRoot, stores, pathGrants(values, io));
+      const comparison = await storedComparison(built.plan, built.projectRoot, stores, { grants: pathGrants(values, io), env: io.env });
       io.stdout(describePlan(built.plan, comparison, color));
       return 0;
     } finally {

@@ -80,6 +80,7 @@ export const runCommand: Command = {
         concurrency,
         reporter: reporterFor(io, values),
         grants: pathGrants(values, io),
+        env: io.env,
       });
       if (!values.json && !values.quiet) io.stdout(serveHints(loaded.plan, result, positionals[0], values, io));
       return result.status === "succeeded" ? 0 : 1;

@@ -72,7 +72,10 @@ export const runStepCommand: Command = {
     try {
       if (exchangeDir !== undefined && values.stage === "prepare") {
         try {
-          await prepareExchange(loaded.plan, loaded.projectRoot, stores, values.step, exchangeDir, pathGrants(values, io));
+          await prepareExchange(loaded.plan, loaded.projectRoot, stores, values.step, exchangeDir, {
+            grants: pathGrants(values, io),
+            env: io.env,
+          });
         } catch (error) {
           if (!(error instanceof StepFailure)) throw error;
           io.stderr(`mlops run-step: ${error.message}\n`);
@@ -88,6 +91,7 @@ export const runStepCommand: Command = {
         reporter: reporterFor(io, values),
         ...(exchangeDir !== undefined ? { exchange: { dir: exchangeDir, stage: "collect" as const } } : {}),
         grants: pathGrants(values, io),
+        env: io.env,
       });
       return result.status === "succeeded" ? 0 : 1;
     } finally {

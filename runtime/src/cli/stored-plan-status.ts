@@ -1,15 +1,14 @@
 /** `mlops plan` against what is stored: a step whose effective key has a complete cache entry would be taken from the cache. */
 import type { Plan, Step } from "@mlops/compiler";
 import type { PlanComparison, PlanStepStatus } from "@mlops/compiler/cli";
-import { effectiveKeys } from "../executor/cache-keys.js";
-import type { PathGrants } from "../files/project-paths.js";
+import { effectiveKeys, type DataAccess } from "../executor/cache-keys.js";
 import type { Stores } from "../store/open-stores.js";
 
 /** Earlier runs looked at to tell a step that ran before (`re-run`) from one that never did (`new`). */
 const RECENT_RUNS = 10;
 
-export async function storedComparison(plan: Plan, projectRoot: string, stores: Stores, grants: PathGrants): Promise<PlanComparison> {
-  const { keys } = await effectiveKeys(plan, projectRoot, grants);
+export async function storedComparison(plan: Plan, projectRoot: string, stores: Stores, access: DataAccess): Promise<PlanComparison> {
+  const { keys } = await effectiveKeys(plan, projectRoot, access);
   const ranBefore = new Set<string>();
   for (const run of await stores.metadata.listRuns({ limit: RECENT_RUNS })) {
     for (const step of (await stores.metadata.showRun(run.id))?.steps ?? []) ranBefore.add(step.stepId);

@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import type { SourceSpec } from "../plan.js";
 import { DataError } from "./errors.js";
@@ -12,17 +13,18 @@ interface CsvRecord {
 }
 
 /**
- * Streams a CSV file with a header row into `sink`; fields are matched to the schema by header name.
- * Returns the nullable schema columns the file does not have (read as nulls).
+ * Streams a CSV file (a path, or a stream such as an S3 object's) with a header row into `sink`;
+ * fields are matched to the schema by header name. Returns the nullable schema columns the file
+ * does not have (read as nulls).
  */
 export async function readCsvInto(
-  path: string,
+  input: string | Readable,
   displayName: string,
   source: Pick<SourceSpec, "columns">,
   sink: RowSink,
   onProgress?: ProgressListener,
 ): Promise<string[]> {
-  const file = createReadStream(path);
+  const file = typeof input === "string" ? createReadStream(input) : input;
   const parser = file.pipe(parse({ info: true, relax_column_count: true, skip_empty_lines: true, bom: true }));
   let positions: number[] | null = null;
   let absent: string[] = [];

@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import { createInterface } from "node:readline";
 import type { SourceSpec } from "../plan.js";
 import type { ProgressListener } from "./progress.js";
@@ -9,12 +10,13 @@ import type { RowSink } from "./row-sink.js";
  * A missing key is null; keys the schema does not declare are ignored.
  */
 export async function readJsonlInto(
-  path: string,
+  input: string | Readable,
   source: Pick<SourceSpec, "columns">,
   sink: RowSink,
   onProgress?: ProgressListener,
 ): Promise<void> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  const stream = typeof input === "string" ? createReadStream(input, { encoding: "utf8" }) : input.setEncoding("utf8");
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   const names = source.columns.map((c) => c.name);
   const values = new Array<unknown>(names.length);
   let line = 0;

@@ -1,4 +1,4 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from "hyparquet";
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer } from "hyparquet";
 import type { SourceSpec } from "../plan.js";
 import { DataError } from "./errors.js";
 import { matchHeader } from "./header.js";
@@ -10,14 +10,14 @@ import type { RowSink } from "./row-sink.js";
  * their logical types). Returns the nullable schema columns the file does not have (read as nulls).
  */
 export async function readParquetInto(
-  path: string,
+  input: string | AsyncBuffer,
   displayName: string,
   source: Pick<SourceSpec, "columns">,
   sink: RowSink,
   onProgress?: ProgressListener,
 ): Promise<string[]> {
   let metadata;
-  const file = await asyncBufferFromFile(path);
+  const file = typeof input === "string" ? await asyncBufferFromFile(input) : input;
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (error) {

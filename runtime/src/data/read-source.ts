@@ -6,6 +6,7 @@ import type { Dataset } from "./dataset.js";
 import { DataError } from "./errors.js";
 import { readJsonlInto } from "./jsonl-reader.js";
 import { readParquetInto } from "./parquet-reader.js";
+import { isRemoteSource, readRemoteSource } from "./remote-source.js";
 import type { ProgressListener } from "./progress.js";
 import { RowSink, type RowSinkOptions } from "./row-sink.js";
 
@@ -15,6 +16,10 @@ export interface ReadOptions extends RowSinkOptions {
   onProgress?: ProgressListener;
   /** Directories outside the project the file may be in (default: none). */
   grants?: PathGrants;
+  /** The process environment: AWS settings for `s3://` paths, secret values for `postgres` connections. */
+  env?: Record<string, string | undefined>;
+  /** For `s3://` and `postgres` sources: the data hash the run's cache keys used (the read fails if the data changed). */
+  expectedHash?: string;
 }
 
 export interface ReadResult {
@@ -33,6 +38,8 @@ export interface ReadResult {
  * file, or bad rows beyond the policy.
  */
 export async function readSource(source: SourceSpec, projectRoot: string, options: ReadOptions = {}): Promise<ReadResult> {
+  const remote = options.path === undefined ? source : { format: source.format, path: options.path };
+  if (isRemoteSource(remote)) return readRemoteSource({ ...source, path: remote.path }, { ...options, env: options.env ?? {} });
   const display = options.path ?? source.path;
   const path = await sourceFile(projectRoot, display, source.name, options.grants ?? NO_GRANTS);
   const sink = new RowSink(source, display, options);

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Plan } from "@mlops/compiler";
 import { hashFile } from "../data/file-hash.js";
+import { isRemoteSource, remoteDataHash } from "../data/remote-source.js";
 import { NO_GRANTS, resolveInput, type PathGrants } from "../files/project-paths.js";
 
 export interface EffectiveKeys {
@@ -14,16 +15,26 @@ export interface EffectiveKeys {
   dataHashes: Record<string, string>;
 }
 
-export async function effectiveKeys(plan: Plan, projectRoot: string, grants: PathGrants = NO_GRANTS): Promise<EffectiveKeys> {
+/** How a run reaches its data: project files (plus granted directories), and the environment for `s3://` and `postgres` sources. */
+export interface DataAccess {
+  grants?: PathGrants;
+  /** AWS settings for `s3://` objects, secret values for `postgres` connections. */
+  env?: Record<string, string | undefined>;
+}
+
+export async function effectiveKeys(plan: Plan, projectRoot: string, access: DataAccess = {}): Promise<EffectiveKeys> {
   const dataHashes: Record<string, string> = {};
   for (const step of plan.steps) {
     if (step.kind !== "ingest") continue;
     const source = plan.sources[step.subject.name];
     if (!source) continue;
     try {
-      dataHashes[source.name] = await hashFile(await resolveInput(projectRoot, source.path, grants, `source ${source.name}`));
+      // an S3 object's ETag and version, a query's result hash (one streamed pass), a file's content
+      dataHashes[source.name] = isRemoteSource(source)
+        ? await remoteDataHash(source, access.env ?? {})
+        : await hashFile(await resolveInput(projectRoot, source.path, access.grants ?? NO_GRANTS, `source ${source.name}`));
     } catch {
-      // a missing, outside or irregular file is the ingest step's error, with its own message
+      // unreachable data, a missing, outside or irregular file: the ingest step's error, with its own message
     }
   }
   const keys = new Map<string, string>();

@@ -41,7 +41,7 @@ export interface RunOptions {
   exchange?: { dir: string; stage: "collect" };
   /** Directories outside the project the run may read from and write to (default: none). */
   grants?: PathGrants;
-  /** The environment steps read secrets from (the CLI's; default `process.env`). */
+  /** The environment steps read secrets and `s3://` settings from (the CLI's; default `process.env`). */
   env?: Record<string, string | undefined>;
 }
 
@@ -93,7 +93,7 @@ export async function runPlan(
   const reporter = options.reporter ?? silentReporter;
   const group = options.exact?.length ? "step" : options.only?.length ? "only" : (options.group ?? "pipeline");
   const started = performance.now();
-  const { keys, dataHashes } = await effectiveKeys(plan, projectRoot, options.grants);
+  const { keys, dataHashes } = await effectiveKeys(plan, projectRoot, { grants: options.grants, env: options.env ?? process.env });
   const { metadata } = stores;
   const interrupted = await metadata.markInterrupted();
   const run = await metadata.startRun({

@@ -28,7 +28,7 @@ export interface StepContext {
   readArtifact(artifactName: string): Promise<Uint8Array>;
   /** Content hash of an upstream artifact (`train.m/model`), for lineage. */
   artifactHash(artifactName: string): Promise<string>;
-  /** sha256 of each source file this run read, by source name. */
+  /** sha256 of each source file this run read (an S3 object's ETag hash, a query result's hash), by source name. */
   dataHashes: Record<string, string>;
   /** Stores `STEP_ID/NAME` in the artifact store (atomic, content-addressed). */
   writeOutput(name: string, content: Uint8Array | string): Promise<void>;
@@ -40,7 +40,7 @@ export interface StepContext {
   progress(update: StepProgress): void;
   /** A line of information shown under the step (`registered fraud_clf v3`). */
   note(text: string): void;
-  /** The environment secrets are read from (`MLOPS_SECRET_NAME_KEY`); never logged. */
+  /** The process environment: AWS settings for `s3://` data, secrets (`MLOPS_SECRET_NAME_KEY`); never logged. */
   env: Record<string, string | undefined>;
   /** Set when an external trainer ran in its own container: where it left the model (`run-step --exchange DIR --stage collect`). */
   exchange?: { dir: string; stage: "prepare" | "collect" };

@@ -1,7 +1,11 @@
 /** batch_predict.D: scores the target's input source with the production model; the output file appears whole. */
 import { count } from "@mlops/compiler";
 import * as ort from "onnxruntime-node";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { resolveOutput } from "../files/project-paths.js";
+import { isS3Url, uploadFileToS3 } from "../data/s3-object.js";
 import { outputRecord, createRecordWriter, type OutputFormat } from "../data/record-writer.js";
 import { readSource } from "../data/read-source.js";
 import { DataError } from "../data/errors.js";
@@ -19,7 +23,10 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   const deployment = deploymentOf(ctx.plan, ctx.step.subject.name);
   if (deployment.target.kind !== "batch") throw new Error(`deployment ${deployment.name} is not a batch deployment`);
   const output = deployment.target.output;
-  const path = await resolveOutput(ctx.projectRoot, output, ctx.grants, `deployment ${deployment.name}`);
+  // an s3:// output is written whole to a local temp file, then uploaded (the object appears whole too);
+  // a file output stays inside the project or a granted directory
+  const remote = isS3Url(output);
+  const localPath = remote ? undefined : await resolveOutput(ctx.projectRoot, output, ctx.grants, `deployment ${deployment.name}`);
   const model = modelOf(ctx.plan, deployment.model);
   const production = await ctx.metadata.registry.getAlias(model.name, "production");
   if (!production?.featuresHash) {
@@ -33,6 +40,7 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
     dataset = (
       await readSource(source, ctx.projectRoot, {
         grants: ctx.grants,
+        env: ctx.env,
         onProgress: (p) => ctx.progress({ label: "reading", done: p.rows, detail: "rows" }),
       })
     ).dataset;
@@ -59,14 +67,22 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
         ? ["prediction", "probability"]
         : ["prediction", "probability", ...classes.map((c) => `probability_${c}`)];
   const columns = [...dataset.columns.map((c) => c.name), ...extra];
-  const writer = await createRecordWriter(path, format, columns);
+  const path = localPath ?? join(await mkdtemp(join(tmpdir(), "mlops-batch-")), basename(output));
+  let sha256: string;
   try {
-    for (let i = 0; i < dataset.rowCount; i++)
-      await writer.write({ ...outputRecord(dataset, i), ...predictionFields(model.task, scores, i, classes) });
-    await writer.close();
-  } catch (error) {
-    await writer.abort();
-    throw error;
+    const writer = await createRecordWriter(path, format, columns);
+    try {
+      for (let i = 0; i < dataset.rowCount; i++)
+        await writer.write({ ...outputRecord(dataset, i), ...predictionFields(model.task, scores, i, classes) });
+      await writer.close();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    sha256 = await hashFile(path);
+    if (remote) await uploadFileToS3(path, output, ctx.env);
+  } finally {
+    if (remote) await rm(dirname(path), { recursive: true, force: true });
   }
   const result = {
     deployment: deployment.name,
@@ -74,7 +90,7 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
     version: production.version,
     file: output,
     rows: dataset.rowCount,
-    sha256: await hashFile(path),
+    sha256,
   };
   await ctx.writeOutput("predictions", jsonBytes(result));
   return {

@@ -11,9 +11,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ModelSpec, Plan, TrainerSpec } from "@mlops/compiler";
-import { effectiveKeys, producerOf } from "../executor/cache-keys.js";
+import { effectiveKeys, producerOf, type DataAccess } from "../executor/cache-keys.js";
 import { decodeDataset } from "../executor/dataset-codec.js";
-import { NO_GRANTS, type PathGrants } from "../files/project-paths.js";
 import type { Stores } from "../store/open-stores.js";
 import { StepFailure, type StepContext } from "../executor/step-context.js";
 import { transformDataset } from "../features/feature-pipeline.js";
@@ -73,13 +72,13 @@ export async function prepareExchange(
   stores: Pick<Stores, "artifacts" | "metadata">,
   stepId: string,
   dir: string,
-  grants: PathGrants = NO_GRANTS,
+  access: DataAccess = {},
 ): Promise<void> {
   const step = plan.steps.find((s) => s.id === stepId);
   const model = step?.kind === "train" ? modelOf(plan, step.subject.name) : undefined;
   if (!step || model?.trainer.kind !== "external")
     throw new StepFailure(`--stage prepare is for the train step of an external trainer, not ${stepId}`);
-  const { keys } = await effectiveKeys(plan, projectRoot, grants);
+  const { keys } = await effectiveKeys(plan, projectRoot, access);
   const read = async (artifact: string): Promise<Uint8Array> => {
     const producer = producerOf(artifact);
     const hash = (await stores.metadata.getCacheEntry(keys.get(producer) ?? ""))?.outputs[artifact];

@@ -19,6 +19,8 @@ export async function ingest(ctx: StepContext): Promise<StepOutcome> {
   try {
     result = await readSource(source, ctx.projectRoot, {
       grants: ctx.grants,
+      env: ctx.env,
+      ...(ctx.dataHashes[source.name] !== undefined && { expectedHash: ctx.dataHashes[source.name] }),
       onProgress: (p) =>
         ctx.progress(
           p.bytes !== undefined && size

@@ -192,7 +192,7 @@ async function referenceData(ctx: StepContext, monitor: MonitorSpec, lineage: Re
 
 async function read(ctx: StepContext, source: SourceSpec): Promise<Dataset> {
   try {
-    return (await readSource(source, ctx.projectRoot, { grants: ctx.grants })).dataset;
+    return (await readSource(source, ctx.projectRoot, { grants: ctx.grants, env: ctx.env })).dataset;
   } catch (error) {
     if (error instanceof DataError) throw new StepFailure(error.message);
     throw error;
