@@ -119,6 +119,29 @@ describe("completion over stdio", () => {
     ]);
   });
 
+  it("offers types in a schema and after `param NAME:`, and durations in `every(`", async () => {
+    const schema = sources.replace("    y:       bool\n", "    y:       bool\n    z: \n");
+    expect(labels(await itemsAt(withSnippets, "lib/sources.mlops", schema, "    z: ", "    z: ".length))).toEqual([
+      "int",
+      "float",
+      "bool",
+      "string",
+      "timestamp",
+      "date",
+      "enum",
+    ]);
+    const param = `${main}\nparam retries: \n`;
+    expect(labels(await itemsAt(withSnippets, "main.mlops", param, "param retries: ", "param retries: ".length))).toContain("duration");
+    const monitored = `${main}\ndeploy d {\n  model  = m\n  target = local { port = 8080 }\n}\n\nmonitor mo {\n  deployment = d\n  reference  = training\n  schedule   = every()\n}\n`;
+    expect(labels(await itemsAt(withSnippets, "main.mlops", monitored, "every()", "every(".length))).toEqual([
+      "15m",
+      "1h",
+      "6h",
+      "1d",
+      "7d",
+    ]);
+  });
+
   it("stays up and quiet throughout", () => {
     expect(withSnippets.alive && plainText.alive).toBe(true);
     expect([...withSnippets.logs, ...plainText.logs].filter((l) => l.includes("failed"))).toEqual([]);

@@ -49,6 +49,8 @@ export interface ModelInput {
   featureSet?: string;
   type: Type;
   node: Expr | Identifier;
+  /** The feature's definition, for an input that is a feature of a set. */
+  feature?: FeatureInfo;
 }
 
 export interface ModelInfo {

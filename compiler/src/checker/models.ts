@@ -1,10 +1,11 @@
 /** `model`: features as numeric input, target vs task, split, trainer, pretrained ONNX signature. */
+import type { Fix } from "../diagnostics/diagnostic.js";
 import { resolveRelative } from "../host/paths.js";
 import type { InputSlot, OnnxSignature, Task } from "../plan/types.js";
 import type { ProgramFile } from "../program/source-files.js";
 import type { Expr } from "../syntax/ast.js";
 import { columnSymbol, featureSymbol, sourceColumns } from "./features.js";
-import type { FeatureSetInfo, ModelInfo } from "./infos.js";
+import type { FeatureInfo, FeatureSetInfo, ModelInfo } from "./infos.js";
 import type { MergedDecl, MergedValue } from "./merge.js";
 import { unwrapParens } from "./merge.js";
 import { tensorToString, readOnnxSignature } from "./onnx-signature.js";
@@ -67,7 +68,7 @@ function resolveFeatures(vc: ValueChecker, value: MergedValue, info: ModelInfo):
     if (!fs) return;
     info.featureSet = set.name;
     addSource(vc, file, expr, info, fs.source);
-    for (const f of fs.features.values()) info.inputs.push({ name: f.name, featureSet: set.name, type: f.type, node: expr });
+    for (const f of fs.features.values()) info.inputs.push({ name: f.name, featureSet: set.name, type: f.type, node: expr, feature: f });
     ctx.setType(expr, { kind: "decl", declKind: "features", name: set.name });
     return;
   }
@@ -93,7 +94,7 @@ function resolveFeatureEntry(vc: ValueChecker, file: ProgramFile, el: Expr, info
     const fs = featureSetInfo(vc, set);
     if (!fs) return;
     addSource(vc, file, el, info, fs.source);
-    for (const f of fs.features.values()) info.inputs.push({ name: f.name, featureSet: set.name, type: f.type, node: el });
+    for (const f of fs.features.values()) info.inputs.push({ name: f.name, featureSet: set.name, type: f.type, node: el, feature: f });
     return;
   }
   if (el.kind !== "Member" || el.object.kind !== "Name") {
@@ -126,7 +127,7 @@ function resolveFeatureEntry(vc: ValueChecker, file: ProgramFile, el: Expr, info
   }
   ctx.reference(file, prop.span, featureSymbol(owner.name, f));
   addSource(vc, file, el, info, fs.source);
-  info.inputs.push({ name: f.name, featureSet: owner.name, type: ctx.setType(el, f.type), node: el });
+  info.inputs.push({ name: f.name, featureSet: owner.name, type: ctx.setType(el, f.type), node: el, feature: f });
 }
 
 function resolveTarget(vc: ValueChecker, value: MergedValue, info: ModelInfo): void {
@@ -184,6 +185,17 @@ function computeLayout(info: ModelInfo): void {
   info.inputWidth = offset;
 }
 
+/** Wraps a nullable feature's definition in `coalesce(…, 0)` (`false` for a bool), where the feature is defined. */
+function nonNullFeatureFix(feature: FeatureInfo): Fix {
+  const { file, expr } = feature;
+  const text = file.text.slice(expr.span.start, expr.span.end);
+  const newText = `coalesce(${text}, ${feature.type.kind === "bool" ? "false" : "0"})`;
+  return {
+    title: `Make \`${feature.name}\` non-null: ${feature.name} = ${newText}`,
+    edits: [{ file: file.path, range: file.lineMap.range(expr.span), newText }],
+  };
+}
+
 function inputUsable(t: Type): "ok" | "nullable" | "bad" {
   if (t.kind === "unknown" || t.kind === "vector") return "ok";
   if (isNumeric(t) || t.kind === "bool") return isNullable(t) ? "nullable" : "ok";
@@ -199,9 +211,14 @@ function checkInputs(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): voi
     const use = inputUsable(input.type);
     const what = input.featureSet ? `feature \`${input.featureSet}.${input.name}\`` : `column \`${input.name}\``;
     if (use === "nullable") {
-      vc.ctx.report(file, "nullable-misuse", input.node.span, `${what} is ${typeToString(input.type)}: a model input must be non-null`, [
-        `make it non-null in the feature set: coalesce(${input.name}, 0), impute(${input.name}, median)`,
-      ]);
+      vc.ctx.report(
+        file,
+        "nullable-misuse",
+        input.node.span,
+        `${what} is ${typeToString(input.type)}: a model input must be non-null`,
+        [`make it non-null in the feature set: coalesce(${input.name}, 0), impute(${input.name}, median)`],
+        input.feature ? [nonNullFeatureFix(input.feature)] : [],
+      );
     } else if (use === "bad") {
       const hint =
         input.type.kind === "enum" || input.type.kind === "string"

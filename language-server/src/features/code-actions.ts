@@ -65,18 +65,12 @@ export function codeActions(doc: ParsedDocument, diagnostics: LspDiagnostic[], h
       }
       case "nullable-misuse": {
         const expr = expressionAt(doc.file, doc.lineMap.offset(diagnostic.range.start), doc.lineMap.offset(diagnostic.range.end));
-        if (expr) {
-          const text = doc.text.slice(expr.span.start, expr.span.end);
-          const fallback = fallbackFor(helpers.typeOf?.(doc, expr) ?? columnTypeName(doc.file, expr));
+        const wrap = expr && coalesceFix(doc, expr, helpers);
+        // `coalesce` is right in a feature expression, not where a column or feature set is named (`target`, `features`)
+        if (wrap && (helpers.fixChecks?.(doc, wrap) ?? true)) {
+          const [edit] = wrap.edits;
           actions.push(
-            quickFix(
-              `Wrap \`${text}\` in coalesce(${text}, ${fallback})`,
-              diagnostic,
-              {
-                changes: { [doc.uri]: [{ range: doc.lineMap.range(expr.span), newText: `coalesce(${text}, ${fallback})` }] },
-              },
-              true,
-            ),
+            quickFix(wrap.title, diagnostic, { changes: { [doc.uri]: [{ range: edit!.range, newText: edit!.newText }] } }, true),
           );
         }
         break;
@@ -197,6 +191,14 @@ const EXPR_KINDS = new Set([
 ]);
 function isExpr(node: Node): node is Expr {
   return EXPR_KINDS.has(node.kind);
+}
+
+/** `expr` wrapped in `coalesce(expr, fallback)`, with a neutral value of its type as the fallback. */
+function coalesceFix(doc: ParsedDocument, expr: Expr, helpers: CodeActionHelpers): Fix {
+  const text = doc.text.slice(expr.span.start, expr.span.end);
+  const fallback = fallbackFor(helpers.typeOf?.(doc, expr) ?? columnTypeName(doc.file, expr));
+  const newText = `coalesce(${text}, ${fallback})`;
+  return { title: `Wrap \`${text}\` in ${newText}`, edits: [{ file: doc.path, range: doc.lineMap.range(expr.span), newText }] };
 }
 
 /** The declared type of a column named by `expr` in the features block around it (from the syntax alone). */

@@ -21,6 +21,7 @@ export function expectedDiagnostics(path: string, text: string): Diagnostic[] {
     .filter((d) => d.file === path)
     .map((d) => ({
       range: d.range,
+      severity: d.severity === "error" ? 1 : d.severity === "warning" ? 2 : 3,
       code: d.code,
       message: d.hints.length > 0 ? `${d.message}\n${d.hints.map((h) => `hint: ${h}`).join("\n")}` : d.message,
       data: { fixes: d.fixes, hints: d.hints },
