@@ -2,7 +2,8 @@
  * What an edit would do: a separate program over the same files with one
  * file's text replaced, so a fix can be checked before it is offered. The
  * original program is not touched; only the declarations asked about are
- * checked (results are lazy).
+ * checked (results are lazy), and the separate program is kept and edited
+ * incrementally from one question to the next.
  */
 import type { Diagnostic, Fix } from "../diagnostics/diagnostic.js";
 import type { CompilerHost } from "../host/host.js";
@@ -16,9 +17,14 @@ import { LineMap } from "../syntax/line-map.js";
 class ReplacedFileHost implements CompilerHost {
   constructor(
     private readonly base: CompilerHost,
-    private readonly path: string,
-    private readonly text: string,
+    private path: string,
+    private text: string,
   ) {}
+
+  replace(path: string, text: string): void {
+    this.path = path;
+    this.text = text;
+  }
 
   readFile(path: string): string | undefined {
     return normalizePath(path) === this.path ? this.text : this.base.readFile(path);
@@ -41,10 +47,44 @@ class ReplacedFileHost implements CompilerHost {
   }
 }
 
-/** `program`'s compilation with `path` reading `text`. */
+/**
+ * One scratch program per program asked about: a second compilation of the same files, kept in step
+ * with the original by incremental `updateFile`s, so a what-if costs about what an edit costs (a window
+ * re-parsed, the dependents of the edited declaration re-checked) instead of a whole new compilation.
+ */
+const scratchPrograms = new WeakMap<Program, { host: ReplacedFileHost; program: Program }>();
+
+/**
+ * `program`'s compilation with `path` reading `text`. The program returned is a scratch copy, reused and
+ * changed by the next call for the same `program`: read what you need from it before asking again.
+ */
 export function programWithText(program: Program, path: string, text: string): Program {
-  const host = new ReplacedFileHost(program.host, normalizePath(path), text);
-  return createProgram({ host, rootFiles: [...program.rootFiles], ...(program.env !== undefined ? { env: program.env } : {}) });
+  const p = normalizePath(path);
+  const scratch = scratchPrograms.get(program);
+  if (scratch && sameFiles(scratch.program, program)) {
+    scratch.host.replace(p, text);
+    if (scratch.program.env !== program.env) scratch.program.setEnv(program.env);
+    for (const file of program.files()) {
+      const wanted = file.path === p ? text : file.text;
+      if (scratch.program.file(file.path)?.text !== wanted) scratch.program.updateFile(file.path, wanted);
+    }
+    if (sameFiles(scratch.program, program)) return scratch.program;
+  }
+  const host = new ReplacedFileHost(program.host, p, text);
+  const fresh = createProgram({ host, rootFiles: [...program.rootFiles], ...(program.env !== undefined ? { env: program.env } : {}) });
+  scratchPrograms.set(program, { host, program: fresh });
+  return fresh;
+}
+
+/** Same roots and same loaded files (an import that resolves differently makes a new scratch program). */
+function sameFiles(a: Program, b: Program): boolean {
+  if (a.rootFiles.join("\u0000") !== b.rootFiles.join("\u0000")) return false;
+  const paths = (p: Program) =>
+    p
+      .files()
+      .map((f) => f.path)
+      .join("\u0000");
+  return paths(a) === paths(b);
 }
 
 /**
