@@ -106,7 +106,23 @@ describe("Airflow DAG details", () => {
       "--run-id",
       "scheduled__2024-01-02T00:00:00+00:00",
     ]);
-    expect(deploy.env_vars).toEqual([{ model: "V1EnvVar", fields: { name: "MLOPS_LOGICAL_DATE", value: "2024-01-02T00:00:00+00:00" } }]);
+    const [logicalDate, ...stores] = deploy.env_vars as Array<{ fields: Record<string, unknown> }>;
+    expect(logicalDate).toEqual({ model: "V1EnvVar", fields: { name: "MLOPS_LOGICAL_DATE", value: "2024-01-02T00:00:00+00:00" } });
+    // the stores' settings, from the stores Secret (the AWS ones optional: a pod role needs no keys)
+    expect(stores.map((e) => e.fields.name)).toEqual([
+      "MLOPS_DATABASE_URL",
+      "MLOPS_ARTIFACT_STORE",
+      "AWS_ENDPOINT_URL",
+      "AWS_REGION",
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "MLOPS_S3_FORCE_PATH_STYLE",
+    ]);
+    expect(stores[0]!.fields.value_from).toEqual({
+      model: "V1EnvVarSource",
+      fields: { secret_key_ref: { model: "V1SecretKeySelector", fields: { name: "fraud-detection-stores", key: "MLOPS_DATABASE_URL" } } },
+    });
+    expect(JSON.stringify(training.tasks["ingest.transactions"]!.volumes)).not.toContain("persistent_volume_claim");
     expect(deploy.container_security_context).toMatchObject({
       fields: {
         allow_privilege_escalation: false,

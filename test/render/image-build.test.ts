@@ -3,12 +3,15 @@
  * runs against a scratch directory standing in for the image's filesystem (`/opt/mlops` →
  * `SCRATCH/opt/mlops`): the same COPYs from the same context, the same RUN commands (`npm ci` from
  * the packed tarballs and the lock), the same ENV. Then the CLI runs from the result, as the image's
- * entry point would: `mlops --version` and a step. The base image's `apt-get` line is the one step
- * not replayed (this machine already has python3, make and g++).
+ * entry point would: `mlops --version`, a step, the pipeline, then the image's own CMD (`mlops serve`,
+ * on a free port of 127.0.0.1 instead of 0.0.0.0:8080) answering `/v2/health/ready`, which the
+ * image's HEALTHCHECK command checks too. The base image's `apt-get` line is the one step not
+ * replayed (this machine already has python3, make and g++).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { DockerfileParser } from "dockerfile-ast";
 import { afterAll, describe, expect, it } from "vitest";
@@ -35,15 +38,31 @@ function rebase(text: string): string {
 interface Stage {
   workdir: string;
   env: Record<string, string>;
+  /** The last CMD and HEALTHCHECK CMD, exec form. */
+  cmd: string[];
+  healthcheck: string[];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function replay(dockerfile: string): Stage {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? scratch };
-  let stage: Stage = { workdir: "/", env: { ...env } };
+  let stage: Stage = { workdir: "/", env: { ...env }, cmd: [], healthcheck: [] };
   for (const instruction of DockerfileParser.parse(dockerfile).getInstructions()) {
     const keyword = instruction.getKeyword();
     const args = instruction.getArgumentsContent() ?? "";
-    if (keyword === "FROM") stage = { workdir: "/", env: { ...env } };
+    if (keyword === "FROM") stage = { workdir: "/", env: { ...env }, cmd: [], healthcheck: [] };
+    else if (keyword === "CMD") stage.cmd = JSON.parse(args) as string[];
+    else if (keyword === "HEALTHCHECK") stage.healthcheck = JSON.parse(args.slice(args.indexOf("CMD ") + 4)) as string[];
     else if (keyword === "WORKDIR") {
       stage.workdir = args;
       mkdirSync(inImage(args), { recursive: true });
@@ -74,10 +93,10 @@ function replay(dockerfile: string): Stage {
 }
 
 describe("the rendered Dockerfile, built step by step without Docker", () => {
-  it("builds from its own context and runs the CLI and a step from the result", { timeout: 900_000 }, () => {
-    const rendered = runCli(["render", "docker", "examples/iris", "-o", context, "--image", "registry.example.com/mlops:1.0.0"], {
-      cwd: repoRoot,
-    });
+  it("builds from its own context and runs the CLI, a step, the pipeline and the image's server from the result", {
+    timeout: 1_500_000,
+  }, async () => {
+    const rendered = runCli(["render", "docker", "examples/fraud", "-o", context], { cwd: repoRoot });
     expect(rendered.stderr).toBe("");
     expect(readdirSync(join(context, "packages")).sort()).toEqual(["mlops-compiler-0.1.0.tgz", "mlops-runtime-0.1.0.tgz"]);
     const lock = JSON.parse(readFileSync(join(context, "package-lock.json"), "utf8")) as { packages: Record<string, object> };
@@ -97,9 +116,40 @@ describe("the rendered Dockerfile, built step by step without Docker", () => {
     expect(version.stderr).toBe("");
     expect(version.stdout.trim()).toBe("0.1.0");
     // The data comes from where the source lives: a volume mounted at the project root.
-    cpSync(join(repoRoot, "examples/iris/data"), join(project, "data"), { recursive: true });
-    const step = mlops(["run-step", "--plan", join(project, "plan.json"), "--root", project, "--step", "ingest.flowers"]);
+    cpSync(join(repoRoot, "examples/fraud/data"), join(project, "data"), { recursive: true });
+    const plan = join(project, "plan.json");
+    const step = mlops(["run-step", "--plan", plan, "--root", project, "--step", "ingest.transactions"]);
     expect(step.stderr).toBe("");
     expect(step.status).toBe(0);
+    const run = mlops(["run", plan, "--root", project, "--quiet"]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+
+    // The image's CMD serves the registered model; its HEALTHCHECK says so.
+    const [command, ...args] = stage.cmd.map(rebase);
+    expect(command).toBe("mlops");
+    const port = String(await freePort());
+    const served = args.map((arg, i) => (args[i - 1] === "--host" ? "127.0.0.1" : args[i - 1] === "--port" ? port : arg));
+    const server = spawn("mlops", served, { cwd: project, env: stage.env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    server.stdout.on("data", (c: Buffer) => (output += c.toString("utf8")));
+    server.stderr.on("data", (c: Buffer) => (output += c.toString("utf8")));
+    const exited = new Promise<number | null>((resolve) => server.on("close", resolve));
+    try {
+      let status = 0;
+      for (let attempt = 0; attempt < 240 && status !== 200 && server.exitCode === null; attempt++) {
+        status = await fetch(`http://127.0.0.1:${port}/v2/health/ready`).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status !== 200) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(status, output).toBe(200);
+      const [node, ...check] = stage.healthcheck.map(rebase);
+      const health = spawnSync(node!, check, { env: { ...stage.env, MLOPS_HEALTH_PORT: port }, encoding: "utf8" });
+      expect(health.status, health.stderr).toBe(0);
+    } finally {
+      server.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
   });
 });

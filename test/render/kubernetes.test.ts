@@ -11,6 +11,20 @@ import { modelError, parseYaml11 } from "./support/k8s-validate.js";
 const kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((path) => existsSync(path));
 if (!kubectl) console.warn("kubectl not found: skipping `kubectl kustomize` checks");
 
+/** The store settings every container of the runtime image reads from the stores Secret. */
+const STORE_ENV = [
+  ["MLOPS_DATABASE_URL", false],
+  ["MLOPS_ARTIFACT_STORE", false],
+  ["AWS_ENDPOINT_URL", true],
+  ["AWS_REGION", true],
+  ["AWS_ACCESS_KEY_ID", true],
+  ["AWS_SECRET_ACCESS_KEY", true],
+  ["MLOPS_S3_FORCE_PATH_STYLE", true],
+].map(([name, optional]) => ({
+  name: name as string,
+  valueFrom: { secretKeyRef: { name: "fraud-detection-stores", key: name as string, ...(optional ? { optional: true } : {}) } },
+}));
+
 function writeTree(files: RenderedFile[]): string {
   const root = mkdtempSync(join(tmpdir(), "k8s-render-"));
   for (const file of files) {
@@ -189,12 +203,19 @@ describe("Kubernetes manifests", () => {
       "--run-id",
       "$(MLOPS_RUN_ID)",
     ]);
-    // the deploy step moves an alias: it gets neither the server's env nor its secrets
-    expect(deploy.env).toEqual([{ name: "MLOPS_RUN_ID", valueFrom: { fieldRef: { fieldPath: "metadata.labels['job-name']" } } }]);
+    // the deploy step moves an alias: it gets neither the server's env nor its secrets, only the stores'
+    expect(deploy.env).toEqual([
+      { name: "MLOPS_RUN_ID", valueFrom: { fieldRef: { fieldPath: "metadata.labels['job-name']" } } },
+      ...STORE_ENV,
+    ]);
+    expect(pod.volumes.filter((v: Obj) => v.persistentVolumeClaim)).toEqual([]); // no shared volume with SQLite
+    expect(deploy.volumeMounts).toContainEqual({ name: "scratch", mountPath: "/srv/mlops/.mlops" });
+    // the external trainer's own image gets no store settings: it exchanges files with prepare/collect
+    expect(containers.find((c: Obj) => c.name === "train-fraud-ext").env.map((e: Obj) => e.name)).not.toContain("MLOPS_DATABASE_URL");
     expect(pod.serviceAccountName).toBe("fraud-detection-steps");
   });
 
-  it("renders monitors and batch scoring as CronJobs; batch output is written to the store volume, not the image", () => {
+  it("renders monitors and batch scoring as CronJobs; batch output is written to the outputs claim, not the image", () => {
     const crons = objects.filter((o) => o.kind === "CronJob" && o.metadata.name !== "fraud-detection-train");
     expect(crons.map((c) => [c.metadata.name, c.spec.schedule]).sort()).toEqual([
       ["fraud-detection-batch-nightly-scores", "30 3 * * *"],
@@ -202,13 +223,56 @@ describe("Kubernetes manifests", () => {
       ["fraud-detection-monitor-latency-watch", "*/15 * * * *"],
     ]);
     const batch = byName("CronJob", "fraud-detection-batch-nightly-scores").spec.jobTemplate.spec.template.spec.containers[0];
-    expect(batch.volumeMounts).toContainEqual({ name: "store", mountPath: "/srv/mlops/out", subPath: "outputs/out" });
+    expect(batch.volumeMounts).toContainEqual({ name: "outputs", mountPath: "/srv/mlops/out", subPath: "out" });
+    const batchPod = byName("CronJob", "fraud-detection-batch-nightly-scores").spec.jobTemplate.spec.template.spec;
+    expect(batchPod.volumes).toContainEqual({ name: "outputs", persistentVolumeClaim: { claimName: "fraud-detection-outputs" } });
     expect(batch.env).toContainEqual({ name: "DB_URL", valueFrom: { secretKeyRef: { name: "fraud-db", key: "url" } } });
     const monitor = byName("CronJob", "fraud-detection-monitor-fraud-drift").spec.jobTemplate.spec.template.spec.containers[0];
-    expect(monitor.env.map((e: Obj) => e.name)).toEqual(["MLOPS_RUN_ID"]);
+    expect(monitor.env.map((e: Obj) => e.name)).toEqual(["MLOPS_RUN_ID", ...STORE_ENV.map((e) => e.name)]);
+    // monitors read the request log the servers write, on one ReadWriteMany claim
+    expect(monitor.volumeMounts).toContainEqual({ name: "requests", mountPath: "/srv/mlops/.mlops/requests" });
+    const server = byName("Deployment", "fraud-api").spec.template.spec;
+    expect(server.containers[0].volumeMounts).toContainEqual({ name: "requests", mountPath: "/srv/mlops/.mlops/requests" });
+    expect(server.volumes).toContainEqual({ name: "requests", persistentVolumeClaim: { claimName: "fraud-detection-requests" } });
+    expect(server.containers[0].env).toEqual(expect.arrayContaining(STORE_ENV));
     const steps = byName("NetworkPolicy", "fraud-detection-steps").spec;
     expect(steps.podSelector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "fraud-detection", "mlops.dev/role": "step" });
     expect(steps.ingress).toBeUndefined();
+  });
+
+  it("gives a postgres source's secret to the steps that read that source only", () => {
+    const base = structuredClone(plans.base);
+    base.sources.transactions = {
+      ...base.sources.transactions!,
+      format: "postgres",
+      path: "",
+      query: "select * from transactions",
+      connection: { url: { kind: "secret", name: "warehouse", key: "url" } },
+    };
+    const pod = baseObjects(renderKubernetes({ base, envs: {} })).find((o) => o.metadata.name === "fraud-detection-train")!.spec.jobTemplate
+      .spec.template.spec;
+    const withSecret = [...pod.initContainers, ...pod.containers]
+      .filter((c: Obj) => c.env.some((e: Obj) => e.name === "MLOPS_SECRET_WAREHOUSE_URL"))
+      .map((c: Obj) => c.name);
+    expect(withSecret).toEqual(["ingest-transactions"]);
+    const ingest = pod.initContainers.find((c: Obj) => c.name === "ingest-transactions");
+    expect(ingest.env).toContainEqual({
+      name: "MLOPS_SECRET_WAREHOUSE_URL",
+      valueFrom: { secretKeyRef: { name: "warehouse", key: "url" } },
+    });
+  });
+
+  it("keeps the embedded stores on one claim with --stores volume (SQLite without WAL), for a single node", () => {
+    const single = renderKubernetes(plans, { stores: "volume", storeClaim: "ml-store" });
+    const pod = baseObjects(single).find((o) => o.metadata.name === "fraud-detection-train")!.spec.jobTemplate.spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: "store", persistentVolumeClaim: { claimName: "ml-store" } });
+    for (const container of pod.containers) {
+      expect(container.env).toContainEqual({ name: "MLOPS_DATABASE_URL", value: "sqlite:/srv/mlops/.mlops/metadata.db?journal=delete" });
+      expect(container.volumeMounts).toContainEqual({ name: "store", mountPath: "/srv/mlops/.mlops" });
+      expect(container.env.some((e: Obj) => e.valueFrom?.secretKeyRef?.name === "fraud-detection-stores")).toBe(false);
+    }
+    expect(single.find((f) => f.path === "README.md")!.content).toContain("every pod must run on one node");
+    expect(checkObjects(baseObjects(single))).toEqual([]);
   });
 
   it("puts the plan in a content-hashed ConfigMap (configMapGenerator) in every namespace that mounts it", () => {

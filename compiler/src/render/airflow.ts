@@ -15,7 +15,9 @@ import {
   type Settings,
   type StepGroup,
 } from "./options.js";
+import { type PodStorage, stepStorage } from "./pod-storage.js";
 import type { RenderedFile } from "./rendered-file.js";
+import { storesText } from "./stores-readme.js";
 import { RUN_ID, type Arg, type StepContainer, stepContainers, writableDirs } from "./step-containers.js";
 import { AIRFLOW_DAG } from "./templates.js";
 import { toYaml } from "./yaml-out.js";
@@ -52,7 +54,7 @@ function secretView(container: StepContainer) {
   return container.env.flatMap(([name, value]) => (value.kind === "secret" ? [{ envName: name, secret: value.name, key: value.key }] : []));
 }
 
-function taskView(plan: Plan, settings: Settings, step: Step) {
+function taskView(plan: Plan, settings: Settings, step: Step, storage: PodStorage) {
   const containers = stepContainers(plan, settings, step);
   const main = containers[containers.length - 1]!;
   const where = `step ${JSON.stringify(step.id)}`;
@@ -90,7 +92,9 @@ function taskView(plan: Plan, settings: Settings, step: Step) {
       ...sizeView(c),
       ownImage: c.ownImage,
     })),
-    outputs: writableDirs(plan, step).map((dir) => ({ path: `${LAYOUT.workdir}/${dir}`, subPath: `outputs/${dir}` })),
+    outputs: storage.mounts
+      .filter((m) => m.subPath !== undefined && writableDirs(plan, step).some((dir) => m.path === `${LAYOUT.workdir}/${dir}`))
+      .map((m) => ({ volume: m.volume, path: m.path, subPath: m.subPath! })),
     ownImage: main.ownImage,
     pool: pool ?? "",
   };
@@ -118,7 +122,8 @@ function planConfigMap(settings: Settings): string {
 
 function dagView(plan: Plan, settings: Settings, group: StepGroup) {
   requireRuntimeImage(settings);
-  const tasks = group.steps.map((step) => taskView(plan, settings, step));
+  const storage = stepStorage(plan, settings, group.steps);
+  const tasks = group.steps.map((step) => taskView(plan, settings, step, storage));
   const what =
     group.group === "pipeline"
       ? "training pipeline"
@@ -142,7 +147,12 @@ function dagView(plan: Plan, settings: Settings, group: StepGroup) {
     partOf: dnsLabel(plan.pipeline.name),
     serviceAccount: stepsServiceAccount(plan),
     configMap: planConfigMap(settings),
-    storeClaim: settings.storeClaim,
+    volumes: storage.volumes.map((v) => ({ name: v.name, claim: v.claim ?? "", sizeLimit: v.sizeLimit ?? "" })),
+    // outputs are mounted per task (only the batch task writes its folder)
+    storeMounts: storage.mounts.filter((m) => m.subPath === undefined),
+    storeEnv: storage.env.map((e) =>
+      "value" in e ? { name: e.name, value: e.value, secret: null } : { name: e.name, value: "", secret: e.secret },
+    ),
     dagId: dagId(plan, group),
     description,
     // doc_md goes through Jinja in Airflow's UI (and a value ending in .md would be read as a file).
@@ -184,7 +194,10 @@ function readme(plan: Plan, settings: Settings, files: RenderedFile[]): string {
     `- \`catchup=${settings.catchup ? "True" : "False"}\`${settings.catchup ? " (missed intervals since the start date are run)" : " (render with --catchup to backfill missed intervals)"}.`,
     `- Apply \`plan-configmap.yaml\` first: the tasks mount the plan from the ConfigMap \`${planConfigMap(settings)}\`, whose name carries`,
     "  the plan hash, so a running task never sees a newer plan.",
-    `- The stores live on the PersistentVolumeClaim \`${settings.storeClaim}\` (referenced, not created).`,
+    ...storesText(
+      settings,
+      new Set(stepGroups(plan).flatMap((group) => stepStorage(plan, settings, group.steps).volumes.flatMap((v) => v.claim ?? []))),
+    ),
     `- Pods run as the ServiceAccount \`${stepsServiceAccount(plan)}\` without an API token (create it, or apply the Kubernetes render).`,
     "- Secrets are provider `Secret` references to Kubernetes Secrets, given only to the step that needs them.",
     "- An external trainer with its own image runs in that image as an init container, between a `prepare` and a",

@@ -3,6 +3,7 @@ import type { EnvValue, Plan } from "../plan/types.js";
 import { kubeletLiteral } from "./escape.js";
 import { dnsLabel } from "./names.js";
 import { cpuQuantity, memoryQuantity, type Settings } from "./options.js";
+import type { StorageEnv, StorageMount, StorageVolume } from "./pod-storage.js";
 
 /** A Kubernetes object as plain data, ready for the YAML writer. */
 export type KubeObject = {
@@ -38,6 +39,23 @@ export function annotations(plan: Plan, extra: Record<string, string> = {}): Rec
   if (plan.pipeline.owner !== undefined) out["mlops.dev/owner"] = plan.pipeline.owner;
   if (plan.pipeline.tags.length > 0) out["mlops.dev/tags"] = JSON.stringify(plan.pipeline.tags);
   return { ...out, ...extra };
+}
+
+/** A store setting: a literal, or a key of the stores Secret (`optional` ones may be absent). */
+export function storageEnvVar(entry: StorageEnv): Json {
+  if ("value" in entry) return { name: entry.name, value: kubeletLiteral(entry.value) };
+  const { name, key, optional } = entry.secret;
+  return { name: entry.name, valueFrom: { secretKeyRef: { name, key, ...(optional ? { optional: true } : {}) } } };
+}
+
+export function storageVolume(volume: StorageVolume): Json {
+  return volume.claim !== undefined
+    ? { name: volume.name, persistentVolumeClaim: { claimName: volume.claim } }
+    : { name: volume.name, emptyDir: { sizeLimit: volume.sizeLimit ?? "1Gi" } };
+}
+
+export function storageMount(mount: StorageMount): Json {
+  return { name: mount.volume, mountPath: mount.path, ...(mount.subPath !== undefined ? { subPath: mount.subPath } : {}) };
 }
 
 export function envVar(name: string, value: EnvValue): Json {

@@ -17,10 +17,14 @@ import {
   STORE_EGRESS,
   selectorLabels,
   serviceAccount,
+  storageEnvVar,
+  storageMount,
+  storageVolume,
   TRACK,
 } from "./k8s-common.js";
 import { dnsLabel, requireNamespace, requirePinnedImage } from "./names.js";
 import { LAYOUT, type Settings, sortedEnv } from "./options.js";
+import { serverStorage as storageOfServer } from "./pod-storage.js";
 
 type KubeTarget = Extract<DeploymentSpec["target"], { kind: "kubernetes" }>;
 
@@ -50,19 +54,23 @@ export function serveArgs(deployment: DeploymentSpec, alias: "production" | "can
   ];
 }
 
-export function serverVolumes(settings: Settings): Json[] {
-  return [
-    { name: "plan", configMap: { name: settings.planConfigMap } },
-    { name: "store", persistentVolumeClaim: { claimName: settings.storeClaim } },
-    { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
-  ];
+/** The volumes and mounts of a server of `deployment`: the plan, the stores (see `pod-storage.ts`), /tmp. */
+export function serverStorage(plan: Plan, settings: Settings, deployment: string): { volumes: Json[]; mounts: Json[]; env: Json[] } {
+  const storage = storageOfServer(plan, settings, deployment);
+  return {
+    volumes: [
+      { name: "plan", configMap: { name: settings.planConfigMap } },
+      ...storage.volumes.map(storageVolume),
+      { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+    ],
+    mounts: [
+      { name: "plan", mountPath: LAYOUT.planDir, readOnly: true },
+      ...storage.mounts.map(storageMount),
+      { name: "tmp", mountPath: "/tmp" },
+    ],
+    env: storage.env.map(storageEnvVar),
+  };
 }
-
-export const SERVER_MOUNTS: Json[] = [
-  { name: "plan", mountPath: LAYOUT.planDir, readOnly: true },
-  { name: "store", mountPath: LAYOUT.storeDir },
-  { name: "tmp", mountPath: "/tmp" },
-];
 
 const probe = (path: string, period: number, failures: number): Json => ({
   httpGet: { path, port: "http" },
@@ -78,10 +86,11 @@ export const SERVER_PROBES: Json = {
   livenessProbe: probe("/v2/health/live", 20, 3),
 };
 
-export function serverEnv(deployment: DeploymentSpec, cpuMillis: number, where: string): Json[] {
+export function serverEnv(deployment: DeploymentSpec, cpuMillis: number, where: string, storeEnv: Json[]): Json[] {
   return [
     ...sortedEnv(deployment.envVars, where).map(([key, value]) => envVar(key, value)),
     { name: "ORT_INTRA_OP_THREADS", value: String(Math.max(1, Math.floor(cpuMillis / 1000))) },
+    ...storeEnv,
   ];
 }
 
@@ -107,7 +116,8 @@ export function servingObjects(plan: Plan, settings: Settings, deployment: Deplo
   const port = deployment.endpoint.port;
   const minReplicas = target.autoscale ? target.autoscale.min : target.replicas;
   const exact = annotations(plan, { "mlops.dev/deployment": deployment.name, "mlops.dev/model": deployment.model });
-  const env = serverEnv(deployment, target.cpuMillis, where);
+  const storage = serverStorage(plan, settings, deployment.name);
+  const env = serverEnv(deployment, target.cpuMillis, where, storage.env);
 
   const deploymentObject = (track: "stable" | "canary", objectName: string, replicas: number | null): KubeObject => {
     const selector = { ...selectorLabels(plan, name), [TRACK]: track };
@@ -143,10 +153,10 @@ export function servingObjects(plan: Plan, settings: Settings, deployment: Deplo
                 ...SERVER_PROBES,
                 resources: resources(target.cpuMillis, target.memoryBytes),
                 securityContext: containerSecurityContext(settings),
-                volumeMounts: SERVER_MOUNTS,
+                volumeMounts: storage.mounts,
               },
             ],
-            volumes: serverVolumes(settings),
+            volumes: storage.volumes,
           },
         },
       },

@@ -16,9 +16,13 @@ import {
   podSecurityContext,
   resources,
   STEP_ROLE,
+  storageEnvVar,
+  storageMount,
+  storageVolume,
 } from "./k8s-common.js";
 import { dnsLabel, RenderError } from "./names.js";
 import { LAYOUT, type Settings, type StepGroup } from "./options.js";
+import { type PodStorage, stepStorage } from "./pod-storage.js";
 import { RUN_ID, type Arg, type StepContainer, stepContainers, writableDirs } from "./step-containers.js";
 
 /** History and deadline of every CronJob: a missed run may start up to 5 minutes late, never two at once. */
@@ -52,18 +56,21 @@ function kubeArgs(args: Arg[]): string[] {
   return args.map((arg) => (arg === RUN_ID ? "$(MLOPS_RUN_ID)" : kubeletLiteral(arg)));
 }
 
-function container(settings: Settings, spec: StepContainer, outputs: string[]): Json {
+function container(settings: Settings, spec: StepContainer, storage: PodStorage): Json {
   const usesRunId = spec.args.includes(RUN_ID);
   const mounts: Json[] = spec.ownImage
     ? [{ name: "tmp", mountPath: "/tmp" }]
     : [
         { name: "plan", mountPath: LAYOUT.planDir, readOnly: true },
-        { name: "store", mountPath: LAYOUT.storeDir },
+        ...storage.mounts.map(storageMount),
         { name: "tmp", mountPath: "/tmp" },
-        ...outputs.map((dir) => ({ name: "store", mountPath: `${LAYOUT.workdir}/${dir}`, subPath: `outputs/${dir}` })),
       ];
   if (spec.exchange) mounts.push({ name: "exchange", mountPath: LAYOUT.exchangeDir });
-  const env = [...(usesRunId ? [RUN_ID_ENV] : []), ...spec.env.map(([name, value]) => envVar(name, value))];
+  const env = [
+    ...(usesRunId ? [RUN_ID_ENV] : []),
+    ...spec.env.map(([name, value]) => envVar(name, value)),
+    ...(spec.ownImage ? [] : storage.env.map(storageEnvVar)),
+  ];
   return {
     name: spec.name,
     image: spec.image,
@@ -109,13 +116,14 @@ export function stepsServiceAccount(plan: Plan): string {
 
 function podTemplate(plan: Plan, settings: Settings, group: StepGroup, name: string, component: string): Json {
   const outputs = [...new Set(group.steps.flatMap((step) => writableDirs(plan, step)))].sort();
+  const storage = stepStorage(plan, settings, group.steps);
   for (const dir of outputs) {
     if (dir === "." || dir.startsWith(".mlops"))
       throw new RenderError(
         `${group.group}: the output must be in a folder of the project (e.g. out/scores.jsonl), not ${JSON.stringify(dir)}`,
       );
   }
-  const containers = group.steps.flatMap((step) => stepContainers(plan, settings, step)).map((spec) => container(settings, spec, outputs));
+  const containers = group.steps.flatMap((step) => stepContainers(plan, settings, step)).map((spec) => container(settings, spec, storage));
   const exchange = containers.some((c) => (c.volumeMounts as Json[]).some((m) => m.name === "exchange"));
   return {
     metadata: { labels: { ...labels(plan, name, component), ...STEP_ROLE }, annotations: { "mlops.dev/plan-hash": settings.hash } },
@@ -129,7 +137,7 @@ function podTemplate(plan: Plan, settings: Settings, group: StepGroup, name: str
       containers: containers.slice(-1),
       volumes: [
         { name: "plan", configMap: { name: settings.planConfigMap } },
-        { name: "store", persistentVolumeClaim: { claimName: settings.storeClaim } },
+        ...storage.volumes.map(storageVolume),
         { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
         ...(exchange ? [{ name: "exchange", emptyDir: { sizeLimit: "10Gi" } }] : []),
       ],

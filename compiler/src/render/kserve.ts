@@ -16,7 +16,7 @@ import {
   resources,
   serviceAccount,
 } from "./k8s-common.js";
-import { SERVER_MOUNTS, SERVER_PROBES, serveArgs, serverEnv, serverVolumes } from "./k8s-serving.js";
+import { SERVER_PROBES, serveArgs, serverEnv, serverStorage } from "./k8s-serving.js";
 import { dnsLabel, requireNamespace, requirePinnedImage } from "./names.js";
 import type { Settings } from "./options.js";
 
@@ -29,6 +29,7 @@ export function inferenceServiceObjects(plan: Plan, settings: Settings, deployme
   const port = deployment.endpoint.port;
   const exact = annotations(plan, { "mlops.dev/deployment": deployment.name, "mlops.dev/model": deployment.model });
   const amounts = resources(target.cpuMillis, target.memoryBytes);
+  const storage = serverStorage(plan, settings, deployment.name);
   const predictor =
     target.storageUri !== undefined
       ? {
@@ -48,15 +49,15 @@ export function inferenceServiceObjects(plan: Plan, settings: Settings, deployme
               imagePullPolicy: "IfNotPresent",
               command: ["mlops"],
               args: serveArgs(deployment, "production").map(kubeletLiteral),
-              env: serverEnv(deployment, target.cpuMillis, where),
+              env: serverEnv(deployment, target.cpuMillis, where, storage.env),
               ports: [{ name: "http1", containerPort: port, protocol: "TCP" }],
               readinessProbe: { ...(SERVER_PROBES.readinessProbe as object), httpGet: { path: "/v2/health/ready", port } },
               resources: amounts,
               securityContext: containerSecurityContext(settings),
-              volumeMounts: SERVER_MOUNTS,
+              volumeMounts: storage.mounts,
             },
           ],
-          volumes: serverVolumes(settings),
+          volumes: storage.volumes,
         };
   return [
     serviceAccount(plan, name, namespace, "model-server"),

@@ -6,6 +6,7 @@ import { CRON_POLICY } from "./k8s-steps.js";
 import { kustomization, objectFile, objectYaml, overlay, type Overlay } from "./kustomize.js";
 import { RenderError } from "./names.js";
 import { resolveSettings, type RenderOptions, type Settings } from "./options.js";
+import { storesText } from "./stores-readme.js";
 import type { RenderedFile } from "./rendered-file.js";
 import { toYaml } from "./yaml-out.js";
 
@@ -81,6 +82,14 @@ function canarySection(objects: KubeObject[]): string[] {
   return lines;
 }
 
+/** What the pods need to reach the stores, as the README says it. */
+export function storesSection(settings: Settings, objects: KubeObject[]): string[] {
+  const claims = new Set(
+    objects.flatMap((o) => JSON.stringify(o).match(/"claimName":"[^"]+"/g) ?? []).map((m) => m.slice('"claimName":"'.length, -1)),
+  );
+  return storesText(settings, claims);
+}
+
 function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays: Array<[string, Overlay]>): string {
   const missing = Object.keys(base.envs)
     .filter((env) => !overlays.some(([name]) => name === env))
@@ -94,9 +103,7 @@ function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays:
     "",
     "## Before applying",
     "",
-    `- The artifact and metadata stores live on a PersistentVolumeClaim named \`${settings.storeClaim}\`, mounted at`,
-    "  `/srv/mlops/.mlops`. It is referenced, not created (its storage class and size are cluster policy): create a",
-    "  ReadWriteMany claim with that name in every namespace below.",
+    ...storesSection(settings, objects),
     `- Namespaces used: ${planNamespaces(settings, objects)
       .map((ns) => `\`${ns}\``)
       .join(", ")}.`,

@@ -1,6 +1,7 @@
 import { secretVariable } from "../plan/secret-variables.js";
 import type { EnvValue, Plan, Schedule, Step } from "../plan/types.js";
 import { planHash } from "./header.js";
+import { sourceSecretEnv } from "./source-secrets.js";
 import {
   dnsLabel,
   RenderError,
@@ -22,8 +23,19 @@ export interface RenderOptions {
   baseImage?: string;
   /** Namespace of the pipeline-level pods (Airflow tasks, Jobs, CronJobs). Default: the namespace of the first kubernetes or kserve deployment (by name), else the pipeline's name. Never `default`. */
   namespace?: string;
-  /** PersistentVolumeClaim with the artifact and metadata stores, mounted at `/srv/mlops/.mlops`. Default `<pipeline>-store`. It is referenced, not created. */
+  /**
+   * Where the pods keep artifacts and metadata. `shared` (default): PostgreSQL + S3-compatible object
+   * storage, their URLs and credentials from the Secret `storesSecret` — any number of nodes and
+   * namespaces. `volume`: one PersistentVolumeClaim (`storeClaim`) with the embedded stores (files +
+   * SQLite in rollback-journal mode) — a single node only.
+   */
+  stores?: "shared" | "volume";
+  /** With shared stores: the Secret holding `MLOPS_DATABASE_URL`, `MLOPS_ARTIFACT_STORE` and the `AWS_*` settings. Default `<pipeline>-stores`. */
+  storesSecret?: string;
+  /** With `stores: "volume"`: the PersistentVolumeClaim with the stores, mounted at `/srv/mlops/.mlops`. Default `<pipeline>-store`. With shared stores: the claim holding batch deployments' file outputs (`<pipeline>-outputs` by default). It is referenced, not created. */
   storeClaim?: string;
+  /** With shared stores: the ReadWriteMany claim servers write their request log to and monitors read it from. Default `<pipeline>-requests`. */
+  requestLogClaim?: string;
   /** Numeric uid (and gid) every container runs as. Default 10001. */
   uid?: number;
   /** Airflow major version the DAG files import for: 3 (`airflow.sdk`, default) or 2 (2.10+). */
@@ -49,7 +61,7 @@ export interface Settings {
   /** Undefined when neither `runtimeImage` nor a deployment names one: rendering a step pod then fails with a clear message. */
   runtimeImage: string | undefined;
   namespace: string;
-  storeClaim: string;
+  stores: StoreSettings;
   uid: number;
   airflowVersion: 2 | 3;
   startDate: { year: number; month: number; day: number };
@@ -60,6 +72,10 @@ export interface Settings {
   gateway: { name: string; namespace?: string };
   planConfigMap: string;
 }
+
+export type StoreSettings =
+  | { kind: "shared"; secret: string; outputClaim: string; requestLogClaim: string }
+  | { kind: "volume"; claim: string };
 
 /** Where things live inside every container the renderers describe. */
 export const LAYOUT = {
@@ -146,7 +162,7 @@ export function resolveSettings(plan: Plan, options: RenderOptions = {}): Settin
     hash: options.planHash ?? planHash(plan),
     runtimeImage: image === undefined ? undefined : requirePinnedImage(image, options.runtimeImage ? "option image" : "the runtime image"),
     namespace,
-    storeClaim: requireObjectName(options.storeClaim ?? dnsLabel(`${plan.pipeline.name}-store`, 63), "option storeClaim"),
+    stores: storeSettings(plan, options),
     uid,
     airflowVersion: options.airflowVersion ?? 3,
     startDate: parseDate(options.startDate ?? "2024-01-01"),
@@ -156,6 +172,20 @@ export function resolveSettings(plan: Plan, options: RenderOptions = {}): Settin
     startupTimeoutSeconds: positiveInteger(options.startupTimeoutSeconds ?? 600, "startupTimeoutSeconds"),
     gateway: parseGateway(options.gateway),
     planConfigMap: dnsLabel(`${plan.pipeline.name}-plan`, 63),
+  };
+}
+
+function storeSettings(plan: Plan, options: RenderOptions): StoreSettings {
+  const named = (value: string | undefined, suffix: string, what: string): string =>
+    requireObjectName(value ?? dnsLabel(`${plan.pipeline.name}-${suffix}`, 63), what);
+  if (options.stores === "volume") return { kind: "volume", claim: named(options.storeClaim, "store", "option storeClaim") };
+  if (options.stores !== undefined && options.stores !== "shared")
+    throw new RenderError(`option stores must be shared or volume, got ${JSON.stringify(options.stores)}`);
+  return {
+    kind: "shared",
+    secret: named(options.storesSecret, "stores", "option storesSecret"),
+    outputClaim: named(options.storeClaim, "outputs", "option storeClaim"),
+    requestLogClaim: named(options.requestLogClaim, "requests", "option requestLogClaim"),
   };
 }
 
@@ -221,10 +251,15 @@ export function stepGroups(plan: Plan): StepGroup[] {
 /**
  * The environment a step's container needs, and nothing more: an external trainer's `env`, a batch
  * deployment's `env_vars` for its scoring step, a monitor's the secret webhooks of the notifiers it
- * alerts (`MLOPS_SECRET_NAME_KEY`). A serving deployment's `env_vars` belong to its server only: its
- * `deploy` step moves a registry alias and its monitor reads the request log, neither needs them.
+ * alerts (`MLOPS_SECRET_NAME_KEY`), the secrets of the `postgres` sources a step reads. A serving
+ * deployment's `env_vars` belong to its server only: its `deploy` step moves a registry alias and its
+ * monitor reads the request log, neither needs them.
  */
 export function stepEnv(plan: Plan, step: Step): Record<string, EnvValue> {
+  return { ...declaredStepEnv(plan, step), ...sourceSecretEnv(plan, step) };
+}
+
+function declaredStepEnv(plan: Plan, step: Step): Record<string, EnvValue> {
   const { kind, name } = step.subject;
   if (step.kind === "batch_predict" && kind === "deployment") return plan.deployments[name]?.envVars ?? {};
   if (step.kind === "monitor") return notifierSecrets(plan, name);

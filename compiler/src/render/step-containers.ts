@@ -31,11 +31,11 @@ export interface StepContainer {
   exchange: boolean;
 }
 
-/** Project-relative directories a step writes outside the stores (a batch deployment's output). */
+/** Project-relative directories a step writes outside the stores (a batch deployment's file output; an `s3://` output needs none). */
 export function writableDirs(plan: Plan, step: Step): string[] {
   if (step.kind !== "batch_predict") return [];
   const target = plan.deployments[step.subject.name]?.target;
-  if (target?.kind !== "batch") return [];
+  if (target?.kind !== "batch" || target.output.startsWith("s3://")) return [];
   const dir = target.output.includes("/") ? target.output.slice(0, target.output.lastIndexOf("/")) : ".";
   return [dir];
 }

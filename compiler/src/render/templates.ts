@@ -49,9 +49,35 @@ CONTAINER_SECURITY = k8s.V1SecurityContext(
 )
 VOLUMES = [
     k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name={{jinja configMap}})),
-    k8s.V1Volume(name="store", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name={{jinja storeClaim}})),
+{{#each volumes}}
+{{#if claim}}
+    k8s.V1Volume(name={{py name}}, persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name={{jinja claim}})),
+{{else}}
+    k8s.V1Volume(name={{py name}}, empty_dir=k8s.V1EmptyDirVolumeSource(size_limit={{jinja sizeLimit}})),
+{{/if}}
+{{/each}}
     k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
     k8s.V1Volume(name="exchange", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
+]
+# Where the runtime image's containers keep the stores (the Kubernetes render's README says what to create).
+STORE_MOUNTS = [
+{{#each storeMounts}}
+    k8s.V1VolumeMount(name={{py volume}}, mount_path={{jinja path}}),
+{{/each}}
+]
+STORE_ENV = [
+{{#each storeEnv}}
+{{#if secret}}
+    k8s.V1EnvVar(
+        name={{py name}},
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name={{jinja secret.name}}, key={{jinja secret.key}}{{#if secret.optional}}, optional=True{{/if}})
+        ),
+    ),
+{{else}}
+    k8s.V1EnvVar(name={{py name}}, value={{jinja value}}),
+{{/if}}
+{{/each}}
 ]
 
 
@@ -62,13 +88,13 @@ def resources(cpu: str, memory: str, gpu: int) -> k8s.V1ResourceRequirements:
     return k8s.V1ResourceRequirements(requests=amounts, limits=dict(amounts))
 
 
-def mounts(outputs: list[tuple[str, str]], exchange: bool) -> list[k8s.V1VolumeMount]:
+def mounts(outputs: list[tuple[str, str, str]], exchange: bool) -> list[k8s.V1VolumeMount]:
     out = [
         k8s.V1VolumeMount(name="plan", mount_path={{py planDir}}, read_only=True),
-        k8s.V1VolumeMount(name="store", mount_path={{py storeDir}}),
+        *STORE_MOUNTS,
         k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
     ]
-    out += [k8s.V1VolumeMount(name="store", mount_path=path, sub_path=sub_path) for path, sub_path in outputs]
+    out += [k8s.V1VolumeMount(name=volume, mount_path=path, sub_path=sub_path) for volume, path, sub_path in outputs]
     if exchange:
         out.append(k8s.V1VolumeMount(name="exchange", mount_path={{py exchangeDir}}))
     return out
@@ -94,7 +120,7 @@ def init_container(
         image_pull_policy="IfNotPresent",
         command=command,
         args=args,
-        env=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + secret_env,
+        env=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + secret_env + ([] if own_image else STORE_ENV),
         resources=resources(*size),
         security_context=CONTAINER_SECURITY,
         volume_mounts=[k8s.V1VolumeMount(name="tmp", mount_path="/tmp"), k8s.V1VolumeMount(name="exchange", mount_path={{py exchangeDir}})]
@@ -119,7 +145,7 @@ def step_pod(
     node_selector: dict[str, str],
     tolerations: list[dict[str, str]],
     init_containers: list[k8s.V1Container],
-    outputs: list[tuple[str, str]],
+    outputs: list[tuple[str, str, str]],
     own_image: bool,
     pool: str | None,
 ) -> KubernetesPodOperator:
@@ -131,7 +157,7 @@ def step_pod(
         image_pull_policy="IfNotPresent",
         cmds=cmds,
         arguments=arguments,
-        env_vars=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()],
+        env_vars=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + ([] if own_image else STORE_ENV),
         secrets=secrets,
         labels={
             "app.kubernetes.io/name": pod_name,
@@ -210,7 +236,7 @@ with DAG(
                 ),
 {{/each}}
             ],
-            outputs=[ {{~#each outputs}}{{#unless @first}}, {{/unless}}({{jinja path}}, {{jinja subPath}}){{/each~}} ],
+            outputs=[ {{~#each outputs}}{{#unless @first}}, {{/unless}}({{py volume}}, {{jinja path}}, {{jinja subPath}}){{/each~}} ],
             own_image={{bool ownImage}},
             pool={{#if pool}}{{py pool}}{{else}}None{{/if}},
         ),

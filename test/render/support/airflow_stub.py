@@ -25,9 +25,9 @@ def literal(value):
 import jinja2  # Debian python3-jinja2: Airflow renders templated fields with Jinja2
 
 JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined)
-# What Airflow puts in the template context for a scheduled run.
+# What Airflow puts in the template context for a scheduled run (AIRFLOW_STUB_RUN_ID: another run).
 CONTEXT = {
-    "run_id": "scheduled__2024-01-02T00:00:00+00:00",
+    "run_id": __import__("os").environ.get("AIRFLOW_STUB_RUN_ID", "scheduled__2024-01-02T00:00:00+00:00"),
     "logical_date": _dt.datetime(2024, 1, 2, tzinfo=_dt.timezone.utc),
 }
 

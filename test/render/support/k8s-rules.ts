@@ -45,7 +45,7 @@ function restricted(object: Obj, where: string, out: string[]): void {
   if (!Number.isInteger(pod.runAsUser) || pod.runAsUser <= 0) out.push(`${where}: pod runAsUser must be a non-zero uid`);
   if (pod.seccompProfile?.type !== "RuntimeDefault") out.push(`${where}: seccompProfile must be RuntimeDefault`);
   if (spec.hostNetwork || spec.hostPID || spec.hostIPC) out.push(`${where}: host namespaces`);
-  const tmpVolume = (spec.volumes ?? []).find((v: Obj) => v.emptyDir !== undefined);
+  const emptyDirs = new Set((spec.volumes ?? []).filter((v: Obj) => v.emptyDir !== undefined).map((v: Obj) => v.name));
   for (const volume of spec.volumes ?? []) if (volume.hostPath) out.push(`${where}: hostPath volume`);
   for (const c of containersOf(spec)) {
     const sc = c.securityContext ?? {};
@@ -56,7 +56,7 @@ function restricted(object: Obj, where: string, out: string[]): void {
     if (sc.readOnlyRootFilesystem !== true) out.push(`${where}/${c.name}: readOnlyRootFilesystem must be true`);
     if (sc.runAsUser === 0) out.push(`${where}/${c.name}: runs as root`);
     const tmp = (c.volumeMounts ?? []).find((m: Obj) => m.mountPath === "/tmp");
-    if (!tmp || tmp.name !== tmpVolume?.name) out.push(`${where}/${c.name}: /tmp must be an emptyDir`);
+    if (!tmp || !emptyDirs.has(tmp.name)) out.push(`${where}/${c.name}: /tmp must be an emptyDir`);
     const image: string = c.image;
     const last = image.slice(image.lastIndexOf("/") + 1);
     if (!/@sha256:[0-9a-f]{64}$/.test(image) && (!last.includes(":") || last.endsWith(":latest")))

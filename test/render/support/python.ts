@@ -48,8 +48,8 @@ function stubRoot(): string {
 
 export type Recorded = { kwargs: Record<string, unknown>; tasks: Record<string, Record<string, unknown>>; edges: Array<[string, string]> };
 
-/** Runs DAG files (name → content) against the recording stub; returns what each recorded, or its error. */
-export function runDags(files: Record<string, string>): Record<string, Recorded[] | { error: string }> {
+/** Runs DAG files (name → content) against the recording stub (as the DAG run `runId`); returns what each recorded, or its error. */
+export function runDags(files: Record<string, string>, runId?: string): Record<string, Recorded[] | { error: string }> {
   const root = stubRoot();
   const work = mkdtempSync(join(tmpdir(), "dags-"));
   const paths: string[] = [];
@@ -63,7 +63,7 @@ export function runDags(files: Record<string, string>): Record<string, Recorded[
   const result = spawnSync(PYTHON, ["-s", join(root, "run_dags.py"), ...paths], {
     encoding: "utf8",
     cwd: root,
-    env: { PYTHONPATH: root, PATH: "/usr/bin:/bin" },
+    env: { PYTHONPATH: root, PATH: "/usr/bin:/bin", ...(runId !== undefined ? { AIRFLOW_STUB_RUN_ID: runId } : {}) },
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.status !== 0) throw new Error(`python failed (${result.status ?? result.error?.message}): ${result.stderr}`);

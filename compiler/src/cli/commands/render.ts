@@ -21,7 +21,12 @@ directory; Kubernetes overlays for every declared env) or from a built plan.json
                            image a kubernetes, kserve or docker deployment declares
   --base-image IMAGE       base of the Dockerfile (e.g. node:22-bookworm-slim@sha256:...)
   --namespace NAME         namespace of the pipeline's step pods
-  --store-claim NAME       PersistentVolumeClaim holding the artifact store
+  --stores shared|volume   where pods keep artifacts and metadata: shared (default: PostgreSQL + S3, URLs
+                           and credentials from a Secret) or volume (one claim with files + SQLite; one node)
+  --stores-secret NAME     the Secret with MLOPS_DATABASE_URL, MLOPS_ARTIFACT_STORE, AWS_* (default PIPELINE-stores)
+  --store-claim NAME       the claim of --stores volume (default PIPELINE-store), or of batch file outputs
+                           with shared stores (default PIPELINE-outputs)
+  --request-log-claim NAME ReadWriteMany claim servers write the request log to, monitors read (PIPELINE-requests)
   --gateway [NS/]NAME      the Gateway canary HTTPRoutes attach to (default mlops-gateway)
   --airflow-version 2|3    Airflow imports to write (default 3)
   --start-date YYYY-MM-DD  Airflow start_date (default 2024-01-01)
@@ -84,6 +89,11 @@ function parseAirflowVersion(value: string | undefined): 2 | 3 | undefined {
   throw new UsageError(`--airflow-version must be 2 or 3, got ${value}`);
 }
 
+function parseStores(value: string): "shared" | "volume" {
+  if (value === "shared" || value === "volume") return value;
+  throw new UsageError(`--stores must be shared or volume, got ${value}`);
+}
+
 function parseSeconds(value: string): number {
   if (!/^[0-9]{1,7}$/.test(value)) throw new UsageError(`--startup-timeout must be a number of seconds, got ${value}`);
   return Number(value);
@@ -105,6 +115,9 @@ export const renderCommand: Command = {
         "base-image": { type: "string" },
         namespace: { type: "string" },
         "store-claim": { type: "string" },
+        stores: { type: "string" },
+        "stores-secret": { type: "string" },
+        "request-log-claim": { type: "string" },
         gateway: { type: "string" },
         "airflow-version": { type: "string" },
         "start-date": { type: "string" },
@@ -128,6 +141,9 @@ export const renderCommand: Command = {
       ...(values["base-image"] !== undefined ? { baseImage: values["base-image"] } : {}),
       ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
       ...(values["store-claim"] !== undefined ? { storeClaim: values["store-claim"] } : {}),
+      ...(values.stores !== undefined ? { stores: parseStores(values.stores) } : {}),
+      ...(values["stores-secret"] !== undefined ? { storesSecret: values["stores-secret"] } : {}),
+      ...(values["request-log-claim"] !== undefined ? { requestLogClaim: values["request-log-claim"] } : {}),
       ...(values.gateway !== undefined ? { gateway: values.gateway } : {}),
       ...(values["airflow-version"] !== undefined ? { airflowVersion: parseAirflowVersion(values["airflow-version"])! } : {}),
       ...(values["start-date"] !== undefined ? { startDate: values["start-date"] } : {}),

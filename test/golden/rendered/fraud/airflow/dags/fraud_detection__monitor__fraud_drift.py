@@ -36,9 +36,59 @@ CONTAINER_SECURITY = k8s.V1SecurityContext(
 )
 VOLUMES = [
     k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="fraud-detection-plan-4640788ec4")),
-    k8s.V1Volume(name="store", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name="fraud-detection-store")),
+    k8s.V1Volume(name="scratch", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
+    k8s.V1Volume(name="requests", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name="fraud-detection-requests")),
     k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
     k8s.V1Volume(name="exchange", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
+]
+# Where the runtime image's containers keep the stores (the Kubernetes render's README says what to create).
+STORE_MOUNTS = [
+    k8s.V1VolumeMount(name="scratch", mount_path="/srv/mlops/.mlops"),
+    k8s.V1VolumeMount(name="requests", mount_path="/srv/mlops/.mlops/requests"),
+]
+STORE_ENV = [
+    k8s.V1EnvVar(
+        name="MLOPS_DATABASE_URL",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="fraud-detection-stores", key="MLOPS_DATABASE_URL")
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="MLOPS_ARTIFACT_STORE",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="fraud-detection-stores", key="MLOPS_ARTIFACT_STORE")
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="AWS_ENDPOINT_URL",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="fraud-detection-stores", key="AWS_ENDPOINT_URL", optional=True)
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="AWS_REGION",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="fraud-detection-stores", key="AWS_REGION", optional=True)
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="AWS_ACCESS_KEY_ID",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="fraud-detection-stores", key="AWS_ACCESS_KEY_ID", optional=True)
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="AWS_SECRET_ACCESS_KEY",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="fraud-detection-stores", key="AWS_SECRET_ACCESS_KEY", optional=True)
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="MLOPS_S3_FORCE_PATH_STYLE",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="fraud-detection-stores", key="MLOPS_S3_FORCE_PATH_STYLE", optional=True)
+        ),
+    ),
 ]
 
 
@@ -49,13 +99,13 @@ def resources(cpu: str, memory: str, gpu: int) -> k8s.V1ResourceRequirements:
     return k8s.V1ResourceRequirements(requests=amounts, limits=dict(amounts))
 
 
-def mounts(outputs: list[tuple[str, str]], exchange: bool) -> list[k8s.V1VolumeMount]:
+def mounts(outputs: list[tuple[str, str, str]], exchange: bool) -> list[k8s.V1VolumeMount]:
     out = [
         k8s.V1VolumeMount(name="plan", mount_path="/plan", read_only=True),
-        k8s.V1VolumeMount(name="store", mount_path="/srv/mlops/.mlops"),
+        *STORE_MOUNTS,
         k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
     ]
-    out += [k8s.V1VolumeMount(name="store", mount_path=path, sub_path=sub_path) for path, sub_path in outputs]
+    out += [k8s.V1VolumeMount(name=volume, mount_path=path, sub_path=sub_path) for volume, path, sub_path in outputs]
     if exchange:
         out.append(k8s.V1VolumeMount(name="exchange", mount_path="/exchange"))
     return out
@@ -81,7 +131,7 @@ def init_container(
         image_pull_policy="IfNotPresent",
         command=command,
         args=args,
-        env=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + secret_env,
+        env=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + secret_env + ([] if own_image else STORE_ENV),
         resources=resources(*size),
         security_context=CONTAINER_SECURITY,
         volume_mounts=[k8s.V1VolumeMount(name="tmp", mount_path="/tmp"), k8s.V1VolumeMount(name="exchange", mount_path="/exchange")]
@@ -106,7 +156,7 @@ def step_pod(
     node_selector: dict[str, str],
     tolerations: list[dict[str, str]],
     init_containers: list[k8s.V1Container],
-    outputs: list[tuple[str, str]],
+    outputs: list[tuple[str, str, str]],
     own_image: bool,
     pool: str | None,
 ) -> KubernetesPodOperator:
@@ -118,7 +168,7 @@ def step_pod(
         image_pull_policy="IfNotPresent",
         cmds=cmds,
         arguments=arguments,
-        env_vars=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()],
+        env_vars=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + ([] if own_image else STORE_ENV),
         secrets=secrets,
         labels={
             "app.kubernetes.io/name": pod_name,
