@@ -134,6 +134,18 @@ export function metricsForTask(task: Task): string[] {
   return Object.keys(METRICS).filter((m) => METRICS[m]!.tasks.includes(task));
 }
 
+/** Metrics a search may optimise: the task's quality metrics (not latency, not fairness). */
+export const SEARCH_METRICS: Record<string, string> = Object.fromEntries(
+  Object.entries(METRICS)
+    .filter(([name, m]) => !m.fairness && !name.startsWith("latency_"))
+    .map(([name, m]) => [name, `${m.doc} (${m.better} is better; ${m.tasks.join(", ")})`]),
+);
+
+/** Most candidates a search may have (the plan lists each one); above it is an error. */
+export const SEARCH_MAX_CANDIDATES = 1000;
+/** Above this many trainings (candidates × folds) a search gets a `search-size` warning. */
+export const SEARCH_WARN_TRAININGS = 200;
+
 export type DriftMethodName = "psi" | "wasserstein" | "jensen_shannon" | "ks" | "z_test" | "chi_square" | "auto";
 
 export interface DriftMethodInfo {

@@ -183,7 +183,9 @@ export function checkFields(vc: ValueChecker, merged: MergedDecl, specs: FieldSp
       `${kindName}.${field.name}: ${slotToString(spec.slot)}${spec.required ? " (required)" : spec.default ? ` = ${spec.default}` : ""}`,
       spec.doc,
     );
-    if (SPECIAL_SLOTS.has(spec.slot.kind)) {
+    // a model's `trainer` may be a list (candidates of a search): models.ts checks it
+    const ownCheck = symbol.declKind === "model" && field.name === "trainer";
+    if (ownCheck || SPECIAL_SLOTS.has(spec.slot.kind)) {
       specials.set(field.name, spec);
       continue;
     }

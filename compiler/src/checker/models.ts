@@ -11,6 +11,7 @@ import { unwrapParens } from "./merge.js";
 import { tensorToString, readOnnxSignature } from "./onnx-signature.js";
 import { lookupBlock, suggestion } from "./resolve.js";
 import { TRAINER_TASKS } from "./schema.js";
+import { checkCandidates } from "./search.js";
 import type { BlockSymbol } from "./symbols.js";
 import type { Type } from "./types.js";
 import { isNullable, isNumeric, typeToString } from "./types.js";
@@ -301,8 +302,12 @@ function checkSplit(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): void
 }
 
 function checkTrainer(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): void {
-  const trainer = merged.fields.get("trainer")?.value;
-  if (trainer?.expr.kind !== "Constructor") return;
+  const trainers = checkCandidates(vc, merged, info);
+  for (const trainer of trainers) checkTrainerTask(vc, merged, info, trainer, trainers.length === 1);
+}
+
+function checkTrainerTask(vc: ValueChecker, merged: MergedDecl, info: ModelInfo, trainer: MergedValue, only: boolean): void {
+  if (trainer.expr.kind !== "Constructor") return;
   const name = trainer.expr.name.name;
   const tasks = TRAINER_TASKS[name];
   if (tasks && info.task && !tasks.includes(info.task)) {
@@ -317,7 +322,7 @@ function checkTrainer(vc: ValueChecker, merged: MergedDecl, info: ModelInfo): vo
       fits.length ? [`for ${info.task}: ${fits.join(", ")}`] : [],
     );
   }
-  if (name === "pretrained" && !merged.symbol.isTemplate) checkPretrained(vc, trainer, info);
+  if (name === "pretrained" && only && !merged.symbol.isTemplate) checkPretrained(vc, trainer, info);
 }
 
 function checkPretrained(vc: ValueChecker, trainer: MergedValue, info: ModelInfo): void {

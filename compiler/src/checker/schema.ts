@@ -4,6 +4,7 @@
  * and hover read it.
  */
 import type { DiagnosticCode } from "../diagnostics/diagnostic.js";
+import { SEARCH_METRICS } from "./catalog.js";
 import { executionFields } from "./execution-fields.js";
 import type { DeclKind } from "./types.js";
 import type { QuantityKind } from "./units.js";
@@ -120,6 +121,29 @@ export const TRAINER_TASKS: Record<string, string[]> = {
   softmax_regression: ["multiclass_classification", "binary_classification"],
   linear_regression: ["regression"],
 };
+
+/** Built-in trainer fields that may take a list of values (a search over them). */
+export const SEARCHABLE_TRAINERS = ["logistic_regression", "softmax_regression", "linear_regression"];
+
+const SEARCH_FIELDS: FieldSpec[] = [
+  {
+    name: "metric",
+    slot: { kind: "word", values: SEARCH_METRICS },
+    required: true,
+    doc: "The metric the candidates are compared on, a quality metric of the task; whether higher or lower is better comes from the metric table.",
+  },
+  {
+    name: "folds",
+    slot: { kind: "int", min: 2, max: 20 },
+    default: "5",
+    doc: "k-fold cross-validation on the training split (stratified when the split is).",
+  },
+  {
+    name: "validation",
+    slot: { kind: "quantity", unit: "ratio", min: 0, max: 0.5, minExclusive: true },
+    doc: "Instead of `folds`: one validation share carved out of the training split (faster, noisier).",
+  },
+];
 
 const AUTOSCALE: FieldSpec[] = [
   { name: "min", slot: { kind: "int", min: 1 }, required: true, doc: "Fewest replicas." },
@@ -324,8 +348,18 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
       default: "{ test = 20%, seed = 0 }",
       doc: "Train/test split.",
     },
-    { name: "trainer", slot: { kind: "constructor", variants: TRAINERS }, required: true, doc: "How the model is trained." },
-    ...executionFields("the model's train step"),
+    {
+      name: "trainer",
+      slot: { kind: "constructor", variants: TRAINERS },
+      required: true,
+      doc: "How the model is trained. Candidates for a `search`: a list of values for a built-in trainer's field (`l2 = [0.001, 0.01]`), a list of trainers, or both.",
+    },
+    {
+      name: "search",
+      slot: { kind: "record", fields: SEARCH_FIELDS },
+      doc: "How one of several candidate trainers is picked: `{ metric = auc, folds = 5 }`. Candidates are validated on the training split only; the test split stays for the gate.",
+    },
+    ...executionFields("the model's train (and search) steps"),
   ],
   gate: [
     { name: "model", slot: { kind: "ref", declKind: "model" }, required: true, doc: "The model the gate judges." },

@@ -40,7 +40,9 @@ export type DiagnosticCode =
   | "unknown-import"
   | "missing-pipeline"
   | "unused-declaration"
-  | "ignored-setting";
+  | "ignored-setting"
+  | "search-size"
+  | "indistinct-candidates";
 
 export interface TextEdit {
   /** File the edit applies to (the diagnostic's file when omitted). */
@@ -92,6 +94,8 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, Severity> = {
   "missing-pipeline": "error",
   "unused-declaration": "warning",
   "ignored-setting": "warning",
+  "search-size": "warning",
+  "indistinct-candidates": "warning",
 };
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -31,6 +31,8 @@ const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   "missing-pipeline": "No pipeline declaration, or more than one",
   "unused-declaration": "A source, feature set or param nothing uses",
   "ignored-setting": "A setting that has no effect where it is written",
+  "search-size": "A search with one candidate (nothing to choose) or so many that it will be slow",
+  "indistinct-candidates": "Search candidates that train the same model",
 };
 
 /** SARIF 2.1.0 for code scanning in CI. SARIF columns are 1-based. */

@@ -205,6 +205,7 @@ class PlanEmitter {
       target: m.target,
       split: m.split,
       trainer: this.trainer(m),
+      ...(m.search ? { search: m.search } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 /**
  * Each step's `execution`: built-in defaults, overridden by the pipeline's
  * `resources`/`retries`/`retry_delay`/`timeout`/`placement`, and for a
- * model's `train` step by the model's, key by key.
+ * model's `train` and `search` steps (the ones that train) by the model's, key by key.
  */
 import type { ConstValue, ResolvedField, SemanticModel } from "../program/semantic-model.js";
 import type { Step, StepExecution, Toleration } from "./types.js";
@@ -77,5 +77,5 @@ export function overlayExecution(base: StepExecution, fields: Fields): StepExecu
 export function stepExecutions(model: SemanticModel): (step: Pick<Step, "kind" | "subject">) => StepExecution {
   const defaults = overlayExecution(DEFAULT_EXECUTION, model.pipeline?.fields ?? {});
   const trainers = new Map(Object.values(model.models).map((m) => [m.name, overlayExecution(defaults, m.fields)]));
-  return (step) => (step.kind === "train" ? (trainers.get(step.subject.name) ?? defaults) : defaults);
+  return (step) => (step.kind === "train" || step.kind === "search" ? (trainers.get(step.subject.name) ?? defaults) : defaults);
 }

@@ -1,7 +1,7 @@
 import { canonicalJson } from "../util/canonical-json.js";
 import { sha256Hex } from "../util/sha256.js";
 import { DEFAULT_EXECUTION } from "./execution.js";
-import type { DeploymentSpec, GateSpec, ModelSpec, MonitorSpec, Plan, Step, StepExecution, StepKind } from "./types.js";
+import type { DeploymentSpec, FeatureSetSpec, GateSpec, ModelSpec, MonitorSpec, Plan, Step, StepExecution, StepKind } from "./types.js";
 import { count } from "../util/count.js";
 
 /** Everything of a plan but its steps: what the DAG is derived from. */
@@ -118,14 +118,19 @@ function modelSteps(plan: PlanDeclarations, model: ModelSpec): StepDraft[] {
       config: { features: featureSet?.features ?? [], inputs: model.inputs },
       cacheable: true,
     },
+    ...(model.search ? [searchStep(model, featureSet)] : []),
     {
       id: `train.${m}`,
       kind: "train",
       group: "pipeline",
       subject,
       description: trainDescription(model),
-      needs: [`fit_features.${m}`],
-      inputs: { train: `split.${m}/train`, transforms: `fit_features.${m}/transforms` },
+      needs: model.search ? [`fit_features.${m}`, `search.${m}`] : [`fit_features.${m}`],
+      inputs: {
+        train: `split.${m}/train`,
+        transforms: `fit_features.${m}/transforms`,
+        ...(model.search ? { search: `search.${m}/result` } : {}),
+      },
       outputs: [`train.${m}/model`],
       config: { trainer: model.trainer, task: model.task, target: model.target },
       cacheable: true,
@@ -162,7 +167,41 @@ function modelSteps(plan: PlanDeclarations, model: ModelSpec): StepDraft[] {
   return steps;
 }
 
+/**
+ * search.M: validates every candidate on the training split only (k folds or a validation share,
+ * features fitted on each fold's training part) and picks the best by the search metric.
+ */
+function searchStep(model: ModelSpec, featureSet: FeatureSetSpec | undefined): StepDraft {
+  const m = model.name;
+  const search = model.search!;
+  const how =
+    search.validation.kind === "folds"
+      ? `${search.validation.folds}-fold cross-validation`
+      : `a ${Math.round(search.validation.share * 100)}% validation share`;
+  return {
+    id: `search.${m}`,
+    kind: "search",
+    group: "pipeline",
+    subject: { kind: "model", name: m },
+    description: `validate ${search.candidates.length} candidate trainers of \`${m}\` by ${how} of the training split; pick the best ${search.metric}`,
+    needs: [`split.${m}`],
+    inputs: { train: `split.${m}/train` },
+    outputs: [`search.${m}/result`],
+    config: {
+      search,
+      features: featureSet?.features ?? [],
+      inputs: model.inputs,
+      task: model.task,
+      target: model.target,
+      split: { seed: model.split.seed, stratify: model.split.stratify },
+    },
+    cacheable: true,
+  };
+}
+
 function trainDescription(model: ModelSpec): string {
+  if (model.search)
+    return `refit the best of ${model.search.candidates.length} candidates of \`${model.name}\` on the whole training split and export ONNX`;
   const trainer = model.trainer;
   if (trainer.kind === "external") return `run \`${trainer.command.join(" ")}\` and take its ONNX output`;
   if (trainer.kind === "pretrained") return `check and store the pretrained model ${trainer.path}`;

@@ -205,6 +205,35 @@ export type TrainerSpec =
   | { kind: "external"; command: string[]; image?: string; output: string; env: Record<string, EnvValue> }
   | { kind: "pretrained"; path: string; signature: OnnxSignature };
 
+/** A trainer the runtime trains itself (a search candidate is always one). */
+export type BuiltinTrainerSpec = Extract<TrainerSpec, { epochs: number }>;
+
+/**
+ * `search = { metric, folds | validation }`: the model declares several candidate trainers (a
+ * list of values for a hyperparameter, a list of trainers, or both: their product). The runtime
+ * validates every candidate on the training split only (k folds, or one validation share carved
+ * out of it; stratified like the split), picks the best by `metric` (ties: the first declared),
+ * refits it on the whole training split, and the gate judges it on the test split.
+ */
+export interface SearchSpec {
+  /** A quality metric of the task (`auc`, `rmse`, ...). */
+  metric: string;
+  /** From the metric table: whether a larger value is better. */
+  better: "higher" | "lower";
+  validation: { kind: "folds"; folds: number } | { kind: "holdout"; share: number };
+  /**
+   * Every combination, in declaration order: trainers in list order; within one trainer the
+   * product of its listed fields, the field written first varying slowest.
+   */
+  candidates: SearchCandidate[];
+}
+
+export interface SearchCandidate {
+  trainer: BuiltinTrainerSpec;
+  /** The hyperparameters this candidate took from a list, by their language names (`l2`), in the order written. */
+  varied: Record<string, number>;
+}
+
 export interface ModelSpec {
   name: string;
   task: Task;
@@ -222,7 +251,10 @@ export interface ModelSpec {
     classes?: string[];
   };
   split: { test: number; seed: number; stratify: boolean };
+  /** The trainer; with a `search`, its first candidate (what a tie picks). */
   trainer: TrainerSpec;
+  /** Present when the model declares candidate trainers to choose from. */
+  search?: SearchSpec;
 }
 
 // ---------------------------------------------------------------- gates
@@ -378,6 +410,7 @@ export type StepKind =
   | "validate"
   | "split"
   | "fit_features"
+  | "search"
   | "train"
   | "evaluate"
   | "gate"

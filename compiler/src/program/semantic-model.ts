@@ -20,6 +20,7 @@ import type {
   PolicyAction,
   RolloutSpec,
   Schedule,
+  SearchSpec,
   TargetSpec,
   Task,
   TrainerSpec,
@@ -40,6 +41,7 @@ import type { DeclKind, Type } from "../checker/types.js";
 import { UNKNOWN, toFeatureType, toValueType } from "../checker/types.js";
 import type { QuantityKind } from "../checker/units.js";
 import { defaultKindOfUnit, normalizeQuantity } from "../checker/units.js";
+import { resolveSearch } from "./search-spec.js";
 import type { ProgramFile } from "./source-files.js";
 
 /** A constant value, normalised. Bare words (`csv`, `training`) and declaration names are strings. */
@@ -128,7 +130,9 @@ export interface ResolvedModel extends ResolvedDeclaration {
   inputWidth: number | null;
   target: { column: string; type: ValueType; classes?: string[] };
   split: { test: number; seed: number; stratify: boolean };
+  /** With a `search`: its first candidate. */
   trainer: TrainerSpec;
+  search?: SearchSpec;
 }
 
 export interface ResolvedGateRule {
@@ -613,8 +617,13 @@ class ModelBuilder {
         seed: typeof split?.seed?.value === "number" ? split.seed.value : 0,
         stratify: split?.stratify?.value === true,
       },
-      trainer: this.trainer(f.trainer, r.merged!),
+      ...this.trainerAndSearch(f.trainer, r.merged!),
     };
+  }
+
+  private trainerAndSearch(field: ResolvedField | undefined, merged: MergedDecl): { trainer: TrainerSpec; search?: SearchSpec } {
+    const search = resolveSearch(merged, (expr) => this.evaluate(expr));
+    return search ? { trainer: search.candidates[0]!.trainer, search } : { trainer: this.trainer(field, merged) };
   }
 
   private trainer(field: ResolvedField | undefined, merged: MergedDecl): TrainerSpec {

@@ -219,6 +219,7 @@ describe("completion in half-typed files", () => {
       "target",
       "split",
       "trainer",
+      "search",
       "resources",
       "retries",
       "retry_delay",
