@@ -120,9 +120,10 @@ async function show(registry: ModelRegistry, name: string, io: CliIO, json: bool
     v.createdAt.replace("T", " ").slice(0, 19),
     v.createdBy,
     v.artifactHash.slice(0, 12),
+    trainedWith(v.lineage),
     keyMetrics(v.metrics),
   ]);
-  lines.push(table(["version", "aliases", "created", "by", "model", "metrics"], rows).trimEnd(), "", "audit:");
+  lines.push(table(["version", "aliases", "created", "by", "model", "hyperparameters", "metrics"], rows).trimEnd(), "", "audit:");
   for (const a of details.audit) {
     lines.push(
       `  ${a.at.replace("T", " ").slice(0, 19)}  ${a.user}  ${a.action}${a.version !== null ? ` v${a.version}` : ""}${a.alias ? ` as ${a.alias}` : ""}${a.reason ? ` — ${a.reason}` : ""}`,
@@ -130,6 +131,18 @@ async function show(registry: ModelRegistry, name: string, io: CliIO, json: bool
   }
   io.stdout(`${lines.join("\n")}\n`);
   return 0;
+}
+
+/** `logistic_regression epochs=200 l2=0.001 ...` (and the search that picked it), from what register recorded. */
+function trainedWith(lineage: Record<string, unknown>): string {
+  const hp = lineage.hyperparameters as Record<string, unknown> | undefined;
+  if (!hp) return String(lineage.trainer ?? "-");
+  const { trainer, ...rest } = hp;
+  const text = [String(trainer), ...Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`)].join(
+    " ",
+  );
+  const search = lineage.search as { candidates?: number; metric?: string } | undefined;
+  return search ? `${text} (best of ${search.candidates} by ${search.metric})` : text;
 }
 
 const SHOWN = ["auc", "recall", "accuracy", "macro_f1", "r2", "rmse", "latency_p95"];

@@ -15,6 +15,7 @@ import { STEP_IMPLEMENTATIONS } from "../steps/index.js";
 import { ArtifactError } from "../store/artifact-store.js";
 import type { Stores } from "../store/open-stores.js";
 import { effectiveKeys, planHash, producerOf } from "./cache-keys.js";
+import { runContext } from "./run-context.js";
 
 export { planHash } from "./cache-keys.js";
 import { silentReporter, type RunReporter, type RunResult, type StepResult } from "./reporter.js";
@@ -102,6 +103,7 @@ export async function runPlan(
     env: plan.env,
     ...(options.runId ? { id: options.runId } : {}),
   });
+  await metadata.recordRunContext(run.id, await runContext(plan, projectRoot, dataHashes));
   reporter.runStarted({ runId: run.id, pipeline: plan.pipeline.name, group, steps: selected, interrupted });
   const executor = new StepRunner(plan, projectRoot, stores, run.id, keys, dataHashes, options, reporter);
   const heartbeat = setInterval(() => void metadata.heartbeat(run.id).catch(() => {}), Math.max(metadata.leaseMs / 3, 50));
@@ -263,6 +265,7 @@ class StepRunner {
       ...(message ? { error: message } : {}),
     });
     if (Object.keys(metrics).length > 0) await this.stores.metadata.recordMetrics(this.runId, step.id, metrics);
+    if (end.outcome?.details) await this.stores.metadata.recordStepDetails(this.runId, step.id, end.outcome.details);
     const result: StepResult = {
       stepId: step.id,
       kind: step.kind,

@@ -51,6 +51,8 @@ export interface StepOutcome {
   metrics?: Record<string, number>;
   /** One short phrase for the summary table (`v3 → production`). */
   summary?: string;
+  /** Structured records of the step (hyperparameters, curves, search candidates), kept with the run in the metadata store. */
+  details?: Record<string, unknown>;
 }
 
 /** A step failure the user should read as is (no stack trace): bad data, failed gate, failed expectations. */

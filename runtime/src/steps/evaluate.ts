@@ -6,6 +6,7 @@
 import * as ort from "onnxruntime-node";
 import { cellValue, getColumn } from "../data/dataset.js";
 import { jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
+import { evaluationCurves } from "../evaluate/curves.js";
 import { evaluateModel } from "../evaluate/evaluate-model.js";
 import type { GroupKey } from "../evaluate/metrics.js";
 import { classLabels, loadModelData } from "./model-data.js";
@@ -51,7 +52,15 @@ export async function evaluateStep(ctx: StepContext): Promise<StepOutcome> {
     await ctx.writeOutput("metrics", jsonBytes(report));
     await ctx.writeReport("metrics.json", jsonBytes(report));
     const key = KEY_METRICS[model.task] ?? [];
-    return { metrics, summary: key.map((k) => `${k} ${format(metrics[k])}`).join(", ") };
+    const classes = classLabels(model);
+    const curves = evaluationCurves({
+      task: model.task,
+      yTrue: target,
+      scores: evaluation.scores,
+      ...(evaluation.labels ? { labels: evaluation.labels } : {}),
+      classes,
+    });
+    return { metrics, summary: key.map((k) => `${k} ${format(metrics[k])}`).join(", "), details: { curves } };
   } finally {
     await session.release();
   }

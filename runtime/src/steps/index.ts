@@ -9,6 +9,7 @@ import { gateStep } from "./gate.js";
 import { ingest } from "./ingest.js";
 import { monitorStep } from "./monitor.js";
 import { registerStep } from "./register.js";
+import { searchStep } from "./search.js";
 import { split } from "./split.js";
 import { trainStep } from "./train.js";
 import { validate } from "./validate.js";
@@ -18,6 +19,7 @@ export const STEP_IMPLEMENTATIONS: Partial<Record<StepKind, StepImplementation>>
   validate,
   split,
   fit_features: fitFeaturesStep,
+  search: searchStep,
   train: trainStep,
   evaluate: evaluateStep,
   gate: gateStep,

@@ -3,7 +3,10 @@
  * (plan hash, data hashes, transforms, model artifact). Re-registering the same model artifact
  * returns the existing version, so a resumed run does not add one.
  */
+import type { ModelSpec } from "@mlops/compiler";
 import { planHash } from "../executor/cache-keys.js";
+import type { SearchResult } from "../search/run-search.js";
+import { hyperparameters } from "../train/trained-details.js";
 import { StepFailure, jsonBytes, parseJson, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import type { MetricsReport } from "./evaluate.js";
 import type { GateVerdict } from "./gate.js";
@@ -45,6 +48,7 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
     gates: gates.map((g) => g.name),
     trainer: model.trainer.kind,
     task: model.task,
+    ...(await trainedWith(ctx, model)),
   };
   const registered = await ctx.metadata.registry.registerVersion({
     model: model.name,
@@ -78,4 +82,15 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
   const summary = registered.created ? `registered v${registered.version}` : `already v${registered.version}`;
   ctx.note(`${model.name} ${summary}`);
   return { metrics: { version: registered.version }, summary };
+}
+
+/** The hyperparameters the model was trained with (a search's winner), and the search that picked them. */
+async function trainedWith(ctx: StepContext, model: ModelSpec): Promise<Record<string, unknown>> {
+  if (!model.search) return { hyperparameters: hyperparameters(model.trainer) };
+  const result = parseJson<SearchResult>(await ctx.readArtifact(`search.${model.name}/result`));
+  const best = result.candidates[result.best]!;
+  return {
+    hyperparameters: hyperparameters(best.trainer),
+    search: { metric: result.metric, candidates: result.candidates.length, winner: best.label, score: best.score },
+  };
 }

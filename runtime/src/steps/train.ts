@@ -10,11 +10,13 @@ import { checkOnnxModel } from "./onnx-signature-check.js";
 import { classLabels, loadModelData, requireTwoClasses, type ModelData } from "./model-data.js";
 import { modelOf } from "./plan-lookup.js";
 import { runTrainerCommand } from "./trainer-command.js";
+import { searchWinner } from "./search.js";
+import { hyperparameters, trainedDetails } from "../train/trained-details.js";
 
 export async function trainStep(ctx: StepContext): Promise<StepOutcome> {
   const model = modelOf(ctx.plan, ctx.step.subject.name);
   const data = await loadModelData(ctx, model, "train");
-  const trainer = model.trainer;
+  const trainer = model.search ? await searchWinner(ctx, model) : model.trainer;
   if (trainer.kind !== "pretrained") requireTwoClasses(model, data.target);
   switch (trainer.kind) {
     case "external":
@@ -55,6 +57,13 @@ async function builtin(
   return {
     metrics: { train_loss: trained.loss, iterations: trained.iterations, converged: trained.converged ? 1 : 0 },
     summary: `${trained.iterations} it, loss ${trained.loss.toPrecision(4)}`,
+    details: trainedDetails(
+      spec,
+      trained,
+      matrix.rows,
+      matrix.inputs.flatMap((s) => s.labels),
+      model.task === "regression" ? [model.target.column] : model.task === "binary_classification" ? [classes[1] ?? "positive"] : classes,
+    ),
   };
 }
 
@@ -63,7 +72,7 @@ async function pretrained(ctx: StepContext, model: ModelSpec, path: string, widt
   const bytes = await readFile(file);
   checkOnnxModel(bytes, model, width, path);
   await ctx.writeOutput("model", bytes);
-  return { summary: `stored ${path}` };
+  return { summary: `stored ${path}`, details: { hyperparameters: hyperparameters(model.trainer) } };
 }
 
 /**
@@ -113,7 +122,7 @@ async function external(
     const bytes = await readFile(output);
     checkOnnxModel(bytes, model, data.matrix.width, trainer.output);
     await ctx.writeOutput("model", bytes);
-    return { summary: `external: ${trainer.command[0]}` };
+    return { summary: `external: ${trainer.command[0]}`, details: { hyperparameters: hyperparameters(trainer) } };
   } finally {
     await rm(work, { recursive: true, force: true });
     await rmdir(dirname(work)).catch(() => {}); // the run's folder, once its last step's files are gone

@@ -49,6 +49,34 @@ export interface MetricRecord {
 export interface RunDetails extends RunRecord {
   steps: StepRecord[];
   metrics: MetricRecord[];
+  /** What reproduces the run (null for runs recorded before it was kept). */
+  context: RunContext | null;
+  /** Structured records of the steps (hyperparameters, curves, search candidates), by step, in step order. */
+  details: StepDetail[];
+}
+
+/**
+ * What reproduces a run: the env and its resolved params, plan and source hashes, the data each
+ * source read, every model's trainer, the git commit (when the project is in a git repository)
+ * and the tool. Built by `executor/run-context.ts`.
+ */
+export interface RunContext {
+  env: string | null;
+  params: Record<string, unknown>;
+  planHash: string;
+  sourceHash: string;
+  /** sha256 of each source file the run read, by source name. */
+  data: Record<string, string>;
+  models: Record<string, { task: string; trainer: Record<string, unknown>; search?: Record<string, unknown> }>;
+  git: { commit: string; dirty: boolean; branch: string | null } | null;
+  tool: { name: string; version: string; node: string; platform: string };
+}
+
+/** One structured record of a step: `train.m` → `hyperparameters`, `evaluate.m` → `curves`, ... (JSON). */
+export interface StepDetail {
+  stepId: string;
+  name: string;
+  value: unknown;
 }
 
 /** A node of the lineage graph: `plan` (plan hash), `data` (file hash), `features`, `model` (artifact hashes), ... */
@@ -144,6 +172,10 @@ export interface MetadataStore {
   startStep(runId: string, stepId: string, step?: StartStepInput): Promise<void>;
   finishStep(runId: string, stepId: string, result: FinishStepInput): Promise<StepRecord>;
   recordMetrics(runId: string, stepId: string, metrics: Record<string, number | null>): Promise<void>;
+  /** Records (or replaces) what reproduces the run. */
+  recordRunContext(runId: string, context: RunContext): Promise<void>;
+  /** Records (or replaces) structured records of a step, by name. */
+  recordStepDetails(runId: string, stepId: string, details: Record<string, unknown>): Promise<void>;
 
   recordLineage(edges: ReadonlyArray<{ from: LineageNode; to: LineageNode }>, runId?: string): Promise<void>;
   /** Every edge upstream of `node` (what it was made from, transitively). */

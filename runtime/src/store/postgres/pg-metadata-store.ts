@@ -7,11 +7,13 @@ import type {
   MetadataStore,
   MetadataStoreOptions,
   MetricRecord,
+  RunContext,
   RunDetails,
   RunRecord,
   RunStatus,
   StartRunInput,
   StartStepInput,
+  StepDetail,
   StepRecord,
   StepStatus,
 } from "../metadata-store.js";
@@ -173,14 +175,42 @@ export class PostgresMetadataStore implements MetadataStore {
     const exact = matches.rows.find((r) => r.id === idOrPrefix);
     const row = exact ?? (matches.rows.length === 1 ? matches.rows[0] : undefined);
     if (!row) return null;
-    const [steps, metrics] = await Promise.all([
+    const [steps, metrics, details] = await Promise.all([
       this.db.query<StepRow>("SELECT * FROM step_executions WHERE run_id = $1 ORDER BY started_at, seq", [row.id]),
       this.db.query<MetricRecord>(
         `SELECT step_id AS "stepId", name, value FROM metrics WHERE run_id = $1 ORDER BY step_id COLLATE "C", name COLLATE "C"`,
         [row.id],
       ),
+      this.db.query<StepDetail>(
+        `SELECT d.step_id AS "stepId", d.name, d.value FROM step_details d
+         LEFT JOIN step_executions s ON s.run_id = d.run_id AND s.step_id = d.step_id
+         WHERE d.run_id = $1 ORDER BY s.started_at, s.seq, d.step_id COLLATE "C", d.name COLLATE "C"`,
+        [row.id],
+      ),
     ]);
-    return { ...toRun(row), steps: steps.rows.map(toStep), metrics: metrics.rows };
+    return {
+      ...toRun(row),
+      steps: steps.rows.map(toStep),
+      metrics: metrics.rows,
+      context: (row as RunRow & { context?: RunContext | null }).context ?? null,
+      details: details.rows,
+    };
+  }
+
+  async recordRunContext(runId: string, context: RunContext): Promise<void> {
+    const result = await this.db.query("UPDATE runs SET context = $2 WHERE id = $1", [runId, JSON.stringify(context)]);
+    if (result.rowCount === 0) throw new Error(`no run ${runId}`);
+  }
+
+  async recordStepDetails(runId: string, stepId: string, details: Record<string, unknown>): Promise<void> {
+    const entries = Object.entries(details);
+    if (entries.length === 0) return;
+    await this.db.query(
+      `INSERT INTO step_details (run_id, step_id, name, value)
+       SELECT $1, $2, name, value::json FROM unnest($3::text[], $4::text[]) AS d (name, value)
+       ON CONFLICT (run_id, step_id, name) DO UPDATE SET value = excluded.value`,
+      [runId, stepId, entries.map(([name]) => name), entries.map(([, value]) => JSON.stringify(value ?? null))],
+    );
   }
 
   async markInterrupted(): Promise<string[]> {

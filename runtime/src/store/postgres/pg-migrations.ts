@@ -121,6 +121,20 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX audit_model ON audit (model, seq);
     `,
   },
+  {
+    // what reproduces a run and structured step records (as SQLite's migration 3)
+    version: 2,
+    sql: `
+      ALTER TABLE runs ADD COLUMN context JSON;
+      CREATE TABLE step_details (
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        step_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value JSON NOT NULL,
+        PRIMARY KEY (run_id, step_id, name)
+      );
+    `,
+  },
 ];
 
 /** Any constant: the advisory lock that serialises migrations of one database. */

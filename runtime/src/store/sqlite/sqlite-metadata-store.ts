@@ -10,11 +10,13 @@ import type {
   MetadataStore,
   MetadataStoreOptions,
   MetricRecord,
+  RunContext,
   RunDetails,
   RunRecord,
   RunStatus,
   StartRunInput,
   StartStepInput,
+  StepDetail,
   StepRecord,
   StepStatus,
 } from "../metadata-store.js";
@@ -197,7 +199,29 @@ export class SqliteMetadataStore implements MetadataStore {
     const metrics = this.db
       .prepare("SELECT step_id AS stepId, name, value FROM metrics WHERE run_id = ? ORDER BY step_id, name")
       .all(runId) as MetricRecord[];
-    return { ...run, steps, metrics };
+    const context = this.db.prepare("SELECT context FROM runs WHERE id = ?").get(runId) as { context: string | null };
+    const details = (
+      this.db
+        .prepare(
+          `SELECT d.step_id, d.name, d.value FROM step_details d
+           LEFT JOIN step_executions s ON s.run_id = d.run_id AND s.step_id = d.step_id
+           WHERE d.run_id = ? ORDER BY s.started_at, s.rowid, d.step_id, d.name`,
+        )
+        .all(runId) as Array<{ step_id: string; name: string; value: string }>
+    ).map((d): StepDetail => ({ stepId: d.step_id, name: d.name, value: JSON.parse(d.value) as unknown }));
+    return { ...run, steps, metrics, context: context.context ? (JSON.parse(context.context) as RunContext) : null, details };
+  }
+
+  async recordRunContext(runId: string, context: RunContext): Promise<void> {
+    const result = this.db.prepare("UPDATE runs SET context = ? WHERE id = ?").run(JSON.stringify(context), runId);
+    if (result.changes === 0) throw new Error(`no run ${runId}`);
+  }
+
+  async recordStepDetails(runId: string, stepId: string, details: Record<string, unknown>): Promise<void> {
+    const insert = this.db.prepare("INSERT OR REPLACE INTO step_details (run_id, step_id, name, value) VALUES (?, ?, ?, ?)");
+    this.db.transaction(() => {
+      for (const [name, value] of Object.entries(details)) insert.run(runId, stepId, name, JSON.stringify(value ?? null));
+    })();
   }
 
   /** The one run whose id starts with `prefix`, or null (none, or more than one). */

@@ -120,6 +120,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX runs_status ON runs (status);
     `,
   },
+  {
+    // what reproduces a run (params, data and plan hashes, git, tool) and structured step records
+    // (hyperparameters, curves, search candidates) for reports, comparisons and the UI
+    version: 3,
+    sql: `
+      ALTER TABLE runs ADD COLUMN context TEXT;
+      CREATE TABLE step_details (
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        step_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (run_id, step_id, name)
+      );
+    `,
+  },
 ];
 
 /** Brings the database to the latest schema inside one write transaction (safe when several processes open it at once). */
