@@ -16,7 +16,7 @@ const compilerCommands: Record<string, () => Promise<Command>> = {
   fmt: async () => (await import("./commands/fmt.js")).fmtCommand,
 };
 
-const runtimeCommandNames = ["run", "run-step", "monitor", "models", "runs", "serve", "rollout"];
+const runtimeCommandNames = ["run", "run-step", "monitor", "models", "runs", "serve", "rollout", "report", "ui"];
 
 async function loadRuntimeCommand(name: string): Promise<Command | undefined> {
   const specifier = "@mlops/runtime/cli";

@@ -3,11 +3,13 @@ import type { Command } from "@mlops/compiler/cli";
 import { modelsCommand } from "./models-command.js";
 import { monitorCommand } from "./monitor-command.js";
 import { planCommand } from "./plan-command.js";
+import { reportCommand } from "./report-command.js";
 import { runCommand } from "./run-command.js";
 import { runStepCommand } from "./run-step-command.js";
 import { rolloutCommand } from "./rollout-command.js";
 import { runsCommand } from "./runs-command.js";
 import { serveCommand } from "./serve-command.js";
+import { uiCommand } from "./ui-command.js";
 
 export const commands: Record<string, Command> = {
   run: runCommand,
@@ -18,4 +20,6 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   plan: planCommand,
   rollout: rolloutCommand,
+  report: reportCommand,
+  ui: uiCommand,
 };

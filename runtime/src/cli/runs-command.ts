@@ -3,20 +3,23 @@ import { parseArgs } from "node:util";
 import { UsageError, type Command } from "@mlops/compiler/cli";
 import { table } from "./models-command.js";
 import { metricsShownPerStep } from "./run-metrics.js";
+import { compareRecordedRuns, formatComparison } from "./runs-compare.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops runs list [--limit N] [--project DIR] [--json]
        mlops runs show ID [--project DIR] [--json]
+       mlops runs compare RUN RUN... [--project DIR] [--json]
 
 Runs recorded in a project's metadata store (default: the current directory):
 who started them and when, their status, and for one run every step with its
-timing, cache hit, outputs, metrics and error.
+timing, cache hit, outputs, metrics and error; or runs side by side (params,
+data, every hyperparameter and metric), rows that differ marked with ≠.
 
 ${STORE_USAGE}`;
 
 export const runsCommand: Command = {
   name: "runs",
-  summary: "list recorded runs, or show one with its steps and metrics",
+  summary: "list recorded runs, show one with its steps and metrics, or compare runs",
   usage,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -25,8 +28,10 @@ export const runsCommand: Command = {
       options: { project: { type: "string" }, json: { type: "boolean" }, limit: { type: "string" }, ...STORE_OPTIONS },
     });
     const [action, id] = positionals;
-    if (action !== "list" && action !== "show") throw new UsageError("expected list or show ID");
+    if (action !== "list" && action !== "show" && action !== "compare")
+      throw new UsageError("expected list, show ID or compare RUN RUN...");
     if (action === "show" && !id) throw new UsageError("runs show needs a run ID");
+    if (action === "compare" && positionals.length < 3) throw new UsageError("runs compare needs at least two run IDs");
     const stores = await openCommandStores(values, io, resolve(io.cwd, values.project ?? "."), { existing: true });
     if (!stores) return 1;
     const { metadata } = stores;
@@ -42,6 +47,15 @@ export const runsCommand: Command = {
               runs.map((r) => [r.id, r.status, r.pipeline ?? "-", r.env ?? "-", r.startedAt.replace("T", " ").slice(0, 19), r.user]),
             ),
           );
+        return 0;
+      }
+      if (action === "compare") {
+        const compared = await compareRecordedRuns(stores, positionals.slice(1));
+        if ("missing" in compared) {
+          io.stderr(`mlops runs: no run ${compared.missing}\n`);
+          return 1;
+        }
+        io.stdout(values.json ? `${JSON.stringify(compared, null, 2)}\n` : formatComparison(compared));
         return 0;
       }
       const details = await metadata.showRun(id!);
