@@ -6,6 +6,7 @@
  * in runtime/test-artifacts/ui/ (gitignored). Also, over plain HTTP: the server answers only
  * requests addressed to the loopback host and sends a strict Content-Security-Policy.
  */
+import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStores, type Stores } from "../../src/store/open-stores.js";
 import { startUi, type UiServer } from "../../src/ui/server.js";
-import { copyExample, removeProjects } from "../executor/support/projects.js";
+import { REPO, copyExample, removeProjects } from "../executor/support/projects.js";
 import { runJson } from "../executor/support/run-json.js";
 import { expectPlot } from "./support/plots.js";
 import { browserMissing, launchChromium } from "../../../playground/test/support/browser.js";
@@ -68,6 +69,30 @@ describe("mlops ui over HTTP", () => {
     expect((await get("/", "evil.example:80")).status).toBe(421);
     expect((await get("/runs/no-such-run")).status).toBe(404);
     expect((await get(`/runs/${runs[0]}`)).body).toContain(runs[0]);
+  });
+});
+
+describe("the mlops ui command", () => {
+  it("prints its loopback URL, serves the runs, and stops cleanly on Ctrl-C", { timeout: 120_000 }, async () => {
+    const cli = join(REPO, "runtime/test/executor/support/mlops.ts");
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", cli, "ui", "--port", "0", "--project", dir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8");
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (chunk: string) => {
+        stdout += chunk;
+        const found = stdout.match(/mlops ui: (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C to stop\)/);
+        if (found) resolve(found[1]!);
+      });
+      child.on("exit", (code) => reject(new Error(`mlops ui exited (${code}) before listening: ${stdout}`)));
+    });
+    const home = await fetch(url);
+    expect(await home.text()).toContain(runs[0]);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
   });
 });
 
