@@ -4,6 +4,8 @@ import { UsageError, type Command } from "@mlops/compiler/cli";
 import { table } from "./models-command.js";
 import { metricsShownPerStep } from "./run-metrics.js";
 import { compareRecordedRuns, formatComparison } from "./runs-compare.js";
+import { loadRunView } from "../report/run-view.js";
+import type { Stores } from "../store/open-stores.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops runs list [--limit N] [--project DIR] [--json]
@@ -79,7 +81,7 @@ export const runsCommand: Command = {
         .filter((s) => s.outputs[`${s.stepId}/drift_report`] !== undefined)
         .map((s) => `${s.stepId}: drift report .mlops/reports/${s.stepId}/drift.html (of its latest check)\n`);
       io.stdout(
-        `${head}${details.error ? `\nerror: ${details.error}` : ""}\n\n${table(["step", "status", "time", "metrics / error"], rows)}${driftReports.length > 0 ? `\n${driftReports.join("")}` : ""}`,
+        `${head}${details.error ? `\nerror: ${details.error}` : ""}\n\n${table(["step", "status", "time", "metrics / error"], rows)}${driftReports.length > 0 ? `\n${driftReports.join("")}` : ""}${await everyMetric(stores, details.id)}`,
       );
       return 0;
     } finally {
@@ -87,3 +89,15 @@ export const runsCommand: Command = {
     }
   },
 };
+
+/** Every metric of each evaluated model, the gate's first (the step table shows a few per step). */
+async function everyMetric(stores: Stores, runId: string): Promise<string> {
+  const view = await loadRunView(stores, runId);
+  const blocks = (view?.models ?? [])
+    .filter((m) => m.metrics.length > 0)
+    .map((m) => {
+      const rows = m.metrics.map((x) => [x.name, x.value === null ? "n/a" : String(Number(x.value.toPrecision(4))), x.gated ? "gate" : ""]);
+      return `\nmetrics of ${m.name} on the test split:\n${table(["metric", "value", ""], rows)}`;
+    });
+  return blocks.join("");
+}

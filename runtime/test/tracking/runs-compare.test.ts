@@ -37,5 +37,17 @@ describe("mlops runs compare", () => {
 
     expect(await mlops(["runs", "compare", a, "nope", "--project", dir])).toMatchObject({ code: 1, stderr: "mlops runs: no run nope\n" });
     expect((await mlops(["runs", "compare", a, "--project", dir])).code).toBe(2);
+
+    // `runs show` lists every metric of the evaluation, the gate's first
+    const show = (await mlops(["runs", "show", b, "--project", dir])).stdout;
+    const listed = show
+      .slice(show.indexOf("metrics of species_clf on the test split:"))
+      .split("\n")
+      .slice(3)
+      .filter((l) => l.trim() !== "")
+      .map((l) => l.split(/\s+/)[0]);
+    expect(listed.slice(0, 2)).toEqual(["accuracy", "macro_f1"]);
+    expect(listed).toContain("log_loss");
+    expect(show).toMatch(/^accuracy\s+[\d.]+\s+gate$/m);
   });
 });
