@@ -20,7 +20,7 @@ import { s3ClientConfig, s3SettingsFromEnv } from "../../runtime/src/store/s3/s3
 import type { Obj } from "../render/support/k8s-rules.js";
 import { hasPython, runDags } from "../render/support/python.js";
 import { repoRoot, runCli, runCliAsync } from "../support/cli.js";
-import { type ContainerSpec, type PodWorld, runContainer, startContainer } from "../support/pod-process.js";
+import { type ContainerSpec, type PodWorld, podDir, runContainer, startContainer } from "../support/pod-process.js";
 import { POSTGRES_MISSING, postgresAvailable, startPostgres, type PostgresServer } from "../support/postgres-server.js";
 import { startS3, type S3Server } from "../support/s3-server.js";
 
@@ -104,7 +104,7 @@ describe.skipIf(!postgresAvailable() || !hasPython)("rendered artifacts on a sim
     postgres?.stop();
     await s3?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
-    for (const root of roots) rmSync(root, { recursive: true, force: true });
+    for (const root of roots) rmSync(podDir(root), { recursive: true, force: true });
   });
 
   it("runs the pipeline from the rendered Job and DAG at once, registers consistent versions, and serves the model", {

@@ -44,11 +44,16 @@ export interface ContainerRun {
   code: number;
   stdout: string;
   stderr: string;
-  /** The container's fresh working directory. */
+  /** The container's fresh working directory (its volumes beside it: remove it with `podDir`). */
   root: string;
 }
 
 const CLI = join(repoRoot, "compiler/bin/mlops.js");
+
+/** Everything a container run left on disk: its working directory and its emptyDir volumes. */
+export function podDir(root: string): string {
+  return dirname(root);
+}
 
 /** The kubelet's `$(VAR)` expansion: defined variables are replaced, `$$` is a literal `$`, anything else stays. */
 export function expandKubelet(text: string, env: Record<string, string>): string {
@@ -86,7 +91,8 @@ export function resolveEnv(container: ContainerSpec, world: PodWorld): Record<st
 function pathMapper(container: ContainerSpec, world: PodWorld, root: string): (text: string) => string {
   const mounts = container.volumeMounts
     .map((m) => {
-      const base = world.volumes[m.name] ?? mkdtempSync(join(tmpdir(), `pod-${m.name}-`));
+      // an emptyDir lives beside the working directory, removed with it (see `podDir`)
+      const base = world.volumes[m.name] ?? join(dirname(root), "volumes", m.name);
       const host = m.subPath !== undefined ? join(base, m.subPath) : base;
       mkdirSync(host, { recursive: true });
       return { from: m.mountPath, to: host };
@@ -110,7 +116,8 @@ function pathMapper(container: ContainerSpec, world: PodWorld, root: string): (t
 
 /** Spawns the container's process in a fresh working directory. */
 function launch(container: ContainerSpec, world: PodWorld): { child: ChildProcessByStdio<null, Readable, Readable>; root: string } {
-  const root = mkdtempSync(join(tmpdir(), `pod-${container.name}-`));
+  const root = join(mkdtempSync(join(tmpdir(), `pod-${container.name}-`)), "work");
+  mkdirSync(root);
   const env = resolveEnv(container, world);
   const mapPath = pathMapper(container, world, root);
   const expanded = [...container.command, ...container.args].map((arg) => mapPath(expandKubelet(arg, env)));
