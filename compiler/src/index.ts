@@ -60,6 +60,7 @@ export {
   type TensorMessage,
   type ValueInfoMessage,
   type AttributeMessage,
+  type FunctionMessage,
   type TypeMessage,
   type TensorTypeMessage,
   type DimensionMessage,

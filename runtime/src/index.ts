@@ -37,8 +37,6 @@ export {
 export { splitDataset, type Split, type SplitOptions } from "./data/split.js";
 export {
   fitFeatures,
-  transformDataset,
-  transformRecords,
   FITTED_FEATURES_FORMAT,
   type FeatureMatrix,
   type FitFeaturesOptions,
@@ -50,7 +48,7 @@ export { evaluatePlanExpr, argNode, numberLiteral, exprRefs, type PlanExprEvalua
 export type { FittedState } from "./features/stateful.js";
 export type { Vec } from "./features/vectors.js";
 export { encodeTarget } from "./features/target.js";
-export { fnv1a32, hashBucket } from "./features/hash.js";
+export { murmur3Text, hashBucket, HASH_BUCKET_HASH } from "./features/hash.js";
 export {
   ArtifactError,
   ArtifactStoreBase,
@@ -115,3 +113,25 @@ export { servingStores } from "./serve/serving-stores.js";
 export { requestLogPath, type RequestLogEntry } from "./request-log/format.js";
 export { readRequestLog } from "./request-log/reader.js";
 export { RequestLogWriter, type RequestLogWriterOptions } from "./request-log/writer.js";
+// The model graph: features lowered to ONNX in front of the model, and scoring through it.
+export { composeModelGraph, ModelGraphError, type ModelGraphOptions } from "./graph/compose-model.js";
+export { featureModel } from "./graph/feature-model.js";
+export { feedsFromDataset, feedsFromRecords, type Feeds, type RecordLike } from "./graph/graph-feeds.js";
+export * from "./graph/graph-contract.js";
+export { featureMatrix } from "./scoring/feature-matrix.js";
+export {
+  openScorer,
+  readGraphMetadata,
+  ScorerError,
+  type OpenScorerOptions,
+  type ScoreOptions,
+  type Scorer,
+  type Scores,
+} from "./scoring/scorer.js";
+export {
+  loadRegisteredScorer,
+  type ArtifactReader,
+  type LoadScorerOptions,
+  type RegisteredVersionRef,
+} from "./scoring/registered-scorer.js";
+export { evaluateScores, measureGraphLatency, type ScoresEvaluation } from "./evaluate/evaluate-scores.js";

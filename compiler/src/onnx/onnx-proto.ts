@@ -1,8 +1,10 @@
 /**
  * The part of `onnx.proto` (proto2, IR version 8) that the compiler reads
- * (pretrained signatures) and the runtime writes (built-in models), declared as a protobufjs JSON descriptor: field numbers and types
- * exactly as in onnx/onnx.proto. Messages and fields not listed here are
- * skipped when decoding models written by other tools.
+ * (pretrained signatures) and the runtime writes (built-in models, feature graphs) and rewrites
+ * (a pretrained or external model composed behind the feature graph), declared as a protobufjs
+ * JSON descriptor: field numbers and types exactly as in onnx/onnx.proto. Every field a model
+ * can carry through a decode → encode round trip is listed (functions, sparse initializers,
+ * external-data references, quantization annotations); the training-only `training_info` is not.
  */
 import protobuf from "protobufjs";
 
@@ -29,6 +31,9 @@ const descriptor = {
             strings: { rule: repeated, type: "bytes", id: 9 },
             tensors: { rule: repeated, type: "TensorProto", id: 10 },
             graphs: { rule: repeated, type: "GraphProto", id: 11 },
+            sparseTensor: { type: "SparseTensorProto", id: 22 },
+            sparseTensors: { rule: repeated, type: "SparseTensorProto", id: 23 },
+            typeProtos: { rule: repeated, type: "TypeProto", id: 15 },
           },
           nested: {
             AttributeType: {
@@ -68,6 +73,8 @@ const descriptor = {
             domain: { type: "string", id: 7 },
             attribute: { rule: repeated, type: "AttributeProto", id: 5 },
             docString: { type: "string", id: 6 },
+            overload: { type: "string", id: 8 },
+            metadataProps: { rule: repeated, type: "StringStringEntryProto", id: 9 },
           },
         },
         ModelProto: {
@@ -81,6 +88,36 @@ const descriptor = {
             docString: { type: "string", id: 6 },
             graph: { type: "GraphProto", id: 7 },
             metadataProps: { rule: repeated, type: "StringStringEntryProto", id: 14 },
+            functions: { rule: repeated, type: "FunctionProto", id: 25 },
+          },
+        },
+        FunctionProto: {
+          fields: {
+            name: { type: "string", id: 1 },
+            input: { rule: repeated, type: "string", id: 4 },
+            output: { rule: repeated, type: "string", id: 5 },
+            attribute: { rule: repeated, type: "string", id: 6 },
+            attributeProto: { rule: repeated, type: "AttributeProto", id: 11 },
+            node: { rule: repeated, type: "NodeProto", id: 7 },
+            docString: { type: "string", id: 8 },
+            opsetImport: { rule: repeated, type: "OperatorSetIdProto", id: 9 },
+            domain: { type: "string", id: 10 },
+            overload: { type: "string", id: 13 },
+            valueInfo: { rule: repeated, type: "ValueInfoProto", id: 12 },
+            metadataProps: { rule: repeated, type: "StringStringEntryProto", id: 14 },
+          },
+        },
+        SparseTensorProto: {
+          fields: {
+            values: { type: "TensorProto", id: 1 },
+            indices: { type: "TensorProto", id: 2 },
+            dims: { rule: repeated, type: "int64", id: 3, options: { packed: true } },
+          },
+        },
+        TensorAnnotation: {
+          fields: {
+            tensorName: { type: "string", id: 1 },
+            quantParameterTensorNames: { rule: repeated, type: "StringStringEntryProto", id: 2 },
           },
         },
         StringStringEntryProto: {
@@ -98,6 +135,8 @@ const descriptor = {
             input: { rule: repeated, type: "ValueInfoProto", id: 11 },
             output: { rule: repeated, type: "ValueInfoProto", id: 12 },
             valueInfo: { rule: repeated, type: "ValueInfoProto", id: 13 },
+            sparseInitializer: { rule: repeated, type: "SparseTensorProto", id: 15 },
+            quantizationAnnotation: { rule: repeated, type: "TensorAnnotation", id: 14 },
           },
         },
         TensorProto: {
@@ -113,6 +152,17 @@ const descriptor = {
             rawData: { type: "bytes", id: 9 },
             doubleData: { rule: repeated, type: "double", id: 10, options: { packed: true } },
             uint64Data: { rule: repeated, type: "uint64", id: 11, options: { packed: true } },
+            segment: { type: "Segment", id: 3 },
+            externalData: { rule: repeated, type: "StringStringEntryProto", id: 13 },
+            dataLocation: { type: "int32", id: 14 },
+          },
+          nested: {
+            Segment: {
+              fields: {
+                begin: { type: "int64", id: 1 },
+                end: { type: "int64", id: 2 },
+              },
+            },
           },
         },
         TensorShapeProto: {
@@ -201,7 +251,7 @@ export function elementTypeName(code: number): string {
   return `unknown(${code})`;
 }
 
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 // ---- plain shapes of the decoded/encoded messages (camelCase, as protobufjs exposes them)
 
@@ -233,8 +283,12 @@ export interface AttributeMessage {
   f?: number;
   i?: Int64;
   s?: Uint8Array;
+  t?: TensorMessage;
+  g?: GraphMessage;
   ints?: Int64[];
   floats?: number[];
+  strings?: Uint8Array[];
+  graphs?: GraphMessage[];
 }
 export interface NodeMessage {
   input: string[];
@@ -249,6 +303,11 @@ export interface TensorMessage {
   dataType: number;
   dims: Int64[];
   rawData?: Uint8Array;
+  /** UTF-8 bytes of each element of a string tensor. */
+  stringData?: Uint8Array[];
+  /** Set when the values live in a file beside the model (`data_location = EXTERNAL`). */
+  externalData?: Array<{ key?: string; value?: string }>;
+  dataLocation?: number;
 }
 export interface GraphMessage {
   name?: string;
@@ -256,7 +315,18 @@ export interface GraphMessage {
   initializer?: TensorMessage[];
   input?: ValueInfoMessage[];
   output?: ValueInfoMessage[];
+  valueInfo?: ValueInfoMessage[];
   docString?: string;
+  sparseInitializer?: Array<{ values?: TensorMessage; indices?: TensorMessage; dims?: Int64[] }>;
+  quantizationAnnotation?: Array<{ tensorName?: string; quantParameterTensorNames?: Array<{ key?: string; value?: string }> }>;
+}
+export interface FunctionMessage {
+  name?: string;
+  domain?: string;
+  input?: string[];
+  output?: string[];
+  node?: NodeMessage[];
+  opsetImport?: Array<{ domain?: string; version?: Int64 }>;
 }
 export interface ModelMessage {
   irVersion?: Int64;
@@ -266,6 +336,7 @@ export interface ModelMessage {
   docString?: string;
   graph?: GraphMessage;
   metadataProps?: Array<{ key?: string; value?: string }>;
+  functions?: FunctionMessage[];
 }
 
 export function int64ToNumber(value: Int64 | undefined | null): number {

@@ -1,5 +1,6 @@
 import { MS_PER_DAY } from "../data/dataset.js";
 import type { PlanBinaryOperator } from "../plan.js";
+import { compareCodePoints, lowerText, upperText } from "./text.js";
 import { asBool, asNum, asStr, describeVec, orNulls, strAt, type BoolVec, type NumVec, type StrVec, type Vec } from "./vectors.js";
 
 /**
@@ -9,7 +10,8 @@ import { asBool, asNum, asStr, describeVec, orNulls, strAt, type BoolVec, type N
  * - A result outside a function's domain (`log(0)`, `sqrt(-1)`, `x / 0`) is null; as a model input
  *   that null is then an error naming the feature and the row.
  * - `round(x)` rounds halves away from zero (2.5 → 3), as the language reference says.
- * - `len` counts Unicode code points; `lower`/`upper` use the locale-independent mappings.
+ * - `len` counts Unicode code points; `lower`/`upper` map case one code point at a time and strings
+ *   compare by code point (see text.ts).
  * - Time functions read UTC: `hour` 0–23, `day_of_week` Monday = 0 … Sunday = 6 (as pandas), `month` 1–12.
  * - `days_between(a, b)` is the whole days from a to b: (b − a) in days, truncated toward zero.
  */
@@ -39,9 +41,9 @@ export function applyFunction(fn: string, args: Vec[], n: number): Vec {
     case "is_null":
       return isNull(arg(args, 0, fn), n);
     case "lower":
-      return mapStr(asStr(arg(args, 0, fn), n, what), (s) => s.toLowerCase());
+      return mapStr(asStr(arg(args, 0, fn), n, what), lowerText);
     case "upper":
-      return mapStr(asStr(arg(args, 0, fn), n, what), (s) => s.toUpperCase());
+      return mapStr(asStr(arg(args, 0, fn), n, what), upperText);
     case "len":
       return strToNum(asStr(arg(args, 0, fn), n, what), (s) => [...s].length);
     case "contains":
@@ -262,7 +264,7 @@ function compare(operator: "==" | "!=" | "<" | "<=" | ">" | ">=", left: Vec, rig
       if (nulls[i] === 1) continue;
       const x = a.dict[a.codes[i]!]!;
       const y = b.dict[b.codes[i]!]!;
-      v[i] = test(x < y ? -1 : x > y ? 1 : 0) ? 1 : 0;
+      v[i] = test(compareCodePoints(x, y)) ? 1 : 0;
     }
     return { t: "bool", v, nulls, nullable: a.nullable || b.nullable };
   }

@@ -1,7 +1,7 @@
 import * as agg from "../data/aggregates.js";
 import type { PlanExpr, PlanExprNode } from "../plan.js";
 import { argNode, numberLiteral, type CallNode } from "../plan-expr.js";
-import { hashBucket } from "./hash.js";
+import { HASH_BUCKET_HASH, hashBucket } from "./hash.js";
 import { asNum, describeVec, strAt, type MatrixVec, type NumVec, type StrVec, type Vec } from "./vectors.js";
 
 /**
@@ -17,7 +17,8 @@ import { asNum, describeVec, strAt, type MatrixVec, type NumVec, type StrVec, ty
  * - bucketize(x, [e1, e2, ...]) (the plan's `list` call): len(edges) + 1 buckets between the given edges;
  *   bucketize(x, n) (an extension): n buckets between the training quantiles k/n (k = 1..n−1).
  *   Bucket = number of edges ≤ x.
- * - hash_bucket(x, n): bucket = FNV-1a 32 of the UTF-8 text of x, mod n (see hash.ts); null → zeros.
+ * - hash_bucket(x, n): bucket = MurmurHash3 (x86, 32 bit, seed 0) of the UTF-8 text of x, mod n
+ *   (see hash.ts: the hash onnxruntime computes in the model graph); null → zeros.
  * bucketize and hash_bucket give a one-hot vector, or the bucket index when the feature is declared scalar.
  */
 export type FittedState =
@@ -26,7 +27,8 @@ export type FittedState =
   | { kind: "impute"; strategy: "mean" | "median" | "mode" | "constant"; value: number | string | boolean }
   | { kind: "one_hot"; categories: string[]; nullCategory: boolean }
   | { kind: "bucketize"; edges: number[]; buckets: number }
-  | { kind: "hash_bucket"; buckets: number; hash: "fnv1a32-utf8" };
+  /** `hash` names the hash function (`HASH_BUCKET_HASH`; states fitted before it changed say `fnv1a32-utf8`). */
+  | { kind: "hash_bucket"; buckets: number; hash: string };
 
 export const STATEFUL_FUNCTIONS = new Set(["standardize", "min_max", "impute", "one_hot", "bucketize", "hash_bucket"]);
 
@@ -55,7 +57,7 @@ export function fitState(expr: PlanExpr, call: CallNode, input: Vec, n: number):
     case "bucketize":
       return fitBucketize(expr, call, input, n);
     case "hash_bucket":
-      return { kind: "hash_bucket", buckets: literalCount(argNode(expr, call, 1), "hash_bucket(x, n)"), hash: "fnv1a32-utf8" };
+      return { kind: "hash_bucket", buckets: literalCount(argNode(expr, call, 1), "hash_bucket(x, n)"), hash: HASH_BUCKET_HASH };
     default:
       throw new Error(`${fn}() is not a stateful function`);
   }
@@ -86,6 +88,8 @@ export function applyState(state: FittedState, input: Vec, n: number, label: str
       );
     }
     case "hash_bucket": {
+      if (state.hash !== HASH_BUCKET_HASH)
+        throw new Error(`hash_bucket state uses the ${state.hash} hash: re-run the pipeline to refit it`);
       const text = textOf(input, n);
       const codes = text.perCode.map((s) => hashBucket(s, state.buckets));
       return buckets(n, state.buckets, (i) => (text.nulls[i] === 1 ? -1 : codes[text.codes[i]!]!), label, scalar);

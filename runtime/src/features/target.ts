@@ -36,3 +36,12 @@ export function encodeTarget(model: Pick<ModelSpec, "task" | "target">, dataset:
   }
   return out;
 }
+
+/** Class labels in output order (binary: [negative, positive]). */
+export function classLabels(model: Pick<ModelSpec, "target">): string[] {
+  if (model.target.classes) return model.target.classes;
+  const type = model.target.type;
+  if (type.kind === "enum") return type.values;
+  if (type.kind === "bool") return ["false", "true"];
+  return [];
+}

@@ -9,8 +9,9 @@ import type { BuiltinTrainerSpec, ColumnSpec, FeatureSetSpec, ModelSpec, SearchS
 import { canonicalJson } from "@mlops/compiler";
 import { takeRows, type Dataset } from "../data/dataset.js";
 import { binaryClassificationMetrics, multiclassClassificationMetrics, regressionMetrics } from "../evaluate/metrics.js";
-import { fitFeatures, transformDataset } from "../features/feature-pipeline.js";
+import { fitFeatures } from "../features/feature-pipeline.js";
 import { encodeTarget } from "../features/target.js";
+import { featureMatrix } from "../scoring/feature-matrix.js";
 import type { FitPool } from "./fit-pool.js";
 import type { FitResult, FitTask } from "./fit-task.js";
 import { makeFolds, type Fold } from "./folds.js";
@@ -95,7 +96,7 @@ export async function runSearch(input: SearchInput): Promise<SearchResult> {
   input.onProgress?.(done, search.candidates.length);
   const fresh = new Map<string, CandidateResult>();
   if (missing.length > 0) {
-    const data = foldData(input, folds);
+    const data = await foldData(input, folds);
     await Promise.all(
       missing.map(async (i) => {
         const result = await trainCandidate(input, data, search.candidates[i]!.trainer);
@@ -157,22 +158,24 @@ interface FoldData {
   yValidate: Float32Array;
 }
 
-/** Features fitted on each fold's training rows and applied to its validation rows (shared with the workers). */
-function foldData(input: SearchInput, folds: Fold[]): FoldData[] {
+/** Features fitted on each fold's training rows and applied (by the feature graph) to its rows (shared with the workers). */
+function foldData(input: SearchInput, folds: Fold[]): Promise<FoldData[]> {
   const options = { featureSet: input.featureSet, sourceColumns: input.sourceColumns, inputs: input.model.inputs };
-  return folds.map((fold) => {
-    const train = takeRows(input.train, fold.train);
-    const validate = takeRows(input.train, fold.validate);
-    const fitted = fitFeatures(options, train);
-    const x = transformDataset(fitted, train);
-    return {
-      x: shared(x.data),
-      y: shared(encodeTarget(input.model, train)),
-      width: x.width,
-      xValidate: shared(transformDataset(fitted, validate).data),
-      yValidate: encodeTarget(input.model, validate),
-    };
-  });
+  return Promise.all(
+    folds.map(async (fold) => {
+      const train = takeRows(input.train, fold.train);
+      const validate = takeRows(input.train, fold.validate);
+      const fitted = fitFeatures(options, train);
+      const x = await featureMatrix(fitted, train);
+      return {
+        x: shared(x.data),
+        y: shared(encodeTarget(input.model, train)),
+        width: x.width,
+        xValidate: shared((await featureMatrix(fitted, validate)).data),
+        yValidate: encodeTarget(input.model, validate),
+      };
+    }),
+  );
 }
 
 function shared(values: Float32Array): Float32Array {

@@ -1,16 +1,19 @@
 /**
- * Loads the model version an alias points at: the ONNX model and its fitted features from the
+ * Loads the model version an alias points at: the model graph and its fitted features from the
  * artifact store (each checked against its content hash), an onnxruntime session, the instance
  * schema, and a micro-batcher in front of the shared scoring path; then warms it. A missing or
  * tampered artifact is a `ModelLoadError` that names the artifact.
  */
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import type { DeploymentSpec, ModelSpec, SourceSpec } from "@mlops/compiler";
 import type { CellValue } from "../data/dataset.js";
 import { FITTED_FEATURES_FORMAT, type FittedFeatures } from "../features/feature-pipeline.js";
 import { classLabels } from "../steps/model-data.js";
 import type { TaskScores } from "../steps/model-outputs.js";
 import { scoreRows } from "../steps/score.js";
+import { graphInputs } from "../graph/graph-contract.js";
+import { warmupFeeds } from "../graph/graph-feeds.js";
+import { openModelSession } from "../scoring/model-session.js";
 import { ArtifactError } from "../store/artifact-store.js";
 import type { ModelVersion } from "../store/model-registry.js";
 import { MicroBatcher, type BatchOptions } from "./batcher.js";
@@ -119,7 +122,7 @@ export async function loadModel(
     return parsed;
   });
   const session = await readArtifact(stores, version.artifactHash, `${label}: ONNX model`, (bytes) =>
-    ort.InferenceSession.create(bytes, {
+    openModelSession(bytes, fitted, target.model, {
       intraOpNumThreads: options.threads,
       interOpNumThreads: 1,
       executionMode: "sequential",
@@ -128,10 +131,10 @@ export async function loadModel(
   );
   const model = new LoadedModel(target, version, fitted, session, options);
   try {
-    await warm(session, fitted.width, options.batch.maxRows);
+    await warm(session, fitted, options.batch.maxRows);
   } catch (error) {
     await session.release();
-    throw new ModelLoadError(`${label}: the ONNX model does not run on a [N, ${fitted.width}] float32 input: ${(error as Error).message}`);
+    throw new ModelLoadError(`${label}: the model graph does not run on its raw-column inputs: ${(error as Error).message}`);
   }
   return model;
 }
@@ -156,10 +159,8 @@ async function readArtifact<T>(
   }
 }
 
-/** Runs the session at one row and at a full batch so the first requests do not pay for allocation. */
-async function warm(session: ort.InferenceSession, width: number, maxRows: number): Promise<void> {
-  for (const rows of [1, Math.max(1, maxRows)]) {
-    const input = new ort.Tensor("float32", new Float32Array(rows * width), [rows, width]);
-    await session.run({ [session.inputNames[0]!]: input });
-  }
+/** Runs the graph at one row and at a full batch so the first requests do not pay for allocation. */
+async function warm(session: ort.InferenceSession, fitted: FittedFeatures, maxRows: number): Promise<void> {
+  const inputs = graphInputs(fitted.columns);
+  for (const rows of [1, Math.max(1, maxRows)]) await session.run(warmupFeeds(inputs, rows));
 }

@@ -1,6 +1,5 @@
-/** batch_predict.D: scores the target's input source with the production model; the output file appears whole. */
+/** batch_predict.D: scores the target's input source with the production model graph; the output file appears whole. */
 import { count } from "@mlops/compiler";
-import * as ort from "onnxruntime-node";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -15,6 +14,7 @@ import type { FittedFeatures } from "../features/feature-pipeline.js";
 import { hashFile } from "../data/file-hash.js";
 import { classLabels } from "./model-data.js";
 import { predictedClass, type TaskScores } from "./model-outputs.js";
+import { openModelSession } from "../scoring/model-session.js";
 import { scoreDataset } from "./score.js";
 import { deploymentOf, modelOf, sourceOf } from "./plan-lookup.js";
 import type { CellValue } from "../data/dataset.js";
@@ -48,7 +48,7 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
     if (error instanceof DataError) throw new StepFailure(error.message);
     throw error;
   }
-  const session = await ort.InferenceSession.create(await ctx.artifacts.get(production.artifactHash));
+  const session = await openModelSession(await ctx.artifacts.get(production.artifactHash), fitted, model);
   let scores;
   try {
     ctx.progress({ label: "scoring", done: 0, total: dataset.rowCount });

@@ -1,15 +1,16 @@
 /**
  * evaluate.M: every metric the language allows for the task, computed on the test split by
- * running the stored ONNX model through onnxruntime-node; latency percentiles; fairness by the
- * columns the gates name.
+ * running the model graph (raw columns → prediction) through onnxruntime-node; single-row latency
+ * percentiles through the whole graph; fairness by the columns the gates name.
  */
-import * as ort from "onnxruntime-node";
 import { cellValue, getColumn } from "../data/dataset.js";
-import { jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
+import { StepFailure, jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { evaluationCurves } from "../evaluate/curves.js";
-import { evaluateModel } from "../evaluate/evaluate-model.js";
+import { evaluateScores, measureGraphLatency } from "../evaluate/evaluate-scores.js";
 import type { GroupKey } from "../evaluate/metrics.js";
-import { classLabels, loadModelData } from "./model-data.js";
+import { FeatureError } from "../features/evaluate.js";
+import { openScorer } from "../scoring/scorer.js";
+import { classLabels, loadSplit } from "./model-data.js";
 import { gatesOfModel, metricKey, modelOf } from "./plan-lookup.js";
 
 export interface MetricsReport {
@@ -29,10 +30,10 @@ export const KEY_METRICS: Record<string, string[]> = {
 
 export async function evaluateStep(ctx: StepContext): Promise<StepOutcome> {
   const model = modelOf(ctx.plan, ctx.step.subject.name);
-  const { dataset, matrix, target } = await loadModelData(ctx, model, "test");
-  const session = await ort.InferenceSession.create(await ctx.readInput("model"));
+  const { dataset, target } = await loadSplit(ctx, model, "test");
+  const scorer = await openScorer(await ctx.readInput("model"));
   try {
-    ctx.progress({ label: "scoring", done: 0, total: matrix.rows });
+    ctx.progress({ label: "scoring", done: 0, total: dataset.rowCount });
     const groups: Record<string, GroupKey[]> = {};
     if (model.task !== "regression") {
       for (const by of fairnessColumns(ctx, model.name)) {
@@ -40,15 +41,18 @@ export async function evaluateStep(ctx: StepContext): Promise<StepOutcome> {
         groups[by] = Array.from({ length: dataset.rowCount }, (_, i) => cellValue(column, i));
       }
     }
-    const evaluation = await evaluateModel(session, model.task, matrix.data, matrix.rows, matrix.width, target, {
-      nClasses: classLabels(model).length,
-      groups,
-      inputName: session.inputNames[0]!,
+    const scores = await scorer.scoreDataset(dataset, { labels: false }).catch((error: unknown) => {
+      throw error instanceof FeatureError ? new StepFailure(error.message) : error;
     });
+    const evaluation = evaluateScores(model.task, scores, target, { nClasses: classLabels(model).length, groups });
     const metrics: Record<string, number> = { ...evaluation.metrics };
+    if (dataset.rowCount > 0) {
+      const latency = await measureGraphLatency(scorer, dataset);
+      Object.assign(metrics, { latency_p50: latency.p50, latency_p95: latency.p95, latency_p99: latency.p99 });
+    }
     for (const [by, values] of Object.entries(evaluation.fairness))
       for (const [name, value] of Object.entries(values)) metrics[metricKey(name, by)] = value;
-    const report: MetricsReport = { model: model.name, task: model.task, testRows: matrix.rows, metrics };
+    const report: MetricsReport = { model: model.name, task: model.task, testRows: dataset.rowCount, metrics };
     await ctx.writeOutput("metrics", jsonBytes(report));
     await ctx.writeReport("metrics.json", jsonBytes(report));
     const key = KEY_METRICS[model.task] ?? [];
@@ -62,7 +66,7 @@ export async function evaluateStep(ctx: StepContext): Promise<StepOutcome> {
     });
     return { metrics, summary: key.map((k) => `${k} ${format(metrics[k])}`).join(", "), details: { curves } };
   } finally {
-    await session.release();
+    await scorer.release();
   }
 }
 

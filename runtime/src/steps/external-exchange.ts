@@ -15,10 +15,9 @@ import { effectiveKeys, producerOf, type DataAccess } from "../executor/cache-ke
 import { decodeDataset } from "../executor/dataset-codec.js";
 import type { Stores } from "../store/open-stores.js";
 import { StepFailure, type StepContext } from "../executor/step-context.js";
-import { transformDataset } from "../features/feature-pipeline.js";
 import { encodeTarget } from "../features/target.js";
 import { ArtifactError } from "../store/artifact-store.js";
-import { classLabels, loadModelData, type ModelData } from "./model-data.js";
+import { classLabels, loadModelData, matrixOf, type ModelData } from "./model-data.js";
 import { modelOf } from "./plan-lookup.js";
 import { writeMatrix } from "./training-files.js";
 
@@ -47,7 +46,7 @@ export async function writeTrainingFiles(
   const test = join(dir, "test.csv");
   const testData = decodeDataset(await ctx.readArtifact(`split.${model.name}/test`), `split.${model.name}/test`);
   await writeMatrix(train, data.matrix, data.target, model.target.column);
-  await writeMatrix(test, transformDataset(data.fitted, testData), encodeTarget(model, testData), model.target.column);
+  await writeMatrix(test, await matrixOf(data.fitted, testData), encodeTarget(model, testData), model.target.column);
   const contract = {
     MLOPS_TRAIN_DATA: train,
     MLOPS_TEST_DATA: test,

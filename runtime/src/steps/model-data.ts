@@ -1,28 +1,42 @@
-/** A split as model inputs and encoded target, through the fitted transforms (the same code everywhere). */
+/** A split with its fitted features and encoded target; as model inputs through the feature graph (training). */
 import type { ModelSpec } from "@mlops/compiler";
 import type { Dataset } from "../data/dataset.js";
 import { decodeDataset } from "../executor/dataset-codec.js";
 import { StepFailure, parseJson, type StepContext } from "../executor/step-context.js";
 import { FeatureError } from "../features/evaluate.js";
-import { transformDataset, type FeatureMatrix, type FittedFeatures } from "../features/feature-pipeline.js";
-import { encodeTarget } from "../features/target.js";
+import type { FeatureMatrix, FittedFeatures } from "../features/feature-pipeline.js";
+import { classLabels, encodeTarget } from "../features/target.js";
+import { featureMatrix } from "../scoring/feature-matrix.js";
 
-export interface ModelData {
+export interface SplitData {
   dataset: Dataset;
-  matrix: FeatureMatrix;
   target: Float32Array;
   fitted: FittedFeatures;
 }
 
+export interface ModelData extends SplitData {
+  matrix: FeatureMatrix;
+}
+
+export async function loadSplit(ctx: Pick<StepContext, "readInput" | "step">, model: ModelSpec, splitInput: string): Promise<SplitData> {
+  const fitted = parseJson<FittedFeatures>(await ctx.readInput("transforms"));
+  const dataset = decodeDataset(await ctx.readInput(splitInput), ctx.step.inputs[splitInput]);
+  return { dataset, fitted, target: asStepFailure(() => encodeTarget(model, dataset)) };
+}
+
+/** The split, its target and its model input matrix (computed by the feature graph). */
 export async function loadModelData(
   ctx: Pick<StepContext, "readInput" | "step">,
   model: ModelSpec,
   splitInput: string,
 ): Promise<ModelData> {
-  const fitted = parseJson<FittedFeatures>(await ctx.readInput("transforms"));
-  const dataset = decodeDataset(await ctx.readInput(splitInput), ctx.step.inputs[splitInput]);
+  const split = await loadSplit(ctx, model, splitInput);
+  return { ...split, matrix: await matrixOf(split.fitted, split.dataset) };
+}
+
+export async function matrixOf(fitted: FittedFeatures, dataset: Dataset): Promise<FeatureMatrix> {
   try {
-    return { dataset, fitted, matrix: transformDataset(fitted, dataset), target: encodeTarget(model, dataset) };
+    return await featureMatrix(fitted, dataset);
   } catch (error) {
     if (error instanceof FeatureError) throw new StepFailure(error.message);
     throw error;
@@ -44,11 +58,13 @@ export function requireTwoClasses(model: Pick<ModelSpec, "name" | "task" | "targ
   );
 }
 
-/** Class labels in output order (binary: [negative, positive]). */
-export function classLabels(model: Pick<ModelSpec, "target">): string[] {
-  if (model.target.classes) return model.target.classes;
-  const type = model.target.type;
-  if (type.kind === "enum") return type.values;
-  if (type.kind === "bool") return ["false", "true"];
-  return [];
+function asStepFailure<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof FeatureError) throw new StepFailure(error.message);
+    throw error;
+  }
 }
+
+export { classLabels } from "../features/target.js";

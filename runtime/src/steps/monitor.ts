@@ -8,7 +8,6 @@
  */
 import { count } from "@mlops/compiler";
 import type { DriftRule, ModelSpec, MonitorSpec, PlanExpr, SourceSpec } from "@mlops/compiler";
-import * as ort from "onnxruntime-node";
 import { RowSink } from "../data/row-sink.js";
 import { readSource } from "../data/read-source.js";
 import { cellValue, getColumn, hasColumn, type Dataset } from "../data/dataset.js";
@@ -17,7 +16,7 @@ import { decodeDataset } from "../executor/dataset-codec.js";
 import { StepFailure, jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { latencyPercentiles } from "../evaluate/latency.js";
 import { METRICS_BY_TASK } from "../evaluate/metrics.js";
-import { transformDataset, type FittedFeatures } from "../features/feature-pipeline.js";
+import type { FittedFeatures } from "../features/feature-pipeline.js";
 import { driftReportHtml } from "../monitor/drift-report-html.js";
 import { evaluateDriftRule, type DriftSample } from "../monitor/drift-statistics.js";
 import { type Histogram, histogram } from "../monitor/histograms.js";
@@ -27,6 +26,8 @@ import { type PolicyResult, applyPolicy } from "../monitor-actions/apply-policy.
 import { PolicyStates } from "../monitor-actions/policy-state.js";
 import { type RequestLogEntry, requestLogPath } from "../request-log/format.js";
 import { readRequestLog } from "../request-log/reader.js";
+import { featureMatrix } from "../scoring/feature-matrix.js";
+import { openModelSession } from "../scoring/model-session.js";
 import { scoreDataset } from "./score.js";
 import { deploymentOf, modelOf, sourceOf } from "./plan-lookup.js";
 import { argNode, evaluatePlanExpr } from "../plan-expr.js";
@@ -77,7 +78,7 @@ export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
   const reference = await referenceData(ctx, monitor, production.lineage);
   const current = await currentData(ctx, monitor, source, now.getTime());
   const fitted = await ctx.artifacts.getJson<FittedFeatures>(production.featuresHash);
-  const session = await ort.InferenceSession.create(await ctx.artifacts.get(production.artifactHash));
+  const session = await openModelSession(await ctx.artifacts.get(production.artifactHash), fitted, model);
   let drift: DriftResult[];
   const histograms: Record<string, Histogram> = {};
   let performance: { metrics: Record<string, number | null>; labelled: number } | undefined;
@@ -270,7 +271,7 @@ async function driftResults(
         rule.targetKind === "prediction"
           ? [await predictions(reference), await predictions(current)]
           : rule.targetKind === "feature"
-            ? [featureSample(fitted, reference, rule.target), featureSample(fitted, current, rule.target)]
+            ? [await featureSample(fitted, reference, rule.target), await featureSample(fitted, current, rule.target)]
             : [columnSample(reference, rule.target), columnSample(current, rule.target)];
       const result = evaluateDriftRule(rule, ref, cur);
       histograms[rule.target] = histogram(ref, cur);
@@ -302,11 +303,11 @@ function columnSample(dataset: Dataset, name: string): DriftSample {
   };
 }
 
-function featureSample(fitted: FittedFeatures, dataset: Dataset, feature: string): DriftSample {
+async function featureSample(fitted: FittedFeatures, dataset: Dataset, feature: string): Promise<DriftSample> {
   const slot = fitted.inputs.find((s) => s.feature === feature);
   if (!slot) throw new Error(`feature ${feature} is not a model input`);
   if (slot.width !== 1) throw new Error(`feature ${feature} is a vector of ${slot.width}; name its source column instead`);
-  const matrix = transformDataset(fitted, dataset);
+  const matrix = await featureMatrix(fitted, dataset);
   return { kind: "numeric", values: Float64Array.from({ length: matrix.rows }, (_, i) => matrix.data[i * matrix.width + slot.offset]!) };
 }
 

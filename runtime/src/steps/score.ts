@@ -1,16 +1,17 @@
 /**
  * Scoring, "raw rows → the task's scores", for every caller: batch scoring and monitors pass a
- * dataset, the model server passes checked request rows. Raw rows → fitted transforms → ONNX
- * (chunked) → the task's scores.
+ * dataset, the model server passes checked request rows. The session runs the version's model
+ * graph (`scoring/model-session.ts`): raw columns → features → model, in one `session.run`.
  */
 import type * as ort from "onnxruntime-node";
 import type { ModelSpec } from "@mlops/compiler";
-import type { CellValue, Dataset } from "../data/dataset.js";
-import { DatasetBuilder } from "../data/dataset-builder.js";
-import { transformDataset, type FittedFeatures } from "../features/feature-pipeline.js";
-import { predictBatch } from "../onnx/predict-batch.js";
+import { sourceRowOf, type CellValue, type Dataset } from "../data/dataset.js";
+import type { FittedFeatures } from "../features/feature-pipeline.js";
+import { graphInputs } from "../graph/graph-contract.js";
+import { feedsFromDataset, feedsFromRows, type Feeds } from "../graph/graph-feeds.js";
+import { runGraph, type Scores } from "../scoring/run-graph.js";
 import { classLabels } from "./model-data.js";
-import { taskScores, type TaskScores } from "./model-outputs.js";
+import type { TaskScores } from "./model-outputs.js";
 
 export async function scoreDataset(
   session: ort.InferenceSession,
@@ -18,9 +19,8 @@ export async function scoreDataset(
   dataset: Dataset,
   model: Pick<ModelSpec, "task" | "target">,
 ): Promise<TaskScores> {
-  const matrix = transformDataset(fitted, dataset);
-  const outputs = await predictBatch(session, matrix.data, matrix.rows, matrix.width, { inputName: session.inputNames[0]! });
-  return taskScores(model.task, outputs, classLabels(model).length);
+  const feeds = feedsFromDataset(graphInputs(fitted.columns), dataset);
+  return score(session, fitted, feeds, dataset.rowCount, model, (i) => sourceRowOf(dataset, i));
 }
 
 /**
@@ -33,7 +33,32 @@ export async function scoreRows(
   rows: ReadonlyArray<readonly CellValue[]>,
   model: Pick<ModelSpec, "task" | "target">,
 ): Promise<TaskScores> {
-  const builder = new DatasetBuilder(fitted.columns, Math.max(1, rows.length));
-  for (let i = 0; i < rows.length; i++) builder.append(rows[i]!, i + 1);
-  return scoreDataset(session, fitted, builder.finish(), model);
+  return score(session, fitted, feedsFromRows(graphInputs(fitted.columns), rows), rows.length, model);
+}
+
+async function score(
+  session: ort.InferenceSession,
+  fitted: FittedFeatures,
+  feeds: Feeds,
+  rows: number,
+  model: Pick<ModelSpec, "task" | "target">,
+  rowOf?: (i: number) => number,
+): Promise<TaskScores> {
+  const scores = await runGraph(session, feeds, rows, {
+    task: model.task,
+    slots: fitted.inputs,
+    width: fitted.width,
+    ...(rowOf ? { rowOf } : {}),
+  });
+  return taskScores(model.task, scores, classLabels(model).length);
+}
+
+/** regression: the value; binary: P(positive); multiclass: the probabilities `[N, K]`. */
+function taskScores(task: ModelSpec["task"], scores: Scores, classes: number): TaskScores {
+  if (task === "regression") return { values: Float64Array.from(scores.values!), width: 1 };
+  const probabilities = scores.probabilities!;
+  if (task === "multiclass_classification") return { values: Float64Array.from(probabilities), width: classes };
+  const values = new Float64Array(scores.rows);
+  for (let i = 0; i < values.length; i++) values[i] = probabilities[2 * i + 1]!;
+  return { values, width: 1 };
 }

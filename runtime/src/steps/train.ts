@@ -1,4 +1,8 @@
-/** train.M: built-in trainers (exported to ONNX), external commands, pretrained models. */
+/**
+ * train.M: built-in trainers (exported to ONNX), external commands, pretrained models. The
+ * training matrix comes from the feature graph; the stored `model` is the whole model graph
+ * (the fitted features in front of the trained or given model, `graph/compose-model.ts`).
+ */
 import { mkdir, readFile, rm, rmdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ModelSpec, TrainerSpec } from "@mlops/compiler";
@@ -6,6 +10,7 @@ import { StepFailure, type StepContext, type StepOutcome } from "../executor/ste
 import { resolveInput, resolveOutput } from "../files/project-paths.js";
 import { train as trainBuiltin } from "../train/train.js";
 import { collectExchange, writeTrainingFiles } from "./external-exchange.js";
+import { composeModelGraph, ModelGraphError } from "../graph/compose-model.js";
 import { checkOnnxModel } from "./onnx-signature-check.js";
 import { classLabels, loadModelData, requireTwoClasses, type ModelData } from "./model-data.js";
 import { modelOf } from "./plan-lookup.js";
@@ -22,7 +27,7 @@ export async function trainStep(ctx: StepContext): Promise<StepOutcome> {
     case "external":
       return external(ctx, model, trainer, data);
     case "pretrained":
-      return pretrained(ctx, model, trainer.path, data.matrix.width);
+      return pretrained(ctx, model, trainer.path, data);
     default:
       return builtin(ctx, model, trainer, data);
   }
@@ -51,7 +56,7 @@ async function builtin(
     doc: `${model.name}: ${spec.kind} trained by mlops on ${matrix.rows} rows`,
     metadata: { model: model.name, classes: JSON.stringify(classes), inputs: JSON.stringify(matrix.inputs.flatMap((s) => s.labels)) },
   });
-  await ctx.writeOutput("model", bytes);
+  await ctx.writeOutput("model", modelGraph(model, data, bytes, model.trainer.kind));
   if (!trained.converged)
     ctx.note(`${spec.kind} did not converge in ${trained.iterations} iterations (loss ${trained.loss.toPrecision(4)})`);
   return {
@@ -67,11 +72,28 @@ async function builtin(
   };
 }
 
-async function pretrained(ctx: StepContext, model: ModelSpec, path: string, width: number): Promise<StepOutcome> {
+/** The model graph: the fitted features in front of `bytes` (a model over the feature vector). */
+function modelGraph(model: ModelSpec, data: ModelData, bytes: Uint8Array, origin: string): Uint8Array {
+  try {
+    return composeModelGraph({
+      fitted: data.fitted,
+      model: bytes,
+      name: model.name,
+      task: model.task,
+      classes: model.task === "regression" ? [] : classLabels(model),
+      doc: `${model.name}: features ${data.fitted.featureSet.name} → ${origin}`,
+    });
+  } catch (error) {
+    if (error instanceof ModelGraphError) throw new StepFailure(`${origin}: ${error.message}`);
+    throw error;
+  }
+}
+
+async function pretrained(ctx: StepContext, model: ModelSpec, path: string, data: ModelData): Promise<StepOutcome> {
   const file = await resolveInput(ctx.projectRoot, path, ctx.grants, `model ${model.name} (pretrained)`);
   const bytes = await readFile(file);
-  checkOnnxModel(bytes, model, width, path);
-  await ctx.writeOutput("model", bytes);
+  checkOnnxModel(bytes, model, data.matrix.width, path);
+  await ctx.writeOutput("model", modelGraph(model, data, bytes, path));
   return { summary: `stored ${path}`, details: { hyperparameters: hyperparameters(model.trainer) } };
 }
 
@@ -90,7 +112,7 @@ async function external(
   if (ctx.exchange?.stage === "collect") {
     const { bytes, path } = await collectExchange(ctx.exchange, trainer);
     checkOnnxModel(bytes, model, data.matrix.width, path);
-    await ctx.writeOutput("model", bytes);
+    await ctx.writeOutput("model", modelGraph(model, data, bytes, path));
     return { summary: `external: ${trainer.image ?? trainer.command[0]} (collected)` };
   }
   const output = await resolveOutput(ctx.projectRoot, trainer.output, ctx.grants, `model ${model.name} (external trainer)`);
@@ -121,7 +143,7 @@ async function external(
       );
     const bytes = await readFile(output);
     checkOnnxModel(bytes, model, data.matrix.width, trainer.output);
-    await ctx.writeOutput("model", bytes);
+    await ctx.writeOutput("model", modelGraph(model, data, bytes, trainer.output));
     return { summary: `external: ${trainer.command[0]}`, details: { hyperparameters: hyperparameters(trainer) } };
   } finally {
     await rm(work, { recursive: true, force: true });

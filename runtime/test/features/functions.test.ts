@@ -2,8 +2,9 @@ import { fileURLToPath } from "node:url";
 import { PlanExprBuilder } from "@mlops/compiler";
 import { describe, expect, it } from "vitest";
 import { readSource } from "../../src/data/read-source.js";
-import { fitFeatures, transformDataset } from "../../src/features/feature-pipeline.js";
-import { fnv1a32 } from "../../src/features/hash.js";
+import { fitFeatures } from "../../src/features/feature-pipeline.js";
+import { murmur3Text } from "../../src/features/hash.js";
+import { transformDataset } from "../graph/support/transform.js";
 import { transactionsSource } from "../fixtures/sources.js";
 import { BOOL, bin, call, col, feat, feature, featureSet, lit, slots, un } from "./helpers.js";
 
@@ -15,7 +16,7 @@ async function compute(features: ReturnType<typeof feature>[]) {
   const { dataset } = await readSource(source, fixtures);
   const set = featureSet(features);
   const fitted = fitFeatures({ featureSet: set, sourceColumns: source.columns, inputs: slots(...features.map((f) => f.name)) }, dataset);
-  const matrix = transformDataset(fitted, dataset);
+  const matrix = await transformDataset(fitted, dataset);
   const columns: Record<string, number[]> = {};
   for (const slot of matrix.inputs) {
     columns[slot.feature] = Array.from({ length: matrix.rows }, (_, i) => matrix.data[i * matrix.width + slot.offset]!);
@@ -108,13 +109,14 @@ describe("flat plan expressions", () => {
   });
 });
 
-describe("fnv1a32", () => {
-  it("matches the reference FNV-1a 32 of UTF-8 bytes", () => {
-    // Values from an independent Python implementation.
-    expect(fnv1a32("hello")).toBe(1335831723);
-    expect(fnv1a32("")).toBe(2166136261);
-    expect(fnv1a32("US")).toBe(1710461017);
-    expect(fnv1a32("日本")).toBe(2670128721);
-    expect(fnv1a32("true")).toBe(1303515621);
+describe("murmur3Text", () => {
+  it("matches the reference MurmurHash3 x86_32 (seed 0) of UTF-8 bytes", () => {
+    // Values from an independent Python implementation; the first and last are the published test vectors.
+    expect(murmur3Text("hello")).toBe(613153351);
+    expect(murmur3Text("")).toBe(0);
+    expect(murmur3Text("US")).toBe(3665442060);
+    expect(murmur3Text("日本")).toBe(3302619458);
+    expect(murmur3Text("true")).toBe(888000370);
+    expect(murmur3Text("The quick brown fox jumps over the lazy dog")).toBe(776992547);
   });
 });

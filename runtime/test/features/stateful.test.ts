@@ -4,7 +4,8 @@ import { DatasetBuilder } from "../../src/data/dataset-builder.js";
 import type { CellValue } from "../../src/data/dataset.js";
 import { DataError } from "../../src/data/errors.js";
 import { splitDataset } from "../../src/data/split.js";
-import { fitFeatures, transformDataset, transformRecords, type FittedFeatures } from "../../src/features/feature-pipeline.js";
+import { fitFeatures, type FittedFeatures } from "../../src/features/feature-pipeline.js";
+import { transformDataset, transformRecords } from "../graph/support/transform.js";
 import { encodeTarget } from "../../src/features/target.js";
 import { call, col, feature, featureSet, list, lit, slots, stateful, un, vector } from "./helpers.js";
 
@@ -58,7 +59,7 @@ describe("stateful transforms", () => {
     expect(fitted.states.s6).toEqual({ kind: "one_hot", categories: ["oslo", "paris", "rome"], nullCategory: false });
     expect(fitted.states.s8).toEqual({ kind: "impute", strategy: "mode", value: "paris" });
     expect(fitted.states.s9).toEqual({ kind: "bucketize", edges: [2], buckets: 2 });
-    expect(fitted.states.s7).toEqual({ kind: "hash_bucket", buckets: 8, hash: "fnv1a32-utf8" });
+    expect(fitted.states.s7).toEqual({ kind: "hash_bucket", buckets: 8, hash: "murmur3-x86-32-utf8" });
   });
 
   it("resolves the input layout with widths and labels", () => {
@@ -79,9 +80,9 @@ describe("stateful transforms", () => {
     expect(fitted.columns.map((c) => c.name)).toEqual(["x", "kind", "city", "flag"]);
   });
 
-  it("transforms rows with the fitted states, unseen categories as zeros", () => {
+  it("transforms rows with the fitted states, unseen categories as zeros", async () => {
     const fitted = fit();
-    const m = transformDataset(fitted, dataset([[null, null, "lima", false]]));
+    const m = await transformDataset(fitted, dataset([[null, null, "lima", false]]));
     const row = Array.from(m.data);
     expect(row[0]).toBeCloseTo(0); // imputed mean 3 → z 0
     expect(row[1]).toBe(0); // imputed 0 → min_max 0
@@ -93,7 +94,7 @@ describe("stateful transforms", () => {
     expect(row.slice(20, 22)).toEqual([1, 0]);
   });
 
-  it("fits on the training split only: test values never reach the state", () => {
+  it("fits on the training split only: test values never reach the state", async () => {
     const rows: CellValue[][] = [];
     for (let i = 0; i < 100; i++) rows.push([i, "a", `city${i % 10}`, i % 2 === 0]);
     rows.push([1e6, "a", "atlantis", true]);
@@ -107,13 +108,13 @@ describe("stateful transforms", () => {
     const s2 = fitted.states.s2 as { max: number };
     expect(s2.max).toBeLessThan(1e6);
     expect((fitted.states.s6 as { categories: string[] }).categories).not.toContain("atlantis");
-    const m = transformDataset(fitted, testSplit);
+    const m = await transformDataset(fitted, testSplit);
     expect(m.rows).toBe(testSplit.rowCount);
   });
 
-  it("serves records through the same code: identical to the dataset path, JSON round-trip included", () => {
+  it("serves records through the same graph: identical to the dataset path, JSON round-trip included", async () => {
     const fitted = JSON.parse(JSON.stringify(fit())) as FittedFeatures;
-    const fromDataset = transformDataset(fitted, train);
+    const fromDataset = await transformDataset(fitted, train);
     const records = [
       { x: 1, kind: "a", city: "paris", flag: true, extra: "ignored" },
       { x: 2, kind: "b", city: "rome", flag: false },
@@ -121,14 +122,14 @@ describe("stateful transforms", () => {
       { kind: "a", city: "rome", flag: false },
       { x: "6", kind: "c", city: "paris", flag: 1 },
     ];
-    expect(transformRecords(fitted, records).data).toEqual(fromDataset.data);
+    expect((await transformRecords(fitted, records)).data).toEqual(fromDataset.data);
   });
 
-  it("rejects a record that does not fit, naming the record and field", () => {
+  it("rejects a record that does not fit, naming the record and field", async () => {
     const fitted = fit();
     let error: unknown;
     try {
-      transformRecords(fitted, [
+      await transformRecords(fitted, [
         { x: 1, kind: "a", city: "paris", flag: true },
         { x: 1, kind: "z", city: "paris", flag: true },
         { x: 1, kind: "a", flag: true },
@@ -143,13 +144,13 @@ describe("stateful transforms", () => {
     );
   });
 
-  it("refuses to transform with a missing state", () => {
+  it("refuses to transform with a missing state", async () => {
     const fitted = fit();
     delete fitted.states.s6;
-    expect(() => transformDataset(fitted, train)).toThrow(/feature city_1h: no fitted state "s6" for one_hot\(\)/);
+    await expect(transformDataset(fitted, train)).rejects.toThrow(/feature city_1h: no fitted state "s6" for one_hot\(\)/);
   });
 
-  it("keeps an enum's declared order through coalesce and impute, so widths match the compiler's", () => {
+  it("keeps an enum's declared order through coalesce and impute, so widths match the compiler's", async () => {
     const set = featureSet([
       feature("k1", stateful("a", "one_hot", call("coalesce", col("kind"), lit("c"))), vector(3)),
       feature("k2", stateful("b", "one_hot", stateful("c", "impute", col("kind"), lit("mode"))), vector(3)),
@@ -163,14 +164,14 @@ describe("stateful transforms", () => {
       ["k1=b", "k1=a", "k1=c"],
       ["k2=b", "k2=a", "k2=c"],
     ]);
-    expect(Array.from(transformDataset(fitted, only).data)).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
+    expect(Array.from((await transformDataset(fitted, only)).data)).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
     const other = featureSet([feature("k3", stateful("d", "one_hot", stateful("e", "impute", col("kind"), lit("other"))), vector(4))]);
     const withOther = fitFeatures({ featureSet: other, sourceColumns: columns, inputs: slots("k3") }, only);
     expect(withOther.inputs[0]!.labels).toEqual(["k3=b", "k3=a", "k3=c", "k3=other"]);
-    expect(Array.from(transformDataset(withOther, only).data)).toEqual([0, 0, 1, 0, 0, 0, 0, 1]);
+    expect(Array.from((await transformDataset(withOther, only)).data)).toEqual([0, 0, 1, 0, 0, 0, 0, 1]);
   });
 
-  it("bucketizes by a list of edges, negative ones included, as a one-hot vector", () => {
+  it("bucketizes by a list of edges, negative ones included, as a one-hot vector", async () => {
     const set = featureSet([feature("b", stateful("e", "bucketize", col("x"), list(un("-", lit(1)), lit(2))), vector(3))]);
     const data = dataset([
       [-5, "a", "x", true],
@@ -179,10 +180,10 @@ describe("stateful transforms", () => {
     ]);
     const fitted = fitFeatures({ featureSet: set, sourceColumns: columns, inputs: slots("b") }, data);
     expect(fitted.inputs[0]!.labels).toEqual(["b=<-1", "b=[-1,2)", "b=>=2"]);
-    expect(Array.from(transformDataset(fitted, data).data)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(Array.from((await transformDataset(fitted, data)).data)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
   });
 
-  it("bucketize/hash_bucket give the bucket index for a scalar feature, and fixed edges need no data", () => {
+  it("bucketize/hash_bucket give the bucket index for a scalar feature, and fixed edges need no data", async () => {
     const scalar = featureSet([
       feature("b", stateful("e", "bucketize", stateful("i", "impute", col("x"), lit(0)), list(lit(1.5), lit(2.5), lit(4))), {
         kind: "int",
@@ -191,10 +192,10 @@ describe("stateful transforms", () => {
       feature("h", stateful("h", "hash_bucket", col("city"), lit(4)), { kind: "int", nullable: false }),
     ]);
     const fitted = fitFeatures({ featureSet: scalar, sourceColumns: columns, inputs: slots("b", "h") }, train);
-    const m = transformDataset(fitted, train);
+    const m = await transformDataset(fitted, train);
     expect(Array.from({ length: 5 }, (_, i) => m.data[i * 2])).toEqual([0, 1, 2, 0, 3]);
-    // fnv1a32 of paris, rome, oslo, rome, paris mod 4 (from an independent Python implementation)
-    expect(Array.from({ length: 5 }, (_, i) => m.data[i * 2 + 1])).toEqual([0, 0, 2, 0, 0]);
+    // MurmurHash3 x86_32 of paris, rome, oslo, rome, paris mod 4 (from an independent Python implementation)
+    expect(Array.from({ length: 5 }, (_, i) => m.data[i * 2 + 1])).toEqual([3, 1, 1, 1, 3]);
   });
 });
 
