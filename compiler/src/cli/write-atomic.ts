@@ -6,7 +6,7 @@ import { basename, dirname, join } from "node:path";
  * same folder, then a rename over the target. Keeps the mode of a file it
  * replaces; leaves no temp file behind on failure.
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {

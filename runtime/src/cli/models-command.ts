@@ -4,15 +4,20 @@ import { parseArgs } from "node:util";
 import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli";
 import { RegistryError, type ModelRegistry } from "../store/model-registry.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
+import { exportModelCommand } from "./models-export-command.js";
 
 const usage = `usage: mlops models list [--project DIR] [--json]
        mlops models show NAME [--project DIR] [--json]
        mlops models promote NAME VERSION [--alias production] [--reason TEXT] [--project DIR]
        mlops models rollback NAME [--alias production] [--reason TEXT] [--project DIR]
+       mlops models export NAME[@ALIAS|:VERSION] -o DIR [--project DIR] [--json]
 
 The model registry of a project (default: the current directory): versions,
 aliases (production, staging...), their metrics and lineage, and the audit trail
-of every registration, promotion and rollback.
+of every registration, promotion and rollback. \`export\` writes a version's model
+graph (raw columns in, prediction out) as DIR/model.onnx with its model card
+(model-card.md, model-card.json); without @ALIAS or :VERSION it takes production,
+else the latest version.
 
 ${STORE_USAGE}`;
 
@@ -30,12 +35,14 @@ export const modelsCommand: Command = {
         alias: { type: "string" },
         reason: { type: "string" },
         ...STORE_OPTIONS,
+        output: { type: "string", short: "o" },
       },
     });
     const [action, name, version] = positionals;
-    if (!action || !["list", "show", "promote", "rollback"].includes(action))
-      throw new UsageError("expected list, show NAME, promote NAME VERSION or rollback NAME");
+    if (!action || !["list", "show", "promote", "rollback", "export"].includes(action))
+      throw new UsageError("expected list, show NAME, promote NAME VERSION, rollback NAME or export NAME -o DIR");
     if (action !== "list" && !name) throw new UsageError(`models ${action} needs a model NAME`);
+    if (action === "export") return exportModelCommand(name!, values, io);
     // `v2` as the registry prints it, or `2`
     const versionNumber = version === undefined ? undefined : /^v?(\d+)$/i.exec(version)?.[1];
     if (action === "promote" && versionNumber === undefined)

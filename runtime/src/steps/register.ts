@@ -23,9 +23,11 @@ export interface RegisteredVersion {
 export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
   const model = modelOf(ctx.plan, ctx.step.subject.name);
   const gates = gatesOfModel(ctx.plan, model.name);
+  const verdicts: Record<string, string> = {};
   for (const gate of gates) {
     const verdict = parseJson<GateVerdict>(await ctx.readArtifact(`gate.${gate.name}/verdict`));
     if (!verdict.passed) throw new StepFailure(`gate ${gate.name} failed: ${model.name} is not registered`);
+    verdicts[gate.name] = await ctx.artifactHash(`gate.${gate.name}/verdict`);
   }
   const metrics = parseJson<MetricsReport>(await ctx.readInput("metrics")).metrics;
   const artifactHash = await ctx.artifactHash(ctx.step.inputs.model!);
@@ -44,10 +46,12 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
       transforms: featuresHash,
       model: artifactHash,
       metrics: await ctx.artifactHash(ctx.step.inputs.metrics!),
+      verdicts,
     },
     gates: gates.map((g) => g.name),
     trainer: model.trainer.kind,
     task: model.task,
+    training: { featureSet: model.featureSet, trainer: model.trainer, split: model.split, target: model.target.column },
     ...(await trainedWith(ctx, model)),
   };
   const registered = await ctx.metadata.registry.registerVersion({
