@@ -20,13 +20,14 @@ const runtimeCommandNames = ["run", "run-step", "monitor", "models", "runs", "se
 
 async function loadRuntimeCommand(name: string): Promise<Command | undefined> {
   const specifier = "@mlops/runtime/cli";
+  let module: { commandLoaders: Record<string, () => Promise<Command>> };
   try {
-    const module = (await import(specifier)) as { commands: Record<string, Command> };
-    return module.commands[name];
+    module = (await import(specifier)) as typeof module;
   } catch (error) {
     if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND") return undefined;
     throw error;
   }
+  return module.commandLoaders[name]?.();
 }
 
 export function defaultIO(): CliIO {

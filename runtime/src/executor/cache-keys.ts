@@ -1,11 +1,13 @@
 /**
  * Effective cache keys: a step's static `cacheKey` from the plan, and for `dataDependent` steps
  * also the content hash of the data it reads (an ingest's source file) or the effective keys of
- * the steps it needs — so editing a data file re-runs exactly what depends on it.
+ * the steps it needs — so editing a data file re-runs exactly what depends on it. Data files are
+ * hashed through the project's stat-keyed cache (`data/file-hash-cache.ts`): an unchanged file is
+ * not read again.
  */
 import { createHash } from "node:crypto";
 import type { Plan } from "@mlops/compiler";
-import { hashFile } from "../data/file-hash.js";
+import { FileHashCache } from "../data/file-hash-cache.js";
 import { isRemoteSource, remoteDataHash } from "../data/remote-source.js";
 import { NO_GRANTS, resolveInput, type PathGrants } from "../files/project-paths.js";
 
@@ -24,6 +26,7 @@ export interface DataAccess {
 
 export async function effectiveKeys(plan: Plan, projectRoot: string, access: DataAccess = {}): Promise<EffectiveKeys> {
   const dataHashes: Record<string, string> = {};
+  const cache = FileHashCache.forProject(projectRoot);
   for (const step of plan.steps) {
     if (step.kind !== "ingest") continue;
     const source = plan.sources[step.subject.name];
@@ -32,11 +35,12 @@ export async function effectiveKeys(plan: Plan, projectRoot: string, access: Dat
       // an S3 object's ETag and version, a query's result hash (one streamed pass), a file's content
       dataHashes[source.name] = isRemoteSource(source)
         ? await remoteDataHash(source, access.env ?? {})
-        : await hashFile(await resolveInput(projectRoot, source.path, access.grants ?? NO_GRANTS, `source ${source.name}`));
+        : await cache.hash(await resolveInput(projectRoot, source.path, access.grants ?? NO_GRANTS, `source ${source.name}`));
     } catch {
       // unreachable data, a missing, outside or irregular file: the ingest step's error, with its own message
     }
   }
+  await cache.save();
   const keys = new Map<string, string>();
   for (const step of plan.steps) {
     if (!step.dataDependent) {

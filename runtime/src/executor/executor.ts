@@ -233,8 +233,9 @@ class StepRunner {
     try {
       const cached = step.cacheable && !this.forced(step) ? await this.cached(step, key) : undefined;
       if (cached) return await this.finish(step, start, { status: "cached", outputs: cached.outputs, outcome: cached.outcome });
-      const implementation = STEP_IMPLEMENTATIONS[step.kind];
-      if (!implementation) throw new StepFailure(`the local runtime does not run ${step.kind} steps yet`);
+      const load = STEP_IMPLEMENTATIONS[step.kind];
+      if (!load) throw new StepFailure(`the local runtime does not run ${step.kind} steps yet`);
+      const implementation = await load();
       const outcome = await implementation(this.context(step, outputs));
       outputs[`${step.id}/${OUTCOME}`] = (await this.stores.artifacts.putJson(outcome)).hash;
       const missing = step.outputs.filter((name) => outputs[name] === undefined);

@@ -1,5 +1,5 @@
 /** The step cache: a second run re-executes nothing cacheable; a change re-runs exactly what depends on it. */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyExample, edit, mlops, removeProjects } from "./support/projects.js";
@@ -43,6 +43,28 @@ describe("step cache", () => {
     expect(changed.result.steps.find((x) => x.stepId === "ingest.flowers")!.metrics.rows).toBe(151);
     const forced = await runJson(["run", dir, "--force"]);
     expect(Object.values(statuses(forced.result))).toEqual(Object.values(statuses(forced.result)).map(() => "succeeded"));
+  });
+
+  it("data files are hashed once while their stat holds; a same-size rewrite with the old mtime is still seen", async () => {
+    const dir = copyExample("iris");
+    const data = join(dir, "data/iris.csv");
+    const cacheFile = join(dir, ".mlops/cache/file-hashes.json");
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(data, past, past);
+    expect((await runJson(["run", dir])).code).toBe(0);
+    const remembered = JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, { sha256: string }>;
+    expect(Object.keys(remembered)).toEqual([data]);
+    expect(statuses((await runJson(["run", dir])).result)["ingest.flowers"]).toBe("cached");
+    // same size, same mtime, different bytes: the change time and inode-level stat still differ
+    const text = readFileSync(data, "utf8");
+    writeFileSync(data, text.replace("5.1,3.5,1.4", "5.2,3.5,1.4"));
+    utimesSync(data, past, past);
+    const changed = await runJson(["run", dir]);
+    expect(statuses(changed.result)["ingest.flowers"]).toBe("succeeded");
+    // a corrupt cache costs a re-hash, nothing else
+    writeFileSync(cacheFile, "{not json");
+    expect(statuses((await runJson(["run", dir])).result)["ingest.flowers"]).toBe("cached");
+    expect(existsSync(cacheFile)).toBe(true);
   });
 
   it("--only runs a step and what it needs; run-step runs one step from stored inputs", async () => {
