@@ -9,23 +9,30 @@ export interface ColumnScaling {
   scale: Float64Array;
 }
 
+/**
+ * One pass over the rows: sums of (x - x₀) and (x - x₀)² with x₀ the first row, so the variance
+ * suffers no cancellation on columns far from zero and a constant column has exactly zero. A
+ * non-finite value makes its column's mean non-finite (the trainer then names the value).
+ */
 export function columnScaling(x: Float32Array, nRows: number, nCols: number): ColumnScaling {
-  const mean = new Float64Array(nCols);
-  const scale = new Float64Array(nCols);
-  for (let i = 0; i < nRows; i++) {
-    const offset = i * nCols;
-    for (let j = 0; j < nCols; j++) mean[j]! += x[offset + j]!;
-  }
-  for (let j = 0; j < nCols; j++) mean[j] = nRows > 0 ? mean[j]! / nRows : 0;
+  const shift = new Float64Array(nCols);
+  const sum = new Float64Array(nCols);
+  const squares = new Float64Array(nCols);
+  if (nRows > 0) for (let j = 0; j < nCols; j++) shift[j] = x[j]!;
   for (let i = 0; i < nRows; i++) {
     const offset = i * nCols;
     for (let j = 0; j < nCols; j++) {
-      const centred = x[offset + j]! - mean[j]!;
-      scale[j]! += centred * centred;
+      const d = x[offset + j]! - shift[j]!;
+      sum[j]! += d;
+      squares[j]! += d * d;
     }
   }
+  const mean = new Float64Array(nCols);
+  const scale = new Float64Array(nCols);
   for (let j = 0; j < nCols; j++) {
-    const std = nRows > 0 ? Math.sqrt(scale[j]! / nRows) : 0;
+    const m = nRows > 0 ? sum[j]! / nRows : 0;
+    mean[j] = shift[j]! + m;
+    const std = nRows > 0 ? Math.sqrt(Math.max(0, squares[j]! / nRows - m * m)) : 0;
     scale[j] = std > 1e-12 * Math.max(1, Math.abs(mean[j]!)) ? std : 1;
   }
   return { mean, scale };

@@ -14,7 +14,7 @@
  *   (stops when the epoch loss improves by less than `tolerance` 5 times in a row).
  */
 import type { Task, TrainerSpec } from "@mlops/compiler";
-import { columnScaling } from "./feature-scaling.js";
+import { columnScaling, type ColumnScaling } from "./feature-scaling.js";
 import { minimizeLbfgs } from "./lbfgs.js";
 import { minimizeMinibatch } from "./minibatch-descent.js";
 import { evaluateObjective, foldScaling, parameterCount, type LossKind, type Problem } from "./objective.js";
@@ -45,6 +45,8 @@ export function train(
   options: TrainOptions = {},
 ): TrainedModel {
   checkShapes(x, nRows, nCols, y);
+  const scaling = columnScaling(x, nRows, nCols);
+  checkFinite(x, nCols, scaling);
   const nClasses = classCount(spec.kind, task, y, nRows, options.nClasses);
   const loss: LossKind = spec.kind === "linear_regression" ? "squared" : spec.kind === "logistic_regression" ? "logistic" : "multinomial";
   const problem: Problem = {
@@ -54,7 +56,7 @@ export function train(
     nRows,
     nCols,
     nOutputs: loss === "multinomial" ? nClasses : 1,
-    scaling: columnScaling(x, nRows, nCols),
+    scaling,
     l2: spec.l2,
   };
   const solver = chooseSolver(spec, options.solver ?? "auto", nRows, nCols);
@@ -149,6 +151,11 @@ function checkShapes(x: Float32Array, nRows: number, nCols: number, y: ArrayLike
   if (!(nRows > 0)) throw new Error("cannot train on zero rows");
   if (x.length !== nRows * nCols) throw new Error(`features: ${x.length} values for ${nRows} rows × ${nCols} columns`);
   if (y.length !== nRows) throw new Error(`target: ${y.length} values for ${nRows} rows`);
+}
+
+/** A column holding NaN or ±Inf has a non-finite mean; only then are its values searched, to name one. */
+function checkFinite(x: Float32Array, nCols: number, scaling: ColumnScaling): void {
+  if (scaling.mean.every(Number.isFinite)) return;
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i]!)) {
       throw new Error(`features: row ${Math.floor(i / nCols)}, column ${i % nCols} is ${x[i]} (impute or drop it first)`);
