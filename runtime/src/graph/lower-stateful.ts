@@ -4,7 +4,7 @@
  * `OneHotEncoder` (ai.onnx.ml; an unseen value gives a row of zeros) and of numbers and bools as
  * an `Equal` against the categories, bucketize as a count of edges ≤ x, hash_bucket as
  * onnxruntime's contrib `MurmurHash3` (x86, 32 bit, seed 0, over the UTF-8 text) mod n. Vectors
- * are `OneHot`s of the bucket index; a null gives an out-of-range index, so a row of zeros.
+ * are the bucket index compared with 0…n-1; a null gives an out-of-range index, so a row of zeros.
  */
 import type { FittedState } from "../features/stateful.js";
 import { HASH_BUCKET_HASH, murmur3Text } from "../features/hash.js";
@@ -108,7 +108,12 @@ function oneHotStrings(b: OnnxBuilder, s: StrValue, categories: string[]): strin
 function oneHotNumbers(b: OnnxBuilder, x: NumValue | BoolValue, categories: string[]): string {
   const values = categories.map((c) => (c === "false" ? 0 : c === "true" ? 1 : Number(c)));
   const equal = b.op("Equal", [column(b, x.name), b.constant("float64", values, [1, values.length])]);
-  return b.op("Cast", [equal], { attributes: [attr.int("to", ONNX_FLOAT)], hint: "one_hot" });
+  return indicator(b, equal, "one_hot");
+}
+
+/** A bool matrix as float32 1/0 (`Where` over two scalars: onnxruntime's bool → float `Cast` is slower). */
+function indicator(b: OnnxBuilder, test: string, hint: string): string {
+  return b.op("Where", [test, b.constant("float32", [1]), b.constant("float32", [0])], { hint });
 }
 
 function bucketize(b: OnnxBuilder, edges: number[], buckets: number, x: NumValue, scalar: boolean): GraphValue {
@@ -165,10 +170,14 @@ function buckets_(
 ): GraphValue {
   const constant = input.constant;
   if (scalar) return { t: "num", name: nullWhere(b, missing, toDouble(b, index)), constant, mayBeNull: missing !== undefined };
-  const name = b.op("OneHot", [index, b.int64(width), b.constant("float32", [0, 1])], {
-    attributes: [attr.int("axis", -1)],
-    hint: "buckets",
-  });
+  // index == [0, 1, …, width-1] broadcast over [N, 1] × [1, width]; an out-of-range (null) index
+  // matches nothing
+  const positions = b.constant(
+    "int64",
+    Array.from({ length: width }, (_, k) => k),
+    [1, width],
+  );
+  const name = indicator(b, b.op("Equal", [column(b, index), positions]), "buckets");
   return { t: "matrix", name, width, constant };
 }
 
