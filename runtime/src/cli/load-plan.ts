@@ -1,6 +1,6 @@
 /** The plan a runtime command works on: compiled from sources, or a validated plan.json. */
 import { resolve } from "node:path";
-import { validatePlan, type Plan } from "@mlops/compiler";
+import type { Plan } from "@mlops/compiler";
 import { UsageError, planFromInput, type CliIO } from "@mlops/compiler/cli";
 
 export interface LoadedPlan {
@@ -8,7 +8,12 @@ export interface LoadedPlan {
   projectRoot: string;
 }
 
-/** Undefined (after printing why) when the sources have errors or the plan breaks its schema. */
+/**
+ * Undefined (after printing why) when the sources have errors or a plan.json breaks its schema.
+ * A plan.json is validated against the schema as it is read (`loadPlan`); a plan the compiler has
+ * just emitted is not validated again here (the compiler's tests hold every emitted plan to the
+ * schema), which keeps a cached `mlops run` from compiling the schema validator on every start.
+ */
 export function loadRunnablePlan(arg: string, env: string | undefined, root: string | undefined, io: CliIO): LoadedPlan | undefined {
   let built;
   try {
@@ -19,15 +24,5 @@ export function loadRunnablePlan(arg: string, env: string | undefined, root: str
     return undefined;
   }
   if (!built) return undefined;
-  const errors = validatePlan(built.plan);
-  if (errors.length > 0) {
-    io.stderr(
-      `the plan breaks its schema:\n${errors
-        .slice(0, 20)
-        .map((e) => `  ${e.path}: ${e.message}`)
-        .join("\n")}\n`,
-    );
-    return undefined;
-  }
   return { plan: built.plan, projectRoot: root ? resolve(io.cwd, root) : built.projectRoot };
 }
