@@ -10,6 +10,7 @@ import { evaluateScores, measureGraphLatency } from "../evaluate/evaluate-scores
 import type { GroupKey } from "../evaluate/metrics.js";
 import { FeatureError } from "../features/evaluate.js";
 import { openScorer } from "../scoring/scorer.js";
+import { format } from "./metric-format.js";
 import { classLabels, loadSplit } from "./model-data.js";
 import { gatesOfModel, metricKey, modelOf } from "./plan-lookup.js";
 
@@ -72,10 +73,4 @@ export async function evaluateStep(ctx: StepContext): Promise<StepOutcome> {
 
 function fairnessColumns(ctx: StepContext, model: string): string[] {
   return [...new Set(gatesOfModel(ctx.plan, model).flatMap((g) => g.rules.flatMap((r) => (r.by ? [r.by] : []))))].sort();
-}
-
-export function format(value: number | undefined): string {
-  if (value === undefined) return "n/a";
-  if (!Number.isFinite(value)) return String(value);
-  return Math.abs(value) >= 1000 ? value.toFixed(0) : Number(value.toPrecision(4)).toString();
 }

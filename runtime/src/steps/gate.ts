@@ -8,7 +8,7 @@ import type { Comparison, GateRule, GateSpec, PlanExpr } from "@mlops/compiler";
 import { StepFailure, jsonBytes, parseJson, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { evaluatePlanExpr } from "../plan-expr.js";
 import type { MetricsReport } from "./evaluate.js";
-import { format } from "./evaluate.js";
+import { format } from "./metric-format.js";
 import { gateOf, metricKey } from "./plan-lookup.js";
 
 export interface RuleVerdict {
