@@ -26,22 +26,29 @@ import {
 } from "../../runtime/src/index.js";
 
 const ROWS = 200_000;
-const REPEATS = 7;
+const REPEATS = 9;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  await run();
-  const samples: number[] = [];
+/**
+ * Median time of each contender, measured in rounds that run every contender once (in a rotating
+ * order), so a change of load on the shared machine falls on all of them alike.
+ */
+async function timed(contenders: Array<() => Promise<unknown>>): Promise<number[]> {
+  for (const run of contenders) await run();
+  const samples = contenders.map(() => [] as number[]);
   for (let r = 0; r < REPEATS; r++) {
-    const start = performance.now();
-    await run();
-    samples.push(performance.now() - start);
+    for (let k = 0; k < contenders.length; k++) {
+      const index = (k + r) % contenders.length;
+      const start = performance.now();
+      await contenders[index]!();
+      samples[index]!.push(performance.now() - start);
+    }
   }
-  return median(samples);
+  return samples.map(median);
 }
 
 export default async function bench(): Promise<void> {
@@ -72,10 +79,12 @@ export default async function bench(): Promise<void> {
     const feeds = feedsFromDataset(scorer.inputs, dataset);
     const fetches = model.task === "regression" ? ["value"] : ["probabilities", "label"];
     const records = toRecords(dataset);
-    const runtime = await timed(() => scorer.scoreDataset(dataset));
-    const fromRecords = await timed(() => scorer.scoreRecords(records));
-    const raw = await timed(() => scorer.session.run(feeds, fetches));
-    const bareRun = await timed(() => bare.run({ features: input }));
+    const [runtime, fromRecords, raw, bareRun] = (await timed([
+      () => scorer.scoreDataset(dataset),
+      () => scorer.scoreRecords(records),
+      () => scorer.session.run(feeds, fetches),
+      () => bare.run({ features: input }),
+    ])) as [number, number, number, number];
     console.log(`fraud pipeline (examples/fraud, ${small.rowCount.toLocaleString("en")} rows, cold): ${(pipelineMs / 1000).toFixed(2)} s`);
     console.log(`batch scoring, ${ROWS.toLocaleString("en")} rows × ${matrix.width} inputs (median of ${REPEATS}):`);
     console.log(
