@@ -11,7 +11,7 @@ import { FeatureError } from "../features/evaluate.js";
 import { FitPool } from "../search/fit-pool.js";
 import { runSearch, type CandidateCache, type CandidateResult, type SearchResult } from "../search/run-search.js";
 import { ArtifactError } from "../store/artifact-store.js";
-import { format } from "./evaluate.js";
+import { format } from "./metric-format.js";
 import { modelOf, sourceOf } from "./plan-lookup.js";
 
 export async function searchStep(ctx: StepContext): Promise<StepOutcome> {
