@@ -12,11 +12,16 @@ export interface CliResult {
 }
 
 /** Runs the built `mlops` CLI (dist/ is rebuilt by the global setup) with NO_COLOR and no TTY. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {}): CliResult {
-  const result = spawnSync(process.execPath, [bin, ...args], {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeout?: number; nodeOptions?: string[]; input?: string } = {},
+): CliResult {
+  const result = spawnSync(process.execPath, [...(options.nodeOptions ?? []), bin, ...args], {
+    ...(options.input !== undefined && { input: options.input }),
     cwd: options.cwd ?? repoRoot,
     encoding: "utf8",
     timeout: options.timeout ?? 120_000,
+    maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, NO_COLOR: "1", ...options.env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

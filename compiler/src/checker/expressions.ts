@@ -46,10 +46,60 @@ export class ExprTyper {
     this.ctx.report(this.file, ...args);
   }
 
-  /** Types `expr`; `expected` gives quantity literals their meaning. */
+  /**
+   * Types `expr`; `expected` gives quantity literals their meaning. Chains of operators and
+   * parentheses (the only way an expression gets deep: the parser bounds nesting of calls,
+   * lists and records) are walked with an explicit stack, so their length costs no stack.
+   */
   type(expr: Expr, expected?: Type): Type {
-    const t = this.compute(expr, expected);
-    return this.ctx.setType(expr, t);
+    const stack: SpineFrame[] = [];
+    let next: Expr | undefined = expr;
+    let nextExpected = expected;
+    let result: Type = UNKNOWN;
+    for (;;) {
+      while (next && isSpine(next)) {
+        const frame: SpineFrame = { expr: next, first: undefined };
+        stack.push(frame);
+        [next, nextExpected] = firstOperand(next, nextExpected);
+      }
+      if (next) result = this.ctx.setType(next, this.compute(next, nextExpected));
+      next = undefined;
+      while (stack.length > 0) {
+        const frame = stack[stack.length - 1]!;
+        if (frame.expr.kind === "Binary" && frame.first === undefined) {
+          frame.first = result;
+          [next, nextExpected] = [frame.expr.right, this.rightExpected(frame.expr, result)];
+          break;
+        }
+        stack.pop();
+        result = this.ctx.setType(frame.expr, this.finishSpine(frame, result));
+      }
+      if (!next) return result;
+    }
+  }
+
+  /** What the right operand of `expr` is typed against, given the left's type. */
+  private rightExpected(expr: BinaryExpr, left: Type): Type | undefined {
+    const op = expr.operator;
+    if (op === "and" || op === "or") return undefined;
+    if (op === "+" || op === "-" || op === "*" || op === "/")
+      return left.kind === "quantity" ? (op === "*" || op === "/" ? undefined : left) : undefined;
+    return left.kind === "unknown" ? undefined : left;
+  }
+
+  /** The type of a spine node whose operands are typed (`last` is the last operand's type). */
+  private finishSpine(frame: SpineFrame, last: Type): Type {
+    const e = frame.expr;
+    switch (e.kind) {
+      case "Paren":
+        return last;
+      case "Unary":
+        return this.unary(e.operator, e.operand, last);
+      case "Binary":
+        return this.binary(e, frame.first!, last);
+      default:
+        return last;
+    }
   }
 
   private compute(expr: Expr, expected?: Type): Type {
@@ -61,8 +111,6 @@ export class ExprTyper {
         return STRING;
       case "Boolean":
         return BOOL;
-      case "Paren":
-        return this.type(expr.expr, expected);
       case "Error":
         return UNKNOWN;
       case "Name": {
@@ -107,10 +155,10 @@ export class ExprTyper {
         for (const a of expr.args) this.type(a.value);
         return UNKNOWN;
       }
+      case "Paren":
       case "Unary":
-        return this.unary(expr.operator, expr.operand, expected);
       case "Binary":
-        return this.binary(expr, expected);
+        return this.type(expr, expected);
       case "List": {
         const el = expr.elements.map((e) => this.type(e));
         return { kind: "list", element: el[0] ?? UNKNOWN };
@@ -171,8 +219,7 @@ export class ExprTyper {
     return quantity(kind);
   }
 
-  private unary(op: "-" | "not", operand: Expr, expected?: Type): Type {
-    const t = this.type(operand, expected);
+  private unary(op: "-" | "not", operand: Expr, t: Type): Type {
     if (t.kind === "unknown") return UNKNOWN;
     if (op === "not") {
       if (t.kind !== "bool") return this.expected(operand, "a bool for `not`", t);
@@ -199,11 +246,9 @@ export class ExprTyper {
     ]);
   }
 
-  private binary(expr: BinaryExpr, expected?: Type): Type {
+  private binary(expr: BinaryExpr, l: Type, r: Type): Type {
     const op = expr.operator;
     if (op === "and" || op === "or") {
-      const l = this.type(expr.left);
-      const r = this.type(expr.right);
       for (const [side, t] of [
         [expr.left, l],
         [expr.right, r],
@@ -214,14 +259,12 @@ export class ExprTyper {
       }
       return BOOL;
     }
-    if (op === "+" || op === "-" || op === "*" || op === "/") return this.arithmetic(expr, expected);
-    return this.comparison(expr);
+    if (op === "+" || op === "-" || op === "*" || op === "/") return this.arithmetic(expr, l, r);
+    return this.comparison(expr, l, r);
   }
 
-  private arithmetic(expr: BinaryExpr, expected?: Type): Type {
+  private arithmetic(expr: BinaryExpr, l: Type, r: Type): Type {
     const op = expr.operator;
-    const l = this.type(expr.left, expected);
-    const r = this.type(expr.right, l.kind === "quantity" ? (op === "*" || op === "/" ? undefined : l) : undefined);
     if (l.kind === "unknown" || r.kind === "unknown") return UNKNOWN;
     let bad = false;
     for (const [side, t] of [
@@ -250,10 +293,8 @@ export class ExprTyper {
     return FLOAT;
   }
 
-  private comparison(expr: BinaryExpr): Type {
+  private comparison(expr: BinaryExpr, l: Type, r: Type): Type {
     const op = expr.operator;
-    const l = this.type(expr.left);
-    const r = this.type(expr.right, l.kind === "unknown" ? undefined : l);
     if (l.kind === "unknown" || r.kind === "unknown") return BOOL;
     const ordering = op !== "==" && op !== "!=";
     if (ordering) {
@@ -325,6 +366,34 @@ export class ExprTyper {
       hints,
       fixes,
     );
+  }
+}
+
+/** A node of an operator chain: typed by `ExprTyper.type` without recursion. */
+type SpineExpr = Extract<Expr, { kind: "Binary" | "Unary" | "Paren" }>;
+
+interface SpineFrame {
+  expr: SpineExpr;
+  /** A binary node's left operand type, once typed. */
+  first: Type | undefined;
+}
+
+function isSpine(expr: Expr): expr is SpineExpr {
+  return expr.kind === "Binary" || expr.kind === "Unary" || expr.kind === "Paren";
+}
+
+/** The operand typed first and what it is typed against. */
+function firstOperand(expr: SpineExpr, expected: Type | undefined): [Expr, Type | undefined] {
+  switch (expr.kind) {
+    case "Paren":
+      return [expr.expr, expected];
+    case "Unary":
+      return [expr.operand, expected];
+    case "Binary": {
+      const op = expr.operator;
+      const arithmetic = op === "+" || op === "-" || op === "*" || op === "/";
+      return [expr.left, arithmetic ? expected : undefined];
+    }
   }
 }
 

@@ -179,18 +179,17 @@ function reportDuplicateFeatures(ctx: DeclContext, symbol: BlockSymbol): void {
   }
 }
 
-function containsStateful(expr: Expr): boolean {
-  const e = unwrapParens(expr);
-  switch (e.kind) {
-    case "Call":
-      return (e.callee.kind === "Name" && STATEFUL_FUNCTIONS.has(e.callee.name.name)) || e.args.some((a) => containsStateful(a.value));
-    case "Binary":
-      return containsStateful(e.left) || containsStateful(e.right);
-    case "Unary":
-      return containsStateful(e.operand);
-    default:
-      return false;
+function containsStateful(root: Expr): boolean {
+  const stack = [root];
+  while (stack.length > 0) {
+    const e = unwrapParens(stack.pop()!);
+    if (e.kind === "Call") {
+      if (e.callee.kind === "Name" && STATEFUL_FUNCTIONS.has(e.callee.name.name)) return true;
+      for (const a of e.args) stack.push(a.value);
+    } else if (e.kind === "Binary") stack.push(e.left, e.right);
+    else if (e.kind === "Unary") stack.push(e.operand);
   }
+  return false;
 }
 
 function featureScope(

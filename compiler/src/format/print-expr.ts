@@ -41,10 +41,81 @@ function precedence(expr: Expr): number {
   }
 }
 
+type SpineExpr = Extract<Expr, { kind: "Binary" | "Unary" | "Paren" }>;
+
+function isSpine(expr: Expr): expr is SpineExpr {
+  return expr.kind === "Binary" || expr.kind === "Unary" || expr.kind === "Paren";
+}
+
+/** Whether `child` binds looser than its parent allows. */
+function needsParens(child: Expr, parent: number, strict: boolean): boolean {
+  const own = precedence(child);
+  return own < parent || (strict && own === parent && child.kind === "Binary");
+}
+
+function joinSpine(expr: SpineExpr, texts: string[]): string {
+  switch (expr.kind) {
+    case "Binary":
+      return `${texts[0]} ${expr.operator} ${texts[1]}`;
+    case "Unary":
+      return expr.operator === "not" ? `not ${texts[0]}` : `-${texts[0]}`;
+    case "Paren":
+      return texts[0]!;
+  }
+}
+
 export class ExprPrinter {
   constructor(private readonly source?: string) {}
 
-  print(expr: Expr): string {
+  /**
+   * Operator chains (`a + b + …`, `not not x`, parentheses) are printed with an explicit
+   * stack, so their length costs no call stack; other nodes recurse only as deep as the
+   * parser's nesting bound allows.
+   */
+  print(root: Expr): string {
+    const stack: Array<{ expr: SpineExpr; operands: Array<[Expr, boolean]>; texts: string[] }> = [];
+    let next: Expr | undefined = root;
+    let result = "";
+    for (;;) {
+      while (next && isSpine(next)) {
+        const operands = this.spineOperands(next);
+        stack.push({ expr: next, operands, texts: [] });
+        next = operands[0]![0];
+      }
+      if (next) result = this.leaf(next);
+      next = undefined;
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        top.texts.push(top.operands[top.texts.length]![1] ? `(${result})` : result);
+        if (top.texts.length < top.operands.length) {
+          next = top.operands[top.texts.length]![0];
+          break;
+        }
+        stack.pop();
+        result = joinSpine(top.expr, top.texts);
+      }
+      if (!next) return result;
+    }
+  }
+
+  /** The operands of an operator or parenthesis, each with whether it needs parentheses. */
+  private spineOperands(expr: SpineExpr): Array<[Expr, boolean]> {
+    switch (expr.kind) {
+      case "Binary": {
+        const own = precedence(expr);
+        return [
+          [expr.left, needsParens(expr.left, own, own === 4)],
+          [expr.right, needsParens(expr.right, own, true)],
+        ];
+      }
+      case "Unary":
+        return [[expr.operand, needsParens(expr.operand, precedence(expr), false)]];
+      case "Paren":
+        return [[expr.expr, true]];
+    }
+  }
+
+  private leaf(expr: Exclude<Expr, SpineExpr>): string {
     switch (expr.kind) {
       case "Number":
         return expr.raw + (expr.unit ?? "");
@@ -55,38 +126,23 @@ export class ExprPrinter {
       case "Name":
         return expr.name.name;
       case "Member":
-        return `${this.operand(expr.object, 8, false)}.${expr.property.name}`;
+        return `${this.operand(expr.object)}.${expr.property.name}`;
       case "Call":
-        return `${this.operand(expr.callee, 8, false)}(${expr.args.map((arg) => this.argument(arg)).join(", ")})`;
+        return `${this.operand(expr.callee)}(${expr.args.map((arg) => this.argument(arg)).join(", ")})`;
       case "Constructor":
         return `${expr.name.name} ${this.record(expr.body)}`;
       case "List":
         return `[${expr.elements.map((element) => this.print(element)).join(", ")}]`;
       case "Record":
         return this.record(expr);
-      case "Binary": {
-        const own = precedence(expr);
-        const isComparison = own === 4;
-        const left = this.operand(expr.left, own, isComparison);
-        const right = this.operand(expr.right, own, true);
-        return `${left} ${expr.operator} ${right}`;
-      }
-      case "Unary": {
-        const operand = this.operand(expr.operand, precedence(expr), false);
-        return expr.operator === "not" ? `not ${operand}` : `-${operand}`;
-      }
-      case "Paren":
-        return `(${this.print(expr.expr)})`;
       case "Error":
         return "<error>";
     }
   }
 
-  /** Prints `child`, adding parentheses if it binds looser than its parent allows. */
-  private operand(child: Expr, parent: number, strict: boolean): string {
-    const own = precedence(child);
-    const needs = own < parent || (strict && own === parent && child.kind === "Binary");
-    return needs ? `(${this.print(child)})` : this.print(child);
+  /** The object of a member access or the callee of a call: parenthesized unless it is an atom. */
+  private operand(child: Expr): string {
+    return needsParens(child, 8, false) ? `(${this.print(child)})` : this.print(child);
   }
 
   argument(arg: Argument): string {

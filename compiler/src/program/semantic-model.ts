@@ -342,8 +342,10 @@ class ModelBuilder {
             model.notifiers[s.name] = this.notifier(s, r);
             break;
         }
-      } catch {
+      } catch (error) {
         // A declaration with errors may lack what its entry needs; the diagnostics say why.
+        // Without errors a failure is a compiler bug: never leave the declaration out silently.
+        if (!r.diagnostics.some((d) => d.severity === "error")) throw error;
       }
     }
     return model;
@@ -383,36 +385,42 @@ class ModelBuilder {
 
   // ---------------------------------------------------------------- constants
 
-  evaluate(expr: Expr, expected?: Type): ConstValue | undefined {
-    const e = unwrapParens(expr);
+  /** A constant's normalised value; operator chains are folded with an explicit stack (no recursion on their length). */
+  evaluate(root: Expr, expected?: Type): ConstValue | undefined {
+    const stack: Array<{ expr: Expr & { kind: "Binary" | "Unary" }; values: Array<ConstValue | undefined> }> = [];
+    let next: Expr | undefined = unwrapParens(root);
+    let result: ConstValue | undefined;
+    for (;;) {
+      while (next && (next.kind === "Binary" || next.kind === "Unary")) {
+        stack.push({ expr: next, values: [] });
+        next = unwrapParens(next.kind === "Binary" ? next.left : next.operand);
+      }
+      if (next) result = this.evaluateOperand(next, expected);
+      next = undefined;
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        top.values.push(result);
+        if (top.expr.kind === "Binary" && top.values.length === 1) {
+          next = unwrapParens(top.expr.right);
+          break;
+        }
+        stack.pop();
+        result =
+          top.expr.kind === "Binary"
+            ? foldBinary(top.expr.operator, top.values[0], top.values[1])
+            : foldUnary(top.expr.operator, top.values[0]);
+      }
+      if (!next) return result;
+    }
+  }
+
+  private evaluateOperand(e: Expr, expected: Type | undefined): ConstValue | undefined {
     switch (e.kind) {
       case "Number": {
         if (expected?.kind === "quantity") return normalizeQuantity(expected.unit, e.value, e.unit);
         if (!e.unit) return e.value;
         const kind: QuantityKind | undefined = defaultKindOfUnit(e.unit);
         return kind ? normalizeQuantity(kind, e.value, e.unit) : undefined;
-      }
-      case "Unary": {
-        const v = this.evaluate(e.operand, expected);
-        if (e.operator === "-") return typeof v === "number" ? -v : undefined;
-        return typeof v === "boolean" ? !v : undefined;
-      }
-      case "Binary": {
-        const l = this.evaluate(e.left, expected);
-        const r = this.evaluate(e.right, expected);
-        if (typeof l !== "number" || typeof r !== "number") return undefined;
-        switch (e.operator) {
-          case "+":
-            return l + r;
-          case "-":
-            return Number((l - r).toPrecision(12));
-          case "*":
-            return l * r;
-          case "/":
-            return r === 0 ? undefined : l / r;
-          default:
-            return undefined;
-        }
       }
       case "String":
         if (!e.parts) return e.value;
@@ -1067,6 +1075,27 @@ function fairnessMetric(call: Expr & { kind: "Call" }): { metric: string; by: st
   return undefined;
 }
 
+function foldUnary(operator: "-" | "not", v: ConstValue | undefined): ConstValue | undefined {
+  if (operator === "-") return typeof v === "number" ? -v : undefined;
+  return typeof v === "boolean" ? !v : undefined;
+}
+
+function foldBinary(operator: string, l: ConstValue | undefined, r: ConstValue | undefined): ConstValue | undefined {
+  if (typeof l !== "number" || typeof r !== "number") return undefined;
+  switch (operator) {
+    case "+":
+      return l + r;
+    case "-":
+      return Number((l - r).toPrecision(12));
+    case "*":
+      return l * r;
+    case "/":
+      return r === 0 ? undefined : l / r;
+    default:
+      return undefined;
+  }
+}
+
 function slotExpected(slot: Slot): Type | undefined {
   switch (slot.kind) {
     case "quantity":
@@ -1104,11 +1133,14 @@ function envValues(v: ConstValue | undefined): Record<string, EnvValue> {
   return out;
 }
 
-function mentionsChampion(expr: Expr): boolean {
-  const e = unwrapParens(expr);
-  if (e.kind === "Member") return e.object.kind === "Name" && e.object.name.name === "champion";
-  if (e.kind === "Binary") return mentionsChampion(e.left) || mentionsChampion(e.right);
-  if (e.kind === "Unary") return mentionsChampion(e.operand);
+function mentionsChampion(root: Expr): boolean {
+  const stack = [root];
+  while (stack.length > 0) {
+    const e = unwrapParens(stack.pop()!);
+    if (e.kind === "Member" && e.object.kind === "Name" && e.object.name.name === "champion") return true;
+    if (e.kind === "Binary") stack.push(e.left, e.right);
+    else if (e.kind === "Unary") stack.push(e.operand);
+  }
   return false;
 }
 

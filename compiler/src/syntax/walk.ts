@@ -64,10 +64,18 @@ function compact(nodes: Array<Node | undefined>): Node[] {
   return nodes.filter((n): n is Node => n !== undefined).sort((a, b) => a.span.start - b.span.start);
 }
 
-/** Calls `visit` on every node of the tree, parents before children; return false to skip a subtree. */
+/**
+ * Calls `visit` on every node of the tree in source order, parents before children; return
+ * false to skip a subtree. Iterative: a 1,000-operator chain costs no call stack.
+ */
 export function walk(node: Node, visit: (node: Node, parent: Node | undefined) => boolean | void, parent?: Node): void {
-  if (visit(node, parent) === false) return;
-  for (const child of children(node)) walk(child, visit, node);
+  const stack: Array<[Node, Node | undefined]> = [[node, parent]];
+  while (stack.length > 0) {
+    const [current, above] = stack.pop()!;
+    if (visit(current, above) === false) continue;
+    const kids = children(current);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, current]);
+  }
 }
 
 export function contains(span: Span, offset: number, inclusiveEnd = true): boolean {
