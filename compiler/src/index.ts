@@ -88,13 +88,14 @@ export { secretVariable } from "./plan/secret-variables.js";
 export { diffPlans, isEmptyDiff } from "./plan/diff.js";
 export type { PlanDiff } from "./plan/diff.js";
 export { MemoryHost } from "./host/memory-host.js";
-export type { CompilerHost } from "./host/host.js";
+export type { CompilerHost, FileInfo } from "./host/host.js";
 /** POSIX path helpers (the compiler names files by POSIX path): for code that must not import node:path. */
 export * as posixPath from "./host/paths.js";
 export { canonicalJson } from "./util/canonical-json.js";
 export { count } from "./util/count.js";
 export { sha256Hex } from "./util/sha256.js";
 export { formatDiagnosticText, formatSummary } from "./diagnostics/format-text.js";
+export { escapeControl } from "./diagnostics/terminal-text.js";
 export { formatDiagnosticsJson } from "./diagnostics/format-json.js";
-export { formatDiagnosticsSarif } from "./diagnostics/format-sarif.js";
+export { formatDiagnosticsSarif, DIAGNOSTIC_DESCRIPTIONS } from "./diagnostics/format-sarif.js";
 export { VERSION } from "./version.js";

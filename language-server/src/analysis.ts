@@ -75,7 +75,14 @@ export class Analysis {
     let program = this.programs.get(root);
     if (!program) {
       if (this.workspace.text(root) === undefined) return undefined;
-      program = createProgram({ host: this.workspace.host, rootFiles: [root], ...(this.env ? { env: this.env } : {}) });
+      const folder = this.workspace.folderOf(root);
+      program = createProgram({
+        host: this.workspace.host,
+        rootFiles: [root],
+        // files outside the workspace folder (or, for a lone file, its folder) are not read, as in `mlops check`
+        ...(folder ? { projectRoot: folder } : {}),
+        ...(this.env ? { env: this.env } : {}),
+      });
       this.programs.set(root, program);
       this.stale.set(program, new Set());
     }
@@ -147,9 +154,9 @@ export class Analysis {
       const text = this.workspace.text(file.path)!;
       if (text !== file.text) program.updateFile(file.path, text);
     }
-    // a root that was not loaded is read through the host on update
+    // an open root that was not loaded takes the buffer's text (a closed one is read through the host's rules)
     for (const root of program.rootFiles) {
-      if (!program.file(root)) {
+      if (!program.file(root) && this.workspace.isOpen(root)) {
         const text = this.workspace.text(root);
         if (text !== undefined) program.updateFile(root, text);
       }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { NodeHost } from "@mlops/compiler/node";
@@ -37,12 +37,9 @@ export class NodeFiles implements ServerFiles {
     this.host = new NodeHost(stdlibDir ? { stdlibDir } : {});
   }
 
+  /** Through the host: regular files only, bounded, never blocking on a FIFO named like a source. */
   readText(path: string): string | undefined {
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      return undefined;
-    }
+    return this.host.readFile(path);
   }
 
   listMlopsFiles(root: string): string[] {

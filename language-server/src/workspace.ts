@@ -32,6 +32,7 @@ export class Workspace {
   private readonly diskText = new Map<string, string>();
   private readonly parsedCache = new Map<string, ParsedDocument>();
   private readonly listeners: Array<(path: string, kind: ChangeKind) => void> = [];
+  private readonly folders: string[] = [];
   readonly host: OverlayHost;
 
   constructor(private readonly files: ServerFiles) {
@@ -44,6 +45,8 @@ export class Workspace {
   }
 
   addFolder(root: string): string[] {
+    const folder = root.replace(/\\/g, "/").replace(/\/+$/, "") || "/";
+    if (!this.folders.includes(folder)) this.folders.push(folder);
     const files = this.files.listMlopsFiles(root);
     for (const file of files) this.diskFiles.add(file);
     return files;
@@ -83,6 +86,12 @@ export class Workspace {
     else if (path.endsWith(".mlops")) this.diskFiles.add(path);
     this.changed(path, "disk");
     return path;
+  }
+
+  /** The innermost workspace folder holding `path`: the project root its compilation may read below. */
+  folderOf(path: string): string | undefined {
+    const inside = this.folders.filter((folder) => path.startsWith(folder === "/" ? "/" : `${folder}/`));
+    return inside.sort((a, b) => b.length - a.length)[0];
   }
 
   isOpen(path: string): boolean {

@@ -1,10 +1,12 @@
 /** Inputs at and past the compiler's limits: they get diagnostics, never a crash or a hang. */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "@mlops/compiler";
-import { runCli } from "../support/cli.js";
+import { repoRoot, runCli } from "../support/cli.js";
 import { CHAIN_TERMS, deepProgram } from "../support/deep-program.js";
 
 function project(files: Record<string, string>): string {
@@ -37,6 +39,83 @@ describe("operator chains at the parser's limit", () => {
     expect(fmt.stderr).not.toMatch(/Error/);
     expect(fmt.status).toBe(0);
     expect(runCli(["check", file], { nodeOptions: smallStack }).stdout).toMatch(/^0 errors/m);
+  });
+});
+
+/** Seeded random tokens of the language (and some that are not), `bytes` long. */
+function randomTokens(bytes: number, seed = 7): string {
+  const tokens = [
+    "source",
+    "model",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "=",
+    "+",
+    "-",
+    "x",
+    "amount",
+    '"s"',
+    "1",
+    "2.5",
+    "10m",
+    ",",
+    "\n",
+    "and",
+    "<",
+    ">=",
+    ".",
+    "gate",
+    "require",
+    "=>",
+    ":",
+    "@",
+    "#",
+  ];
+  let state = seed;
+  const parts: string[] = [];
+  let length = 0;
+  while (length < bytes) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    const token = tokens[state % tokens.length]!;
+    parts.push(token, " ");
+    length += token.length + 1;
+  }
+  return parts.join("").slice(0, bytes);
+}
+
+/** Runs the CLI in-process in a child and reports its peak resident memory (bytes). */
+function checkWithPeakMemory(file: string): { diagnostics: Array<{ code: string }>; maxRss: number; stderr: string } {
+  const main = pathToFileURL(join(repoRoot, "compiler/dist/cli/main.js")).href;
+  const script = `const { main } = await import(${JSON.stringify(main)});
+const code = await main(["check", "--format", "json", ${JSON.stringify(file)}]);
+process.stderr.write("maxrss=" + process.resourceUsage().maxRSS * 1024 + "\\n");
+process.exitCode = code;`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const maxRss = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1]);
+  return { diagnostics: (JSON.parse(r.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics, maxRss, stderr: r.stderr };
+}
+
+describe("files of random tokens", () => {
+  const MiB = 1024 * 1024;
+
+  it("give 1,000 diagnostics and one too-many-errors, in memory proportional to the file", () => {
+    const dir = project({ "noise.mlops": randomTokens(4 * MiB - 1024) });
+    const r = checkWithPeakMemory(join(dir, "noise.mlops"));
+    expect(r.diagnostics).toHaveLength(1001);
+    expect(r.diagnostics[1000]!.code).toBe("too-many-errors");
+    // measured ≈ 220 MB peak for 4 MiB (Node itself ≈ 50 MB); the unbounded compiler took gigabytes
+    expect(r.maxRss).toBeLessThan(600 * MiB);
+  });
+
+  it("past the size limit (65 MB) are refused before they are read", () => {
+    const dir = project({ "noise.mlops": randomTokens(MiB).repeat(65) });
+    const r = checkWithPeakMemory(join(dir, "noise.mlops"));
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["file-access"]);
+    expect(r.maxRss).toBeLessThan(200 * MiB);
   });
 });
 

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   AGGREGATES,
   BLOCK_FIELDS,
+  DEFAULT_SEVERITY,
+  DIAGNOSTIC_DESCRIPTIONS,
   DRIFT_METHODS,
   FEATURE_FUNCTIONS,
   METRICS,
@@ -77,6 +79,10 @@ export function referenceMarkdown(): string {
   for (const [name, s] of Object.entries(MONITOR_SIGNALS)) lines.push(`| \`${name}\` | ${s.type} | ${cell(s.doc)} |`);
   lines.push("", "| action | meaning |", "|---|---|");
   for (const [name, doc] of Object.entries(MONITOR_ACTIONS)) lines.push(`| \`${name}\` | ${cell(doc)} |`);
+  lines.push("", "## Diagnostic ids", "", "Stable ids (CI configurations and editors key on them); the severity is the default.", "");
+  lines.push("| id | severity | what |", "|---|---|---|");
+  for (const [code, doc] of Object.entries(DIAGNOSTIC_DESCRIPTIONS))
+    lines.push(`| \`${code}\` | ${DEFAULT_SEVERITY[code as keyof typeof DEFAULT_SEVERITY]} | ${cell(doc)} |`);
   lines.push("", "## Units", "");
   for (const [kind, units] of Object.entries(UNIT_DOCS))
     lines.push(

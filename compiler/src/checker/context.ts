@@ -6,6 +6,7 @@
  */
 import type { Diagnostic, DiagnosticCode, Fix } from "../diagnostics/diagnostic.js";
 import type { CompilerHost } from "../host/host.js";
+import type { FileAccess } from "../program/file-access.js";
 import type { ProgramFile } from "../program/source-files.js";
 import { makeDiagnostic } from "../program/source-files.js";
 import type { Expr, Span } from "../syntax/ast.js";
@@ -156,6 +157,8 @@ export class Checker {
 
   constructor(
     readonly host: CompilerHost,
+    /** How the checker reads files (pretrained models): regular files inside the project only. */
+    readonly files: FileAccess,
     readonly table: SymbolTable,
     readonly cache: Map<DeclSymbol, DeclResult>,
     private readonly checkDeclaration: DeclChecker,

@@ -331,8 +331,12 @@ function checkPretrained(vc: ValueChecker, trainer: MergedValue, info: ModelInfo
   const file = path.owner.file;
   const full = resolveRelative(file.path, path.expr.value);
   vc.ctx.dependOn(`file:${full}`);
-  const bytes = vc.ctx.checker.host.readBinaryFile(full);
-  if (!bytes) {
+  const outcome = vc.ctx.checker.files.readModel(full);
+  if ("problem" in outcome) {
+    vc.ctx.report(file, "file-access", path.expr.span, `cannot read the ONNX model: ${outcome.problem.message}`, outcome.problem.hints);
+    return;
+  }
+  if ("missing" in outcome) {
     vc.ctx.report(
       file,
       "signature-mismatch",
@@ -341,7 +345,7 @@ function checkPretrained(vc: ValueChecker, trainer: MergedValue, info: ModelInfo
     );
     return;
   }
-  const sig = readOnnxSignature(bytes);
+  const sig = readOnnxSignature(outcome.content);
   if ("error" in sig) {
     vc.ctx.report(file, "signature-mismatch", path.expr.span, `"${path.expr.value}" is ${sig.error}`);
     return;

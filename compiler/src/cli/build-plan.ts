@@ -26,7 +26,7 @@ export interface BuiltPlan {
  */
 export function buildPlanFromSources(arg: string, env: string | undefined, io: CliIO): BuiltPlan | undefined {
   const input = compilationInput(arg, io.cwd);
-  const { program } = compile(input, env);
+  const { program } = compile(input, env, io.allowRead);
   const diagnostics = program.diagnostics();
   if (env !== undefined && !program.model().envs[env]) {
     throw new UsageError(`no env '${env}' in ${arg} (declared: ${Object.keys(program.model().envs).join(", ") || "none"})`);
@@ -38,7 +38,7 @@ export function buildPlanFromSources(arg: string, env: string | undefined, io: C
       { ...io, stdout: io.stderr },
       {
         fileCount: program.files().length,
-        readSource: (file) => program.file(file)?.text,
+        source: (file) => program.file(file)?.lineMap,
         displayPath: (file) => displayPath(file, io.cwd),
       },
     );

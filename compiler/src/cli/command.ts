@@ -7,6 +7,8 @@ export interface CliIO {
   isTTY: boolean;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Folders outside the project the compiler may read (`--allow-read DIR`, any command), absolute. */
+  allowRead?: string[];
 }
 
 export interface Command {

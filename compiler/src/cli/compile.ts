@@ -2,8 +2,18 @@ import { createProgram, type Program } from "../program/program.js";
 import { NodeHost } from "../node/node-host.js";
 import type { CompilationInput } from "./inputs.js";
 
-/** Compiles one command-line input with the Node host. */
-export function compile(input: CompilationInput, env?: string): { program: Program } {
-  const program = createProgram({ host: new NodeHost(), rootFiles: input.rootFiles, ...(env !== undefined && { env }) });
+/**
+ * Compiles one command-line input with the Node host. The compiler reads files only below
+ * the input's project root (the folder given, or the folder of the file given) and the
+ * folders allowed with `--allow-read`.
+ */
+export function compile(input: CompilationInput, env?: string, allowRead: readonly string[] = []): { program: Program } {
+  const program = createProgram({
+    host: new NodeHost(),
+    rootFiles: input.rootFiles,
+    projectRoot: input.projectRoot,
+    allowRead: [...allowRead],
+    ...(env !== undefined && { env }),
+  });
   return { program };
 }

@@ -1,3 +1,4 @@
+import { resolve, sep } from "node:path";
 import type { CliIO, Command } from "./command.js";
 import { UsageError } from "./command.js";
 import { VERSION } from "../version.js";
@@ -42,11 +43,39 @@ export function defaultIO(): CliIO {
 
 function helpText(): string {
   const names = [...Object.keys(compilerCommands), ...runtimeCommandNames].sort();
-  return `mlops ${VERSION} — a typed language for ML systems\n\nusage: mlops <command> [options]\n\ncommands: ${names.join(", ")}\n\nRun \`mlops help <command>\` for a command's options.\n`;
+  return `mlops ${VERSION} — a typed language for ML systems\n\nusage: mlops <command> [options]\n\ncommands: ${names.join(", ")}\n\nThe compiler reads only regular files below the project (the folder given, or the folder of\nthe file given); --allow-read DIR (any command, repeatable) lets it read below DIR too.\n\nRun \`mlops help <command>\` for a command's options.\n`;
+}
+
+/**
+ * `--allow-read DIR` (repeatable, any command that compiles): the compiler may also read
+ * `.mlops` files and ONNX models below DIR. Taken out before the command parses its options.
+ */
+function takeAllowRead(argv: string[], cwd: string): { args: string[]; allowRead: string[] } | { error: string } {
+  const args: string[] = [];
+  const allowRead: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      args.push(...argv.slice(i));
+      break;
+    }
+    if (arg === "--allow-read" || arg.startsWith("--allow-read=")) {
+      const dir = arg === "--allow-read" ? argv[++i] : arg.slice("--allow-read=".length);
+      if (!dir) return { error: "--allow-read needs a folder" };
+      allowRead.push(resolve(cwd, dir).split(sep).join("/"));
+    } else args.push(arg);
+  }
+  return { args, allowRead };
 }
 
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
-  const [name, ...args] = argv;
+  const taken = takeAllowRead(argv, io.cwd);
+  if ("error" in taken) {
+    io.stderr(`mlops: ${taken.error}\n`);
+    return 2;
+  }
+  if (taken.allowRead.length > 0) io = { ...io, allowRead: [...(io.allowRead ?? []), ...taken.allowRead] };
+  const [name, ...args] = taken.args;
   if (name === undefined || name === "--help" || name === "-h" || (name === "help" && args.length === 0)) {
     io.stdout(helpText());
     return name === undefined ? 2 : 0;

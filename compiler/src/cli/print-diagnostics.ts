@@ -1,5 +1,6 @@
 import type { CliIO } from "./command.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { LineMap } from "../syntax/line-map.js";
 import { formatDiagnosticText, formatSummary } from "../diagnostics/format-text.js";
 import { formatDiagnosticsJson } from "../diagnostics/format-json.js";
 import { formatDiagnosticsSarif } from "../diagnostics/format-sarif.js";
@@ -9,7 +10,8 @@ export type DiagnosticsFormat = "text" | "json" | "sarif";
 
 export interface PrintOptions {
   fileCount: number;
-  readSource(file: string): string | undefined;
+  /** The text of a file as the compilation read it (never read again from disk: only files the compiler accepted are shown). */
+  source(file: string): LineMap | undefined;
   displayPath(file: string): string;
 }
 
@@ -24,8 +26,13 @@ export function printDiagnostics(diagnostics: Diagnostic[], format: DiagnosticsF
     return;
   }
   const color = io.isTTY && io.env.NO_COLOR === undefined;
+  let chunk = "";
   for (const diagnostic of diagnostics) {
-    io.stdout(`${formatDiagnosticText(diagnostic, options.readSource(diagnostic.file), { color, displayPath: options.displayPath })}\n\n`);
+    chunk += `${formatDiagnosticText(diagnostic, options.source(diagnostic.file), { color, displayPath: options.displayPath })}\n\n`;
+    if (chunk.length > 64 * 1024) {
+      io.stdout(chunk);
+      chunk = "";
+    }
   }
-  io.stdout(`${formatSummary(diagnostics, options.fileCount)}\n`);
+  io.stdout(`${chunk}${formatSummary(diagnostics, options.fileCount)}\n`);
 }

@@ -42,7 +42,10 @@ export type DiagnosticCode =
   | "unused-declaration"
   | "ignored-setting"
   | "search-size"
-  | "indistinct-candidates";
+  | "indistinct-candidates"
+  | "file-access"
+  | "invalid-encoding"
+  | "too-many-errors";
 
 export interface TextEdit {
   /** File the edit applies to (the diagnostic's file when omitted). */
@@ -96,6 +99,9 @@ export const DEFAULT_SEVERITY: Record<DiagnosticCode, Severity> = {
   "ignored-setting": "warning",
   "search-size": "warning",
   "indistinct-candidates": "warning",
+  "file-access": "error",
+  "invalid-encoding": "error",
+  "too-many-errors": "error",
 };
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -7,7 +7,8 @@ export interface SarifOptions {
   fileUri: (file: string) => string;
 }
 
-const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
+/** One line per diagnostic id: SARIF rule descriptions and the generated reference table. */
+export const DIAGNOSTIC_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   "syntax-error": "The parser could not read the file",
   "unknown-reference": "A name resolves to nothing",
   "duplicate-declaration": "Two declarations, columns, features or fields share a name",
@@ -33,11 +34,15 @@ const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   "ignored-setting": "A setting that has no effect where it is written",
   "search-size": "A search with one candidate (nothing to choose) or so many that it will be slow",
   "indistinct-candidates": "Search candidates that train the same model",
+  "file-access":
+    "A file the compiler will not open: outside the project root, not a regular file (a device, FIFO, socket or folder) or larger than the limit",
+  "invalid-encoding": "A source file that is not UTF-8 (UTF-16, or invalid byte sequences)",
+  "too-many-errors": "More diagnostics in one file than the limit (1,000): the rest are not shown",
 };
 
 /** SARIF 2.1.0 for code scanning in CI. SARIF columns are 1-based. */
 export function formatDiagnosticsSarif(diagnostics: readonly Diagnostic[], options: SarifOptions): string {
-  const codes = Object.keys(RULE_DESCRIPTIONS) as DiagnosticCode[];
+  const codes = Object.keys(DIAGNOSTIC_DESCRIPTIONS) as DiagnosticCode[];
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -50,7 +55,7 @@ export function formatDiagnosticsSarif(diagnostics: readonly Diagnostic[], optio
             informationUri: "https://github.com/mlops-toolchain/mlops",
             rules: codes.map((code) => ({
               id: code,
-              shortDescription: { text: RULE_DESCRIPTIONS[code] },
+              shortDescription: { text: DIAGNOSTIC_DESCRIPTIONS[code] },
               defaultConfiguration: { level: sarifLevel(DEFAULT_SEVERITY[code]) },
             })),
           },

@@ -1,5 +1,7 @@
+import { LineMap } from "../syntax/line-map.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { count } from "../util/count.js";
+import { escapeControl, frameLine } from "./terminal-text.js";
 
 export interface TextFormatOptions {
   /** ANSI colors (only on a TTY). */
@@ -30,17 +32,17 @@ function id(s: string): string {
  *      |             ^^^^^^
  *      = hint: did you mean `amt`?
  */
-export function formatDiagnosticText(diagnostic: Diagnostic, sourceText: string | undefined, options: TextFormatOptions): string {
+export function formatDiagnosticText(diagnostic: Diagnostic, source: string | LineMap | undefined, options: TextFormatOptions): string {
   const c = options.color ? ansi : plain;
   const { start } = diagnostic.range;
-  const path = options.displayPath ? options.displayPath(diagnostic.file) : diagnostic.file;
+  const path = escapeControl(options.displayPath ? options.displayPath(diagnostic.file) : diagnostic.file);
   const severityText =
     diagnostic.severity === "error" ? c.red("error") : diagnostic.severity === "warning" ? c.yellow("warning") : c.blue("info");
   const lines = [
-    `${c.bold(`${path}:${start.line + 1}:${start.character + 1}`)}: ${severityText}[${diagnostic.code}]: ${c.bold(diagnostic.message)}`,
+    `${c.bold(`${path}:${start.line + 1}:${start.character + 1}`)}: ${severityText}[${diagnostic.code}]: ${c.bold(escapeControl(diagnostic.message))}`,
   ];
-  if (sourceText !== undefined) lines.push(...codeFrame(diagnostic, sourceText, c));
-  for (const hint of diagnostic.hints) lines.push(`${" ".repeat(gutterWidth(diagnostic))} ${c.cyan("=")} hint: ${hint}`);
+  if (source !== undefined) lines.push(...codeFrame(diagnostic, typeof source === "string" ? new LineMap(source) : source, c));
+  for (const hint of diagnostic.hints) lines.push(`${" ".repeat(gutterWidth(diagnostic))} ${c.cyan("=")} hint: ${escapeControl(hint)}`);
   return lines.join("\n");
 }
 
@@ -48,21 +50,20 @@ function gutterWidth(diagnostic: Diagnostic): number {
   return String(diagnostic.range.end.line + 1).length + 1;
 }
 
-function codeFrame(diagnostic: Diagnostic, sourceText: string, c: typeof plain): string[] {
-  const sourceLines = sourceText.split(/\r?\n|\r/);
+function codeFrame(diagnostic: Diagnostic, source: LineMap, c: typeof plain): string[] {
   const { start, end } = diagnostic.range;
   const width = gutterWidth(diagnostic);
   const gutter = (n?: number) => c.blue(`${n === undefined ? " ".repeat(width) : String(n).padStart(width)} |`);
   const out = [gutter()];
-  const lastLine = Math.min(end.line, start.line + 4, sourceLines.length - 1);
+  const lastLine = Math.min(end.line, start.line + 4, source.lineCount - 1);
   for (let line = start.line; line <= lastLine; line++) {
-    const text = (sourceLines[line] ?? "").replace(/\t/g, " ");
-    out.push(`${gutter(line + 1)} ${text}`);
+    const text = source.lineText(line);
     const from = line === start.line ? start.character : firstNonSpace(text);
     const to = line === end.line ? end.character : text.length;
-    const carets = Math.max(1, to - from);
+    const framed = frameLine(text, Math.min(from, text.length), to);
+    out.push(`${gutter(line + 1)} ${framed.text}`);
     const color = diagnostic.severity === "error" ? c.red : c.yellow;
-    out.push(`${gutter()} ${" ".repeat(Math.min(from, text.length))}${color("^".repeat(carets))}`);
+    out.push(`${gutter()} ${" ".repeat(framed.caretStart)}${color("^".repeat(framed.caretLength))}`);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { CompilerHost } from "./host.js";
+import type { CompilerHost, FileInfo } from "./host.js";
 import { normalizePath } from "./paths.js";
 
 /** A host over a map of files: for tests, the browser playground and unsaved editor buffers. */
@@ -26,10 +26,23 @@ export class MemoryHost implements CompilerHost {
     return typeof content === "string" ? content : undefined;
   }
 
-  readBinaryFile(path: string): Uint8Array | undefined {
+  readBinaryFile(path: string, maxBytes = Infinity): Uint8Array | undefined {
     const content = this.files.get(normalizePath(path));
     if (content === undefined) return undefined;
-    return typeof content === "string" ? new TextEncoder().encode(content) : content;
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    return bytes.length <= maxBytes ? bytes : undefined;
+  }
+
+  stat(path: string): FileInfo | undefined {
+    const p = normalizePath(path);
+    const content = this.files.get(p);
+    if (content !== undefined) {
+      const size = typeof content === "string" ? new TextEncoder().encode(content).length : content.length;
+      return { kind: "file", size, realPath: p };
+    }
+    const prefix = p === "/" ? "/" : `${p}/`;
+    for (const key of this.files.keys()) if (key.startsWith(prefix)) return { kind: "directory", size: 0, realPath: p };
+    return undefined;
   }
 
   fileExists(path: string): boolean {

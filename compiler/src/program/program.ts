@@ -47,8 +47,9 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { compareDiagnostics } from "../diagnostics/diagnostic.js";
+import { MAX_DIAGNOSTICS_PER_FILE } from "../diagnostics/limits.js";
 import type { CompilerHost } from "../host/host.js";
-import { normalizePath } from "../host/paths.js";
+import { dirname, normalizePath } from "../host/paths.js";
 import { Checker } from "../checker/context.js";
 import type { DeclResult } from "../checker/context.js";
 import { checkDeclaration } from "../checker/declarations.js";
@@ -57,6 +58,7 @@ import { SymbolTable, bindFile, changedNameSets, symbolKey } from "../checker/sy
 import { DECL_KIND_NAMES } from "../checker/types.js";
 import { closestMatch } from "../checker/edit-distance.js";
 import { patchFile } from "./incremental.js";
+import { FileAccess, type FileProblem } from "./file-access.js";
 import type { ProgramFile } from "./source-files.js";
 import { collectReachable, importDiagnostics, importTarget, loadFile, makeDiagnostic, resolveImports } from "./source-files.js";
 import type { SemanticModel } from "./semantic-model.js";
@@ -65,6 +67,13 @@ import { buildSemanticModel } from "./semantic-model.js";
 export interface ProgramOptions {
   host: CompilerHost;
   rootFiles: string[];
+  /**
+   * The folder whose files the compilation may read (imports, `pretrained` models): the folder
+   * given to the CLI, or the editor's workspace folder. Default: the folders of the root files.
+   */
+  projectRoot?: string;
+  /** More folders the user allowed reading from (`--allow-read DIR`). */
+  allowRead?: string[];
   /** The env whose param values `model()` resolves (`mlops build --env NAME`). */
   env?: string;
 }
@@ -106,6 +115,9 @@ class ProgramImpl implements Program {
   readonly rootFiles: string[];
   env: string | undefined;
   private readonly cache = new Map<string, ProgramFile>();
+  /** Paths the compiler would not read, and why (kept until the path is refreshed). */
+  private readonly problems = new Map<string, FileProblem>();
+  private readonly access: FileAccess;
   private readonly missingRoots: string[] = [];
   private order: ProgramFile[] = [];
   private cycles: Diagnostic[] = [];
@@ -121,17 +133,32 @@ class ProgramImpl implements Program {
     this.host = options.host;
     this.rootFiles = options.rootFiles.map(normalizePath);
     this.env = options.env;
+    const roots = options.projectRoot !== undefined ? [options.projectRoot] : this.rootFiles.map(dirname);
+    this.access = new FileAccess(this.host, {
+      roots: [...roots, ...(options.allowRead ?? [])],
+      trusted: (path) => this.stdlibPaths().has(path),
+    });
     this.rebuild();
   }
 
   private get(path: string, isStdlib: boolean): ProgramFile | undefined {
     const cached = this.cache.get(path);
     if (cached) return cached;
-    const text = this.host.readFile(path);
+    if (this.problems.has(path)) return undefined;
+    const text = this.read(path);
     if (text === undefined) return undefined;
     const file = loadFile(this.host, path, text, isStdlib);
     this.cache.set(path, file);
     return file;
+  }
+
+  /** A source file's text through the access rules; a refusal is remembered as the path's problem. */
+  private read(path: string): string | undefined {
+    const outcome = this.access.readSource(path);
+    this.problems.delete(path);
+    if ("content" in outcome) return outcome.content;
+    if ("problem" in outcome) this.problems.set(path, outcome.problem);
+    return undefined;
   }
 
   private stdlibPathsCache: Set<string> | undefined;
@@ -155,7 +182,7 @@ class ProgramImpl implements Program {
     this.order = order;
     this.cycles = cycles;
     this.table = new SymbolTable(order);
-    this.checker = new Checker(this.host, this.table, this.results_, checkDeclaration, (result) => {
+    this.checker = new Checker(this.host, this.access, this.table, this.results_, checkDeclaration, (result) => {
       for (const d of result.deps) {
         const set = this.dependents.get(d);
         if (set) set.add(result.symbol);
@@ -192,8 +219,10 @@ class ProgramImpl implements Program {
     this.diagnosticsCache = undefined;
   }
 
-  updateFile(path: string, text: string): void {
+  updateFile(path: string, buffer: string): void {
     const p = normalizePath(path);
+    // An editor buffer can hold a lone surrogate, which no UTF-8 file can: read it as the file would be.
+    const text = wellFormed(buffer);
     const old = this.cache.get(p);
     if (old && old.text === text) return;
     const isStdlib = this.stdlibPaths().has(p) && !this.rootFiles.includes(p);
@@ -216,7 +245,8 @@ class ProgramImpl implements Program {
       this.modelCache.clear();
       return;
     }
-    const text = this.host.readFile(p);
+    this.problems.delete(p);
+    const text = this.read(p);
     if (text === undefined) {
       if (this.cache.has(p) || importers.length > 0) this.afterChange(p, () => void this.cache.delete(p));
     } else if (this.cache.has(p)) {
@@ -308,39 +338,43 @@ class ProgramImpl implements Program {
     if (this.diagnosticsCache) return this.diagnosticsCache;
     const out: Diagnostic[] = [];
     for (const root of this.missingRoots) {
+      const problem = this.problems.get(root);
       out.push({
-        code: "unknown-import",
+        code: problem?.code ?? "unknown-import",
         severity: "error",
         file: root,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        message: `cannot read the file ${root}`,
-        hints: [],
+        message: problem?.message ?? `cannot read the file ${root}`,
+        hints: problem?.hints ?? [],
         fixes: [],
       });
     }
     for (const f of this.order) {
       out.push(...f.syntaxDiagnostics);
-      out.push(...importDiagnostics(this.host, f));
+      out.push(...importDiagnostics(this.host, f, (path) => this.problems.get(path)));
     }
     out.push(...this.cycles);
     const envDiagnostic = this.unknownEnvDiagnostic();
     if (envDiagnostic) out.push(envDiagnostic);
     const uses = new Set<string>();
+    const syntaxErrorOffsets = new Map<ProgramFile, number[]>();
     for (const s of this.table.all) {
       const r = this.checker.result(s);
       // A declaration the parser could not read whole is incomplete by that one mistake: its
       // missing fields would only repeat the syntax error.
-      const broken = s.file.syntaxDiagnostics.some((d) => {
-        const offset = s.file.lineMap.offset(d.range.start);
-        return s.node.span.start <= offset && offset <= s.node.span.end + 1;
-      });
+      let offsets = syntaxErrorOffsets.get(s.file);
+      if (!offsets) {
+        offsets = s.file.syntaxDiagnostics.map((d) => s.file.lineMap.offset(d.range.start)).sort((a, b) => a - b);
+        syntaxErrorOffsets.set(s.file, offsets);
+      }
+      const broken = anyWithin(offsets, s.node.span.start, s.node.span.end + 1);
       out.push(...(broken ? r.diagnostics.filter((d) => d.code !== "missing-field") : r.diagnostics));
       for (const u of r.uses) uses.add(u);
     }
     // A name an error suggests as its fix is not reported unused: that error is the real problem.
     for (const d of out) for (const f of d.fixes) for (const e of f.edits) uses.add(`decl:${e.newText}`), uses.add(`param:${e.newText}`);
     out.push(...this.duplicateDiagnostics(), ...this.pipelineDiagnostics(), ...this.unusedDiagnostics(uses));
-    this.diagnosticsCache = dedupe(out).sort(compareDiagnostics);
+    this.diagnosticsCache = capPerFile(dedupe(out).sort(compareDiagnostics));
     return this.diagnosticsCache;
   }
 
@@ -458,6 +492,59 @@ function fingerprint(s: DeclSymbol): Fingerprint {
     at: `${symbolKey(s)}#${s.file.path}#${s.node.span.start}`,
     text: `${s.node.doc ?? ""}\u0000${s.file.text.slice(s.node.span.start, s.node.span.end)}`,
   };
+}
+
+/** `text` with each lone UTF-16 surrogate replaced by U+FFFD (offsets do not move). */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
+/** Whether a sorted list holds a value in [from, to]. */
+function anyWithin(sorted: number[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]! <= to;
+}
+
+/** The first MAX_DIAGNOSTICS_PER_FILE of each file (sorted input), then one `too-many-errors` where the rest begin. */
+function capPerFile(sorted: Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let count = 0;
+  let firstDropped: Diagnostic | undefined;
+  let droppedError = false;
+  const flush = (): void => {
+    if (!firstDropped) return;
+    out.push({
+      code: "too-many-errors",
+      severity: droppedError ? "error" : "warning",
+      file: firstDropped.file,
+      range: firstDropped.range,
+      message: `too many diagnostics in this file: the first ${MAX_DIAGNOSTICS_PER_FILE.toLocaleString("en-US")} are shown, the rest from here on are not`,
+      hints: ["fix the ones above and check again"],
+      fixes: [],
+    });
+    firstDropped = undefined;
+    droppedError = false;
+  };
+  for (let i = 0; i < sorted.length; i++) {
+    const d = sorted[i]!;
+    if (i === 0 || d.file !== sorted[i - 1]!.file) {
+      flush();
+      count = 0;
+    }
+    if (count++ < MAX_DIAGNOSTICS_PER_FILE) out.push(d);
+    else {
+      firstDropped ??= d;
+      droppedError ||= d.severity === "error";
+    }
+  }
+  flush();
+  return out;
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -10,6 +10,7 @@ import type { ImportDeclaration, SourceFile, Span } from "../syntax/ast.js";
 import type { LineMap } from "../syntax/line-map.js";
 import { parse } from "../syntax/parse.js";
 import { closestMatch } from "../checker/edit-distance.js";
+import type { FileProblem } from "./file-access.js";
 
 export interface ResolvedImport {
   node: ImportDeclaration;
@@ -52,7 +53,8 @@ export function resolveImports(host: CompilerHost, path: string, ast: SourceFile
     if (decl.kind !== "Import") continue;
     if (decl.target.kind === "String") {
       const target = resolveRelative(path, decl.target.value);
-      out.push({ node: decl, path: host.fileExists(target) ? normalizePath(target) : undefined });
+      // Anything at the path resolves the import: what the compiler refuses to read is said when it is read.
+      out.push({ node: decl, path: host.stat(target) !== undefined ? normalizePath(target) : undefined });
     } else {
       const names = decl.target.segments.map((s) => s.name);
       const module = names[0] === "std" ? names.slice(1).join(".") : undefined;
@@ -69,10 +71,19 @@ export function importTarget(file: ProgramFile, imp: ResolvedImport): string | u
   return target.kind === "String" ? normalizePath(resolveRelative(file.path, target.value)) : undefined;
 }
 
-/** Diagnostics of imports that resolve to nothing. */
-export function importDiagnostics(host: CompilerHost, file: ProgramFile): Diagnostic[] {
+/** Diagnostics of imports that resolve to nothing, or to a file the compiler would not read (`problemOf`). */
+export function importDiagnostics(
+  host: CompilerHost,
+  file: ProgramFile,
+  problemOf: (path: string) => FileProblem | undefined = () => undefined,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const imp of file.imports) {
+    const problem = imp.path !== undefined ? problemOf(imp.path) : undefined;
+    if (problem) {
+      out.push(makeDiagnostic(file, problem.code, imp.node.target.span, `cannot import this file: ${problem.message}`, problem.hints));
+      continue;
+    }
     if (imp.path !== undefined) continue;
     const target = imp.node.target;
     if (target.kind === "String") {

@@ -26,6 +26,7 @@ import type {
   StringPart,
   TypeNode,
 } from "./ast.js";
+import { MAX_DIAGNOSTICS_PER_FILE } from "../diagnostics/limits.js";
 import { lex } from "./lexer.js";
 import type { LexSink, Token } from "./token.js";
 
@@ -69,6 +70,10 @@ export class Parser {
   private lastErrorTokens: Token[] | undefined;
   private readonly sink: LexSink;
   private readonly indentCache = new Map<number, number>();
+  /** Errors kept per source (scanner, parser): each stream is in text order, so keeping the first
+   * MAX + 1 of each keeps the first MAX + 1 of the file and still shows there were more. */
+  private lexErrors = 0;
+  private parseErrors = 0;
 
   /** Reads `text`, or only `text[range.start, range.end)` (offsets stay those of `text`). */
   constructor(
@@ -77,7 +82,9 @@ export class Parser {
   ) {
     this.sink = {
       comments: this.comments,
-      error: (span, message) => this.errors.push({ span, message }),
+      error: (span, message) => {
+        if (this.lexErrors++ <= MAX_DIAGNOSTICS_PER_FILE) this.errors.push({ span, message });
+      },
     };
     this.tokens = lex(text, this.sink, range.start, range.end);
   }
@@ -141,7 +148,8 @@ export class Parser {
   /** Reports unless already recovering from an error or nothing was consumed since the last one. */
   private error(token: Token, message: string, span: Span = this.pointAt(token), hints?: string[]): void {
     const samePlace = this.pos === this.lastErrorPos && this.tokens === this.lastErrorTokens;
-    if (!this.recovering && !samePlace && token.kind !== "error") this.errors.push(hints ? { span, message, hints } : { span, message });
+    if (!this.recovering && !samePlace && token.kind !== "error" && this.parseErrors++ <= MAX_DIAGNOSTICS_PER_FILE)
+      this.errors.push(hints ? { span, message, hints } : { span, message });
     this.recovering = true;
     this.lastErrorPos = this.pos;
     this.lastErrorTokens = this.tokens;

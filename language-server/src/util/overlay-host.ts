@@ -1,4 +1,4 @@
-import type { CompilerHost } from "@mlops/compiler";
+import type { CompilerHost, FileInfo } from "@mlops/compiler";
 
 /**
  * A compiler host with open editor buffers laid over another host (the CLI's
@@ -16,8 +16,19 @@ export class OverlayHost implements CompilerHost {
     return this.overlay(path) ?? this.base.readFile(path);
   }
 
-  readBinaryFile(path: string): Uint8Array | undefined {
-    return this.base.readBinaryFile(path);
+  readBinaryFile(path: string, maxBytes?: number): Uint8Array | undefined {
+    const text = this.overlay(path);
+    if (text === undefined) return this.base.readBinaryFile(path, maxBytes);
+    const bytes = new TextEncoder().encode(text);
+    return maxBytes === undefined || bytes.length <= maxBytes ? bytes : undefined;
+  }
+
+  /** An open buffer is a regular file at its own path (it may not exist on disk yet). */
+  stat(path: string): FileInfo | undefined {
+    const text = this.overlay(path);
+    if (text === undefined) return this.base.stat(path);
+    const onDisk = this.base.stat(path);
+    return { kind: "file", size: new TextEncoder().encode(text).length, realPath: onDisk?.realPath ?? path };
   }
 
   fileExists(path: string): boolean {

@@ -1,7 +1,7 @@
 /** How `mlops run` shows a run: a live view on a TTY, plain lines on a pipe, nothing (`--quiet`) or JSON. */
 import { count } from "@mlops/compiler";
 import type { CliIO } from "@mlops/compiler/cli";
-import type { Step } from "@mlops/compiler";
+import { escapeControl, type Step } from "@mlops/compiler";
 import type { RunReporter, RunResult, StepResult } from "../executor/reporter.js";
 import type { StepProgress } from "../executor/step-context.js";
 import { formatSummaryTable } from "./summary-table.js";
@@ -18,7 +18,7 @@ function failureText(result: StepResult): string {
   if (result.status !== "failed" || !result.error) return "";
   return `${result.error
     .split("\n")
-    .map((line) => `        ${line}`)
+    .map((line) => `        ${escapeControl(line)}`)
     .join("\n")}\n`;
 }
 
@@ -43,7 +43,7 @@ export function lineReporter(io: Pick<CliIO, "stdout" | "stderr">): RunReporter 
     runStarted: (info) => io.stdout(startedText(info)),
     stepStarted: (step) => io.stdout(`start   ${step.id}\n`),
     stepProgress: () => {},
-    stepNote: (step, text) => io.stdout(`        ${step.id}: ${text}\n`),
+    stepNote: (step, text) => io.stdout(`        ${step.id}: ${escapeControl(text)}\n`),
     stepFinished: (_step, result) => io.stdout(`${finishedLine(result)}\n${failureText(result)}`),
     runFinished: (result) => io.stdout(endText(result)),
   };
@@ -129,7 +129,7 @@ export function ttyReporter(io: Pick<CliIO, "stdout" | "stderr">, width = 80): R
       state.progress = progress;
       if (Date.now() - lastDraw > 80) redraw();
     },
-    stepNote: (step, text) => redraw(`        ${step.id}: ${text}\n`),
+    stepNote: (step, text) => redraw(`        ${step.id}: ${escapeControl(text)}\n`),
     stepFinished: (step, result) => {
       running.delete(step.id);
       tick();

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { escapeControl } from "@mlops/compiler";
 import type { Command, CliIO } from "@mlops/compiler/cli";
 import { runPlan } from "../executor/executor.js";
 import type { RunReporter } from "../executor/reporter.js";
@@ -85,7 +86,7 @@ export const runCommand: Command = {
       if (!values.json && !values.quiet) io.stdout(serveHints(loaded.plan, result, positionals[0], values, io));
       return result.status === "succeeded" ? 0 : 1;
     } catch (error) {
-      io.stderr(`mlops run: ${(error as Error).message}\n`);
+      io.stderr(`mlops run: ${escapeControl((error as Error).message)}\n`);
       return 1;
     } finally {
       await stores.close();

@@ -1,4 +1,5 @@
 /** The table `mlops run` ends with: step, status, time, key metrics. */
+import { escapeControl } from "@mlops/compiler";
 import type { RunResult, StepResult } from "../executor/reporter.js";
 
 export function formatSummaryTable(result: RunResult): string {
@@ -18,8 +19,9 @@ function time(step: StepResult): string {
   return step.durationMs < 1000 ? `${Math.round(step.durationMs)}ms` : `${(step.durationMs / 1000).toFixed(1)}s`;
 }
 
+/** The result column; data-derived text (headers, cells) has its control characters escaped. */
 function detail(step: StepResult): string {
-  if (step.status === "skipped") return step.error ?? "";
-  if (step.status === "failed") return (step.error ?? "").split("\n")[0]!;
-  return step.summary ?? "";
+  if (step.status === "skipped") return escapeControl(step.error ?? "");
+  if (step.status === "failed") return escapeControl((step.error ?? "").split("\n")[0]!);
+  return escapeControl(step.summary ?? "");
 }

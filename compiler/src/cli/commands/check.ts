@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
 import type { Command } from "../command.js";
 import { UsageError } from "../command.js";
 import { compilationInputs, displayPath } from "../inputs.js";
@@ -7,6 +6,7 @@ import { compile } from "../compile.js";
 import { printDiagnostics, type DiagnosticsFormat } from "../print-diagnostics.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { LineMap } from "../../syntax/line-map.js";
 
 const usage = `usage: mlops check [--format text|json|sarif] [--env NAME] FILE|DIR...
 
@@ -28,25 +28,19 @@ export const checkCommand: Command = {
     if (!["text", "json", "sarif"].includes(format)) throw new UsageError(`unknown format '${values.format}' (text, json or sarif)`);
     if (positionals.length === 0) throw new UsageError("no FILE or DIR given");
     const diagnostics: Diagnostic[] = [];
+    const sources = new Map<string, LineMap>();
     let fileCount = 0;
     for (const input of compilationInputs(positionals, io.cwd)) {
-      const { program } = compile(input, values.env);
-      fileCount += program.files().filter((f) => !f.isStdlib).length;
+      const { program } = compile(input, values.env, io.allowRead);
+      fileCount += program.files().filter((f) => !f.isStdlib).length + program.rootFiles.filter((root) => !program.file(root)).length;
+      for (const file of program.files()) sources.set(file.path, file.lineMap);
       diagnostics.push(...program.diagnostics());
     }
     printDiagnostics(diagnostics, format, io, {
       fileCount,
-      readSource: (file) => readSource(file),
+      source: (file) => sources.get(file),
       displayPath: (file) => displayPath(file, io.cwd),
     });
     return hasErrors(diagnostics) ? 1 : 0;
   },
 };
-
-function readSource(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
-}
