@@ -15,16 +15,19 @@ function fraudCopy(): string {
 }
 
 describe("mlops build", () => {
-  it("writes a schema-valid plan to stdout or to -o", () => {
+  it("writes a schema-valid plan to -o and nothing else, or to stdout (remembered for `mlops plan`)", () => {
     const dir = fraudCopy();
-    const toStdout = runCli(["build", dir]);
-    expect(toStdout.status).toBe(0);
-    expect(validatePlan(JSON.parse(toStdout.stdout))).toEqual([]);
-    const out = join(dir, "out", "plan.json");
+    const out = join(mkdtempSync(join(tmpdir(), "mlops-out-")), "plan.json");
     const toFile = runCli(["build", join(dir, "fraud.mlops"), "--env", "prod", "-o", out]);
     expect(toFile.status).toBe(0);
     expect(toFile.stderr).toContain("wrote");
     expect(JSON.parse(readFileSync(out, "utf8")).env).toBe("prod");
+    // a build with -o does not write into the source tree
+    expect(existsSync(join(dir, ".mlops"))).toBe(false);
+    const toStdout = runCli(["build", dir]);
+    expect(toStdout.status).toBe(0);
+    expect(validatePlan(JSON.parse(toStdout.stdout))).toEqual([]);
+    expect(existsSync(join(dir, ".mlops", "last-build.json"))).toBe(true);
   });
 
   it("exits 1 with diagnostics for a program with errors and 2 for an unknown env", () => {
@@ -47,7 +50,7 @@ describe("mlops plan", () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain("no earlier build of this project");
     expect(first.stdout).toMatch(/\+ new\s+train\.fraud_clf\s+train `fraud_clf` with logistic_regression/);
-    expect(runCli(["build", dir, "-o", join(dir, "plan.json")]).status).toBe(0);
+    expect(runCli(["build", dir]).status).toBe(0);
     expect(existsSync(join(dir, ".mlops", "last-build.json"))).toBe(true);
     writeFileSync(join(dir, "fraud.mlops"), readFileSync(join(dir, "fraud.mlops"), "utf8").replace("epochs = 200", "epochs = 250"));
     const second = runCli(["plan", dir]);

@@ -21,13 +21,13 @@ const labelValue: Slot = { kind: "string", pattern: { regex: LABEL_VALUE, descri
 const RESOURCES: FieldSpec[] = [
   {
     name: "cpu",
-    slot: { kind: "quantity", unit: "cpu", min: 0, minExclusive: true },
+    slot: { kind: "quantity", unit: "cpu", min: 1 },
     default: "1",
     doc: "CPU request and limit (`500m`, `2`).",
   },
   {
     name: "memory",
-    slot: { kind: "quantity", unit: "memory", min: 0, minExclusive: true },
+    slot: { kind: "quantity", unit: "memory", min: 1 },
     default: "2Gi",
     doc: "Memory request and limit (`512Mi`, `8Gi`).",
   },

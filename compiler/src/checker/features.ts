@@ -97,6 +97,12 @@ export function checkFeatureSet(ctx: DeclContext, merged: MergedDecl): FeatureSe
     });
   }
   reportDuplicateFeatures(ctx, symbol);
+  if (pending.size === 0 && !symbol.isTemplate && decl.members.length === 0) {
+    // a model of it would have no inputs: the plan cannot describe it, and training would fail at run time
+    ctx.report(symbol.file, "missing-field", decl.name.span, `feature set \`${symbol.name}\` has no features`, [
+      "add one: `name = expression` over the source's columns",
+    ]);
+  }
   const stack: Pending[] = [];
   const order: string[] = [];
   const sourceName = source?.name;

@@ -59,6 +59,13 @@ export interface ConstructorSpec {
 
 const SECRET_STRING: Slot = { kind: "string", secretAllowed: true };
 const PORT: Slot = { kind: "int", min: 1, max: 65535 };
+/** A file the step reads or writes: never empty. */
+const FILE_PATH: Slot = { kind: "string", pattern: { regex: /\S/, description: "a file path" } };
+/** A container image reference: never empty (a cluster would fail to pull it hours later). */
+const IMAGE: Slot = {
+  kind: "string",
+  pattern: { regex: /^\S+$/, description: "a container image reference (`registry/name:tag`, no spaces)" },
+};
 const NAMESPACE: FieldSpec = {
   name: "namespace",
   slot: {
@@ -104,14 +111,14 @@ export const TRAINERS: Record<string, ConstructorSpec> = {
         required: true,
         doc: "The command and its arguments.",
       },
-      { name: "image", slot: { kind: "string" }, doc: "Container image to run the command in." },
-      { name: "output", slot: { kind: "string" }, required: true, doc: "The ONNX file the command writes." },
+      { name: "image", slot: IMAGE, doc: "Container image to run the command in." },
+      { name: "output", slot: FILE_PATH, required: true, doc: "The ONNX file the command writes." },
       { name: "env", slot: { kind: "record", fields: [], open: SECRET_STRING }, doc: "Environment variables (strings or secrets)." },
     ],
   },
   pretrained: {
     doc: "An existing ONNX model; its signature is checked at compile time.",
-    fields: [{ name: "path", slot: { kind: "string" }, required: true, doc: "The ONNX file, relative to the declaring file." }],
+    fields: [{ name: "path", slot: FILE_PATH, required: true, doc: "The ONNX file, relative to the declaring file." }],
   },
 };
 
@@ -164,27 +171,27 @@ export const TARGETS: Record<string, ConstructorSpec> = {
   docker: {
     doc: "A Dockerfile and a compose file.",
     fields: [
-      { name: "image", slot: { kind: "string" }, required: true, doc: "Image name and tag to build." },
+      { name: "image", slot: IMAGE, required: true, doc: "Image name and tag to build." },
       { name: "port", slot: PORT, required: true, doc: "Port the container listens on." },
-      { name: "cpu", slot: { kind: "quantity", unit: "cpu", min: 0, minExclusive: true }, doc: "CPU limit (`500m`, `2`)." },
-      { name: "memory", slot: { kind: "quantity", unit: "memory", min: 0, minExclusive: true }, doc: "Memory limit (`512Mi`)." },
+      { name: "cpu", slot: { kind: "quantity", unit: "cpu", min: 1 }, doc: "CPU limit (`500m`, `2`)." },
+      { name: "memory", slot: { kind: "quantity", unit: "memory", min: 1 }, doc: "Memory limit (`512Mi`)." },
     ],
   },
   kubernetes: {
     doc: "A Kubernetes Deployment, Service, HPA and PDB.",
     fields: [
       NAMESPACE,
-      { name: "image", slot: { kind: "string" }, required: true, doc: "The runtime image." },
+      { name: "image", slot: IMAGE, required: true, doc: "The runtime image." },
       { name: "replicas", slot: { kind: "int", min: 1, max: 10_000 }, required: true, doc: "Replica count (without autoscale)." },
       {
         name: "cpu",
-        slot: { kind: "quantity", unit: "cpu", min: 0, minExclusive: true },
+        slot: { kind: "quantity", unit: "cpu", min: 1 },
         required: true,
         doc: "CPU request (`500m`, `2`).",
       },
       {
         name: "memory",
-        slot: { kind: "quantity", unit: "memory", min: 0, minExclusive: true },
+        slot: { kind: "quantity", unit: "memory", min: 1 },
         required: true,
         doc: "Memory request (`512Mi`).",
       },
@@ -197,19 +204,19 @@ export const TARGETS: Record<string, ConstructorSpec> = {
       NAMESPACE,
       {
         name: "image",
-        slot: { kind: "string" },
+        slot: IMAGE,
         required: true,
         doc: "The runtime image (the custom predictor runs `mlops serve` in it).",
       },
       {
         name: "cpu",
-        slot: { kind: "quantity", unit: "cpu", min: 0, minExclusive: true },
+        slot: { kind: "quantity", unit: "cpu", min: 1 },
         required: true,
         doc: "CPU request and limit of a predictor replica.",
       },
       {
         name: "memory",
-        slot: { kind: "quantity", unit: "memory", min: 0, minExclusive: true },
+        slot: { kind: "quantity", unit: "memory", min: 1 },
         required: true,
         doc: "Memory request and limit of a predictor replica.",
       },

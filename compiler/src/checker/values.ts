@@ -221,6 +221,14 @@ export function rangeProblem(slot: Slot, value: number): string | undefined {
   return undefined;
 }
 
+/** Kubernetes counts cpu in whole millicores and memory in whole bytes; so does the plan. */
+function wholeUnitProblem(kind: QuantityKind, normalised: number): string | undefined {
+  if (Number.isInteger(normalised)) return undefined;
+  if (kind === "cpu") return "a whole number of millicores (`1m` is the finest)";
+  if (kind === "memory") return "a whole number of bytes";
+  return undefined;
+}
+
 function showQuantity(kind: QuantityKind, n: number): string {
   if (kind === "ratio") return `${Number((n * 100).toPrecision(12))}%`;
   if (kind === "duration") return n === 0 ? "0s" : `${n}ms`;
@@ -361,7 +369,7 @@ export function checkQuantity(vc: ValueChecker, file: ProgramFile, expr: Expr, s
     ]);
     return quantity(slot.unit);
   }
-  const problem = rangeProblem(slot, normalised);
+  const problem = rangeProblem(slot, normalised) ?? wholeUnitProblem(slot.unit, normalised);
   if (problem)
     vc.ctx.report(file, "out-of-range", lit.span, `${what} = ${lit.value}${lit.unit ?? ""} is out of range: it must be ${problem}`);
   vc.ctx.annotate(

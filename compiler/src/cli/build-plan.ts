@@ -7,10 +7,11 @@ import { compilationInput, displayPath } from "./inputs.js";
 import { compile } from "./compile.js";
 import { printDiagnostics } from "./print-diagnostics.js";
 import { emitPlan } from "../plan/emit.js";
-import { loadPlan } from "../plan/validate.js";
+import { loadPlan, validatePlan } from "../plan/validate.js";
 import type { Plan } from "../plan/types.js";
 import type { Program } from "../program/program.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
+import { escapeControl } from "../diagnostics/terminal-text.js";
 
 export interface BuiltPlan {
   plan: Plan;
@@ -44,8 +45,24 @@ export function buildPlanFromSources(arg: string, env: string | undefined, io: C
     );
     return undefined;
   }
-  const plan = emitPlan(program, { projectRoot: input.projectRoot, env: env ?? null });
-  return { plan, projectRoot: input.projectRoot, program };
+  const plan = schemaChecked(emitPlan(program, { projectRoot: input.projectRoot, env: env ?? null }), arg, io);
+  return plan && { plan, projectRoot: input.projectRoot, program };
+}
+
+/**
+ * A plan is checked against its own schema before anything uses or writes it (as the KFP
+ * compiler does): a program the checker let through but the plan cannot describe fails here,
+ * at build time, not inside Airflow hours later. Such a plan is a compiler bug: the checker
+ * should have said what is wrong, with a range. Prints the violations; undefined then.
+ */
+function schemaChecked(plan: Plan, arg: string, io: CliIO): Plan | undefined {
+  const errors = validatePlan(plan);
+  if (errors.length === 0) return plan;
+  const lines = errors.slice(0, 20).map((e) => `  ${e.path}: ${escapeControl(e.message)}\n`);
+  io.stderr(
+    `error: the plan of ${escapeControl(arg)} breaks the plan schema, so nothing was written. This is a compiler bug (the checker should have reported it): please report it.\n${lines.join("")}`,
+  );
+  return undefined;
 }
 
 /**
@@ -60,8 +77,11 @@ export function buildPlansForEveryEnv(
   const built = buildPlanFromSources(arg, env, io);
   if (!built?.program) return undefined;
   const envs: Record<string, Plan> = {};
-  for (const name of Object.keys(built.plan.envs).sort())
-    envs[name] = emitPlan(built.program, { projectRoot: built.projectRoot, env: name });
+  for (const name of Object.keys(built.plan.envs).sort()) {
+    const plan = schemaChecked(emitPlan(built.program, { projectRoot: built.projectRoot, env: name }), arg, io);
+    if (!plan) return undefined;
+    envs[name] = plan;
+  }
   return { base: built.plan, envs, projectRoot: built.projectRoot };
 }
 

@@ -28,6 +28,7 @@ import type {
 } from "../plan/types.js";
 import type { BlockDeclaration, Expr } from "../syntax/ast.js";
 import { PlanExprBuilder } from "../plan/expr.js";
+import { printExpr } from "../format/print-expr.js";
 import { DRIFT_METHODS, METRICS, MONITOR_SIGNALS, STATEFUL_FUNCTIONS } from "../checker/catalog.js";
 import type { DeclResult } from "../checker/context.js";
 import type { FeatureSetInfo, ModelInfo, SourceInfo } from "../checker/infos.js";
@@ -555,7 +556,7 @@ class ModelBuilder {
         expectations.push({
           expr: check,
           file: owner.file.path,
-          text: normalizeText(owner.file.text.slice(check.span.start, check.span.end)),
+          text: printExpr(check),
         });
     }
     const pathOwner = r.merged!.fields.get("path")?.value.owner.file.path ?? s.file.path;
@@ -686,7 +687,7 @@ class ModelBuilder {
             : { kind: "float", nullable: false };
       const value = this.evaluate(cond.right, expected);
       rules.push({
-        text: normalizeText(owner.file.text.slice(cond.span.start, cond.span.end)),
+        text: printExpr(cond),
         metric: metricId.name,
         ...(by ? { by } : {}),
         comparison: cond.operator as Comparison,
@@ -835,7 +836,7 @@ class ModelBuilder {
         const action = this.action(member.action);
         if (!action) continue;
         policies.push({
-          text: normalizeText(owner.file.text.slice(member.condition.span.start, member.condition.span.end)),
+          text: printExpr(member.condition),
           condition: member.condition,
           file: owner.file.path,
           action,
@@ -1142,11 +1143,6 @@ function mentionsChampion(root: Expr): boolean {
     else if (e.kind === "Unary") stack.push(e.operand);
   }
   return false;
-}
-
-/** Source text with runs of whitespace collapsed (for `text` fields of rules). */
-function normalizeText(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }
 
 function resolveAgainst(fromFile: string, path: string): string {

@@ -7,8 +7,9 @@ import { serializePlan } from "../../plan/emit.js";
 const usage = `usage: mlops build [FILE|DIR] [--env NAME] [-o plan.json]
 
 Compiles the program (default: the current directory) and writes its portable
-plan: to the -o file, or to stdout. Exit 1 with diagnostics when the program
-has errors.`;
+plan: to the -o file (and nothing else), or to stdout (then also to
+.mlops/last-build.json, which \`mlops plan\` compares with). Exit 1 with
+diagnostics when the program has errors.`;
 
 /** Best effort: `mlops plan` compares with it, but a read-only project must still build. */
 function rememberBuild(projectRoot: string, json: string): void {
@@ -33,9 +34,12 @@ export const buildCommand: Command = {
     if (!built) return 1;
     const json = serializePlan(built.plan);
     if (values.output) {
+      // -o writes that file and nothing else: no `.mlops/` appears beside the sources
       writeFileAtomic(resolve(io.cwd, values.output), json);
       io.stderr(`wrote ${values.output} (${built.plan.steps.length} steps)\n`);
-    } else io.stdout(json);
+      return 0;
+    }
+    io.stdout(json);
     rememberBuild(built.projectRoot, json);
     return 0;
   },
