@@ -87,6 +87,10 @@ export interface MetricInfo {
   tasks: Task[];
   /** Fairness metrics take `(by = column)`. */
   fairness?: boolean;
+  /** Bounds of a `number` metric's values (`r2` is at most 1, errors at least 0): a threshold outside them is a mistake. */
+  range?: { min?: number; max?: number };
+  /** A `number` metric that is a share written as a percentage too (`mape <= 10%`). */
+  percent?: boolean;
 }
 
 const BIN: Task[] = ["binary_classification"];
@@ -101,7 +105,13 @@ export const METRICS: Record<string, MetricInfo> = {
   f1: { doc: "Harmonic mean of precision and recall.", unit: "ratio", better: "higher", tasks: BIN },
   auc: { doc: "Area under the ROC curve.", unit: "ratio", better: "higher", tasks: BIN },
   pr_auc: { doc: "Area under the precision-recall curve.", unit: "ratio", better: "higher", tasks: BIN },
-  log_loss: { doc: "Cross-entropy of the predicted probabilities.", unit: "number", better: "lower", tasks: [...BIN, ...MULTI] },
+  log_loss: {
+    doc: "Cross-entropy of the predicted probabilities.",
+    unit: "number",
+    better: "lower",
+    tasks: [...BIN, ...MULTI],
+    range: { min: 0 },
+  },
   brier: { doc: "Mean squared error of the predicted probability.", unit: "ratio", better: "lower", tasks: BIN },
   demographic_parity_difference: {
     doc: "Largest gap in positive-prediction rate between groups of `by`.",
@@ -121,10 +131,17 @@ export const METRICS: Record<string, MetricInfo> = {
   weighted_f1: { doc: "Per-class F1 weighted by support.", unit: "ratio", better: "higher", tasks: MULTI },
   macro_precision: { doc: "Unweighted mean of per-class precision.", unit: "ratio", better: "higher", tasks: MULTI },
   macro_recall: { doc: "Unweighted mean of per-class recall.", unit: "ratio", better: "higher", tasks: MULTI },
-  rmse: { doc: "Root mean squared error (target units).", unit: "number", better: "lower", tasks: REG },
-  mae: { doc: "Mean absolute error (target units).", unit: "number", better: "lower", tasks: REG },
-  r2: { doc: "Coefficient of determination (at most 1).", unit: "number", better: "higher", tasks: REG },
-  mape: { doc: "Mean absolute percentage error (0.1 = 10%).", unit: "number", better: "lower", tasks: REG },
+  rmse: { doc: "Root mean squared error (target units).", unit: "number", better: "lower", tasks: REG, range: { min: 0 } },
+  mae: { doc: "Mean absolute error (target units).", unit: "number", better: "lower", tasks: REG, range: { min: 0 } },
+  r2: { doc: "Coefficient of determination (at most 1).", unit: "number", better: "higher", tasks: REG, range: { max: 1 } },
+  mape: {
+    doc: "Mean absolute percentage error (0.1 = 10%).",
+    unit: "number",
+    better: "lower",
+    tasks: REG,
+    range: { min: 0 },
+    percent: true,
+  },
   latency_p50: { doc: "Median single-row inference latency of the ONNX model.", unit: "ms", better: "lower", tasks: ALL },
   latency_p95: { doc: "95th-percentile inference latency.", unit: "ms", better: "lower", tasks: ALL },
   latency_p99: { doc: "99th-percentile inference latency.", unit: "ms", better: "lower", tasks: ALL },

@@ -1,4 +1,5 @@
 /** `deploy`: the gate judges the same model, autoscale bounds, canary steps, batch input columns. */
+import { checkIgnoredReplicas } from "./ignored-settings.js";
 import type { DeployInfo } from "./infos.js";
 import type { MergedDecl, MergedValue } from "./merge.js";
 import { modelInfoOf, refName } from "./gates.js";
@@ -37,6 +38,7 @@ export function checkDeployment(vc: ValueChecker, merged: MergedDecl): DeployInf
   if (target?.constructorName) {
     info.target = target.constructorName;
     checkAutoscale(vc, target);
+    if (target.constructorName === "kubernetes") checkReplicas(vc, target);
     if (target.constructorName === "batch") checkBatchInput(vc, target, info.model);
   }
   const rollout = merged.fields.get("rollout")?.value;
@@ -48,6 +50,14 @@ function checkAutoscale(vc: ValueChecker, target: MergedValue): void {
   const autoscale = target.fields?.get("autoscale")?.value;
   checkBounds(vc, autoscale?.fields?.get("min")?.value, autoscale?.fields?.get("max")?.value, "autoscale.min", "autoscale.max");
   checkBounds(vc, target.fields?.get("min_replicas")?.value, target.fields?.get("max_replicas")?.value, "min_replicas", "max_replicas");
+}
+
+/** `replicas` or `autoscale`: one says how many pods run; `replicas` beside `autoscale` is ignored. */
+function checkReplicas(vc: ValueChecker, target: MergedValue): void {
+  if (!target.fields?.has("replicas") && !target.fields?.has("autoscale") && !vc.partial && target.expr.kind === "Constructor") {
+    vc.ctx.report(target.owner.file, "missing-field", target.expr.name.span, "kubernetes needs `replicas` (a fixed count) or `autoscale`");
+  }
+  checkIgnoredReplicas(vc.ctx, target);
 }
 
 function checkBounds(vc: ValueChecker, min: MergedValue | undefined, max: MergedValue | undefined, minName: string, maxName: string): void {

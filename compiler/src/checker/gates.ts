@@ -132,6 +132,7 @@ function checkRule(ctx: DeclContext, file: ProgramFile, condition: Expr, model: 
     );
     return;
   }
+  if (metric.info.unit === "number" && !checkNumberThreshold(ctx, file, metric, cond.right)) return;
   if (metric.info.unit === "ratio") {
     const lit = numberLiteral(cond.right);
     if (lit) {
@@ -146,6 +147,42 @@ function checkRule(ctx: DeclContext, file: ProgramFile, condition: Expr, model: 
         );
     }
   }
+}
+
+/**
+ * A threshold a `number` metric cannot be meant with: a percentage of a metric in target units
+ * (`rmse <= 70%` is 0.7 target units), or a value outside the metric's range (`r2 >= 30`).
+ * False when reported.
+ */
+function checkNumberThreshold(ctx: DeclContext, file: ProgramFile, metric: MetricRef, threshold: Expr): boolean {
+  const lit = numberLiteral(threshold);
+  if (!lit) return true;
+  if (lit.unit === "%" && !metric.info.percent) {
+    ctx.report(
+      file,
+      "unit-mismatch",
+      lit.span,
+      `\`${metric.name}\` is in the target's units, not a share: ${lit.value}% would mean ${lit.value / 100}`,
+      [`write the threshold in the target's units, e.g. \`${metric.name} <= ${lit.value / 100}\` if that is what you mean`],
+    );
+    return false;
+  }
+  const value = lit.unit === "%" ? lit.value / 100 : lit.value;
+  const { min, max } = metric.info.range ?? {};
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+    const bounds =
+      min !== undefined && max !== undefined ? `within ${min}..${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`;
+    const hints = metric.name === "r2" && value > 1 && value <= 100 ? [`did you mean \`${value / 100}\`?`] : [];
+    ctx.report(
+      file,
+      "out-of-range",
+      lit.span,
+      `\`${metric.name}\` is ${bounds}; a threshold of ${lit.value}${lit.unit ?? ""} cannot be meant`,
+      hints,
+    );
+    return false;
+  }
+  return true;
 }
 
 export function modelWhere(model: ModelInfo | undefined): string {

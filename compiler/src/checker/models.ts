@@ -1,5 +1,6 @@
 /** `model`: features as numeric input, target vs task, split, trainer, pretrained ONNX signature. */
 import type { Fix } from "../diagnostics/diagnostic.js";
+import { checkIgnoredTrainerSettings } from "./ignored-settings.js";
 import { resolveRelative } from "../host/paths.js";
 import type { InputSlot, OnnxSignature, Task } from "../plan/types.js";
 import type { ProgramFile } from "../program/source-files.js";
@@ -323,6 +324,7 @@ function checkTrainerTask(vc: ValueChecker, merged: MergedDecl, info: ModelInfo,
     );
   }
   if (name === "pretrained" && only && !merged.symbol.isTemplate) checkPretrained(vc, trainer, info);
+  if (!merged.symbol.isTemplate) checkIgnoredTrainerSettings(vc.ctx, trainer, info.inputWidth);
 }
 
 function checkPretrained(vc: ValueChecker, trainer: MergedValue, info: ModelInfo): void {

@@ -88,7 +88,12 @@ const TASKS = {
 const LINEAR_TRAINER_FIELDS: FieldSpec[] = [
   { name: "epochs", slot: { kind: "int", min: 1, max: 1_000_000 }, default: "100", doc: "Passes over the training split." },
   { name: "learning_rate", slot: { kind: "number", min: 0, minExclusive: true, max: 10 }, default: "0.1", doc: "Gradient step size." },
-  { name: "l2", slot: { kind: "number", min: 0 }, default: "0", doc: "L2 (ridge) regularisation strength." },
+  {
+    name: "l2",
+    slot: { kind: "number", min: 0 },
+    default: "0",
+    doc: "L2 (ridge) regularisation: the fit minimises the mean loss + `l2/2 · ‖w‖²` (intercept not penalised). In scikit-learn terms, with n training rows: `C = 1/(n·l2)` (LogisticRegression), `alpha = n·l2` (Ridge).",
+  },
   {
     name: "batch_size",
     slot: { kind: "int", min: 1 },
@@ -182,7 +187,11 @@ export const TARGETS: Record<string, ConstructorSpec> = {
     fields: [
       NAMESPACE,
       { name: "image", slot: IMAGE, required: true, doc: "The runtime image." },
-      { name: "replicas", slot: { kind: "int", min: 1, max: 10_000 }, required: true, doc: "Replica count (without autoscale)." },
+      {
+        name: "replicas",
+        slot: { kind: "int", min: 1, max: 10_000 },
+        doc: "Replica count; required without `autoscale`, ignored (a warning) with it.",
+      },
       {
         name: "cpu",
         slot: { kind: "quantity", unit: "cpu", min: 1 },

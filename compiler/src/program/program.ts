@@ -82,6 +82,9 @@ export interface Program {
   readonly host: CompilerHost;
   readonly rootFiles: readonly string[];
   readonly env: string | undefined;
+  /** The folder whose files the compilation may read (`ProgramOptions.projectRoot`), and the allowed others. */
+  readonly projectRoot: string | undefined;
+  readonly allowRead: readonly string[];
   /** Every file of the compilation: roots first, then imports in order. */
   files(): readonly ProgramFile[];
   file(path: string): ProgramFile | undefined;
@@ -114,6 +117,8 @@ class ProgramImpl implements Program {
   readonly host: CompilerHost;
   readonly rootFiles: string[];
   env: string | undefined;
+  readonly projectRoot: string | undefined;
+  readonly allowRead: readonly string[];
   private readonly cache = new Map<string, ProgramFile>();
   /** Paths the compiler would not read, and why (kept until the path is refreshed). */
   private readonly problems = new Map<string, FileProblem>();
@@ -133,6 +138,8 @@ class ProgramImpl implements Program {
     this.host = options.host;
     this.rootFiles = options.rootFiles.map(normalizePath);
     this.env = options.env;
+    this.projectRoot = options.projectRoot;
+    this.allowRead = options.allowRead ?? [];
     const roots = options.projectRoot !== undefined ? [options.projectRoot] : this.rootFiles.map(dirname);
     this.access = new FileAccess(this.host, {
       roots: [...roots, ...(options.allowRead ?? [])],

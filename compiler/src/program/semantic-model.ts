@@ -747,7 +747,8 @@ class ModelBuilder {
           kind: "kubernetes",
           namespace: str("namespace"),
           image: str("image"),
-          replicas: num("replicas") ?? 1,
+          // under autoscale (where `replicas` is ignored and may be left out) the count starts at the minimum
+          replicas: num("replicas") ?? (a ? an("min", 1) : 1),
           cpuMillis: num("cpu") ?? 0,
           memoryBytes: num("memory") ?? 0,
           ...(a ? { autoscale: { min: an("min", 1), max: an("max", 1), targetCpu: an("target_cpu", 0.8) } } : {}),

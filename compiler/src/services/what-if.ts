@@ -6,7 +6,7 @@
  * incrementally from one question to the next.
  */
 import type { Diagnostic, Fix } from "../diagnostics/diagnostic.js";
-import type { CompilerHost } from "../host/host.js";
+import type { CompilerHost, FileInfo } from "../host/host.js";
 import { normalizePath } from "../host/paths.js";
 import type { Program } from "../program/program.js";
 import { createProgram } from "../program/program.js";
@@ -30,8 +30,16 @@ class ReplacedFileHost implements CompilerHost {
     return normalizePath(path) === this.path ? this.text : this.base.readFile(path);
   }
 
-  readBinaryFile(path: string): Uint8Array | undefined {
-    return this.base.readBinaryFile(path);
+  readBinaryFile(path: string, maxBytes?: number): Uint8Array | undefined {
+    if (normalizePath(path) !== this.path) return this.base.readBinaryFile(path, maxBytes);
+    const bytes = new TextEncoder().encode(this.text);
+    return maxBytes === undefined || bytes.length <= maxBytes ? bytes : undefined;
+  }
+
+  stat(path: string): FileInfo | undefined {
+    if (normalizePath(path) !== this.path) return this.base.stat(path);
+    const size = new TextEncoder().encode(this.text).length;
+    return { kind: "file", size, realPath: this.base.stat(path)?.realPath ?? this.path };
   }
 
   fileExists(path: string): boolean {
@@ -71,7 +79,13 @@ export function programWithText(program: Program, path: string, text: string): P
     if (sameFiles(scratch.program, program)) return scratch.program;
   }
   const host = new ReplacedFileHost(program.host, p, text);
-  const fresh = createProgram({ host, rootFiles: [...program.rootFiles], ...(program.env !== undefined ? { env: program.env } : {}) });
+  const fresh = createProgram({
+    host,
+    rootFiles: [...program.rootFiles],
+    ...(program.projectRoot !== undefined ? { projectRoot: program.projectRoot } : {}),
+    allowRead: [...program.allowRead],
+    ...(program.env !== undefined ? { env: program.env } : {}),
+  });
   scratchPrograms.set(program, { host, program: fresh });
   return fresh;
 }

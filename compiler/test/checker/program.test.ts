@@ -62,7 +62,7 @@ describe("program", () => {
     expect(price.split).toEqual({ test: 0.25, seed: 7, stratify: false });
     expect(price.trainer).toEqual({
       kind: "linear_regression",
-      epochs: 300,
+      epochs: 100,
       learningRate: 0.1,
       l2: 0.5,
       batchSize: 0,
@@ -78,7 +78,7 @@ describe("program", () => {
       replicas: 5,
       cpuMillis: 250,
       memoryBytes: 2 * 1024 ** 3,
-      autoscale: { min: 2, max: 5, targetCpu: 0.7 },
+      autoscale: { min: 5, max: 5, targetCpu: 0.7 },
     });
     expect(api.endpoint).toEqual({ path: "/predict", port: 8080 });
 

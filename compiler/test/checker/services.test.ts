@@ -166,6 +166,12 @@ describe("hover", () => {
     expect(hover("require auc", 9)).toBe("```mlops\nmetric auc (ratio, higher is better)\n```\n\nArea under the ROC curve.");
     expect(hover("  split    =", 3)).toContain("Train/test split.");
   });
+
+  it("shows the scikit-learn equivalents of l2", () => {
+    const text = hover("l2 = 0.001", 1)!;
+    expect(text).toContain("`C = 1/(n·l2)` (LogisticRegression)");
+    expect(text).toContain("`alpha = n·l2` (Ridge)");
+  });
 });
 
 describe("navigation", () => {
