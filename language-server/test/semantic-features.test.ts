@@ -240,7 +240,7 @@ deploy d2 {
     expect(list.items.map((i) => `${i.label}: ${i.detail}`)).toEqual([
       "namespace: string (required)",
       "image: string (required)",
-      "replicas: int in 1..10000 (required)",
+      "replicas: int in 1..10000",
       "cpu: cpu (required)",
       "memory: memory (required)",
       "autoscale: { min, max, target_cpu }",

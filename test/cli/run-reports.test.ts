@@ -74,7 +74,7 @@ describe("mlops models promote", () => {
   it("takes the version as the registry prints it (v2) or as a number (2)", () => {
     const { dir, edit } = iris();
     expect(run(dir).status).toBe(0);
-    edit("iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    edit("iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
     expect(run(dir).status).toBe(0);
     const v1 = runCli(["models", "promote", "species_clf", "v1", "--project", dir]);
     expect(v1.stderr).toBe("");

@@ -1,6 +1,8 @@
 import { canonicalJson } from "../util/canonical-json.js";
-import { foldPlanExpr, printPlanExpr } from "./expr.js";
-import type { ColumnSpec, GateRule, ParamValue, Plan, PlanExpr, TargetSpec, ValueType } from "./types.js";
+import { printPlanExpr } from "./expr.js";
+import { constant, keysOf, same } from "./diff-support.js";
+import { diffModels, diffMonitors, type ModelChange, type MonitorChange } from "./diff-training.js";
+import type { ColumnSpec, GateRule, ParamValue, Plan, TargetSpec, ValueType } from "./types.js";
 import { count } from "../util/count.js";
 
 /**
@@ -14,8 +16,14 @@ export interface PlanDiff {
   schemas: SchemaChange[];
   features: FeatureChange[];
   deployments: DeploymentChange[];
+  /** Trainer, split, task, target and feature set of each model (each retrains it). */
+  models: ModelChange[];
+  /** Drift thresholds and policies: a loosened drift threshold matters as much as a loosened gate. */
+  monitors: MonitorChange[];
   steps: StepChange[];
 }
+
+export type { ModelChange, MonitorChange };
 
 export interface ParamChange {
   param: string;
@@ -66,20 +74,14 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
     schemas: diffSchemas(before, after),
     features: diffFeatures(before, after),
     deployments: diffDeployments(before, after),
+    models: diffModels(before, after),
+    monitors: diffMonitors(before, after),
     steps: diffSteps(before, after),
   };
 }
 
 export function isEmptyDiff(diff: PlanDiff): boolean {
   return Object.values(diff).every((list: unknown[]) => list.length === 0);
-}
-
-function keysOf(a: object, b: object): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
 }
 
 // ---------------------------------------------------------------- params
@@ -98,30 +100,6 @@ function diffParams(before: Plan, after: Plan): ParamChange[] {
 
 function ruleKey(rule: GateRule): string {
   return `${rule.metric}${rule.by ? `(by=${rule.by})` : ""} ${rule.comparison}${rule.usesChampion ? " champion" : ""}`;
-}
-
-/**
- * A threshold's constant value. In `champion.auc - 0.01` the margin is what moves (the
- * champion's value stands for 0): a larger subtracted margin is a lower bar.
- */
-function constant(expr: PlanExpr): number | undefined {
-  interface Constant {
-    value: number | undefined;
-    isRef: boolean;
-  }
-  const unknown: Constant = { value: undefined, isRef: false };
-  return foldPlanExpr<Constant>(expr, (node, [a, b]) => {
-    if (node.op === "lit") return typeof node.value === "number" ? { value: node.value, isRef: false } : unknown;
-    if (node.op === "ref") return { value: undefined, isRef: true };
-    if (node.op === "unary" && node.operator === "-") return a!.value === undefined ? unknown : { value: -a!.value, isRef: false };
-    if (node.op === "binary" && (node.operator === "+" || node.operator === "-")) {
-      const left = a!.isRef ? 0 : a!.value;
-      const right = b!.value;
-      if (left === undefined || right === undefined) return unknown;
-      return { value: node.operator === "+" ? left + right : left - right, isRef: false };
-    }
-    return unknown;
-  }).value;
 }
 
 /** For `metric >= t`, a higher t is harder to pass; for `metric <= t`, a lower one. */
@@ -240,7 +218,8 @@ function diffSchemas(before: Plan, after: Plan): SchemaChange[] {
           source: name,
           column,
           effect: cb.type.nullable ? "compatible" : "breaking",
-          what: `column added (${describeType(cb.type)})${cb.type.nullable ? "" : ": existing data lacks it"}`,
+          // a nullable column a file lacks is read as nulls at ingest: existing data still reads
+          what: `column added (${describeType(cb.type)})${cb.type.nullable ? ": data without it reads as nulls" : ": existing data lacks it"}`,
         });
       else if (ca && cb) changes.push(...diffColumn(name, ca, cb));
     }

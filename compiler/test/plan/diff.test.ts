@@ -65,7 +65,7 @@ describe("mlops diff classifies changes", () => {
       ),
     );
     expect(diff.schemas).toEqual([
-      { source: "transactions", column: "channel", effect: "compatible", what: "column added (string?)" },
+      { source: "transactions", column: "channel", effect: "compatible", what: "column added (string?): data without it reads as nulls" },
       { source: "transactions", column: "hour", effect: "compatible", what: "type widened: int → float" },
       { source: "transactions", column: "tx_id", effect: "breaking", what: "became nullable: consumers must handle nulls" },
     ]);
@@ -95,6 +95,46 @@ describe("mlops diff classifies changes", () => {
       ["amount_sqrt", "added"],
       ["is_night", "changed"],
     ]);
+  });
+
+  it("names trainer and split changes, not only the cache keys they change", () => {
+    const diff = diffPlans(before, fraudWith(["epochs = 200", "epochs = 300"], ["test = 20%", "test = 25%"]));
+    expect(diff.models).toEqual([
+      { model: "fraud_clf", field: "split.test", before: "0.2", after: "0.25" },
+      { model: "fraud_clf", field: "trainer.epochs", before: "200", after: "300" },
+    ]);
+    const kind = diffPlans(before, fraudWith(["logistic_regression { epochs = 200, l2 = 0.001 }", "softmax_regression {}"]));
+    expect(kind.models).toEqual([{ model: "fraud_clf", field: "trainer", before: "logistic_regression", after: "softmax_regression" }]);
+  });
+
+  it("says a monitor was loosened when a drift threshold or a policy fires less often", () => {
+    const diff = diffPlans(
+      before,
+      fraudWith(
+        ["drift amount:            psi > 0.2", "drift amount:            psi > 0.3"],
+        ["when drift_share >= 30%", "when drift_share >= 50%"],
+        ["when latency_p99 > 100ms", "when latency_p99 > 50ms"],
+      ),
+    );
+    expect(diff.monitors).toEqual([
+      { monitor: "fraud_drift", rule: "drift amount", effect: "loosened", before: "psi > 0.2", after: "psi > 0.3" },
+      {
+        monitor: "fraud_drift",
+        rule: 'when … => alert("ml-oncall")',
+        effect: "tightened",
+        before: "latency_p99 > 100",
+        after: "latency_p99 > 50",
+      },
+      {
+        monitor: "fraud_drift",
+        rule: "when … => retrain(fraud_clf)",
+        effect: "loosened",
+        before: "drift_share >= 0.3",
+        after: "drift_share >= 0.5",
+      },
+    ]);
+    const removed = diffPlans(before, fraudWith(["  drift prediction:        psi > 0.1\n", ""]));
+    expect(removed.monitors).toEqual([{ monitor: "fraud_drift", rule: "drift prediction", effect: "loosened", before: "psi > 0.1" }]);
   });
 
   it("reports deployment resource changes and the steps whose cache keys change", () => {

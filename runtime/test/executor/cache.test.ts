@@ -25,7 +25,7 @@ describe("step cache", () => {
   it("changing one trainer param re-runs only train and what follows", async () => {
     const dir = copyExample("iris");
     await runJson(["run", dir]);
-    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    edit(dir, "iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
     const { code, result } = await runJson(["run", dir]);
     expect(code).toBe(0);
     const s = statuses(result);

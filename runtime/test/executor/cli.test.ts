@@ -14,7 +14,7 @@ describe("mlops models and runs", () => {
   it("lists versions with aliases, promotes, rolls back, and keeps the audit trail", async () => {
     const dir = copyExample("iris");
     await runJson(["run", dir]);
-    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    edit(dir, "iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
     await runJson(["run", dir]);
     const list = await mlops(["models", "list", "--project", dir]);
     expect(list.code).toBe(0);
@@ -47,7 +47,7 @@ describe("mlops models and runs", () => {
   it("after `models rollback`, an unchanged run keeps the rolled-back version out of production and says so", async () => {
     const dir = copyExample("iris");
     await runJson(["run", dir]);
-    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    edit(dir, "iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
     await runJson(["run", dir]);
     await mlops(["models", "rollback", "species_clf", "--reason", "bad answers", "--project", dir]);
     const plain = await mlops(["run", dir]);
@@ -66,7 +66,7 @@ describe("mlops models and runs", () => {
   it("promote and rollback verify the target version's artifacts first", async () => {
     const dir = copyExample("iris");
     await runJson(["run", dir]);
-    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    edit(dir, "iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
     const second = await runJson(["run", dir]);
     const v2 = second.result.steps.find((s) => s.stepId === "train.species_clf")!.outputs["train.species_clf/model"]!;
     const list = JSON.parse((await mlops(["models", "show", "species_clf", "--project", dir, "--json"])).stdout) as {

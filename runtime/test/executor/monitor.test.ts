@@ -65,7 +65,7 @@ describe("monitor", () => {
     const dir = copyExample("iris");
     appendFileSync(join(dir, "iris.mlops"), MONITOR);
     await runJson(["run", dir]);
-    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    edit(dir, "iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
     await runJson(["run", dir]);
     writeTraffic(dir, 2.5, 10);
     const { code } = await runJson(["monitor", dir, "--name", "iris_drift"]);

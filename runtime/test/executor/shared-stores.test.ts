@@ -122,7 +122,7 @@ describe.skipIf(!postgresAvailable())("shared stores [postgres + s3]", () => {
     const a = copyExample("iris");
     const b = copyExample("iris");
     const c = copyExample("iris");
-    edit(b, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    edit(b, "iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
     const results = await Promise.all([a, b, c].map((dir) => spawnMlops(["run", dir], env)));
     for (const r of results) expect(r.code, r.stdout + r.stderr).toBe(0);
     const again = await spawnMlops(["run", a], env);

@@ -12,7 +12,7 @@ afterAll(removeProjects);
 
 const TSX = join(REPO, "node_modules/tsx/dist/esm/index.mjs");
 const TRAINER = join(REPO, "runtime/test/executor/support/external-trainer.ts");
-const BUILTIN = "trainer  = softmax_regression { epochs = 300, learning_rate = 0.05 }";
+const BUILTIN = "trainer  = softmax_regression { epochs = 300 }";
 
 function externalTrainer(dir: string, extra: string[] = []): void {
   const command = ["node", "--conditions=source", "--import", TSX, TRAINER, ...extra].map((a) => JSON.stringify(a)).join(", ");

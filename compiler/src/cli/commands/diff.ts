@@ -66,18 +66,17 @@ export function formatDiffText(diff: PlanDiff, color: boolean): string {
     "params",
     diff.params.map((p) => `${p.param}: ${show(p.before)} → ${show(p.after)}`),
   );
+  const effectLabel = (effect: "tightened" | "loosened" | "changed") =>
+    effect === "loosened" ? red("LOOSENED ") : effect === "tightened" ? green("tightened") : yellow("changed  ");
+  const beforeAfter = (c: { before?: string; after?: string }) =>
+    c.before !== undefined && c.after !== undefined
+      ? `: ${c.before} → ${c.after}`
+      : c.before !== undefined
+        ? `: removed (${c.before})`
+        : `: added (${c.after})`;
   section(
     "gates",
-    diff.gates.map((g) => {
-      const label = g.effect === "loosened" ? red("LOOSENED ") : g.effect === "tightened" ? green("tightened") : yellow("changed  ");
-      const change =
-        g.before !== undefined && g.after !== undefined
-          ? `: ${g.before} → ${g.after}`
-          : g.before !== undefined
-            ? `: removed (${g.before})`
-            : `: added (${g.after})`;
-      return `${label} gate ${g.gate}, ${g.rule}${change}`;
-    }),
+    diff.gates.map((g) => `${effectLabel(g.effect)} gate ${g.gate}, ${g.rule}${beforeAfter(g)}`),
   );
   section(
     "schemas",
@@ -93,6 +92,14 @@ export function formatDiffText(diff: PlanDiff, color: boolean): string {
   section(
     "deployments",
     diff.deployments.map((d) => `${d.deployment}.${d.field}: ${show(d.before)} → ${show(d.after)}`),
+  );
+  section(
+    "models",
+    diff.models.map((m) => `${m.model}.${m.field}: ${show(m.before)} → ${show(m.after)}`),
+  );
+  section(
+    "monitors",
+    diff.monitors.map((m) => `${effectLabel(m.effect)} monitor ${m.monitor}, ${m.rule}${beforeAfter(m)}`),
   );
   section(
     "steps",
