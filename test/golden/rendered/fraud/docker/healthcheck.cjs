@@ -1,4 +1,4 @@
-// generated from "fraud_detection", plan 4640788ec4fb16507d192802c9f3fbd25ecff530bb17b61ac7ef1094dd3aa113 — do not edit
+// generated from "fraud_detection", plan b512073dd66436967d5e59ddc3ff0b77bd241dd40e0e747bbf7e9a01388e648c — do not edit
 // Docker HEALTHCHECK: exits 0 when the model server on MLOPS_HEALTH_PORT answers /v2/health/ready with 200.
 const port = Number(process.env.MLOPS_HEALTH_PORT || 8080);
 const request = require("node:http").get({ host: "127.0.0.1", port, path: "/v2/health/ready", timeout: 4000 }, (response) => {

@@ -1,4 +1,4 @@
-// generated from "iris_species", plan 6205c3c97ff1e6093a3d00e5a495cfea1b1e73c4d824efe0a8f4fa2c52cded9c — do not edit
+// generated from "iris_species", plan f37d672e6b01476bd59bf1e7fbd3eb788f90c88cc01ccb245792ac174789e269 — do not edit
 // Docker HEALTHCHECK: exits 0 when the model server on MLOPS_HEALTH_PORT answers /v2/health/ready with 200.
 const port = Number(process.env.MLOPS_HEALTH_PORT || 8080);
 const request = require("node:http").get({ host: "127.0.0.1", port, path: "/v2/health/ready", timeout: 4000 }, (response) => {
