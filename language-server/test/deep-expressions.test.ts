@@ -39,7 +39,7 @@ describe("operator chains at the parser's limit", () => {
     const fromCli = (JSON.parse(cli.stdout) as { diagnostics: Array<{ code: string; range: Diagnostic["range"] }> }).diagnostics;
     const lines = (list: Array<{ code?: unknown; range: Diagnostic["range"] }>) =>
       list.map((d) => `${d.range.start.line}:${d.range.start.character}:${String(d.code)}`).sort();
-    expect(lines(fromCli)).toEqual(["52:9002:type-mismatch", "97:7:type-mismatch"]);
+    expect(lines(fromCli)).toEqual(["104:7:type-mismatch", "52:9002:type-mismatch"]);
 
     const uri = await client.open(path, text);
     const published = await client.waitForDiagnostics(uri, (p) => p.version === 1, 60_000);

@@ -34,7 +34,7 @@ export function deepProgram(errors: boolean): string {
   );
   after("    mean(amount) < 5000\n", `    ${chain("row_count", "+")} > 0\n`);
   after("  require recall >= 70%\n", `  require recall >= ${chain("0.0001", "+")}\n`);
-  after("  when error_rate > 1%     => rollback(fraud_api)\n", `  when ${chain("error_rate > 1%", "or")} => alert("x")\n`);
-  if (errors) after("  when drift_share >= 30%  => retrain(fraud_clf)\n", `  when ${chain("drift_share", "+")} => alert("y")\n`);
+  after("  when error_rate > 1%     => rollback(fraud_api)\n", `  when ${chain("error_rate > 1%", "or")} => alert(ml_oncall)\n`);
+  if (errors) after("  when drift_share >= 30%  => retrain(fraud_clf)\n", `  when ${chain("drift_share", "+")} => alert(ml_oncall)\n`);
   return text;
 }

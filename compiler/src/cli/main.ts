@@ -94,8 +94,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     io.stdout(`${command.usage.trimEnd()}\n`);
     return 0;
   }
+  // A command that documents --allow-read itself (`run`: sources outside the project) also parses it.
+  const commandArgs = command.usage.includes("--allow-read") ? withoutFirst(argv, name) : args;
   try {
-    return await command.run(args, io);
+    return await command.run(commandArgs, io);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr(`mlops ${command.name}: ${(error as Error).message}\n`);
@@ -103,6 +105,11 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     }
     throw error;
   }
+}
+
+function withoutFirst(list: string[], item: string): string[] {
+  const at = list.indexOf(item);
+  return [...list.slice(0, at), ...list.slice(at + 1)];
 }
 
 /** Commands the runtime extends when it is installed (`plan` then compares with the stored cache). */

@@ -120,7 +120,7 @@ describe("mlops diff classifies changes", () => {
       { monitor: "fraud_drift", rule: "drift amount", effect: "loosened", before: "psi > 0.2", after: "psi > 0.3" },
       {
         monitor: "fraud_drift",
-        rule: 'when … => alert("ml-oncall")',
+        rule: "when … => alert(ml_oncall)",
         effect: "tightened",
         before: "latency_p99 > 100",
         after: "latency_p99 > 50",
