@@ -66,7 +66,7 @@ describe("signature help over stdio", () => {
     );
     expect(help?.active).toBe("learning_rate?: number in 0..10 = 0.1");
     const k8s = await helpAt(fraudUri, fraud, "    memory    = 512Mi", 6);
-    expect(k8s?.label.startsWith("kubernetes { namespace: string, image: string, replicas: int in 1..10000")).toBe(true);
+    expect(k8s?.label.startsWith("kubernetes { namespace: string, image: string, replicas?: int in 1..10000")).toBe(true);
     expect(k8s?.active).toBe("memory: memory");
   });
 

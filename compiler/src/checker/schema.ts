@@ -311,7 +311,7 @@ export const BLOCK_FIELDS: Record<DeclKind, FieldSpec[]> = {
     },
     {
       name: "query",
-      slot: { kind: "string" },
+      slot: { kind: "string", pattern: { regex: /\S/, description: "a SQL query" } },
       doc: "With `format = postgres`: the SQL query; its result must have exactly the schema's columns, with matching types.",
     },
     {
