@@ -1,4 +1,4 @@
-# generated from "fraud_detection", plan 4640788ec4fb16507d192802c9f3fbd25ecff530bb17b61ac7ef1094dd3aa113 — do not edit
+# generated from "fraud_detection", plan b512073dd66436967d5e59ddc3ff0b77bd241dd40e0e747bbf7e9a01388e648c — do not edit
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -34,7 +34,7 @@ CONTAINER_SECURITY = k8s.V1SecurityContext(
     seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
 )
 VOLUMES = [
-    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="fraud-detection-plan-4640788ec4")),
+    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="fraud-detection-plan-b512073dd6")),
     k8s.V1Volume(name="scratch", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
     k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
     k8s.V1Volume(name="exchange", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),

@@ -1,4 +1,4 @@
-# generated from "iris_species", plan 6205c3c97ff1e6093a3d00e5a495cfea1b1e73c4d824efe0a8f4fa2c52cded9c — do not edit
+# generated from "iris_species", plan f37d672e6b01476bd59bf1e7fbd3eb788f90c88cc01ccb245792ac174789e269 — do not edit
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -34,7 +34,7 @@ CONTAINER_SECURITY = k8s.V1SecurityContext(
     seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
 )
 VOLUMES = [
-    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="iris-species-plan-6205c3c97f")),
+    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="iris-species-plan-f37d672e6b")),
     k8s.V1Volume(name="scratch", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
     k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
     k8s.V1Volume(name="exchange", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
