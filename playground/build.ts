@@ -25,6 +25,14 @@ export interface PlaygroundContent {
   stdlib: Record<string, string>;
 }
 
+/** The names of the `.mlops` source files in `dir`, sorted (not the `.mlops/` store folder a run leaves behind). */
+function mlopsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".mlops"))
+    .map((entry) => entry.name)
+    .sort();
+}
+
 /** The `.mlops` files of every example folder and of the standard library. */
 export function readContent(): PlaygroundContent {
   const examplesDir = join(repo, "examples");
@@ -32,16 +40,14 @@ export function readContent(): PlaygroundContent {
     .filter((entry) => entry.isDirectory())
     .map((entry) => {
       const files: Record<string, string> = {};
-      for (const name of readdirSync(join(examplesDir, entry.name)).sort())
-        if (name.endsWith(".mlops")) files[name] = readFileSync(join(examplesDir, entry.name, name), "utf8");
+      for (const name of mlopsFiles(join(examplesDir, entry.name))) files[name] = readFileSync(join(examplesDir, entry.name, name), "utf8");
       return { name: entry.name, files };
     })
     .filter((example) => Object.keys(example.files).length > 0)
     .sort((a, b) => a.name.localeCompare(b.name));
   const stdlibDir = join(repo, "stdlib", "std");
   const stdlib: Record<string, string> = {};
-  for (const name of readdirSync(stdlibDir).sort())
-    if (name.endsWith(".mlops")) stdlib[name.slice(0, -".mlops".length)] = readFileSync(join(stdlibDir, name), "utf8");
+  for (const name of mlopsFiles(stdlibDir)) stdlib[name.slice(0, -".mlops".length)] = readFileSync(join(stdlibDir, name), "utf8");
   return { examples, stdlib };
 }
 
