@@ -40,7 +40,8 @@ interface InitializeResult {
 }
 
 const serverMissing = !existsSync(serverSource);
-const exampleFile = mlopsFilesUnder(join(repoRoot, "examples"))[0];
+// The fraud example declares deployments with images, so every render target has a runtime image.
+const exampleFile = mlopsFilesUnder(join(repoRoot, "examples")).find((file) => file.endsWith("fraud.mlops"));
 
 /** The semantic token types and modifiers VS Code knows without an extension declaring them. */
 const standardTokenTypes = new Set(

@@ -17,7 +17,7 @@ import { pythonHas, runPython } from "../support/python-reference.js";
 
 afterAll(removeProjects);
 
-const IRIS_TRAINER = "trainer  = softmax_regression { epochs = 300, learning_rate = 0.05 }";
+const IRIS_TRAINER = "trainer  = softmax_regression { epochs = 300 }";
 
 async function searchResult(dir: string, hash: string): Promise<SearchResult> {
   const store = await FileArtifactStore.open(join(dir, ".mlops", "artifacts"));
