@@ -88,7 +88,7 @@ describe("run records", () => {
     const commit = git(dir, "rev-parse", "HEAD");
     const clean = await runJson(["run", dir]);
     expect((await showRun(dir, clean.result.runId)).context!.git).toEqual({ commit, dirty: false, branch: "main" });
-    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    edit(dir, "iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
     const dirty = await runJson(["run", dir]);
     const run = await showRun(dir, dirty.result.runId);
     expect(run.context!.git).toEqual({ commit, dirty: true, branch: "main" });

@@ -9,7 +9,7 @@ describe("mlops runs compare", () => {
   it("marks the hyperparameter and the metrics that changed between two runs, and nothing else", { timeout: 180_000 }, async () => {
     const dir = copyExample("iris");
     const first = await runJson(["run", dir]);
-    edit(dir, "iris.mlops", "epochs = 300, learning_rate = 0.05", "epochs = 300, learning_rate = 0.05, l2 = 0.01");
+    edit(dir, "iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
     const second = await runJson(["run", dir]);
     const [a, b] = [first.result.runId, second.result.runId];
     const text = await mlops(["runs", "compare", a, b, "--project", dir]);
