@@ -69,6 +69,10 @@ function fresh(modelsText: string): string[] {
     override readFile(p: string): string | undefined {
       return p === modelsPath ? modelsText : super.readFile(p);
     }
+    // the compiler reads sources as bytes (it checks their encoding and size itself)
+    override readBinaryFile(p: string, maxBytes?: number): Uint8Array | undefined {
+      return p === modelsPath ? new TextEncoder().encode(modelsText) : super.readBinaryFile(p, maxBytes);
+    }
   })({ stdlibDir: join(repoRoot, "stdlib/std") });
   const program = createProgram({ host, rootFiles: [mainPath] });
   return program
