@@ -31,12 +31,14 @@ function mlops(args: string[], cwd: string): { status: number | null; stdout: st
 }
 
 describe("mlops run (built CLI)", () => {
-  for (const [example, model] of [
-    ["fraud", "fraud_clf"],
-    ["house-prices", "price_model"],
-    ["iris", "species_clf"],
+  // credit deploys nothing, so its registered version gets no alias
+  for (const [example, model, aliases] of [
+    ["credit", "default_clf", ""],
+    ["fraud", "fraud_clf", "production=v1"],
+    ["house-prices", "price_model", "production=v1"],
+    ["iris", "species_clf", "production=v1"],
   ] as const) {
-    it(`${example}: runs end to end and registers ${model} as production`, { timeout: 180_000 }, () => {
+    it(`${example}: runs end to end and registers ${model}${aliases ? " as production" : ""}`, { timeout: 180_000 }, () => {
       const dir = copy(example);
       const run = mlops(["run", "."], dir);
       expect(run.stderr).toBe("");
@@ -45,7 +47,7 @@ describe("mlops run (built CLI)", () => {
       expect(run.stdout).toMatch(new RegExp(`^register\\.${model}\\s+succeeded\\s+\\S+\\s+registered v1$`, "m"));
       expect(run.stdout).toMatch(/^run \S+ succeeded in /m);
       const models = mlops(["models", "list"], dir);
-      expect(models.stdout).toMatch(new RegExp(`^${model}\\s+1\\s+v1\\s+production=v1$`, "m"));
+      expect(models.stdout).toMatch(new RegExp(`^${model}\\s+1\\s+v1${aliases ? `\\s+${aliases}` : ""}\\s*$`, "m"));
       const again = mlops(["run", ".", "--quiet"], dir);
       expect(again).toMatchObject({ status: 0, stdout: "", stderr: "" });
     });

@@ -9,6 +9,7 @@ import { repoRoot } from "../support/cli.js";
 // test/golden/rendered/. After an intended change: `npx vitest run test/render/examples-golden -u`.
 
 const examples = [
+  ["credit", "credit/credit.mlops"],
   ["fraud", "fraud/fraud.mlops"],
   ["house-prices", "house-prices/house-prices.mlops"],
   ["iris", "iris/iris.mlops"],

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { loadPlan, serializePlan, validatePlan, type Plan } from "@mlops/compiler";
 import { compilePlan, corpusPrograms, repoRoot, sharedConformance } from "./compile-plan.js";
 
-const examples = ["fraud/fraud.mlops", "house-prices/house-prices.mlops", "iris/iris.mlops"].map((f) => join(repoRoot, "examples", f));
+const examples = ["fraud/fraud.mlops", "house-prices/house-prices.mlops", "iris/iris.mlops", "credit/credit.mlops"].map((f) =>
+  join(repoRoot, "examples", f),
+);
 const validPrograms = [
   ...examples,
   ...(existsSync(sharedConformance) ? corpusPrograms(join(sharedConformance, "valid")) : []),

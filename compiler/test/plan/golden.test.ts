@@ -7,6 +7,8 @@ import { compilePlan, repoRoot } from "./compile-plan.js";
 // change. After an intended change: `npx vitest run compiler/test/plan -u`.
 describe("golden plans of the examples", () => {
   it.each([
+    ["credit", "credit/credit.mlops", undefined],
+    ["credit.strict", "credit/credit.mlops", "strict"],
     ["fraud", "fraud/fraud.mlops", undefined],
     ["fraud.prod", "fraud/fraud.mlops", "prod"],
     ["house-prices", "house-prices/house-prices.mlops", undefined],

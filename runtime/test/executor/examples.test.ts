@@ -60,6 +60,28 @@ describe("mlops run on the examples", () => {
     expect(rules.rules.find((r) => r.rule === "auc >= params.min_auc")!.threshold).toBe(0.9);
   });
 
+  it("credit: searches four candidates by 3-fold AUC, refits the best, passes its gate and registers v1 (no deployment: no alias)", async () => {
+    const dir = copyExample("credit");
+    const { code, result } = await runJson(["run", dir]);
+    expect(result.steps.filter((s) => s.status !== "succeeded")).toEqual([]);
+    expect(code).toBe(0);
+    expect(result.steps.find((s) => s.stepId === "search.default_clf")!.metrics).toMatchObject({ candidates: 4, trained: 4 });
+    const metrics = result.steps.find((s) => s.stepId === "evaluate.default_clf")!.metrics;
+    expect(metrics.auc).toBeGreaterThan(0.7);
+    expect(metrics.log_loss).toBeLessThanOrEqual(0.4);
+    await withStores(dir, async ({ metadata }) => {
+      expect((await metadata.registry.getVersion("default_clf", 1))?.lineage).toMatchObject({
+        pipeline: "credit_risk",
+        gates: ["release"],
+      });
+    });
+    expect(await production(dir, "default_clf")).toBeNull();
+    // --env strict raises only the gate's threshold: the search and everything before the gate is cached
+    const strict = await runJson(["run", dir, "--env", "strict"]);
+    expect(strict.code).toBe(0);
+    expect(strict.result.steps.filter((s) => s.status === "cached").map((s) => s.stepId)).toContain("search.default_clf");
+  });
+
   it("house-prices: ridge regression from parquet meets its r2 and rmse gate", async () => {
     const dir = copyExample("house-prices");
     const { code, result } = await runJson(["run", dir]);

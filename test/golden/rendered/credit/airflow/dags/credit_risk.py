@@ -1,0 +1,399 @@
+# generated from "credit_risk", plan 5c101417dfcf03b669e985521c3de8c344a411dee1cec87cb2fb62f6ac09481d — do not edit
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.sdk import DAG
+from kubernetes.client import models as k8s
+
+# Every step runs `mlops run-step --plan PLAN --root PROJECT --step ID --run-id RUN_ID` in the runtime image.
+# Values from the .mlops sources reach templated fields escaped for Jinja (Airflow renders them back to
+# exactly themselves); RUN_ID and LOGICAL_DATE are the only templates. Init containers, node selectors and
+# tolerations are not templated fields: their values are written as they are.
+NAMESPACE = "credit-risk"
+RUN_ID = "{{ run_id }}"
+LOGICAL_DATE = "{{ logical_date.isoformat() if logical_date else '' }}"
+UID = 10001
+STARTUP_TIMEOUT_SECONDS = 600
+
+POD_SECURITY = k8s.V1PodSecurityContext(
+    run_as_non_root=True,
+    run_as_user=UID,
+    run_as_group=UID,
+    fs_group=UID,
+    seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+)
+CONTAINER_SECURITY = k8s.V1SecurityContext(
+    allow_privilege_escalation=False,
+    read_only_root_filesystem=True,
+    run_as_non_root=True,
+    run_as_user=UID,
+    run_as_group=UID,
+    capabilities=k8s.V1Capabilities(drop=["ALL"]),
+    seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+)
+VOLUMES = [
+    k8s.V1Volume(name="plan", config_map=k8s.V1ConfigMapVolumeSource(name="credit-risk-plan-5c101417df")),
+    k8s.V1Volume(name="scratch", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
+    k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
+    k8s.V1Volume(name="exchange", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="10Gi")),
+]
+# Where the runtime image's containers keep the stores (the Kubernetes render's README says what to create).
+STORE_MOUNTS = [
+    k8s.V1VolumeMount(name="scratch", mount_path="/srv/mlops/.mlops"),
+]
+STORE_ENV = [
+    k8s.V1EnvVar(
+        name="MLOPS_DATABASE_URL",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="credit-risk-stores", key="MLOPS_DATABASE_URL")
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="MLOPS_ARTIFACT_STORE",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="credit-risk-stores", key="MLOPS_ARTIFACT_STORE")
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="AWS_ENDPOINT_URL",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="credit-risk-stores", key="AWS_ENDPOINT_URL", optional=True)
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="AWS_REGION",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="credit-risk-stores", key="AWS_REGION", optional=True)
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="AWS_ACCESS_KEY_ID",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="credit-risk-stores", key="AWS_ACCESS_KEY_ID", optional=True)
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="AWS_SECRET_ACCESS_KEY",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="credit-risk-stores", key="AWS_SECRET_ACCESS_KEY", optional=True)
+        ),
+    ),
+    k8s.V1EnvVar(
+        name="MLOPS_S3_FORCE_PATH_STYLE",
+        value_from=k8s.V1EnvVarSource(
+            secret_key_ref=k8s.V1SecretKeySelector(name="credit-risk-stores", key="MLOPS_S3_FORCE_PATH_STYLE", optional=True)
+        ),
+    ),
+]
+
+
+def resources(cpu: str, memory: str, gpu: int) -> k8s.V1ResourceRequirements:
+    amounts = {"cpu": cpu, "memory": memory}
+    if gpu > 0:
+        amounts["nvidia.com/gpu"] = str(gpu)
+    return k8s.V1ResourceRequirements(requests=amounts, limits=dict(amounts))
+
+
+def mounts(outputs: list[tuple[str, str, str]], exchange: bool) -> list[k8s.V1VolumeMount]:
+    out = [
+        k8s.V1VolumeMount(name="plan", mount_path="/plan", read_only=True),
+        *STORE_MOUNTS,
+        k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+    ]
+    out += [k8s.V1VolumeMount(name=volume, mount_path=path, sub_path=sub_path) for volume, path, sub_path in outputs]
+    if exchange:
+        out.append(k8s.V1VolumeMount(name="exchange", mount_path="/exchange"))
+    return out
+
+
+def init_container(
+    name: str,
+    image: str,
+    command: list[str],
+    args: list[str],
+    env: dict[str, str],
+    secrets: dict[str, tuple[str, str]],
+    size: tuple[str, str, int],
+    own_image: bool,
+) -> k8s.V1Container:
+    secret_env = [
+        k8s.V1EnvVar(name=key, value_from=k8s.V1EnvVarSource(secret_key_ref=k8s.V1SecretKeySelector(name=secret, key=item)))
+        for key, (secret, item) in secrets.items()
+    ]
+    return k8s.V1Container(
+        name=name,
+        image=image,
+        image_pull_policy="IfNotPresent",
+        command=command,
+        args=args,
+        env=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + secret_env + ([] if own_image else STORE_ENV),
+        resources=resources(*size),
+        security_context=CONTAINER_SECURITY,
+        volume_mounts=[k8s.V1VolumeMount(name="tmp", mount_path="/tmp"), k8s.V1VolumeMount(name="exchange", mount_path="/exchange")]
+        if own_image
+        else mounts([], True),
+    )
+
+
+def step_pod(
+    *,
+    task_id: str,
+    pod_name: str,
+    image: str,
+    cmds: list[str],
+    arguments: list[str],
+    env: dict[str, str],
+    secrets: list,
+    size: tuple[str, str, int],
+    retries: int,
+    retry_delay_ms: int,
+    timeout_ms: int,
+    node_selector: dict[str, str],
+    tolerations: list[dict[str, str]],
+    init_containers: list[k8s.V1Container],
+    outputs: list[tuple[str, str, str]],
+    own_image: bool,
+    pool: str | None,
+) -> KubernetesPodOperator:
+    return KubernetesPodOperator(
+        task_id=task_id,
+        name=pod_name,
+        namespace=NAMESPACE,
+        image=image,
+        image_pull_policy="IfNotPresent",
+        cmds=cmds,
+        arguments=arguments,
+        env_vars=[k8s.V1EnvVar(name=key, value=value) for key, value in env.items()] + ([] if own_image else STORE_ENV),
+        secrets=secrets,
+        labels={
+            "app.kubernetes.io/name": pod_name,
+            "app.kubernetes.io/part-of": "credit-risk",
+            "app.kubernetes.io/component": "step",
+            "app.kubernetes.io/managed-by": "mlops",
+        },
+        container_resources=resources(*size),
+        security_context=POD_SECURITY,
+        container_security_context=CONTAINER_SECURITY,
+        volumes=VOLUMES,
+        volume_mounts=[k8s.V1VolumeMount(name="tmp", mount_path="/tmp"), k8s.V1VolumeMount(name="exchange", mount_path="/exchange")]
+        if own_image
+        else mounts(outputs, bool(init_containers)),
+        init_containers=init_containers,
+        node_selector=node_selector,
+        tolerations=[k8s.V1Toleration(**toleration) for toleration in tolerations],
+        service_account_name="credit-risk-steps",
+        automount_service_account_token=False,
+        startup_timeout_seconds=STARTUP_TIMEOUT_SECONDS,
+        get_logs=True,
+        on_finish_action="delete_pod",
+        retries=retries,
+        retry_delay=timedelta(milliseconds=retry_delay_ms),
+        execution_timeout=timedelta(milliseconds=timeout_ms),
+        **({"pool": pool} if pool else {}),
+    )
+
+
+with DAG(
+    dag_id="credit_risk",
+    description="credit_risk (training pipeline)",
+    doc_md="Credit default risk: a search over two trainers and three regularisation\nstrengths, validated by 3-fold cross-validation of the training split; the\nwinner is refitted, gated on the test split and registered.",
+    schedule=None,
+    start_date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"owner": "credit-ml@example.com" },
+    tags=["mlops", "demo", "search"],
+):
+    tasks = {
+        "ingest.applications": step_pod(
+            task_id="ingest.applications",
+            pod_name="ingest-applications",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "ingest.applications", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[],
+            own_image=False,
+            pool=None,
+        ),
+        "validate.applications": step_pod(
+            task_id="validate.applications",
+            pod_name="validate-applications",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "validate.applications", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[],
+            own_image=False,
+            pool=None,
+        ),
+        "split.default_clf": step_pod(
+            task_id="split.default_clf",
+            pod_name="split-default-clf",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "split.default_clf", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[],
+            own_image=False,
+            pool=None,
+        ),
+        "fit_features.default_clf": step_pod(
+            task_id="fit_features.default_clf",
+            pod_name="fit-features-default-clf",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "fit_features.default_clf", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[],
+            own_image=False,
+            pool=None,
+        ),
+        "search.default_clf": step_pod(
+            task_id="search.default_clf",
+            pod_name="search-default-clf",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "search.default_clf", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[],
+            own_image=False,
+            pool=None,
+        ),
+        "train.default_clf": step_pod(
+            task_id="train.default_clf",
+            pod_name="train-default-clf",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "train.default_clf", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[],
+            own_image=False,
+            pool=None,
+        ),
+        "evaluate.default_clf": step_pod(
+            task_id="evaluate.default_clf",
+            pod_name="evaluate-default-clf",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "evaluate.default_clf", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[],
+            own_image=False,
+            pool=None,
+        ),
+        "gate.release": step_pod(
+            task_id="gate.release",
+            pod_name="gate-release",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "gate.release", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[],
+            own_image=False,
+            pool=None,
+        ),
+        "register.default_clf": step_pod(
+            task_id="register.default_clf",
+            pod_name="register-default-clf",
+            image="registry.example.com/mlops-runtime:1.0.0",
+            cmds=["mlops"],
+            arguments=["run-step", "--plan", "/plan/plan.json{{ '' }}", "--root", "/srv/mlops", "--step", "register.default_clf", "--run-id", RUN_ID],
+            env={"MLOPS_LOGICAL_DATE": LOGICAL_DATE},
+            secrets=[],
+            size=("1", "2Gi", 0),
+            retries=2,
+            retry_delay_ms=300000,
+            timeout_ms=7200000,
+            node_selector={},
+            tolerations=[],
+            init_containers=[
+            ],
+            outputs=[],
+            own_image=False,
+            pool=None,
+        ),
+    }
+    tasks["ingest.applications"] >> tasks["validate.applications"]
+    tasks["validate.applications"] >> tasks["split.default_clf"]
+    tasks["split.default_clf"] >> tasks["fit_features.default_clf"]
+    tasks["split.default_clf"] >> tasks["search.default_clf"]
+    tasks["fit_features.default_clf"] >> tasks["train.default_clf"]
+    tasks["search.default_clf"] >> tasks["train.default_clf"]
+    tasks["train.default_clf"] >> tasks["evaluate.default_clf"]
+    tasks["evaluate.default_clf"] >> tasks["gate.release"]
+    tasks["gate.release"] >> tasks["register.default_clf"]
