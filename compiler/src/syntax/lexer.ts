@@ -67,7 +67,9 @@ class Lexer {
       terminated: extra?.terminated,
       synthetic: undefined,
     };
-    if (kind !== "newline" && kind !== "eof") {
+    // A `,` is an optional separator (the formatter drops a stray one), so it neither takes
+    // the doc comments above it nor stops a `///` after it from documenting the next item.
+    if (kind !== "newline" && kind !== "eof" && !(kind === "punct" && text === ",")) {
       if (this.pendingDoc.length > 0 && this.lineStart) token.doc = this.pendingDoc;
       this.pendingDoc = [];
       this.lineStart = false;
