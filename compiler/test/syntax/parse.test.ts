@@ -147,7 +147,9 @@ describe("parse: declarations and statements", () => {
   });
 
   it("reads a separator comma as transparent to doc comments, as the formatter drops it", () => {
-    const file = parseClean("source s {\n  schema {\n    a: int\n    , /// B.\n    b: int\n    /// C.\n    ,c: int\n    d: int, /// trailing\n    e: int\n  }\n}\n");
+    const file = parseClean(
+      "source s {\n  schema {\n    a: int\n    , /// B.\n    b: int\n    /// C.\n    ,c: int\n    d: int, /// trailing\n    e: int\n  }\n}\n",
+    );
     const schema = (file.declarations[0] as BlockDeclaration).members[0]!;
     const docs = schema.kind === "Schema" ? schema.columns.map((c) => c.doc) : [];
     expect(docs).toEqual([undefined, "B.", "C.", undefined, undefined]);
