@@ -20,10 +20,14 @@ table.facts th { width: 8rem; color: var(--muted); font-weight: 500; }
 .warn { color: #9a6700; }
 .error { color: #cf222e; white-space: pre-wrap; margin: 0; }
 .status { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: 12px; border: 1px solid var(--line); background: var(--soft); }
-.status-succeeded, .status-passed, .status-ok, .status-cached { background: #dafbe1; border-color: #aceebb; }
+.status-succeeded, .status-passed, .status-ok, .status-cached, .status-quiet { background: #dafbe1; border-color: #aceebb; }
 .status-failed, .status-drifted, .status-interrupted { background: #ffebe9; border-color: #ffcecb; }
 .status-running { background: #fff8c5; border-color: #f5e0a0; }
 .status-skipped { color: var(--muted); }
+ul.drift-tests { list-style: none; margin: 0; padding: 0; }
+ul.drift-tests li { white-space: nowrap; }
+ul.drift-tests li.drifted { font-weight: 600; color: #cf222e; }
+table.monitors td:first-child { white-space: nowrap; }
 .tag { display: inline-block; padding: 0 .4rem; border-radius: .3rem; font-size: 12px; background: #ddf4ff; }
 .tag.best { background: #ffebe9; color: #a40e26; font-weight: 600; }
 .columns { display: flex; flex-wrap: wrap; gap: 2rem; }

@@ -55,7 +55,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
 export function buildUi(options: UiOptions): FastifyInstance {
   const { metadata, artifacts } = options.stores;
   const limit = options.runLimit ?? 200;
-  const app = Fastify({ logger: false, maxParamLength: 200, bodyLimit: 1024 });
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 200 }, bodyLimit: 1024 });
   const loopbackOnly = LOOPBACK.has(options.host ?? "127.0.0.1");
 
   app.addHook("onRequest", async (request, reply) => {

@@ -7,27 +7,23 @@
  * requests addressed to the loopback host and sends a strict Content-Security-Policy.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStores, type Stores } from "../../src/store/open-stores.js";
-import { startUi, type UiServer } from "../../src/ui/server.js";
 import { REPO, copyExample, removeProjects } from "../executor/support/projects.js";
 import { runJson } from "../executor/support/run-json.js";
 import { expectPlot } from "./support/plots.js";
-import { browserMissing, launchChromium } from "../../../playground/test/support/browser.js";
+import { type ProjectUi, startProjectUi } from "./support/project-ui.js";
+import { browserMissing } from "../../../playground/test/support/browser.js";
+import { UI_ARTIFACTS as ARTIFACTS, useUiBrowser } from "./support/ui-browser.js";
 
 const missing = browserMissing();
 if (missing) console.log(`mlops ui browser tests ${missing}`);
 
-const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts", "ui");
-
 let dir: string;
 let runs: string[];
-let stores: Stores;
-let server: UiServer;
+let server: ProjectUi;
 
 beforeAll(async () => {
   dir = copyExample("credit");
@@ -36,13 +32,11 @@ beforeAll(async () => {
     const { result } = await runJson(["run", dir, ...(env === "default" ? [] : ["--env", env])]);
     runs.push(result.runId);
   }
-  stores = await openStores({ projectRoot: dir, env: {}, existing: true });
-  server = await startUi({ stores, project: dir, port: 0 });
+  server = await startProjectUi(dir);
 }, 300_000);
 
 afterAll(async () => {
   await server?.close();
-  await stores?.close();
   removeProjects();
 });
 
@@ -97,28 +91,11 @@ describe("the mlops ui command", () => {
 });
 
 describe.skipIf(missing !== undefined)("mlops ui in chromium", () => {
-  let browser: Browser;
+  const browserPage = useUiBrowser(() => server.url);
   let page: Page;
-  const errors: string[] = [];
-  const offsite: string[] = [];
 
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(m.text());
-    });
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("request", (r) => {
-      if (!r.url().startsWith(server.url)) offsite.push(r.url());
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    expect(errors).toEqual([]);
-    expect(offsite).toEqual([]);
+  beforeAll(() => {
+    page = browserPage();
   });
 
   it("the runs table lists the runs, sorts, filters, and selects two to compare", async () => {

@@ -1,0 +1,116 @@
+/**
+ * The monitor history of `mlops ui` after real checks: the iris example with a monitor on its
+ * batch deployment, trained by `mlops run`, then checked by `mlops monitor` twice — on input
+ * drawn like the training data (quiet) and on input with shifted petals (drifted, so its policy
+ * starts a retrain). In chromium: both checks listed newest first with their verdicts, each drift
+ * test's statistic and threshold, the drift share and the policy that fired; the drift-share chart
+ * drawn; a screenshot saved in runtime/test-artifacts/ui/.
+ */
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyExample, removeProjects } from "../executor/support/projects.js";
+import { runJson } from "../executor/support/run-json.js";
+import { browserMissing } from "../../../playground/test/support/browser.js";
+import { expectPlot } from "./support/plots.js";
+import { type ProjectUi, startProjectUi } from "./support/project-ui.js";
+import { UI_ARTIFACTS, useUiBrowser } from "./support/ui-browser.js";
+
+const missing = browserMissing();
+if (missing) console.log(`mlops ui monitor history test ${missing}`);
+
+const MONITOR = `
+monitor flower_watch {
+  deployment = species_scores
+  reference  = training
+  window     = 1d
+  schedule   = every(1d)
+  drift petal_length: psi > 0.2
+  drift petal_width:  psi > 0.2
+  drift sepal_width:  ks < 0.05
+  when drift_share >= 50% => retrain(species_clf)
+}
+`;
+
+/** The batch deployment's input: every iris measurement, petals lengthened by `shift` cm. */
+function writeIncoming(dir: string, shift: number): void {
+  const rows = readFileSync(join(dir, "data/iris.csv"), "utf8").trim().split("\n").slice(1);
+  const lines = rows.map((row) => {
+    const [sepal_length, sepal_width, petal_length, petal_width] = row.split(",").map(Number);
+    return JSON.stringify({ sepal_length, sepal_width, petal_length: petal_length! + shift, petal_width: petal_width! + shift / 2 });
+  });
+  writeFileSync(join(dir, "data/incoming.jsonl"), `${lines.join("\n")}\n`);
+}
+
+let server: ProjectUi;
+const checks: { quiet: string; drifted: string } = { quiet: "", drifted: "" };
+
+beforeAll(async () => {
+  const dir = copyExample("iris");
+  appendFileSync(join(dir, "iris.mlops"), MONITOR);
+  expect((await runJson(["run", dir])).code).toBe(0);
+  for (const [kind, shift] of [
+    ["quiet", 0],
+    ["drifted", 2.5],
+  ] as const) {
+    writeIncoming(dir, shift);
+    const { code, result } = await runJson(["monitor", dir]);
+    expect(code).toBe(0);
+    checks[kind] = result.runId;
+  }
+  server = await startProjectUi(dir);
+}, 300_000);
+
+afterAll(async () => {
+  await server?.close();
+  removeProjects();
+});
+
+describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", () => {
+  const browserPage = useUiBrowser(() => server.url);
+
+  it("lists the quiet and the drifted check with their statistics, and draws the drift share", async () => {
+    const page = browserPage();
+    await page.goto(server.url);
+    await page.locator("nav a", { hasText: "Monitors" }).click();
+    await page.waitForURL(/\/monitors$/);
+    const rows = page.locator("table.monitors tbody tr");
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute("data-run"), tr.getAttribute("data-verdict")]))).toEqual([
+      [checks.drifted, "drifted"],
+      [checks.quiet, "quiet"],
+    ]);
+    const [drifted, quiet] = [rows.nth(0), rows.nth(1)];
+    const cells = async (row: typeof drifted) => row.locator(":scope > td").allTextContents();
+
+    const d = await cells(drifted);
+    expect(d[1]).toBe("flower_watch");
+    expect(d[2]).toBe("drifted");
+    expect(d[3]).toBe("species_clf v1");
+    expect(d[4]).toBe("150 / 105");
+    expect(Number(d[5])).toBeCloseTo(2 / 3, 3);
+    const petal = await drifted.locator("li", { hasText: "petal_length" }).textContent();
+    const psi = Number(petal!.match(/psi = ([\d.]+)/)![1]);
+    expect(psi).toBeGreaterThan(0.2);
+    expect(petal).toContain("(drifts when > 0.2)");
+    expect(await drifted.locator("li.drifted code").allTextContents()).toEqual(["petal_length", "petal_width"]);
+    expect(await drifted.locator("li.ok code").allTextContents()).toEqual(["sepal_width"]);
+    expect(d[7]).toBe("none measured");
+    expect(d[8]).toMatch(/^drift_share >= 50% → retrain run \d{8}-\d{6}-[0-9a-f]+: /);
+
+    const q = await cells(quiet);
+    expect(q[2]).toBe("quiet");
+    expect(Number(q[5])).toBe(0);
+    expect(await quiet.locator("li.drifted").count()).toBe(0);
+    const quietPsi = Number((await quiet.locator("li", { hasText: "petal_length" }).textContent())!.match(/psi = ([\d.]+)/)![1]);
+    expect(quietPsi).toBeLessThan(0.2);
+    expect(q[8]).toBe("none");
+
+    await expectPlot(page, "[data-figure=drift-flower_watch]");
+    expect(await page.locator("[data-figure=drift-flower_watch] svg circle").count()).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(UI_ARTIFACTS, "7-monitor-history.png"), fullPage: true });
+
+    await quiet.locator("a", { hasText: checks.quiet }).click();
+    await page.waitForURL(new RegExp(`/runs/${checks.quiet}$`));
+    expect(await page.locator("main").textContent()).toContain("monitor.flower_watch");
+  });
+});
