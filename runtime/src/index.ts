@@ -14,13 +14,7 @@ export { train, type BuiltinTrainerSpec, type TrainOptions } from "./train/train
 export type { TrainedModel, BuiltinTrainerKind, TrainedOnnxOptions } from "./train/trained-model.js";
 export { seededRandom, permutation, shuffleInPlace, type SeededRandom } from "./random/seeded-random.js";
 export * from "./evaluate/metrics.js";
-export {
-  latencyPercentiles,
-  measureRowLatency,
-  type LatencyPercentiles,
-  type RowLatency,
-  type RowLatencyOptions,
-} from "./evaluate/latency.js";
+export { latencyPercentiles, type LatencyPercentiles, type RowLatency } from "./evaluate/latency.js";
 export { predictBatch, type BatchOutput, type PredictBatchOptions } from "./onnx/predict-batch.js";
 export * from "./monitor/drift-statistics.js";
 export { ksTwoSample, type KsResult } from "./monitor/kolmogorov-smirnov.js";
@@ -99,7 +93,6 @@ export {
   type StoreConfig,
   type StoreSettings,
 } from "./store/store-config.js";
-export { evaluateModel, type EvaluateModelOptions, type ModelEvaluation } from "./evaluate/evaluate-model.js";
 // Executor: runs a plan's step DAG locally (the `mlops run` engine).
 export { runPlan, selectSteps, planHash as runtimePlanHash, type RunOptions } from "./executor/executor.js";
 export type { RunReporter, RunResult, StepResult, StepRunStatus } from "./executor/reporter.js";

@@ -1,8 +1,4 @@
-/** Latency of an ONNX model, one row at a time, as a gate's `latency_p50/p95/p99` reads it. */
-import { performance } from "node:perf_hooks";
-import * as ort from "onnxruntime-node";
-import { ONNX_INPUT } from "../onnx/linear-models.js";
-
+/** Latency percentiles, as a gate's `latency_p50/p95/p99` reads them (samples from `measureGraphLatency`). */
 export interface LatencyPercentiles {
   p50: number;
   p95: number;
@@ -23,37 +19,6 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
 }
 
-export interface RowLatencyOptions {
-  /** Rows measured (evenly spaced over the data). Default 200. */
-  maxRows?: number;
-  /** Untimed runs first (session warm-up). Default 5. */
-  warmup?: number;
-  inputName?: string;
-}
-
 export interface RowLatency extends LatencyPercentiles {
   samplesMs: Float64Array;
-}
-
-/** Times single-row `session.run` calls over up to `maxRows` rows of row-major `x` [nRows, nCols]. */
-export async function measureRowLatency(
-  session: ort.InferenceSession,
-  x: Float32Array,
-  nRows: number,
-  nCols: number,
-  options: RowLatencyOptions = {},
-): Promise<RowLatency> {
-  const inputName = options.inputName ?? ONNX_INPUT;
-  const count = Math.min(nRows, options.maxRows ?? 200);
-  const step = count > 0 ? nRows / count : 1;
-  const rowTensor = (i: number): ort.Tensor => new ort.Tensor("float32", x.slice(i * nCols, (i + 1) * nCols), [1, nCols]);
-  for (let w = 0; w < Math.min(count, options.warmup ?? 5); w++) await session.run({ [inputName]: rowTensor(w) });
-  const samplesMs = new Float64Array(count);
-  for (let s = 0; s < count; s++) {
-    const feeds = { [inputName]: rowTensor(Math.floor(s * step)) };
-    const start = performance.now();
-    await session.run(feeds);
-    samplesMs[s] = performance.now() - start;
-  }
-  return { samplesMs, ...latencyPercentiles(samplesMs) };
 }

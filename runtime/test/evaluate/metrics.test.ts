@@ -1,12 +1,9 @@
-import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import {
   averagePrecision,
   binaryClassificationMetrics,
   fairnessMetrics,
   latencyPercentiles,
-  logisticRegressionOnnx,
-  measureRowLatency,
   multiclassClassificationMetrics,
   regressionMetrics,
   rocAuc,
@@ -119,16 +116,6 @@ describe("latency", () => {
     expect(latencyPercentiles(samples)).toEqual({ p50: 51, p95: 96, p99: 100 });
     expect(latencyPercentiles([4, 1, 3, 2]).p95).toBeCloseTo(3.85, 12);
     expect(latencyPercentiles([]).p50).toBeNaN();
-  });
-
-  it("measures single-row runs of a real session over a bounded sample", async () => {
-    const session = await ort.InferenceSession.create(logisticRegressionOnnx([1, -1], 0));
-    const x = new Float32Array(2 * 500).map((_, i) => i % 7);
-    const result = await measureRowLatency(session, x, 500, 2, { maxRows: 50 });
-    expect(result.samplesMs.length).toBe(50);
-    expect(result.p50).toBeGreaterThan(0);
-    expect(result.p50).toBeLessThanOrEqual(result.p95);
-    expect(result.p95).toBeLessThanOrEqual(result.p99);
   });
 });
 
