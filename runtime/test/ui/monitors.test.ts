@@ -4,7 +4,7 @@
  * drawn like the training data (quiet) and on input with shifted petals (drifted, so its policy
  * starts a retrain). In chromium: both checks listed newest first with their verdicts, each drift
  * test's statistic and threshold, the drift share and the policy that fired; the drift-share chart
- * drawn; a screenshot saved in runtime/test-artifacts/ui/.
+ * drawn; the lineage graph reaching the deployment; screenshots saved in runtime/test-artifacts/ui/.
  */
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -107,10 +107,19 @@ describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", (
 
     await expectPlot(page, "[data-figure=drift-flower_watch]");
     expect(await page.locator("[data-figure=drift-flower_watch] svg circle").count()).toBeGreaterThanOrEqual(2);
-    await page.screenshot({ path: join(UI_ARTIFACTS, "7-monitor-history.png"), fullPage: true });
+    await page.screenshot({ path: join(UI_ARTIFACTS, "8-monitor-history.png"), fullPage: true });
 
     await quiet.locator("a", { hasText: checks.quiet }).click();
     await page.waitForURL(new RegExp(`/runs/${checks.quiet}$`));
     expect(await page.locator("main").textContent()).toContain("monitor.flower_watch");
+  });
+
+  it("draws the lineage through to the deployment the monitor watches", async () => {
+    const page = browserPage();
+    await page.goto(new URL("/lineage", server.url).href);
+    await expectPlot(page, "[data-figure=lineage]");
+    const text = await page.locator("[data-figure=lineage] svg").textContent();
+    for (const label of ["flowers", "species_clf v1", "species_scores"]) expect(text).toContain(label);
+    await page.screenshot({ path: join(UI_ARTIFACTS, "9-lineage-deployment.png"), fullPage: true });
   });
 });

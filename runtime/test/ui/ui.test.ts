@@ -122,7 +122,13 @@ describe.skipIf(missing !== undefined)("mlops ui in chromium", () => {
     expect(differing.some((t) => t.includes("min_auc"))).toBe(true);
     expect(differing.some((t) => t.includes("epochs"))).toBe(false);
     await expectPlot(page, "[data-figure^=compare-roc]");
+    // the search's metric against the searched hyperparameter, one line per run
+    await expectPlot(page, "[data-figure=compare-search-default_clf-l2]");
+    expect(await page.locator("[data-figure=compare-search-default_clf-l2] svg").textContent()).toContain(runs[1]);
     await page.screenshot({ path: join(ARTIFACTS, "2-compare.png"), fullPage: true });
+    // `MLOPS_UPDATE_DOCS_IMAGES=1 npx vitest run runtime/test/ui/ui.test.ts` refreshes the README's picture
+    if (process.env.MLOPS_UPDATE_DOCS_IMAGES === "1")
+      await page.screenshot({ path: join(REPO, "docs/images/ui-compare.png"), fullPage: true });
   });
 
   it("a run's page draws its curves, confusion matrix, coefficients and search", async () => {
@@ -137,17 +143,22 @@ describe.skipIf(missing !== undefined)("mlops ui in chromium", () => {
 
   it("models, lineage and monitors pages", async () => {
     await page.goto(new URL("/models", server.url).href);
+    expect((await page.locator("table.models tbody tr").allTextContents()).map((t) => t.replace(/\d{4}-\d\d-\d\d .*$/, ""))).toEqual([
+      "default_clf1v1",
+    ]);
+    await page.screenshot({ path: join(ARTIFACTS, "4-models.png"), fullPage: true });
     await page.locator("a", { hasText: "default_clf" }).click();
     await page.waitForURL(/\/models\/default_clf$/);
     expect(await page.locator("table.versions").textContent()).toContain("best of 4 by auc");
     expect(await page.locator("table.audit").textContent()).toContain("register");
-    await page.screenshot({ path: join(ARTIFACTS, "4-model.png"), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, "5-model.png"), fullPage: true });
     await page.goto(new URL("/lineage", server.url).href);
     await expectPlot(page, "[data-figure=lineage]");
     expect(await page.locator("[data-figure=lineage] svg").textContent()).toContain("default_clf");
-    await page.screenshot({ path: join(ARTIFACTS, "5-lineage.png"), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, "6-lineage.png"), fullPage: true });
     await page.goto(new URL("/monitors", server.url).href);
     expect(await page.locator("main h1").textContent()).toContain("Monitor");
-    await page.screenshot({ path: join(ARTIFACTS, "6-monitors.png"), fullPage: true });
+    expect(await page.locator("main").textContent()).toContain("No monitor has run yet");
+    await page.screenshot({ path: join(ARTIFACTS, "7-monitors-none.png"), fullPage: true });
   });
 });
