@@ -167,13 +167,34 @@ describe("Airflow DAG details", () => {
     expect(train).toMatchObject({ retries: 0, execution_timeout: { timedelta_ms: 21_600_000 } });
   });
 
-  it.skipIf(!hasPython)("sets catchup, pools and the start-up timeout from the options", () => {
+  it.skipIf(!hasPython)("sets catchup, pools and the start-up timeout from the options; a step's declared pool wins", () => {
     const files = renderAirflow(plan, { catchup: true, pool: "ml", gpuPool: "gpu", startupTimeoutSeconds: 900 });
     const dags = Object.values(runDags(dagFiles(files))).flatMap((r) => r as Recorded[]);
     const training = dags.find((d) => d.kwargs.dag_id === "fraud_detection")!;
     expect(training.kwargs.catchup).toBe(true);
-    expect(training.tasks["train.fraud_ext"]).toMatchObject({ pool: "gpu", startup_timeout_seconds: 900 });
+    expect(training.tasks["train.fraud_ext"]).toMatchObject({ pool: "gpu_training", startup_timeout_seconds: 900 });
     expect(training.tasks["train.fraud_clf"]).toMatchObject({ pool: "ml" });
+    const undeclared = structuredClone(plan);
+    for (const step of undeclared.steps) delete step.execution.pool;
+    const gpuDag = Object.values(runDags(dagFiles(renderAirflow(undeclared, { pool: "ml", gpuPool: "gpu" }))))
+      .flatMap((r) => r as Recorded[])
+      .find((d) => d.kwargs.dag_id === "fraud_detection")!;
+    expect(gpuDag.tasks["train.fraud_ext"]).toMatchObject({ pool: "gpu" });
+  });
+
+  it.skipIf(!hasPython)("gives each task its step's pool slots, absolute priority weight and PriorityClass", () => {
+    const training = byId.get("fraud_detection")!;
+    expect(training.tasks["train.fraud_ext"]).toMatchObject({
+      pool: "gpu_training",
+      pool_slots: 2,
+      priority_weight: 10,
+      weight_rule: "absolute",
+      priority_class_name: "ml-training",
+    });
+    // nothing declared: Airflow's defaults (default_pool, weight 1 summed downstream), the cluster's default class
+    const clf = training.tasks["train.fraud_clf"]!;
+    expect(clf.pool_slots).toBe(1);
+    for (const key of ["pool", "priority_weight", "weight_rule", "priority_class_name"]) expect(clf).not.toHaveProperty(key);
   });
 
   it("is deterministic", () => {

@@ -189,6 +189,7 @@ describe("Kubernetes manifests", () => {
     ]);
     expect(pod.nodeSelector).toEqual({ "cloud.google.com/gke-accelerator": "nvidia-l4" });
     expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    expect(pod.priorityClassName).toBe("ml-training"); // the one class its steps declare
     expect(pod.restartPolicy).toBe("OnFailure");
     expect(job.backoffLimit).toBe(pipeline.reduce((n, s) => n + s.execution.retries, 0));
     const deploy = containers.find((c: Obj) => c.name === "deploy-fraud-api")!;
@@ -291,6 +292,12 @@ describe("Kubernetes manifests", () => {
     const iris = baseObjects(renderKubernetes({ base: fixture("iris.plan.json"), envs: {} }, { runtimeImage: "r.example.com/mlops:1.0" }));
     expect(new Set(iris.map((o) => o.metadata.namespace))).toEqual(new Set(["iris"]));
     expect(() => renderKubernetes(plans, { namespace: "default" })).toThrow(/default/);
+  });
+
+  it("refuses two PriorityClasses in one pod, naming both (a pod has one)", () => {
+    const plan = fixture("fraud.base.plan.json");
+    plan.steps.find((s) => s.id === "train.fraud_clf")!.execution.priorityClass = "ml-high";
+    expect(() => renderKubernetes({ base: plan, envs: {} })).toThrow(/priority classes ml-high and ml-training/);
   });
 
   it("is deterministic", () => {

@@ -1,6 +1,6 @@
 /**
  * Fields that say how a step runs on an orchestrator: resources, retries,
- * timeouts and placement. On `pipeline` they are the defaults of every step;
+ * timeouts, placement and queueing (pool, priority). On `pipeline` they are the defaults of every step;
  * on `model` they apply to that model's `train` step (merged key by key over
  * the pipeline's defaults). Renderers turn them into Kubernetes container
  * resources, node selectors and tolerations, and Airflow task arguments.
@@ -66,6 +66,40 @@ const TOLERATION: FieldSpec[] = [
   },
 ];
 
+/** An Airflow pool name (Airflow allows these characters, up to 256 of them). */
+export const POOL_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
+/** A Kubernetes object name that is a DNS subdomain (a PriorityClass name). */
+export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+/** Airflow's `priority_weight` is stored as a 32-bit integer; we keep well inside it. */
+export const PRIORITY_LIMIT = 1_000_000;
+
+const QUEUE: FieldSpec[] = [
+  {
+    name: "pool",
+    slot: { kind: "string", pattern: { regex: POOL_NAME, description: "an Airflow pool name (1 to 256 of `A-Za-z0-9_.-`)" } },
+    doc: "Airflow pool the task takes its slots from (create it in Airflow). Absent: the render's `--pool`/`--gpu-pool`, else `default_pool`.",
+  },
+  {
+    name: "pool_slots",
+    slot: { kind: "int", min: 1, max: 1024 },
+    default: "1",
+    doc: "Slots of the pool one task occupies (a step that needs a whole GPU node may take several).",
+  },
+  {
+    name: "priority",
+    slot: { kind: "int", min: -PRIORITY_LIMIT, max: PRIORITY_LIMIT },
+    doc: "Airflow `priority_weight` of the task, taken as written (`weight_rule` absolute): higher runs first when slots are short. Absent: Airflow's default (1, summed downstream).",
+  },
+  {
+    name: "priority_class",
+    slot: {
+      kind: "string",
+      pattern: { regex: DNS_SUBDOMAIN, description: "a Kubernetes PriorityClass name (lowercase letters, digits, `-` and `.`)" },
+    },
+    doc: "Kubernetes PriorityClass of the step's pod (`priorityClassName`, on Airflow and Kubernetes alike); the class must exist in the cluster.",
+  },
+];
+
 const PLACEMENT: FieldSpec[] = [
   {
     name: "node_selector",
@@ -84,7 +118,7 @@ const PLACEMENT: FieldSpec[] = [
   },
 ];
 
-/** `resources`, `retries`, `retry_delay`, `timeout`, `placement`; `scope` says whose steps they set, for the docs. */
+/** `resources`, `retries`, `retry_delay`, `timeout`, `placement`, `queue`; `scope` says whose steps they set, for the docs. */
 export function executionFields(scope: string): FieldSpec[] {
   return [
     {
@@ -112,5 +146,10 @@ export function executionFields(scope: string): FieldSpec[] {
       doc: `Time limit of one attempt of ${scope}.`,
     },
     { name: "placement", slot: { kind: "record", fields: PLACEMENT }, doc: `Where ${scope} may run: \`{ node_selector, tolerations }\`.` },
+    {
+      name: "queue",
+      slot: { kind: "record", fields: QUEUE },
+      doc: `Airflow pool and priority weight, and Kubernetes PriorityClass, of ${scope}: \`{ pool, pool_slots, priority, priority_class }\`.`,
+    },
   ];
 }

@@ -1,6 +1,6 @@
 /**
  * Each step's `execution`: built-in defaults, overridden by the pipeline's
- * `resources`/`retries`/`retry_delay`/`timeout`/`placement`, and for a
+ * `resources`/`retries`/`retry_delay`/`timeout`/`placement`/`queue`, and for a
  * model's `train` and `search` steps (the ones that train) by the model's, key by key.
  */
 import type { ConstValue, ResolvedField, SemanticModel } from "../program/semantic-model.js";
@@ -70,6 +70,21 @@ export function overlayExecution(base: StepExecution, fields: Fields): StepExecu
     timeoutMs: numberOr(fields.timeout?.value, base.timeoutMs),
     nodeSelector,
     tolerations: tolerations ? tolerations.flatMap((t) => toleration(t) ?? []) : base.tolerations,
+    ...queue(base, record(fields.queue?.value) ?? {}),
+  };
+}
+
+/** The queue fields present in `base` or declared in `queue`, the declared ones winning. */
+function queue(base: StepExecution, declared: Record<string, ConstValue>): Partial<StepExecution> {
+  const pool = typeof declared.pool === "string" ? declared.pool : base.pool;
+  const poolSlots = typeof declared.pool_slots === "number" ? declared.pool_slots : base.poolSlots;
+  const priorityWeight = typeof declared.priority === "number" ? declared.priority : base.priorityWeight;
+  const priorityClass = typeof declared.priority_class === "string" ? declared.priority_class : base.priorityClass;
+  return {
+    ...(pool !== undefined ? { pool } : {}),
+    ...(poolSlots !== undefined ? { poolSlots } : {}),
+    ...(priorityWeight !== undefined ? { priorityWeight } : {}),
+    ...(priorityClass !== undefined ? { priorityClass } : {}),
   };
 }
 

@@ -452,8 +452,8 @@ export interface Step {
 }
 
 /**
- * Resources, retries, time limit and placement of one step: the pipeline's
- * `resources`/`retries`/`retry_delay`/`timeout`/`placement`, and for a
+ * Resources, retries, time limit, placement and queueing of one step: the pipeline's
+ * `resources`/`retries`/`retry_delay`/`timeout`/`placement`/`queue`, and for a
  * `train` step its model's, merged key by key over them.
  */
 export interface StepExecution {
@@ -468,6 +468,14 @@ export interface StepExecution {
   /** Node labels the pod requires, sorted by key. */
   nodeSelector: Record<string, string>;
   tolerations: Toleration[];
+  /** Airflow pool of the task (`queue.pool`); absent: the renderer's `--pool`/`--gpu-pool`, else `default_pool`. */
+  pool?: string;
+  /** Pool slots the task occupies (`queue.pool_slots`); absent: 1. */
+  poolSlots?: number;
+  /** Airflow `priority_weight`, absolute (`queue.priority`); absent: Airflow's default. */
+  priorityWeight?: number;
+  /** Kubernetes PriorityClass of the step's pod (`queue.priority_class`); absent: the cluster's default. */
+  priorityClass?: string;
 }
 
 /** A Kubernetes toleration, spelled as Kubernetes spells it. */

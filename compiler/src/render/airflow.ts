@@ -60,7 +60,7 @@ function taskView(plan: Plan, settings: Settings, step: Step, storage: PodStorag
   const where = `step ${JSON.stringify(step.id)}`;
   const withLogicalDate = main.args.includes(RUN_ID) ? [{ name: "MLOPS_LOGICAL_DATE", value: LOGICAL_DATE_TEMPLATE }] : [];
   const gpu = step.execution.gpu > 0;
-  const pool = gpu ? (settings.gpuPool ?? settings.pool) : settings.pool;
+  const pool = step.execution.pool ?? (gpu ? (settings.gpuPool ?? settings.pool) : settings.pool);
   return {
     stepId: step.id,
     taskId: airflowKey(step.id),
@@ -97,6 +97,10 @@ function taskView(plan: Plan, settings: Settings, step: Step, storage: PodStorag
       .map((m) => ({ volume: m.volume, path: m.path, subPath: m.subPath! })),
     ownImage: main.ownImage,
     pool: pool ?? "",
+    poolSlots: step.execution.poolSlots ?? 1,
+    hasPriority: step.execution.priorityWeight !== undefined,
+    priorityWeight: step.execution.priorityWeight ?? 0,
+    priorityClass: step.execution.priorityClass ?? "",
   };
 }
 
@@ -190,7 +194,9 @@ function readme(plan: Plan, settings: Settings, files: RenderedFile[]): string {
     `  \`${settings.namespace}\`, as uid ${settings.uid} with a read-only root filesystem and no capabilities; one DAG run is one`,
     "  run in `mlops runs list`. The logical date reaches the step as `MLOPS_LOGICAL_DATE`.",
     "- Each task has its step's resources, retries, retry delay, timeout, node selector and tolerations from the",
-    `  \`.mlops\` sources. Pods may take ${settings.startupTimeoutSeconds}s to start (the image is large).`,
+    "  `.mlops` sources, and its `queue`: the pool (create it in Airflow first) and pool slots, the priority weight",
+    "  (`weight_rule` absolute: the weight as declared) and the pod's PriorityClass (it must exist in the cluster).",
+    `  Pods may take ${settings.startupTimeoutSeconds}s to start (the image is large).`,
     `- \`catchup=${settings.catchup ? "True" : "False"}\`${settings.catchup ? " (missed intervals since the start date are run)" : " (render with --catchup to backfill missed intervals)"}.`,
     `- Apply \`plan-configmap.yaml\` first: the tasks mount the plan from the ConfigMap \`${planConfigMap(settings)}\`, whose name carries`,
     "  the plan hash, so a running task never sees a newer plan.",

@@ -110,6 +110,19 @@ function placement(steps: Step[], where: string): Json {
   };
 }
 
+/**
+ * The pod's PriorityClass: the one its steps declare. A pod has one, so steps of one pod that
+ * declare two are an error (declare it at pipeline level, or render Airflow, where each step is a pod).
+ */
+function priorityClass(steps: Step[], where: string): Json {
+  const classes = [...new Set(steps.flatMap((step) => step.execution.priorityClass ?? []))].sort();
+  if (classes.length > 1)
+    throw new RenderError(
+      `${where}: steps of one pod ask for the priority classes ${classes.join(" and ")}; a pod has one: declare \`queue.priority_class\` on the pipeline only`,
+    );
+  return classes.length === 1 ? { priorityClassName: classes[0] } : {};
+}
+
 export function stepsServiceAccount(plan: Plan): string {
   return dnsLabel(`${plan.pipeline.name}-steps`, 63);
 }
@@ -133,6 +146,7 @@ function podTemplate(plan: Plan, settings: Settings, group: StepGroup, name: str
       restartPolicy: "OnFailure",
       securityContext: podSecurityContext(settings),
       ...placement(group.steps, group.group),
+      ...priorityClass(group.steps, group.group),
       ...(containers.length > 1 ? { initContainers: containers.slice(0, -1) } : {}),
       containers: containers.slice(-1),
       volumes: [

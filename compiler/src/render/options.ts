@@ -1,3 +1,4 @@
+import { POOL_NAME } from "../checker/execution-fields.js";
 import { secretVariable } from "../plan/secret-variables.js";
 import type { EnvValue, Plan, Schedule, Step } from "../plan/types.js";
 import { planHash } from "./header.js";
@@ -44,7 +45,7 @@ export interface RenderOptions {
   startDate?: string;
   /** Airflow `catchup`: run the schedule intervals missed since `startDate` (a backfill). Default false. */
   catchup?: boolean;
-  /** Airflow pool of every task. Default: Airflow's `default_pool`. */
+  /** Airflow pool of every task whose step declares none (`queue.pool`). Default: Airflow's `default_pool`. */
   pool?: string;
   /** Airflow pool of the tasks that request a GPU (GPU slots are scarcer than task slots). Default: `pool`. */
   gpuPool?: string;
@@ -190,8 +191,7 @@ function storeSettings(plan: Plan, options: RenderOptions): StoreSettings {
 }
 
 function requirePoolName(name: string, where: string): string {
-  if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name))
-    throw new RenderError(`${where}: ${JSON.stringify(name)} is not an Airflow pool name ([A-Za-z0-9_.-])`);
+  if (!POOL_NAME.test(name)) throw new RenderError(`${where}: ${JSON.stringify(name)} is not an Airflow pool name ([A-Za-z0-9_.-])`);
   return name;
 }
 

@@ -148,6 +148,9 @@ def step_pod(
     outputs: list[tuple[str, str, str]],
     own_image: bool,
     pool: str | None,
+    pool_slots: int,
+    priority_weight: int | None,
+    priority_class: str | None,
 ) -> KubernetesPodOperator:
     return KubernetesPodOperator(
         task_id=task_id,
@@ -184,6 +187,10 @@ def step_pod(
         retry_delay=timedelta(milliseconds=retry_delay_ms),
         execution_timeout=timedelta(milliseconds=timeout_ms),
         **({"pool": pool} if pool else {}),
+        pool_slots=pool_slots,
+        # a declared priority is the task's own, not summed over its downstream tasks
+        **({"priority_weight": priority_weight, "weight_rule": "absolute"} if priority_weight is not None else {}),
+        **({"priority_class_name": priority_class} if priority_class else {}),
     )
 
 
@@ -239,6 +246,9 @@ with DAG(
             outputs=[ {{~#each outputs}}{{#unless @first}}, {{/unless}}({{py volume}}, {{jinja path}}, {{jinja subPath}}){{/each~}} ],
             own_image={{bool ownImage}},
             pool={{#if pool}}{{py pool}}{{else}}None{{/if}},
+            pool_slots={{int poolSlots}},
+            priority_weight={{#if hasPriority}}{{int priorityWeight}}{{else}}None{{/if}},
+            priority_class={{#if priorityClass}}{{py priorityClass}}{{else}}None{{/if}},
         ),
 {{/each}}
     }

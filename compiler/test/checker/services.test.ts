@@ -43,6 +43,7 @@ describe("completion", () => {
       "retry_delay",
       "timeout",
       "placement",
+      "queue",
     ]);
     const gate = edit("  model = fraud_clf\n", "  model = fraud_clf\n  |\n");
     expect(completionsAt(gate.program, "/w/main.mlops", gate.offset)).toEqual([
@@ -231,7 +232,9 @@ describe("completion in half-typed files", () => {
       "retry_delay",
       "timeout",
       "placement",
+      "queue",
     ]);
+    expect(complete('model m {\n  queue = { pool = "gpu", |')).toEqual(["pool_slots", "priority", "priority_class"]);
     expect(complete("model m {\n  trainer = logistic_regression { epochs = 10, |")).toEqual([
       "learning_rate",
       "l2",

@@ -156,3 +156,25 @@ describe("a consumer refuses an invalid plan", () => {
     ]);
   });
 });
+
+describe("each step's execution", () => {
+  const plan = compilePlan(join(repoRoot, "test/corpus/valid/step_execution.mlops"));
+  const execution = (id: string) => plan.steps.find((s) => s.id === id)!.execution;
+
+  it("takes the pipeline's defaults, and for a model's train step the model's, key by key", () => {
+    expect(execution("ingest.s")).toMatchObject({ cpuMillis: 500, retries: 1, retryDelayMs: 120_000, timeoutMs: 1_800_000 });
+    expect(execution("train.m")).toMatchObject({ cpuMillis: 4000, gpu: 1, retries: 0, retryDelayMs: 120_000, timeoutMs: 21_600_000 });
+  });
+
+  it("queues a step in the declared pool with its priority; a model overrides the pipeline's queue key by key", () => {
+    expect(execution("ingest.s")).toMatchObject({ pool: "ml_steps", priorityWeight: -5, priorityClass: "ml-batch" });
+    expect(execution("ingest.s")).not.toHaveProperty("poolSlots");
+    expect(execution("train.m")).toMatchObject({ pool: "gpu.training", poolSlots: 2, priorityWeight: 10, priorityClass: "ml-batch" });
+  });
+
+  it("says nothing of queueing when nothing is declared (Airflow's and the cluster's defaults apply)", () => {
+    const iris = compilePlan(join(repoRoot, "examples/iris/iris.mlops"));
+    for (const step of iris.steps) expect(Object.keys(step.execution)).not.toContain("pool");
+    for (const step of iris.steps) expect(Object.keys(step.execution).filter((k) => k.startsWith("priority"))).toEqual([]);
+  });
+});

@@ -126,7 +126,8 @@ KPO_ARGS = {"name", "namespace", "image", "image_pull_policy", "cmds", "argument
             "annotations", "container_resources", "security_context", "container_security_context", "volumes",
             "volume_mounts", "automount_service_account_token", "get_logs", "on_finish_action", "service_account_name",
             "node_selector", "tolerations", "startup_timeout_seconds", "retries", "retry_delay", "execution_timeout",
-            "owner", "doc_md", "pool", "init_containers", "priority_weight"}
+            "owner", "doc_md", "pool", "pool_slots", "init_containers", "priority_weight", "weight_rule",
+            "priority_class_name"}
 # KubernetesPodOperator.template_fields (provider 10.x); init_containers, node_selector and tolerations are not templated.
 KPO_TEMPLATED = ("image", "cmds", "arguments", "env_vars", "labels", "annotations", "namespace", "container_resources",
                  "volumes", "volume_mounts")

@@ -157,6 +157,9 @@ def step_pod(
     outputs: list[tuple[str, str, str]],
     own_image: bool,
     pool: str | None,
+    pool_slots: int,
+    priority_weight: int | None,
+    priority_class: str | None,
 ) -> KubernetesPodOperator:
     return KubernetesPodOperator(
         task_id=task_id,
@@ -193,6 +196,10 @@ def step_pod(
         retry_delay=timedelta(milliseconds=retry_delay_ms),
         execution_timeout=timedelta(milliseconds=timeout_ms),
         **({"pool": pool} if pool else {}),
+        pool_slots=pool_slots,
+        # a declared priority is the task's own, not summed over its downstream tasks
+        **({"priority_weight": priority_weight, "weight_rule": "absolute"} if priority_weight is not None else {}),
+        **({"priority_class_name": priority_class} if priority_class else {}),
     )
 
 
@@ -227,5 +234,8 @@ with DAG(
             outputs=[("outputs", "/srv/mlops/out", "out")],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
     }
