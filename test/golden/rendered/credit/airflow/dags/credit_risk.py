@@ -156,6 +156,9 @@ def step_pod(
     outputs: list[tuple[str, str, str]],
     own_image: bool,
     pool: str | None,
+    pool_slots: int,
+    priority_weight: int | None,
+    priority_class: str | None,
 ) -> KubernetesPodOperator:
     return KubernetesPodOperator(
         task_id=task_id,
@@ -192,6 +195,10 @@ def step_pod(
         retry_delay=timedelta(milliseconds=retry_delay_ms),
         execution_timeout=timedelta(milliseconds=timeout_ms),
         **({"pool": pool} if pool else {}),
+        pool_slots=pool_slots,
+        # a declared priority is the task's own, not summed over its downstream tasks
+        **({"priority_weight": priority_weight, "weight_rule": "absolute"} if priority_weight is not None else {}),
+        **({"priority_class_name": priority_class} if priority_class else {}),
     )
 
 
@@ -226,6 +233,9 @@ with DAG(
             outputs=[],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
         "validate.applications": step_pod(
             task_id="validate.applications",
@@ -246,6 +256,9 @@ with DAG(
             outputs=[],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
         "split.default_clf": step_pod(
             task_id="split.default_clf",
@@ -266,6 +279,9 @@ with DAG(
             outputs=[],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
         "fit_features.default_clf": step_pod(
             task_id="fit_features.default_clf",
@@ -286,6 +302,9 @@ with DAG(
             outputs=[],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
         "search.default_clf": step_pod(
             task_id="search.default_clf",
@@ -306,6 +325,9 @@ with DAG(
             outputs=[],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
         "train.default_clf": step_pod(
             task_id="train.default_clf",
@@ -326,6 +348,9 @@ with DAG(
             outputs=[],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
         "evaluate.default_clf": step_pod(
             task_id="evaluate.default_clf",
@@ -346,6 +371,9 @@ with DAG(
             outputs=[],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
         "gate.release": step_pod(
             task_id="gate.release",
@@ -366,6 +394,9 @@ with DAG(
             outputs=[],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
         "register.default_clf": step_pod(
             task_id="register.default_clf",
@@ -386,6 +417,9 @@ with DAG(
             outputs=[],
             own_image=False,
             pool=None,
+            pool_slots=1,
+            priority_weight=None,
+            priority_class=None,
         ),
     }
     tasks["ingest.applications"] >> tasks["validate.applications"]
