@@ -19,7 +19,8 @@ DAG, rollback(deployment) moves production back. Same as
 \`mlops run --group monitor.NAME\`; schedulers call it on each monitor's schedule.
 
   --exit-code   exit 1 when a policy acted, 0 when all were quiet (or held back by
-                their cooldown), 3 when a monitor could not run
+                their cooldown), 3 when a monitor could not run (among others:
+                another process is checking it — one check of a monitor at a time)
   --report DIR  also write each monitor's drift report (HTML, readable offline)
                 as DIR/monitor.NAME.html
   --json        print the run result as JSON (each monitor's report is

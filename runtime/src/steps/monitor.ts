@@ -24,6 +24,7 @@ import { type KeyedScores, labelledMetrics, labelsByKey, loggedScores } from "..
 import { rowsInWindow } from "../monitor/window.js";
 import { type PolicyResult, applyPolicy } from "../monitor-actions/apply-policy.js";
 import { PolicyStates } from "../monitor-actions/policy-state.js";
+import { withCheckLease } from "../monitor-actions/check-lease.js";
 import { type RequestLogEntry, requestLogPath } from "../request-log/format.js";
 import { readRequestLog } from "../request-log/reader.js";
 import { featureMatrix } from "../scoring/feature-matrix.js";
@@ -70,6 +71,10 @@ interface CurrentData {
 export async function monitorStep(ctx: StepContext): Promise<StepOutcome> {
   const monitor = ctx.plan.monitors[ctx.step.subject.name];
   if (!monitor) throw new Error(`the plan has no monitor \`${ctx.step.subject.name}\``);
+  return withCheckLease(ctx, monitor.name, () => checkMonitor(ctx, monitor));
+}
+
+async function checkMonitor(ctx: StepContext, monitor: MonitorSpec): Promise<StepOutcome> {
   const now = new Date();
   const model = modelOf(ctx.plan, monitor.model);
   const source = sourceOf(ctx.plan, model.source);

@@ -5,6 +5,7 @@
  * both. Every method is one transaction; several processes may use one store at once.
  */
 import type { ModelRegistry, ModelVersion } from "./model-registry.js";
+import type { LeaseResult } from "./named-leases.js";
 
 export type RunStatus = "running" | "succeeded" | "failed" | "interrupted";
 export type StepStatus = "running" | "succeeded" | "failed" | "cached" | "skipped" | "interrupted";
@@ -185,6 +186,17 @@ export interface MetadataStore {
   putCacheEntry(cacheKey: string, stepId: string, outputs: Record<string, string>, runId?: string): Promise<void>;
   getCacheEntry(cacheKey: string): Promise<CacheEntry | null>;
   deleteCacheEntry(cacheKey: string): Promise<void>;
+
+  /**
+   * Takes the named lease (`monitor:NAME`) for `leaseMs`, unless another holder has it and is not
+   * gone (`named-leases.ts`): then says who holds it. Taking it is one transaction, so of two
+   * processes asking at once exactly one gets it.
+   */
+  acquireLease(name: string): Promise<LeaseResult>;
+  /** Pushes the lease's expiry `leaseMs` ahead; false when it is no longer this token's (expired and taken). */
+  renewLease(name: string, token: string): Promise<boolean>;
+  /** Frees the lease if this token still holds it. */
+  releaseLease(name: string, token: string): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -5,9 +5,10 @@
  * the monitor is killed in the middle of it.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { SECRET_PATH, monitorProgram, policies, writeTraffic } from "./support/monitor-project.js";
 import { REPO, copyExample, mlops, removeProjects } from "./support/projects.js";
 import { runJson } from "./support/run-json.js";
 import { withStores } from "./support/stores.js";
@@ -24,54 +25,6 @@ async function receiver(statuses: number[] = []): Promise<{ r: WebhookReceiver; 
   const r = new WebhookReceiver(statuses);
   receivers.push(r);
   return { r, url: await r.start() };
-}
-
-const SECRET_PATH = "/hooks/T000/s3cr3t-token-do-not-print";
-
-function monitorProgram(policies: string): string {
-  return `
-notifier oncall {
-  webhook = secret("oncall", "url")
-  format  = slack
-  retries = 2
-  timeout = 5s
-}
-
-monitor iris_drift {
-  deployment = species_scores
-  reference  = training
-  window     = 1d
-  schedule   = every(6h)
-  drift petal_length: psi > 0.2
-  drift petal_width:  psi > 0.2
-${policies}
-}
-`;
-}
-
-function writeTraffic(dir: string, shift: number): void {
-  const rows = readFileSync(join(dir, "data/iris.csv"), "utf8").trim().split("\n").slice(1);
-  const now = Date.now();
-  const lines = rows.map((row, i) => {
-    const [sl, sw, pl, pw] = row.split(",").map(Number);
-    const record = { sepal_length: sl, sepal_width: sw, petal_length: pl! + shift, petal_width: pw! + shift / 2 };
-    return JSON.stringify({ v: 1, at: new Date(now - (i + 1) * 60_000).toISOString(), record, latencyMs: 2 });
-  });
-  mkdirSync(join(dir, ".mlops/requests"), { recursive: true });
-  writeFileSync(join(dir, ".mlops/requests/species_scores.jsonl"), `${lines.join("\n")}\n`);
-}
-
-interface PolicyJson {
-  policy: string;
-  triggered: boolean;
-  acted: boolean;
-  outcome?: string;
-  run?: string;
-}
-
-function policies(dir: string): PolicyJson[] {
-  return (JSON.parse(readFileSync(join(dir, ".mlops/reports/monitor.iris_drift/monitor.json"), "utf8")) as { policies: PolicyJson[] })
-    .policies;
 }
 
 describe("monitor actions", () => {

@@ -19,7 +19,7 @@ describe("SQLite specifics", () => {
     try {
       const wal = await SqliteMetadataStore.open(join(dir, "a.db"));
       expect(wal.db.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(wal.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get()).toEqual({ v: 3 });
+      expect(wal.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get()).toEqual({ v: 4 });
       await wal.close();
       const journal = await SqliteMetadataStore.open(join(dir, "b.db"), { journal: "delete" });
       expect(journal.db.pragma("journal_mode", { simple: true })).toBe("delete");

@@ -18,6 +18,7 @@ import type {
   StepStatus,
 } from "../metadata-store.js";
 import type { ModelRegistry } from "../model-registry.js";
+import { type LeaseResult, leaseIsFree, newLeaseToken } from "../named-leases.js";
 import { currentProcess, formatIdentity } from "../process-identity.js";
 import { DEFAULT_LEASE_MS, INTERRUPTED_MESSAGE, currentUser, isAbandoned, leaseUntil, newRunId, settledStatus } from "../run-leases.js";
 import { StoreConfigError } from "../store-config.js";
@@ -347,6 +348,48 @@ export class PostgresMetadataStore implements MetadataStore {
   async deleteCacheEntry(cacheKey: string): Promise<void> {
     await this.db.query("DELETE FROM cache_entries WHERE cache_key = $1", [cacheKey]);
   }
+
+  async acquireLease(name: string): Promise<LeaseResult> {
+    return this.db.transaction(async (client): Promise<LeaseResult> => {
+      const now = this.now();
+      const token = newLeaseToken();
+      const values = [name, token, this.owner, this.user, now.toISOString(), leaseUntil(now, this.leaseMs)];
+      const inserted = await client.query(
+        `INSERT INTO leases (name, token, owner, username, acquired_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (name) DO NOTHING`,
+        values,
+      );
+      if (inserted.rowCount === 1) return { acquired: true, token };
+      const row = (await client.query<LeaseRow>("SELECT * FROM leases WHERE name = $1 FOR UPDATE", [name])).rows[0]!;
+      const held = { name, owner: row.owner, user: row.username, acquiredAt: iso(row.acquired_at)!, expiresAt: iso(row.expires_at)! };
+      if (!leaseIsFree(held, now.toISOString())) return { acquired: false, holder: held };
+      await client.query(
+        "UPDATE leases SET token = $2, owner = $3, username = $4, acquired_at = $5, expires_at = $6 WHERE name = $1",
+        values,
+      );
+      return { acquired: true, token };
+    });
+  }
+
+  async renewLease(name: string, token: string): Promise<boolean> {
+    const result = await this.db.query("UPDATE leases SET expires_at = $3 WHERE name = $1 AND token = $2", [
+      name,
+      token,
+      leaseUntil(this.now(), this.leaseMs),
+    ]);
+    return result.rowCount === 1;
+  }
+
+  async releaseLease(name: string, token: string): Promise<void> {
+    await this.db.query("DELETE FROM leases WHERE name = $1 AND token = $2", [name, token]);
+  }
+}
+
+interface LeaseRow {
+  owner: string;
+  username: string;
+  acquired_at: Date;
+  expires_at: Date;
 }
 
 interface RunRow {

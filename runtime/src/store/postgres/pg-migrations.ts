@@ -135,6 +135,20 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // named leases: one check of a monitor at a time across machines (as SQLite's migration 4)
+    version: 3,
+    sql: `
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        token TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        username TEXT NOT NULL,
+        acquired_at TIMESTAMPTZ NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any constant: the advisory lock that serialises migrations of one database. */

@@ -21,6 +21,7 @@ import type {
   StepStatus,
 } from "../metadata-store.js";
 import type { ModelRegistry } from "../model-registry.js";
+import { type LeaseHolder, type LeaseResult, leaseIsFree, newLeaseToken } from "../named-leases.js";
 import { currentProcess, formatIdentity } from "../process-identity.js";
 import { DEFAULT_LEASE_MS, INTERRUPTED_MESSAGE, currentUser, isAbandoned, leaseUntil, newRunId, settledStatus } from "../run-leases.js";
 import { withArtifactCheck } from "../verified-registry.js";
@@ -365,6 +366,48 @@ export class SqliteMetadataStore implements MetadataStore {
   async deleteCacheEntry(cacheKey: string): Promise<void> {
     this.db.prepare("DELETE FROM cache_entries WHERE cache_key = ?").run(cacheKey);
   }
+
+  async acquireLease(name: string): Promise<LeaseResult> {
+    const take = this.db.transaction((): LeaseResult => {
+      const now = this.now();
+      const row = this.db.prepare("SELECT * FROM leases WHERE name = ?").get(name) as LeaseRowOfName | undefined;
+      const held = row ? toLeaseHolder(row) : null;
+      if (held && !leaseIsFree(held, now.toISOString())) return { acquired: false, holder: held };
+      const token = newLeaseToken();
+      this.db
+        .prepare(
+          `INSERT INTO leases (name, token, owner, user, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET token = excluded.token, owner = excluded.owner, user = excluded.user,
+             acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+        )
+        .run(name, token, this.owner, this.user, now.toISOString(), leaseUntil(now, this.leaseMs));
+      return { acquired: true, token };
+    });
+    return take.immediate();
+  }
+
+  async renewLease(name: string, token: string): Promise<boolean> {
+    const result = this.db
+      .prepare("UPDATE leases SET expires_at = ? WHERE name = ? AND token = ?")
+      .run(leaseUntil(this.now(), this.leaseMs), name, token);
+    return result.changes === 1;
+  }
+
+  async releaseLease(name: string, token: string): Promise<void> {
+    this.db.prepare("DELETE FROM leases WHERE name = ? AND token = ?").run(name, token);
+  }
+}
+
+interface LeaseRowOfName {
+  name: string;
+  owner: string;
+  user: string;
+  acquired_at: string;
+  expires_at: string;
+}
+
+function toLeaseHolder(row: LeaseRowOfName): LeaseHolder {
+  return { name: row.name, owner: row.owner, user: row.user, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
 }
 
 interface LeaseRow {

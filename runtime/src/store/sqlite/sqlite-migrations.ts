@@ -135,6 +135,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // named leases: one check of a monitor at a time across processes (see named-leases.ts)
+    version: 4,
+    sql: `
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        token TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        user TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Brings the database to the latest schema inside one write transaction (safe when several processes open it at once). */
