@@ -1,10 +1,11 @@
 /**
- * The monitor history of `mlops ui` after real checks: the iris example with a monitor on its
+ * `mlops ui` over a deployed, monitored project — the monitor history after real checks: the iris example with a monitor on its
  * batch deployment, trained by `mlops run`, then checked by `mlops monitor` twice — on input
  * drawn like the training data (quiet) and on input with shifted petals (drifted, so its policy
  * starts a retrain). In chromium: both checks listed newest first with their verdicts, each drift
  * test's statistic and threshold, the drift share and the policy that fired; the drift-share chart
- * drawn; the lineage graph reaching the deployment; screenshots saved in runtime/test-artifacts/ui/.
+ * drawn; the lineage graph reaching the deployment; the model's production alias and audit
+ * trail; screenshots saved in runtime/test-artifacts/ui/.
  */
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -121,5 +122,20 @@ describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", (
     const text = await page.locator("[data-figure=lineage] svg").textContent();
     for (const label of ["flowers", "species_clf v1", "species_scores"]) expect(text).toContain(label);
     await page.screenshot({ path: join(UI_ARTIFACTS, "9-lineage-deployment.png"), fullPage: true });
+  });
+
+  it("shows the deployed model's production alias on its version and in the audit trail", async () => {
+    const page = browserPage();
+    await page.goto(new URL("/models", server.url).href);
+    expect(await page.locator("table.models tbody tr", { hasText: "species_clf" }).locator(".tag").allTextContents()).toEqual([
+      "production → v1",
+    ]);
+    await page.locator("a", { hasText: "species_clf" }).click();
+    await page.waitForURL(/\/models\/species_clf$/);
+    expect(await page.locator("table.versions tr#v1 .tag").allTextContents()).toEqual(["production"]);
+    const audit = await page.locator("table.audit tbody tr").allTextContents();
+    expect(audit.some((row) => row.includes("register"))).toBe(true);
+    expect(audit.some((row) => row.includes("production"))).toBe(true);
+    await page.screenshot({ path: join(UI_ARTIFACTS, "10-model-aliases.png"), fullPage: true });
   });
 });
