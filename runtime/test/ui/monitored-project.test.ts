@@ -1,16 +1,17 @@
 /**
- * `mlops ui` over a deployed, monitored project — the monitor history after real checks: the iris example with a monitor on its
- * batch deployment, trained by `mlops run`, then checked by `mlops monitor` twice — on input
- * drawn like the training data (quiet) and on input with shifted petals (drifted, so its policy
- * starts a retrain). In chromium: both checks listed newest first with their verdicts, each drift
- * test's statistic and threshold, the drift share and the policy that fired; the drift-share chart
- * drawn; the lineage graph reaching the deployment; the model's production alias and audit
- * trail; screenshots saved in runtime/test-artifacts/ui/.
+ * `mlops ui` over a deployed, monitored project: the iris example with a monitor on its batch
+ * deployment, trained twice by `mlops run` (v1, then v2 with another `l2`), then checked by
+ * `mlops monitor` twice — on input drawn like the training data (quiet) and on input with shifted
+ * petals (drifted, so its policy starts a retrain). In chromium: both checks listed newest first
+ * with their verdicts, each drift test's statistic and threshold, the drift share and the policy
+ * that fired, and the drift-share chart; the two trainings compared (the test metric against
+ * `l2`); the lineage graph reaching the deployment; the production alias and the audit trail.
+ * Screenshots are saved in runtime/test-artifacts/ui/.
  */
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyExample, removeProjects } from "../executor/support/projects.js";
+import { copyExample, edit, removeProjects } from "../executor/support/projects.js";
 import { runJson } from "../executor/support/run-json.js";
 import { browserMissing } from "../../../playground/test/support/browser.js";
 import { expectPlot } from "./support/plots.js";
@@ -45,11 +46,18 @@ function writeIncoming(dir: string, shift: number): void {
 
 let server: ProjectUi;
 const checks: { quiet: string; drifted: string } = { quiet: "", drifted: "" };
+/** Two trainings that differ in `l2` only: v1 (the default) and v2 (0.01), which becomes production. */
+const trainings: string[] = [];
 
 beforeAll(async () => {
   const dir = copyExample("iris");
   appendFileSync(join(dir, "iris.mlops"), MONITOR);
-  expect((await runJson(["run", dir])).code).toBe(0);
+  for (const change of [null, ["epochs = 300 }", "epochs = 300, l2 = 0.01 }"]] as const) {
+    if (change) edit(dir, "iris.mlops", change[0], change[1]);
+    const { code, result } = await runJson(["run", dir]);
+    expect(code).toBe(0);
+    trainings.push(result.runId);
+  }
   for (const [kind, shift] of [
     ["quiet", 0],
     ["drifted", 2.5],
@@ -86,7 +94,7 @@ describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", (
     const d = await cells(drifted);
     expect(d[1]).toBe("flower_watch");
     expect(d[2]).toBe("drifted");
-    expect(d[3]).toBe("species_clf v1");
+    expect(d[3]).toBe("species_clf v2");
     expect(d[4]).toBe("150 / 105");
     expect(Number(d[5])).toBeCloseTo(2 / 3, 3);
     const petal = await drifted.locator("li", { hasText: "petal_length" }).textContent();
@@ -120,19 +128,35 @@ describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", (
     await page.goto(new URL("/lineage", server.url).href);
     await expectPlot(page, "[data-figure=lineage]");
     const text = await page.locator("[data-figure=lineage] svg").textContent();
-    for (const label of ["flowers", "species_clf v1", "species_scores"]) expect(text).toContain(label);
+    for (const label of ["flowers", "species_clf v1", "species_clf v2", "species_scores"]) expect(text).toContain(label);
     await page.screenshot({ path: join(UI_ARTIFACTS, "9-lineage-deployment.png"), fullPage: true });
+  });
+
+  it("compares the two trainings: l2 marked as differing, and the test metric drawn against l2", async () => {
+    const page = browserPage();
+    await page.goto(server.url);
+    for (const id of trainings) await page.locator(`input[name=run][value="${id}"]`).check();
+    await page.locator("#compare").click();
+    await page.waitForURL(/\/compare\?/);
+    const differing = await page.locator("tr.differs > th").allTextContents();
+    expect(differing.some((t) => t.includes("l2"))).toBe(true);
+    expect(differing.some((t) => t.includes("epochs"))).toBe(false);
+    await expectPlot(page, "[data-figure=compare-species_clf-l2]");
+    expect(await page.locator("[data-figure=compare-species_clf-l2] figcaption").textContent()).toMatch(/on the test split against l2/);
+    await page.screenshot({ path: join(UI_ARTIFACTS, "11-compare-hyperparameter.png"), fullPage: true });
   });
 
   it("shows the deployed model's production alias on its version and in the audit trail", async () => {
     const page = browserPage();
     await page.goto(new URL("/models", server.url).href);
     expect(await page.locator("table.models tbody tr", { hasText: "species_clf" }).locator(".tag").allTextContents()).toEqual([
-      "production → v1",
+      "production → v2",
     ]);
     await page.locator("a", { hasText: "species_clf" }).click();
     await page.waitForURL(/\/models\/species_clf$/);
-    expect(await page.locator("table.versions tr#v1 .tag").allTextContents()).toEqual(["production"]);
+    expect(await page.locator("table.versions tr#v2 .tag").allTextContents()).toEqual(["production"]);
+    expect(await page.locator("table.versions tr#v1 .tag").count()).toBe(0);
+    expect(await page.locator("table.versions tr#v2").textContent()).toContain("l2=0.01");
     const audit = await page.locator("table.audit tbody tr").allTextContents();
     expect(audit.some((row) => row.includes("register"))).toBe(true);
     expect(audit.some((row) => row.includes("production"))).toBe(true);
