@@ -2,6 +2,7 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, type Command, writeFileAtomic } from "@mlops/compiler/cli";
 import { renderRunReport } from "../report/run-report.js";
+import { resolveRunRef } from "./run-ref.js";
 import { loadRunView } from "../report/run-view.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
@@ -34,8 +35,7 @@ export const reportCommand: Command = {
     const stores = await openCommandStores(values, io, resolve(io.cwd, values.project ?? "."), { existing: true });
     if (!stores) return 1;
     try {
-      const runId = id === "latest" ? (await stores.metadata.listRuns({ limit: 1 }))[0]?.id : id;
-      const view = runId ? await loadRunView(stores, runId) : null;
+      const view = await loadRunView(stores, await resolveRunRef(stores.metadata, id));
       if (!view) {
         io.stderr(`mlops report: no run ${id}\n`);
         return 1;

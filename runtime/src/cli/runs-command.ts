@@ -3,19 +3,21 @@ import { parseArgs } from "node:util";
 import { UsageError, type Command } from "@mlops/compiler/cli";
 import { table } from "./models-command.js";
 import { metricsShownPerStep } from "./run-metrics.js";
+import { resolveRunRef } from "./run-ref.js";
 import { compareRecordedRuns, formatComparison } from "./runs-compare.js";
 import { loadRunView } from "../report/run-view.js";
 import type { Stores } from "../store/open-stores.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops runs list [--limit N] [--project DIR] [--json]
-       mlops runs show ID [--project DIR] [--json]
+       mlops runs show RUN [--project DIR] [--json]
        mlops runs compare RUN RUN... [--project DIR] [--json]
 
 Runs recorded in a project's metadata store (default: the current directory):
 who started them and when, their status, and for one run every step with its
 timing, cache hit, outputs, metrics and error; or runs side by side (params,
-data, every hyperparameter and metric), rows that differ marked with ≠.
+data, every hyperparameter and metric), rows that differ marked with ≠. RUN is
+a run id, a unique prefix of one, or \`latest\`.
 
 ${STORE_USAGE}`;
 
@@ -31,8 +33,8 @@ export const runsCommand: Command = {
     });
     const [action, id] = positionals;
     if (action !== "list" && action !== "show" && action !== "compare")
-      throw new UsageError("expected list, show ID or compare RUN RUN...");
-    if (action === "show" && !id) throw new UsageError("runs show needs a run ID");
+      throw new UsageError("expected list, show RUN or compare RUN RUN...");
+    if (action === "show" && !id) throw new UsageError("runs show needs a RUN (an id, a prefix, or latest)");
     if (action === "compare" && positionals.length < 3) throw new UsageError("runs compare needs at least two run IDs");
     const stores = await openCommandStores(values, io, resolve(io.cwd, values.project ?? "."), { existing: true });
     if (!stores) return 1;
@@ -52,7 +54,8 @@ export const runsCommand: Command = {
         return 0;
       }
       if (action === "compare") {
-        const compared = await compareRecordedRuns(stores, positionals.slice(1));
+        const refs = await Promise.all(positionals.slice(1).map((ref) => resolveRunRef(metadata, ref)));
+        const compared = await compareRecordedRuns(stores, refs);
         if ("missing" in compared) {
           io.stderr(`mlops runs: no run ${compared.missing}\n`);
           return 1;
@@ -60,7 +63,7 @@ export const runsCommand: Command = {
         io.stdout(values.json ? `${JSON.stringify(compared, null, 2)}\n` : formatComparison(compared));
         return 0;
       }
-      const details = await metadata.showRun(id!);
+      const details = await metadata.showRun(await resolveRunRef(metadata, id!));
       if (!details) {
         io.stderr(`mlops runs: no run ${id}\n`);
         return 1;

@@ -35,6 +35,14 @@ describe("mlops runs compare", () => {
     const trainer = json.sections.find((s) => s.title === "Model species_clf: trainer")!;
     expect(trainer.rows.filter((r) => r.differs).map((r) => r.label)).toEqual(["l2"]);
 
+    // `latest` names the newest run, a prefix names the run it starts
+    const byRef = JSON.parse((await mlops(["runs", "compare", a.slice(0, 20), "latest", "--json", "--project", dir])).stdout) as {
+      runs: string[];
+    };
+    expect(byRef.runs).toEqual([a, b]);
+    const shown = JSON.parse((await mlops(["runs", "show", "latest", "--json", "--project", dir])).stdout) as { id: string };
+    expect(shown.id).toBe(b);
+
     expect(await mlops(["runs", "compare", a, "nope", "--project", dir])).toMatchObject({ code: 1, stderr: "mlops runs: no run nope\n" });
     expect((await mlops(["runs", "compare", a, "--project", dir])).code).toBe(2);
 
