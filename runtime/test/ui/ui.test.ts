@@ -131,6 +131,19 @@ describe.skipIf(missing !== undefined)("mlops ui in chromium", () => {
       await page.screenshot({ path: join(REPO, "docs/images/ui-compare.png"), fullPage: true });
   });
 
+  it("the compare page without two runs offers the recent runs to pick, and compares the picked ones", async () => {
+    await page.goto(new URL(`/compare?run=${runs[0]}`, server.url).href);
+    expect(await page.locator("main h1").textContent()).toBe("Compare runs");
+    expect(await page.locator("input[name=run]:checked").evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value))).toEqual([
+      runs[0],
+    ]);
+    await page.screenshot({ path: join(ARTIFACTS, "2-compare-pick.png"), fullPage: true });
+    await page.locator(`input[name=run][value="${runs[1]}"]`).check();
+    await page.locator("main button[type=submit]").click();
+    await page.waitForURL(/\/compare\?run=.*&run=/);
+    expect((await page.locator("table.compare").first().locator("thead th code").allTextContents()).sort()).toEqual([...runs].sort());
+  });
+
   it("a run's page draws its curves, confusion matrix, coefficients and search", async () => {
     await page.goto(new URL(`/runs/${runs[1]}`, server.url).href);
     for (const id of ["roc", "pr", "calibration", "confusion", "coefficients", "search", "search-l2"])
