@@ -34,6 +34,8 @@ export function runFitTask(task: FitTask): FitResult {
   const started = performance.now();
   const model = train(task.trainer, task.task, task.x, task.trainRows, task.width, task.y, {
     seed: task.seed,
+    // candidates already train in parallel, one per core
+    threads: 1,
     ...(task.task === "multiclass_classification" ? { nClasses: task.nClasses } : {}),
   });
   const raw = model.predict(task.xValidate, task.validateRows);

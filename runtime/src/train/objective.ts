@@ -11,19 +11,61 @@
  * Losses: squared `½ (f - y)²`, logistic (y in {0, 1}), multinomial cross-entropy (y in 0..K-1).
  */
 import type { ColumnScaling } from "./feature-scaling.js";
+import { accumulateChunk, chunkStride, LOSS_CODE, type KernelData } from "./objective-kernel.js";
+import { ObjectiveThreads, sharedKernelData } from "./objective-threads.js";
 
 export type LossKind = "squared" | "logistic" | "multinomial";
 
 export interface Problem {
   loss: LossKind;
   x: Float32Array;
-  y: ArrayLike<number>;
+  y: Float64Array;
   nRows: number;
   nCols: number;
   /** Outputs per row: 1 (squared, logistic) or the number of classes. */
   nOutputs: number;
   scaling: ColumnScaling;
   l2: number;
+  /** The full passes' data and, when they share them, the helper threads (`startThreads`). */
+  kernel: KernelData;
+  threads: ObjectiveThreads | null;
+}
+
+/** Values (rows × columns × outputs) per chunk of a full pass: a few MB of rows, ~30 chunks for 1M × 20. */
+const CHUNK_VALUES = 1 << 19;
+
+export function makeProblem(fields: Omit<Problem, "kernel" | "threads">): Problem {
+  const { x, y, nRows, nCols, nOutputs } = fields;
+  const chunkRows = Math.max(1, Math.floor(CHUNK_VALUES / (nCols * nOutputs || 1)));
+  const kernel: KernelData = {
+    loss: LOSS_CODE[fields.loss],
+    x,
+    y,
+    nCols,
+    nOutputs,
+    mean: fields.scaling.mean,
+    params: new Float64Array((nCols + 1) * nOutputs),
+    partials: new Float64Array(Math.ceil(nRows / chunkRows) * chunkStride(nCols, nOutputs)),
+    chunkRows,
+    count: nRows,
+    rows: null,
+  };
+  return { ...fields, kernel, threads: null };
+}
+
+/**
+ * Moves the problem's data to shared memory and starts `helpers` threads that share its full
+ * passes; `stopThreads` ends them. The objective's values do not depend on the thread count.
+ */
+export function startThreads(problem: Problem, helpers: number): void {
+  if (helpers < 1 || problem.threads) return;
+  problem.kernel = sharedKernelData(problem.kernel);
+  problem.threads = new ObjectiveThreads(problem.kernel, chunkCount(problem.kernel), helpers);
+}
+
+export function stopThreads(problem: Problem): void {
+  problem.threads?.close();
+  problem.threads = null;
 }
 
 export function parameterCount(problem: Problem): number {
@@ -35,10 +77,9 @@ export function parameterCount(problem: Problem): number {
  * The data term is averaged over the rows used; the penalty is added once.
  */
 export function evaluateObjective(problem: Problem, theta: Float64Array, gradient: Float64Array, rows?: Int32Array): number {
-  gradient.fill(0);
   const count = rows ? rows.length : problem.nRows;
-  const dataLoss =
-    problem.nOutputs === 1 ? accumulateSingleOutput(problem, theta, gradient, rows) : accumulateMultinomial(problem, theta, gradient, rows);
+  setParams(problem, theta);
+  const dataLoss = sumChunks(problem, dataTerm(problem, rows), gradient);
   const { nCols, nOutputs, l2, scaling } = problem;
   const inverseCount = count > 0 ? 1 / count : 0;
   let penalty = 0;
@@ -56,103 +97,69 @@ export function evaluateObjective(problem: Problem, theta: Float64Array, gradien
 }
 
 /**
- * Accumulates Σ loss and, in `gradient`, Σ r_i (x_ij - mean_j) for weights and Σ r_i for the intercept
- * (r = ∂loss/∂f); the caller divides by the row count and the column scale.
+ * The kernel's parameters at θ. Single output: f = c + Σ (x_j - mean_j) w_j is evaluated as
+ * (c - Σ mean_j w_j) + Σ x_j w_j, one multiply-add per value. Multinomial: w = v / scale, c.
  */
-function accumulateSingleOutput(problem: Problem, theta: Float64Array, gradient: Float64Array, rows: Int32Array | undefined): number {
-  const { x, y, nCols, scaling, loss } = problem;
-  const mean = scaling.mean;
-  // f = c + Σ (x_j - mean_j) w_j evaluated as (c - Σ mean_j w_j) + Σ x_j w_j: one multiply-add per value
-  const w = new Float64Array(nCols);
-  let c = theta[nCols]!;
-  for (let j = 0; j < nCols; j++) {
-    w[j] = theta[j]! / scaling.scale[j]!;
-    c -= mean[j]! * w[j]!;
-  }
-  const count = rows ? rows.length : problem.nRows;
-  const logistic = loss === "logistic";
-  const raw = new Float64Array(nCols);
-  let total = 0;
-  let residualSum = 0;
-  // Σ log1p(e) taken as log Π (1 + e) over blocks of 512 rows (each factor is in [1, 2], so a
-  // block cannot overflow): one multiply per row instead of a logarithm, relative error ~1e-13.
-  let product = 1;
-  for (let r = 0; r < count; r++) {
-    const i = rows ? rows[r]! : r;
-    const offset = i * nCols;
-    let f = c;
-    for (let j = 0; j < nCols; j++) f += x[offset + j]! * w[j]!;
-    const target = y[i]!;
-    let residual: number;
-    if (logistic) {
-      // softplus(f) - y f and sigmoid(f) - y from one exp(-|f|), without overflow
-      const e = Math.exp(-Math.abs(f));
-      const u = 1 + e;
-      product *= u;
-      if ((r & 511) === 511) {
-        total += Math.log(product);
-        product = 1;
-      }
-      total += Math.max(f, 0) - target * f;
-      residual = (f >= 0 ? 1 : e) / u - target;
-    } else {
-      residual = f - target;
-      total += 0.5 * residual * residual;
+function setParams(problem: Problem, theta: Float64Array): void {
+  const { nCols, nOutputs: k, scaling } = problem;
+  const params = problem.kernel.params;
+  if (k === 1) {
+    let c = theta[nCols]!;
+    for (let j = 0; j < nCols; j++) {
+      params[j] = theta[j]! / scaling.scale[j]!;
+      c -= scaling.mean[j]! * params[j]!;
     }
-    residualSum += residual;
-    for (let j = 0; j < nCols; j++) raw[j]! += residual * x[offset + j]!;
+    params[nCols] = c;
+    return;
   }
-  total += Math.log(product);
-  // Σ r (x_j - mean_j) = Σ r x_j - mean_j Σ r
-  for (let j = 0; j < nCols; j++) gradient[j] = raw[j]! - mean[j]! * residualSum;
-  gradient[nCols] = residualSum;
+  for (let j = 0; j < nCols; j++) for (let c = 0; c < k; c++) params[j * k + c] = theta[j * k + c]! / scaling.scale[j]!;
+  for (let c = 0; c < k; c++) params[nCols * k + c] = theta[nCols * k + c]!;
+}
+
+/** Every chunk's partial sums: the shared pass over all rows, or this thread over the subset. */
+function dataTerm(problem: Problem, rows: Int32Array | undefined): { partials: Float64Array; chunks: number } {
+  const kernel = problem.kernel;
+  if (!rows) {
+    if (problem.threads) return { partials: problem.threads.run(), chunks: chunkCount(kernel) };
+    for (let chunk = 0; chunk < chunkCount(kernel); chunk++) accumulateChunk(kernel, chunk);
+    return { partials: kernel.partials, chunks: chunkCount(kernel) };
+  }
+  const subset: KernelData = {
+    ...kernel,
+    rows,
+    count: rows.length,
+    chunkRows: Math.max(1, rows.length),
+    partials: new Float64Array(chunkStride(kernel.nCols, kernel.nOutputs)),
+  };
+  accumulateChunk(subset, 0);
+  return { partials: subset.partials, chunks: 1 };
+}
+
+/**
+ * Adds the chunks' partials up in chunk order: returns Σ loss and writes the data term's gradient,
+ * Σ r (x_j - mean_j) for weights and Σ r for intercepts (the caller divides by the row count and
+ * the column scale).
+ */
+function sumChunks(problem: Problem, term: { partials: Float64Array; chunks: number }, gradient: Float64Array): number {
+  const { partials, chunks } = term;
+  const stride = chunkStride(problem.nCols, problem.nOutputs);
+  gradient.fill(0);
+  let total = 0;
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const base = chunk * stride;
+    total += partials[base]!;
+    for (let p = 0; p < gradient.length; p++) gradient[p]! += partials[base + 1 + p]!;
+  }
+  if (problem.nOutputs === 1) {
+    // the single-output kernel sums r·x on the raw values: Σ r (x_j - mean_j) = Σ r x_j - mean_j Σ r
+    const residualSum = gradient[problem.nCols]!;
+    for (let j = 0; j < problem.nCols; j++) gradient[j]! -= problem.scaling.mean[j]! * residualSum;
+  }
   return total;
 }
 
-function accumulateMultinomial(problem: Problem, theta: Float64Array, gradient: Float64Array, rows: Int32Array | undefined): number {
-  const { x, y, nCols, nOutputs: k, scaling } = problem;
-  const mean = scaling.mean;
-  const w = new Float64Array(nCols * k);
-  for (let j = 0; j < nCols; j++) for (let c = 0; c < k; c++) w[j * k + c] = theta[j * k + c]! / scaling.scale[j]!;
-  const interceptOffset = nCols * k;
-  const centred = new Float64Array(nCols);
-  const logits = new Float64Array(k);
-  const count = rows ? rows.length : problem.nRows;
-  let total = 0;
-  for (let r = 0; r < count; r++) {
-    const i = rows ? rows[r]! : r;
-    const offset = i * nCols;
-    for (let c = 0; c < k; c++) logits[c] = theta[interceptOffset + c]!;
-    for (let j = 0; j < nCols; j++) {
-      const value = x[offset + j]! - mean[j]!;
-      centred[j] = value;
-      if (value === 0) continue;
-      const row = j * k;
-      for (let c = 0; c < k; c++) logits[c]! += value * w[row + c]!;
-    }
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) if (logits[c]! > max) max = logits[c]!;
-    let sum = 0;
-    for (let c = 0; c < k; c++) {
-      logits[c] = Math.exp(logits[c]! - max);
-      sum += logits[c]!;
-    }
-    const target = y[i]!;
-    const targetProbability = logits[target]! / sum;
-    total += -Math.log(targetProbability > 0 ? targetProbability : Number.MIN_VALUE);
-    for (let c = 0; c < k; c++) {
-      const residual = logits[c]! / sum - (c === target ? 1 : 0);
-      logits[c] = residual;
-      gradient[interceptOffset + c]! += residual;
-    }
-    for (let j = 0; j < nCols; j++) {
-      const value = centred[j]!;
-      if (value === 0) continue;
-      const row = j * k;
-      for (let c = 0; c < k; c++) gradient[row + c]! += value * logits[c]!;
-    }
-  }
-  return total;
+function chunkCount(kernel: KernelData): number {
+  return Math.ceil(kernel.count / kernel.chunkRows);
 }
 
 /** Raw (caller-space) weights [D, K] and intercepts [K] from θ. */
