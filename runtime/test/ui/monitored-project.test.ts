@@ -135,6 +135,15 @@ describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", (
   it("compares the two trainings: l2 marked as differing, and the test metric drawn against l2", async () => {
     const page = browserPage();
     await page.goto(server.url);
+    // the steps column tells monitor checks from trainings, and the filter finds them
+    await page.locator("#filter").fill("monitor flower_watch");
+    await expect
+      .poll(() => page.locator("#runs tbody tr:not([hidden])").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run"))))
+      .toEqual([checks.drifted, checks.quiet]);
+    await page.screenshot({ path: join(UI_ARTIFACTS, "12-runs-monitor-checks.png"), fullPage: true });
+    await page.locator("#filter").fill("flower_watch (drifted)");
+    await expect.poll(() => page.locator("#runs tbody tr:not([hidden])").getAttribute("data-run")).toBe(checks.drifted);
+    await page.locator("#filter").fill("");
     for (const id of trainings) await page.locator(`input[name=run][value="${id}"]`).check();
     await page.locator("#compare").click();
     await page.waitForURL(/\/compare\?/);

@@ -28,10 +28,14 @@ export function monitorsPage(project: string, checks: MonitorCheck[]): string {
   return uiPage("Monitors", "monitors", project, body);
 }
 
-/** `drifted` when a drift test fired, `quiet` when none did; a check that failed keeps its step status. */
+/** A check's verdict: `drifted` when a drift test fired, `quiet` when none did. */
+export function driftVerdict(report: MonitorReport): "drifted" | "quiet" {
+  return report.drift.some((d) => d.drifted) ? "drifted" : "quiet";
+}
+
+/** The verdict, or the step status of a check that failed (it has no report). */
 function verdict(check: MonitorCheck): string {
-  if (!check.report) return check.status;
-  return check.report.drift.some((d) => d.drifted) ? "drifted" : "quiet";
+  return check.report ? driftVerdict(check.report) : check.status;
 }
 
 function checkRow(check: MonitorCheck): Markup {

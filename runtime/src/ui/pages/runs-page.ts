@@ -3,6 +3,7 @@ import { duration, html, num, raw, shortHash } from "../../report/html.js";
 import type { RunView } from "../../report/run-view.js";
 import { statusBadge } from "../../report/sections.js";
 import { uiPage } from "./layout.js";
+import { driftVerdict } from "./monitors-page.js";
 
 /** Model metrics shown as columns: per model its first two (the gate's first), at most six in all. */
 function metricColumns(views: RunView[]): Array<{ model: string; metric: string }> {
@@ -14,11 +15,25 @@ function metricColumns(views: RunView[]): Array<{ model: string; metric: string 
   return columns.slice(0, 6);
 }
 
+/** What a run did, in a few words: the monitors it checked and their verdicts, else how many steps ran and how many were cached. */
+function stepsSummary(view: RunView): string {
+  const steps = view.run.steps;
+  if (steps.length > 0 && steps.every((s) => s.stepId.startsWith("monitor."))) {
+    const checked = steps.map((s) => {
+      const report = view.monitorReports.find((r) => r.stepId === s.stepId)?.report;
+      return `${s.stepId.slice("monitor.".length)} (${report ? driftVerdict(report) : s.status})`;
+    });
+    return `monitor ${checked.join(", ")}`;
+  }
+  const cached = steps.filter((s) => s.cacheHit).length;
+  return `${steps.length} ${steps.length === 1 ? "step" : "steps"}${cached > 0 ? `, ${cached} cached` : ""}`;
+}
+
 export function runsPage(project: string, views: RunView[]): string {
   const columns = metricColumns(views);
   const header = [
     html`<th><span class="sr-only">select</span></th>`,
-    ...["run", "status", "pipeline", "started", "duration", "commit", "params"].map((h) => html`<th class="sortable">${h}</th>`),
+    ...["run", "status", "pipeline", "steps", "started", "duration", "commit", "params"].map((h) => html`<th class="sortable">${h}</th>`),
     ...columns.map((c) => html`<th class="sortable" data-type="number">${c.model} ${c.metric}</th>`),
     html`<th class="sortable" data-type="number">candidates</th>`,
   ];
@@ -34,6 +49,7 @@ export function runsPage(project: string, views: RunView[]): string {
 <td data-sort="${run.id}"><a href="/runs/${encodeURIComponent(run.id)}"><code>${run.id}</code></a></td>
 <td data-sort="${run.status}">${statusBadge(run.status)}</td>
 <td>${run.pipeline ?? "-"}${run.env ? ` (${run.env})` : ""}</td>
+<td>${stepsSummary(view)}</td>
 <td data-sort="${run.startedAt}">${run.startedAt.replace("T", " ").slice(0, 19)}</td>
 <td data-sort="${view.durationMs ?? -1}">${duration(view.durationMs)}</td>
 <td>${ctx?.git ? html`<code>${shortHash(ctx.git.commit, 8)}</code>${ctx.git.dirty ? raw('<span class="warn" title="uncommitted changes">*</span>') : ""}` : "-"}</td>
