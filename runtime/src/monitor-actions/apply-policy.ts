@@ -1,6 +1,6 @@
 /**
  * A monitor's policy, once its condition is known: held back while it cools down, else its action
- * is recorded as pending, carried out, and recorded as done. An action left pending by a monitor
+ * is recorded as pending, carried out, audited (`audit-action.ts`) and recorded as done. An action left pending by a monitor
  * that died mid-way is finished first by the next check (whatever the condition says then), so a
  * crash neither loses nor repeats it: a retrain re-uses the steps that finished, a rollback checks
  * where production is, an alert is re-posted with the same `Idempotency-Key`.
@@ -9,6 +9,7 @@ import type { MonitorSpec, Policy } from "@mlops/compiler";
 import type { StepContext } from "../executor/step-context.js";
 import { deploymentOf } from "../steps/plan-lookup.js";
 import { type AlertSummary, alertPayload } from "./alert-payload.js";
+import { auditAction } from "./audit-action.js";
 import { type PendingAction, type PolicyStates, actionText } from "./policy-state.js";
 import { retrainModel } from "./retrain.js";
 import { SecretUnavailable, resolveEnvValue } from "./secret-values.js";
@@ -52,6 +53,7 @@ export async function applyPolicy(check: PolicyCheck): Promise<PolicyResult> {
   if (state.pending) {
     const pending = state.pending;
     const done = await act(check, pending);
+    await audit(check, pending, done, check.ctx.runId);
     await states.save(policy, finished(state, pending, done, now));
     return {
       policy: policy.text,
@@ -81,10 +83,14 @@ export async function applyPolicy(check: PolicyCheck): Promise<PolicyResult> {
       outcome: `held back: cooling down until ${new Date(until).toISOString()} (acted at ${state.lastFiredAt})`,
     };
   const prepared = await prepare(check);
-  if ("refused" in prepared) return { policy: policy.text, triggered: true, action, acted: false, outcome: prepared.refused };
+  if ("refused" in prepared) {
+    await audit(check, pendingAction(check), { outcome: prepared.refused });
+    return { policy: policy.text, triggered: true, action, acted: false, outcome: prepared.refused };
+  }
   state.pending = prepared.pending;
   await states.save(policy, state);
   const done = await act(check, prepared.pending);
+  await audit(check, prepared.pending, done);
   await states.save(policy, finished(state, prepared.pending, done, now));
   return { policy: policy.text, triggered: true, action, acted: true, outcome: done.outcome, ...(done.run ? { run: done.run } : {}) };
 }
@@ -94,10 +100,30 @@ function finished(state: Awaited<ReturnType<PolicyStates["load"]>>, pending: Pen
   return { ...rest, lastFiredAt: pending.firedAt, last: { ...pending, finishedAt: now.toISOString(), outcome: done.outcome } };
 }
 
+function audit(check: PolicyCheck, pending: PendingAction, done: Acted, finishedBy?: string): Promise<void> {
+  return auditAction(check.ctx.metadata.registry, {
+    monitor: check.monitor.name,
+    policy: check.policy.text,
+    action: actionText(pending.action),
+    model: check.summary.model,
+    version: check.summary.version,
+    monitorRun: pending.monitorRunId,
+    report: pending.report,
+    firedAt: pending.firedAt,
+    outcome: done.outcome,
+    ...(done.run ? { run: done.run } : {}),
+    ...(finishedBy ? { finishedBy } : {}),
+  });
+}
+
+function pendingAction(check: PolicyCheck): PendingAction {
+  return { action: check.policy.action, monitorRunId: check.ctx.runId, report: check.summary.report, firedAt: check.now.toISOString() };
+}
+
 /** The pending record of an action about to be taken (a rollback's target is fixed now). */
 async function prepare(check: PolicyCheck): Promise<{ pending: PendingAction } | { refused: string }> {
-  const { ctx, policy, now } = check;
-  const base: PendingAction = { action: policy.action, monitorRunId: ctx.runId, report: check.summary.report, firedAt: now.toISOString() };
+  const { ctx, policy } = check;
+  const base = pendingAction(check);
   if (policy.action.kind !== "rollback") return { pending: base };
   const deployment = deploymentOf(ctx.plan, policy.action.deployment);
   try {

@@ -1,6 +1,7 @@
 /**
  * The model registry: numbered versions of each model, aliases (`production`, `staging`, ...) that
- * point at a version, and the audit trail of every registration, promotion and rollback. One async
+ * point at a version, and the audit trail of every registration, promotion and rollback (and of
+ * every action a monitor took: `recordAudit`). One async
  * interface, implemented in the SQLite and PostgreSQL metadata stores.
  *
  * The read path a model server needs is three calls: `getAlias(model, "production")` (or
@@ -61,7 +62,18 @@ export interface PromoteOptions {
   respectRollbacks?: boolean;
 }
 
-export type AuditAction = "register" | "promote" | "rollback" | "unalias";
+/** `monitor`: an action a monitor's policy took (an alert, a retrain, a rollback), with its outcome. */
+export type AuditAction = "register" | "promote" | "rollback" | "unalias" | "monitor";
+
+/** An audit entry recorded by something that acts on a model outside the registry (a monitor's policy). */
+export interface AuditRecordInput {
+  action: "monitor";
+  model: string;
+  /** The version the action concerned (the production version the monitor watched). */
+  version: number | null;
+  reason: string;
+  details: Record<string, unknown>;
+}
 
 export interface AuditEntry {
   seq: number;
@@ -137,6 +149,8 @@ export interface ModelRegistry {
   getVersion(model: string, version: number): Promise<ModelVersion | null>;
   listModels(): Promise<ModelSummary[]>;
   showModel(name: string): Promise<ModelDetails>;
+  /** Appends an entry to the audit trail (what a monitor's policy did, and why). */
+  recordAudit(entry: AuditRecordInput): Promise<void>;
   /** Oldest first. */
   listAudit(options?: { model?: string; limit?: number }): Promise<AuditEntry[]>;
 }

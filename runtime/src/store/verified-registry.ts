@@ -28,6 +28,7 @@ export function withArtifactCheck(inner: ModelRegistry, check: VersionCheck | un
     listModels: () => inner.listModels(),
     showModel: (name) => inner.showModel(name),
     listAudit: (options) => inner.listAudit(options),
+    recordAudit: (entry) => inner.recordAudit(entry),
     rollbackTarget: (model, alias) => inner.rollbackTarget(model, alias),
     removeAlias: (model, alias, options) => inner.removeAlias(model, alias, options),
     async promote(model: string, version: number, alias: string, options?: PromoteOptions): Promise<AliasChange> {

@@ -58,6 +58,28 @@ describe("monitor actions", () => {
     expect(r.received).toHaveLength(2);
     expect(policies(dir)[0]).toMatchObject({ triggered: true, acted: false });
     expect(policies(dir)[0]!.outcome).toMatch(/^held back: cooling down until /);
+
+    // the alert is in the registry's audit trail (once: the held-back check took no action), without the secret
+    const shown = await mlops(["models", "show", "species_clf", "--json", "--project", dir]);
+    expect(shown.stdout).not.toContain("s3cr3t");
+    const actions = monitorEntries(shown.stdout);
+    expect(actions).toEqual([
+      expect.objectContaining({
+        action: "monitor",
+        version: 1,
+        reason: "iris_drift: drift_share >= 50% => alert(oncall) → alert posted to oncall (HTTP 200, 2 attempts)",
+        details: expect.objectContaining({
+          monitor: "iris_drift",
+          policy: "drift_share >= 50%",
+          action: "alert(oncall)",
+          outcome: "alert posted to oncall (HTTP 200, 2 attempts)",
+          report: ".mlops/reports/monitor.iris_drift/monitor.txt",
+        }),
+      }),
+    ]);
+    await withStores(dir, async ({ metadata }) => {
+      expect((await metadata.getRun(String(actions[0]!.details.monitorRun)))!.status).toBe("succeeded");
+    });
   });
 
   it("reports an alert it cannot post (secret not set, receiver down) without failing the check", async () => {
@@ -76,6 +98,14 @@ describe("monitor actions", () => {
     expect(down.code).toBe(0);
     expect(policies(dir)[0]!.outcome).toBe("alert to oncall not delivered after 3 attempts: could not connect (ECONNREFUSED)");
     expect(down.stdout + down.stderr).not.toContain("s3cr3t");
+    const shown = await mlops(["models", "show", "species_clf", "--project", dir]);
+    expect(shown.stdout).toContain(
+      'monitor v1 — iris_drift: drift_share >= 50% => alert(oncall) → alert to oncall not posted: secret("oncall", "url") is not set',
+    );
+    expect(shown.stdout).toContain(
+      "monitor v1 — iris_drift: drift_share >= 50% => alert(oncall) → alert to oncall not delivered after 3 attempts",
+    );
+    expect(shown.stdout).not.toContain("s3cr3t");
   });
 
   it("retrains on the current data: a model that fails the gate changes nothing, one that passes is promoted; the report links the run", async () => {
@@ -126,11 +156,29 @@ describe("monitor actions", () => {
     await withStores(dir, async ({ metadata }) => {
       expect((await metadata.registry.showModel("species_clf")).versionList.map((v) => v.version)).toEqual([1, 2]);
       expect((await metadata.registry.getAlias("species_clf", "production"))!.version).toBe(2);
-      const registrations = (await metadata.registry.listAudit({ model: "species_clf" })).filter((a) => a.action === "register");
-      expect(registrations).toHaveLength(2);
+      const audit = await metadata.registry.listAudit({ model: "species_clf" });
+      expect(audit.filter((a) => a.action === "register")).toHaveLength(2);
+      // the killed check's retrain is audited once, by the check that finished it, naming both checks
+      const finished = audit.filter((a) => a.action === "monitor" && a.details.finishedBy !== undefined);
+      expect(finished).toHaveLength(1);
+      expect(finished[0]!.details).toMatchObject({ action: "retrain(species_clf)", finishedBy: expect.any(String) });
+      expect(finished[0]!.details.monitorRun).not.toBe(finished[0]!.details.finishedBy);
+      expect((await metadata.getRun(String(finished[0]!.details.monitorRun)))!.status).toBe("interrupted");
     });
   });
 });
+
+interface AuditJson {
+  action: string;
+  version: number | null;
+  reason: string | null;
+  details: Record<string, unknown>;
+}
+
+/** The monitor entries of `mlops models show NAME --json`'s audit trail. */
+function monitorEntries(json: string): AuditJson[] {
+  return (JSON.parse(json) as { audit: AuditJson[] }).audit.filter((a) => a.action === "monitor");
+}
 
 const CLI = join(REPO, "runtime/test/executor/support/mlops.ts");
 

@@ -65,6 +65,8 @@ async function twoChecksAtOnce(storeEnv: Record<string, string>): Promise<void> 
       expect(registering).toHaveLength(2); // the first run and the one retrain
       const failed = runs.filter((r) => r!.status === "failed");
       expect(failed.map((r) => r!.error)).toEqual([expect.stringContaining("is being checked by another process")]);
+      const audited = (await metadata.registry.listAudit({ model: "species_clf" })).filter((a) => a.action === "monitor");
+      expect(audited.map((a) => a.details.action)).toEqual(["alert(oncall)", "retrain(species_clf)"]);
     },
     storeEnv,
   );

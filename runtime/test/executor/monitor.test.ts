@@ -80,10 +80,12 @@ describe("monitor", () => {
     expect(r.policies.find((p) => p.policy === "error_rate > 1%")!.outcome).toBe("production of species_clf rolled back to v1 (was v2)");
     await withStores(dir, async ({ metadata }) => {
       expect((await metadata.registry.getAlias("species_clf", "production"))!.version).toBe(1);
-      expect((await metadata.registry.listAudit({ model: "species_clf" })).at(-1)).toMatchObject({
-        action: "rollback",
-        version: 1,
-        reason: "monitor iris_drift: error_rate > 1%",
+      const [rollback, audited] = (await metadata.registry.listAudit({ model: "species_clf" })).slice(-2);
+      expect(rollback).toMatchObject({ action: "rollback", version: 1, reason: "monitor iris_drift: error_rate > 1%" });
+      expect(audited).toMatchObject({
+        action: "monitor",
+        version: 2,
+        reason: "iris_drift: error_rate > 1% => rollback(species_scores) → production of species_clf rolled back to v1 (was v2)",
       });
     });
     // the next unchanged run does not undo the monitor's rollback

@@ -3,13 +3,16 @@
  * request log on) → clean traffic → `mlops monitor` quiet → drifted traffic (and new training data)
  * → the monitor retrains, the new version passes the gate and is promoted, the running server
  * switches to it, and a webhook receiver gets the alert → delayed labels that make accuracy fall →
- * rollback, and the server switches back. The same scenario is the iris example's walkthrough.
+ * rollback, and the server switches back. Every action the monitor took is in the registry's audit
+ * trail, as `mlops models show` and the UI's model page show it. The same scenario is the iris
+ * example's walkthrough.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { requestLogPath, type RequestLogEntry } from "../../src/request-log/format.js";
 import { REPO, mlops, removeProjects } from "../executor/support/projects.js";
+import { startProjectUi } from "../ui/support/project-ui.js";
 import { WebhookReceiver } from "../executor/support/webhook-receiver.js";
 import { postJson } from "./support/http-client.js";
 import { serveProject, trainedProject, type RunningServer } from "./support/served-project.js";
@@ -135,5 +138,40 @@ describe("the monitoring loop", () => {
     expect(after.policies[2]).toMatchObject({ acted: true, outcome: "production of species_clf rolled back to v1 (was v2)" });
     await waitUntil(() => server.served?.version.version === 1, "the server back on v1");
     expect(receiver.received).toHaveLength(1);
+
+    const shown = await mlops(["models", "show", "species_clf", "--project", dir]);
+    const audit = shown.stdout
+      .slice(shown.stdout.indexOf("\naudit:\n") + 8)
+      .trim()
+      .split("\n")
+      .map((line) => line.trim().replace(/^\S+ \S+ {2}\S+ {2}/, ""));
+    // the two deploy steps of a run promote in either order
+    const promotions = audit.filter((line) => line.startsWith("promote")).sort();
+    expect(promotions).toEqual([
+      expect.stringMatching(/^promote v1 as production — deploy species_api \(run /),
+      expect.stringMatching(/^promote v1 as production — deploy species_scores \(run /),
+      `promote v2 as production — deploy species_api (run ${retrain!.run})`,
+      `promote v2 as production — deploy species_scores (run ${retrain!.run})`,
+    ]);
+    expect(audit.filter((line) => !line.startsWith("promote"))).toEqual([
+      "register v1 — passed gate ok",
+      "register v2 — passed gate ok",
+      expect.stringMatching(
+        new RegExp(
+          `^monitor v1 — api_watch: drift_share >= 50% => retrain\\(species_clf\\) → retrain run ${retrain!.run}: species_clf registered v2`,
+        ),
+      ),
+      "monitor v1 — api_watch: drift_share >= 50% => alert(botanists) → alert posted to botanists (HTTP 200, 1 attempt)",
+      "rollback v1 as production — monitor api_watch: accuracy < 80%",
+      "monitor v2 — api_watch: accuracy < 80% => rollback(species_api) → production of species_clf rolled back to v1 (was v2)",
+    ]);
+    const ui = await startProjectUi(dir);
+    try {
+      const page = await (await fetch(new URL("/models/species_clf", ui.url))).text();
+      expect(page).toContain("api_watch: drift_share &gt;= 50% =&gt; alert(botanists) → alert posted to botanists (HTTP 200, 1 attempt)");
+      expect(page).toContain(`retrain run <a href="/runs/${retrain!.run}"><code>${retrain!.run}</code></a>`);
+    } finally {
+      await ui.close();
+    }
   });
 });

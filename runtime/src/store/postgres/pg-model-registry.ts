@@ -3,6 +3,7 @@ import type {
   AliasChange,
   AuditAction,
   AuditEntry,
+  AuditRecordInput,
   ModelDetails,
   ModelRegistry,
   ModelSummary,
@@ -135,6 +136,10 @@ export class PgModelRegistry implements ModelRegistry {
     ]);
     if (!summary.rows[0]) throw unknownModel(name);
     return { ...toSummary(summary.rows[0]), versionList: versions.rows.map(toVersion), audit };
+  }
+
+  async recordAudit(entry: AuditRecordInput): Promise<void> {
+    await this.audit(this.db, entry.action, entry.model, entry.version, null, entry.reason, entry.details);
   }
 
   async listAudit(options: { model?: string; limit?: number } = {}): Promise<AuditEntry[]> {

@@ -4,6 +4,7 @@ import type {
   AliasChange,
   AuditAction,
   AuditEntry,
+  AuditRecordInput,
   ModelDetails,
   ModelRegistry,
   ModelSummary,
@@ -176,6 +177,10 @@ export class SqliteModelRegistry implements ModelRegistry {
       this.toVersion(r),
     );
     return { ...this.summary(name), versionList: versions, audit: await this.listAudit({ model: name }) };
+  }
+
+  async recordAudit(entry: AuditRecordInput): Promise<void> {
+    this.audit(entry.action, entry.model, entry.version, null, entry.reason, entry.details);
   }
 
   async listAudit(options: { model?: string; limit?: number } = {}): Promise<AuditEntry[]> {

@@ -1,5 +1,5 @@
 /** `/models` and `/models/:name`: registered models, their versions (metrics, hyperparameters, run), aliases and audit trail. */
-import { html, num, raw, shortHash } from "../../report/html.js";
+import { type Markup, html, num, raw, shortHash } from "../../report/html.js";
 import { orderMetrics } from "../../report/run-view.js";
 import type { ModelDetails, ModelSummary } from "../../store/model-registry.js";
 import { uiPage } from "./layout.js";
@@ -58,8 +58,18 @@ export function modelPage(project: string, model: ModelDetails): string {
     .reverse()
     .map(
       (a) =>
-        html`<tr><td>${a.at.replace("T", " ").slice(0, 19)}</td><td>${a.user}</td><td>${a.action}</td><td>${a.version === null ? "" : `v${a.version}`}</td><td>${a.alias ?? ""}</td><td>${a.reason ?? ""}</td></tr>`,
+        html`<tr><td>${a.at.replace("T", " ").slice(0, 19)}</td><td>${a.user}</td><td>${a.action}</td><td>${a.version === null ? "" : `v${a.version}`}</td><td>${a.alias ?? ""}</td><td>${a.reason ?? ""}${runLinks(a.details)}</td></tr>`,
     )}</tbody></table>
 ${raw("")}`;
   return uiPage(`Model ${model.name}`, "models", project, body);
+}
+
+/** A monitor's entry links the check that fired it and the run a retrain started. */
+function runLinks(details: Record<string, unknown>): Markup | string {
+  const runs = (["monitorRun", "run"] as const).flatMap((key) => (typeof details[key] === "string" ? [[key, details[key]] as const] : []));
+  if (runs.length === 0) return "";
+  return html`<br><span class="muted">${runs.map(
+    ([key, id], i) =>
+      html`${i > 0 ? ", " : ""}${key === "run" ? "retrain run" : "check"} <a href="/runs/${encodeURIComponent(id)}"><code>${id}</code></a>`,
+  )}</span>`;
 }
