@@ -27,7 +27,8 @@ table.facts th { width: 8rem; color: var(--muted); font-weight: 500; }
 ul.drift-tests { list-style: none; margin: 0; padding: 0; }
 ul.drift-tests li { white-space: nowrap; }
 ul.drift-tests li.drifted { font-weight: 600; color: #cf222e; }
-table.monitors td:first-child { white-space: nowrap; }
+table.monitors td:first-child, table.monitors td:last-child, table.runs td { white-space: nowrap; }
+table.runs td.params, table.runs td.steps { white-space: normal; }
 .tag { display: inline-block; padding: 0 .4rem; border-radius: .3rem; font-size: 12px; background: #ddf4ff; }
 .tag.best { background: #ffebe9; color: #a40e26; font-weight: 600; }
 .columns { display: flex; flex-wrap: wrap; gap: 2rem; }

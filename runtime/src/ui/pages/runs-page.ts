@@ -49,11 +49,11 @@ export function runsPage(project: string, views: RunView[]): string {
 <td data-sort="${run.id}"><a href="/runs/${encodeURIComponent(run.id)}"><code>${run.id}</code></a></td>
 <td data-sort="${run.status}">${statusBadge(run.status)}</td>
 <td>${run.pipeline ?? "-"}${run.env ? ` (${run.env})` : ""}</td>
-<td>${stepsSummary(view)}</td>
+<td class="steps">${stepsSummary(view)}</td>
 <td data-sort="${run.startedAt}">${run.startedAt.replace("T", " ").slice(0, 19)}</td>
 <td data-sort="${view.durationMs ?? -1}">${duration(view.durationMs)}</td>
 <td>${ctx?.git ? html`<code>${shortHash(ctx.git.commit, 8)}</code>${ctx.git.dirty ? raw('<span class="warn" title="uncommitted changes">*</span>') : ""}` : "-"}</td>
-<td><code>${params}</code></td>
+<td class="params"><code>${params}</code></td>
 ${columns.map((c) => {
   const value = view.models.find((m) => m.name === c.model)?.metrics.find((m) => m.name === c.metric)?.value;
   return html`<td data-sort="${value ?? ""}">${value === undefined ? "" : num(value)}</td>`;
