@@ -21,7 +21,7 @@ export function monitorsPage(project: string, checks: MonitorCheck[]): string {
   const body = html`<h1>Monitors</h1>${
     checks.length === 0
       ? html`<p class="muted">No monitor has run yet: <code>mlops monitor</code> records its checks here.</p>`
-      : html`${figureGrid(driftShareFigures(checks))}<table class="monitors"><thead><tr><th>when</th><th>monitor</th><th>verdict</th><th>model</th><th>rows (current / reference)</th><th>drift share</th><th>drift tests</th><th>signals</th><th>policies fired</th><th>run</th></tr></thead><tbody>${checks.map(
+      : html`${figureGrid(driftShareFigures(checks))}<table class="monitors"><thead><tr><th>when</th><th>monitor</th><th>verdict</th><th>model</th><th title="current rows / reference rows">rows</th><th>drift share</th><th>drift tests</th><th>signals</th><th>policies fired</th><th>run</th></tr></thead><tbody>${checks.map(
           checkRow,
         )}</tbody></table>`
   }`;
