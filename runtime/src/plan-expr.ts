@@ -4,7 +4,8 @@
  * recursion, so an expression of any length costs stack proportional to nothing and
  * time proportional to its nodes. Built on the compiler's `foldPlanExpr`.
  */
-import { foldPlanExpr, planExprChildren, planExprRefs, type PlanExpr, type PlanExprNode } from "@mlops/compiler";
+import type { PlanExpr, PlanExprNode } from "@mlops/compiler";
+import { foldPlanExpr, planExprChildren, planExprRefs } from "@mlops/compiler/core";
 
 export type LitNode = Extract<PlanExprNode, { op: "lit" }>;
 export type RefNode = Extract<PlanExprNode, { op: "ref" }>;

@@ -1,7 +1,7 @@
 /**
  * A cached no-op `mlops run` of the fraud example, wall time from spawning Node to its exit (what
  * a CI job or a cron tick pays when nothing changed), beside `node -e 0` measured in the same
- * loop. Runs the built CLI (`compiler/bin/mlops.js`, after `tsc -b`), as `npx mlops` does.
+ * loop. Runs the built CLI (`compiler/bin/mlops.js`, after `npm run build`), as `npx mlops` does.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
@@ -28,7 +28,7 @@ function wall(args: string[], cwd: string): number {
 }
 
 export default async function bench(): Promise<void> {
-  execFileSync(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-b"], { cwd: REPO, stdio: "inherit" });
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: REPO, stdio: "inherit" });
   const dir = mkdtempSync(join(tmpdir(), "mlops-cold-start-"));
   try {
     cpSync(join(REPO, "examples/fraud"), dir, { recursive: true, filter: (src) => !/[\\/]\.mlops$/.test(src) });

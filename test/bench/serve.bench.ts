@@ -97,8 +97,8 @@ async function rawCeiling(
 }
 
 export default async function bench(): Promise<void> {
-  const built = spawnSync(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-b"], { cwd: REPO, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`tsc -b failed:\n${built.stdout}${built.stderr}`);
+  const built = spawnSync("npm", ["run", "build", "--silent"], { cwd: REPO, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
   const dir = mkdtempSync(join(tmpdir(), "mlops-serve-bench-"));
   const children: ChildProcess[] = [];
   try {

@@ -7,7 +7,8 @@ import { compilationInput, displayPath } from "./inputs.js";
 import { compile } from "./compile.js";
 import { printDiagnostics } from "./print-diagnostics.js";
 import { emitPlan } from "../plan/emit.js";
-import { loadPlan, validatePlan } from "../plan/validate.js";
+import { parsePlan, planSchemaErrors } from "../plan/schema-errors.js";
+import { planSchemaValidator } from "./plan-schema-validator.js";
 import type { Plan } from "../plan/types.js";
 import type { Program } from "../program/program.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
@@ -56,7 +57,7 @@ export function buildPlanFromSources(arg: string, env: string | undefined, io: C
  * should have said what is wrong, with a range. Prints the violations; undefined then.
  */
 function schemaChecked(plan: Plan, arg: string, io: CliIO): Plan | undefined {
-  const errors = validatePlan(plan);
+  const errors = planSchemaErrors(planSchemaValidator(), plan);
   if (errors.length === 0) return plan;
   const lines = errors.slice(0, 20).map((e) => `  ${e.path}: ${escapeControl(e.message)}\n`);
   io.stderr(
@@ -96,7 +97,7 @@ export function planFromInput(arg: string, env: string | undefined, io: CliIO): 
       throw new UsageError(`cannot read ${arg}`);
     }
     if (env !== undefined) throw new UsageError("--env applies to sources, not to a built plan");
-    return { plan: loadPlan(text, arg), projectRoot: dirname(path) };
+    return { plan: parsePlan(text, arg, planSchemaValidator()), projectRoot: dirname(path) };
   }
   return buildPlanFromSources(arg, env, io);
 }

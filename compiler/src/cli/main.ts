@@ -1,7 +1,11 @@
+import { createHash } from "node:crypto";
 import { resolve, sep } from "node:path";
 import type { CliIO, Command } from "./command.js";
 import { UsageError } from "./command.js";
 import { VERSION } from "../version.js";
+import { useNativeSha256 } from "../util/sha256.js";
+
+useNativeSha256((input) => createHash("sha256").update(input).digest("hex"));
 
 /**
  * Commands are loaded lazily so `mlops check` never pays for the runtime.

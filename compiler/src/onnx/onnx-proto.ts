@@ -6,7 +6,8 @@
  * can carry through a decode → encode round trip is listed (functions, sparse initializers,
  * external-data references, quantization annotations); the training-only `training_info` is not.
  */
-import protobuf from "protobufjs";
+// The light build: reflection from a JSON descriptor, without the .proto parser of the full one.
+import protobuf from "protobufjs/light.js";
 
 const repeated = "repeated" as const;
 

@@ -51,8 +51,20 @@ function compress(state: number[], view: DataView, offset: number, w: Uint32Arra
   for (let i = 0; i < 8; i++) state[i] = (state[i]! + next[i]!) >>> 0;
 }
 
+type Sha256 = (input: string | Uint8Array) => string;
+let native: Sha256 | undefined;
+
+/**
+ * A host with a native SHA-256 (the CLI: Node's crypto) installs it here: the same digests,
+ * without warming up this code at every start.
+ */
+export function useNativeSha256(hash: Sha256): void {
+  native = hash;
+}
+
 /** SHA-256 of bytes, or of a string's UTF-8 encoding, as lowercase hex. */
 export function sha256Hex(input: string | Uint8Array): string {
+  if (native) return native(input);
   const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
   const padded = pad(bytes);
   const view = new DataView(padded.buffer);

@@ -1,4 +1,4 @@
-import { count } from "@mlops/compiler";
+import { count } from "@mlops/compiler/core";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli";

@@ -1,7 +1,8 @@
 /** How `mlops run` shows a run: a live view on a TTY, plain lines on a pipe, nothing (`--quiet`) or JSON. */
-import { count } from "@mlops/compiler";
+import { count } from "@mlops/compiler/core";
 import type { CliIO } from "@mlops/compiler/cli";
-import { escapeControl, type Step } from "@mlops/compiler";
+import type { Step } from "@mlops/compiler";
+import { escapeControl } from "@mlops/compiler/core";
 import type { RunReporter, RunResult, StepResult } from "../executor/reporter.js";
 import type { StepProgress } from "../executor/step-context.js";
 import { formatSummaryTable } from "./summary-table.js";

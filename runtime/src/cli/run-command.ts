@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { escapeControl } from "@mlops/compiler";
+import { escapeControl } from "@mlops/compiler/core";
 import type { Command, CliIO } from "@mlops/compiler/cli";
 import { runPlan } from "../executor/executor.js";
 import type { RunReporter } from "../executor/reporter.js";

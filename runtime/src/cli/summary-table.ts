@@ -1,5 +1,5 @@
 /** The table `mlops run` ends with: step, status, time, key metrics. */
-import { escapeControl } from "@mlops/compiler";
+import { escapeControl } from "@mlops/compiler/core";
 import type { RunResult, StepResult } from "../executor/reporter.js";
 
 export function formatSummaryTable(result: RunResult): string {

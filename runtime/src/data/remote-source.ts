@@ -6,15 +6,16 @@
  */
 import type { SourceSpec } from "../plan.js";
 import type { BadRowReport } from "./bad-rows.js";
-import { readCsvInto } from "./csv-reader.js";
 import type { Dataset } from "./dataset.js";
 import { DataError } from "./errors.js";
-import { readJsonlInto } from "./jsonl-reader.js";
-import { readParquetInto } from "./parquet-reader.js";
-import { readPostgresSource } from "./postgres-source.js";
 import type { ProgressListener } from "./progress.js";
 import { RowSink, type RowSinkOptions } from "./row-sink.js";
-import { headS3Object, isS3Url, s3AsyncBuffer, s3DataHash, streamS3Object, type Env } from "./s3-object.js";
+import { isS3Url } from "./s3-url.js";
+import type { Env } from "./s3-object.js";
+
+// The readers and clients (pg, the AWS SDK, hyparquet, csv-parse) load only when a remote source is read.
+const postgres = () => import("./postgres-source.js");
+const s3 = () => import("./s3-object.js");
 
 export interface RemoteReadOptions extends RowSinkOptions {
   env: Env;
@@ -28,7 +29,8 @@ export function isRemoteSource(source: Pick<SourceSpec, "format" | "path">): boo
 }
 
 export async function remoteDataHash(source: SourceSpec, env: Env): Promise<string> {
-  if (source.format === "postgres") return readPostgresSource(source, env);
+  if (source.format === "postgres") return (await postgres()).readPostgresSource(source, env);
+  const { headS3Object, s3DataHash } = await s3();
   return s3DataHash(await headS3Object(source.path, source.name, env));
 }
 
@@ -45,15 +47,20 @@ export async function readRemoteSource(
       display,
     );
   if (source.format === "postgres") {
-    const hash = await readPostgresSource(source, options.env, { sink, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const hash = await (await postgres()).readPostgresSource(source, options.env, {
+      sink,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
     if (options.expectedHash !== undefined && hash !== options.expectedHash) throw changed();
     return { ...sink.finish(), file: display, absentColumns: [] };
   }
+  const { headS3Object, s3AsyncBuffer, s3DataHash, streamS3Object } = await s3();
   const info = await headS3Object(source.path, source.name, options.env);
   if (options.expectedHash !== undefined && s3DataHash(info) !== options.expectedHash) throw changed();
   let absentColumns: string[] = [];
   switch (source.format) {
-    case "csv":
+    case "csv": {
+      const { readCsvInto } = await import("./csv-reader.js");
       absentColumns = await readCsvInto(
         await streamS3Object(source.path, source.name, options.env, info.etag),
         display,
@@ -62,10 +69,14 @@ export async function readRemoteSource(
         options.onProgress,
       );
       break;
-    case "jsonl":
+    }
+    case "jsonl": {
+      const { readJsonlInto } = await import("./jsonl-reader.js");
       await readJsonlInto(await streamS3Object(source.path, source.name, options.env, info.etag), source, sink, options.onProgress);
       break;
+    }
     case "parquet": {
+      const { readParquetInto } = await import("./parquet-reader.js");
       const buffer = await s3AsyncBuffer(info, source.name, options.env);
       try {
         absentColumns = await readParquetInto(buffer, display, source, sink, options.onProgress);

@@ -12,6 +12,8 @@ import type { AsyncBuffer } from "hyparquet";
 import { cachedAsyncBuffer } from "hyparquet";
 import { DataError } from "./errors.js";
 
+export { isS3Url } from "./s3-url.js";
+
 export type Env = Record<string, string | undefined>;
 
 export interface S3ObjectInfo {
@@ -19,10 +21,6 @@ export interface S3ObjectInfo {
   etag: string;
   versionId: string | null;
   size: number;
-}
-
-export function isS3Url(path: string): boolean {
-  return path.startsWith("s3://");
 }
 
 export function parseS3Url(url: string): { bucket: string; key: string } {

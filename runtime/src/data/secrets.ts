@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { secretVariable } from "@mlops/compiler";
+import { secretVariable } from "@mlops/compiler/core";
 
 export interface SecretRef {
   name: string;

@@ -62,7 +62,7 @@ export async function effectiveKeys(plan: Plan, projectRoot: string, access: Dat
 }
 
 /** What a run and a registered version record as "the plan": the compiler's hash of the canonical plan text. */
-export { planHash } from "@mlops/compiler";
+export { planHash } from "@mlops/compiler/core";
 
 /** `ingest.transactions/dataset` → `ingest.transactions`. */
 export function producerOf(artifactName: string): string {

@@ -15,7 +15,7 @@ import { STEP_IMPLEMENTATIONS } from "../steps/index.js";
 import { ArtifactError } from "../store/artifact-store.js";
 import type { Stores } from "../store/open-stores.js";
 import { effectiveKeys, planHash, producerOf } from "./cache-keys.js";
-import { runContext } from "./run-context.js";
+import { gitState, runContext } from "./run-context.js";
 
 export { planHash } from "./cache-keys.js";
 import { silentReporter, type RunReporter, type RunResult, type StepResult } from "./reporter.js";
@@ -94,6 +94,7 @@ export async function runPlan(
   const reporter = options.reporter ?? silentReporter;
   const group = options.exact?.length ? "step" : options.only?.length ? "only" : (options.group ?? "pipeline");
   const started = performance.now();
+  const git = gitState(projectRoot);
   const { keys, dataHashes } = await effectiveKeys(plan, projectRoot, { grants: options.grants, env: options.env ?? process.env });
   const { metadata } = stores;
   const interrupted = await metadata.markInterrupted();
@@ -103,7 +104,7 @@ export async function runPlan(
     env: plan.env,
     ...(options.runId ? { id: options.runId } : {}),
   });
-  await metadata.recordRunContext(run.id, await runContext(plan, projectRoot, dataHashes));
+  await metadata.recordRunContext(run.id, await runContext(plan, dataHashes, git));
   reporter.runStarted({ runId: run.id, pipeline: plan.pipeline.name, group, steps: selected, interrupted });
   const executor = new StepRunner(plan, projectRoot, stores, run.id, keys, dataHashes, options, reporter);
   const heartbeat = setInterval(() => void metadata.heartbeat(run.id).catch(() => {}), Math.max(metadata.leaseMs / 3, 50));

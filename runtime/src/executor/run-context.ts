@@ -5,12 +5,14 @@
  * and the tool that ran it.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { platform } from "node:os";
 import type { Plan } from "@mlops/compiler";
-import { VERSION, planHash } from "@mlops/compiler";
+import { VERSION, planHash } from "@mlops/compiler/core";
 import type { RunContext } from "../store/metadata-store.js";
 
-export async function runContext(plan: Plan, projectRoot: string, dataHashes: Record<string, string>): Promise<RunContext> {
+export async function runContext(plan: Plan, dataHashes: Record<string, string>, git: Promise<RunContext["git"]>): Promise<RunContext> {
   return {
     env: plan.env,
     params: Object.fromEntries(Object.entries(plan.params).map(([name, p]) => [name, p.value])),
@@ -36,17 +38,28 @@ export async function runContext(plan: Plan, projectRoot: string, dataHashes: Re
         },
       ]),
     ),
-    git: await gitState(projectRoot),
+    git: await git,
     tool: { name: "mlops", version: VERSION, node: process.version, platform: `${platform()}-${process.arch}` },
   };
 }
 
-async function gitState(dir: string): Promise<RunContext["git"]> {
-  const commit = await git(dir, ["rev-parse", "--verify", "HEAD"]);
+/** The project's git commit, dirty flag and branch; null outside a git work tree (then no git process is started). */
+export async function gitState(dir: string): Promise<RunContext["git"]> {
+  if (!insideGitWorkTree(dir)) return null;
+  const [commit, status, branch] = await Promise.all([
+    git(dir, ["rev-parse", "--verify", "HEAD"]),
+    git(dir, ["status", "--porcelain", "--untracked-files=no", "--", "."]),
+    git(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"]),
+  ]);
   if (!commit) return null;
-  const status = await git(dir, ["status", "--porcelain", "--untracked-files=no", "--", "."]);
-  const branch = await git(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
   return { commit, dirty: status !== undefined && status !== "", branch: branch || null };
+}
+
+function insideGitWorkTree(dir: string): boolean {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, ".git"))) return true;
+    if (dirname(at) === at) return process.env.GIT_DIR !== undefined;
+  }
 }
 
 /** `git ARGS` in `dir`, trimmed; undefined when git is missing, fails or takes over 5 s. */

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { decodeModel, int64ToNumber } from "@mlops/compiler";
+import { decodeModel, int64ToNumber } from "@mlops/compiler/onnx";
 import { writeFileAtomic } from "@mlops/compiler/cli";
 import type { GraphMetadata } from "../graph/graph-contract.js";
 import { composeModelGraph } from "../graph/compose-model.js";

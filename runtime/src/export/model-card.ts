@@ -5,7 +5,7 @@
  * (`model-card.json`) and Markdown (`model-card.md`), built from the graph's metadata and the
  * registry only.
  */
-import { readOnnxSignature } from "@mlops/compiler";
+import { readOnnxSignature } from "@mlops/compiler/onnx";
 import {
   GRAPH_FORMAT,
   INT64_NULL,

@@ -4,15 +4,8 @@
  * then the task's outputs (`graph-contract.ts`). The model's own graph is kept as it is, with its
  * value names prefixed `model/`.
  */
-import {
-  decodeModel,
-  encodeModel,
-  int64ToNumber,
-  readOnnxSignature,
-  type ModelMessage,
-  type OnnxTensorSpec,
-  type Task,
-} from "@mlops/compiler";
+import type { ModelMessage, OnnxTensorSpec, Task } from "@mlops/compiler";
+import { decodeModel, encodeModel, int64ToNumber, readOnnxSignature } from "@mlops/compiler/onnx";
 import type { FittedFeatures } from "../features/feature-pipeline.js";
 import { buildFeatureGraph } from "./feature-graph.js";
 import { GRAPH_FORMAT, GRAPH_METADATA_KEY, OUTPUTS, type GraphMetadata } from "./graph-contract.js";

@@ -1,5 +1,5 @@
 /** A model of the feature graph alone (raw columns → `features`): the training matrix comes from it. */
-import { encodeModel } from "@mlops/compiler";
+import { encodeModel } from "@mlops/compiler/onnx";
 import type { FittedFeatures } from "../features/feature-pipeline.js";
 import { buildFeatureGraph } from "./feature-graph.js";
 import { OUTPUTS } from "./graph-contract.js";

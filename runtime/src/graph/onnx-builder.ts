@@ -3,15 +3,8 @@
  * by value), value_info for the outputs of operators `onnx.checker`'s shape inference does not
  * know, and the operator-set domains the graph uses.
  */
-import {
-  AttributeType,
-  OnnxDataType,
-  type AttributeMessage,
-  type NodeMessage,
-  type OnnxElementType,
-  type TensorMessage,
-  type ValueInfoMessage,
-} from "@mlops/compiler";
+import type { AttributeMessage, NodeMessage, OnnxElementType, TensorMessage, ValueInfoMessage } from "@mlops/compiler";
+import { AttributeType, OnnxDataType } from "@mlops/compiler/onnx";
 import { tensorValue } from "../onnx/onnx-graph.js";
 
 export { tensorValue };

@@ -5,7 +5,8 @@
  * reach a process. The value is never printed: errors
  * name the variable, not what it holds.
  */
-import { type EnvValue, secretVariable } from "@mlops/compiler";
+import type { EnvValue } from "@mlops/compiler";
+import { secretVariable } from "@mlops/compiler/core";
 
 export class SecretUnavailable extends Error {
   override readonly name = "SecretUnavailable";

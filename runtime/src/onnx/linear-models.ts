@@ -13,7 +13,8 @@
  * Optional `inputTransform` puts `(x - offset) / scale` in front of the model
  * (Sub, Div); by default the model takes the already-transformed vector.
  */
-import { encodeModel, type GraphMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from "@mlops/compiler";
+import type { GraphMessage, NodeMessage, TensorMessage, ValueInfoMessage } from "@mlops/compiler";
+import { encodeModel } from "@mlops/compiler/onnx";
 import { floatTensor, intAttribute, node, tensorValue } from "./onnx-graph.js";
 
 export const ONNX_OPSET = 17;

@@ -1,13 +1,6 @@
 /** Small builders for the ONNX messages a graph is made of. */
-import {
-  AttributeType,
-  OnnxDataType,
-  type AttributeMessage,
-  type NodeMessage,
-  type OnnxElementType,
-  type TensorMessage,
-  type ValueInfoMessage,
-} from "@mlops/compiler";
+import type { AttributeMessage, NodeMessage, OnnxElementType, TensorMessage, ValueInfoMessage } from "@mlops/compiler";
+import { AttributeType, OnnxDataType } from "@mlops/compiler/onnx";
 
 export function floatTensor(name: string, dims: number[], values: ArrayLike<number>): TensorMessage {
   const data = Float32Array.from(values);

@@ -3,7 +3,8 @@
  * `external` trainers) with the compiler's reader — the one that checks
  * `pretrained` models at compile time — so both sides agree by construction.
  */
-import { readOnnxSignature as readSignature, type OnnxSignature } from "@mlops/compiler";
+import type { OnnxSignature } from "@mlops/compiler";
+import { readOnnxSignature as readSignature } from "@mlops/compiler/onnx";
 
 export class OnnxFormatError extends Error {
   override name = "OnnxFormatError";

@@ -4,7 +4,7 @@
  * search candidates (step details in the metadata store), and the gate verdicts, data reports and
  * monitor reports (artifacts the steps wrote, found through their recorded outputs).
  */
-import { METRICS } from "@mlops/compiler";
+import { METRICS } from "@mlops/compiler/core";
 import type { DataReport } from "../data/expectations.js";
 import type { EvaluationCurves } from "../evaluate/curves.js";
 import type { SearchResult } from "../search/run-search.js";

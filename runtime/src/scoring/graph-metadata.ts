@@ -1,5 +1,5 @@
 /** Reads a model graph's `mlops.graph` metadata. */
-import { decodeModel } from "@mlops/compiler";
+import { decodeModel } from "@mlops/compiler/onnx";
 import { GRAPH_FORMAT, GRAPH_METADATA_KEY, type GraphMetadata } from "../graph/graph-contract.js";
 
 export class GraphMetadataError extends Error {

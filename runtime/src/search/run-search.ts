@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { BuiltinTrainerSpec, ColumnSpec, FeatureSetSpec, ModelSpec, SearchSpec } from "@mlops/compiler";
-import { canonicalJson } from "@mlops/compiler";
+import { canonicalJson } from "@mlops/compiler/core";
 import { takeRows, type Dataset } from "../data/dataset.js";
 import { binaryClassificationMetrics, multiclassClassificationMetrics, regressionMetrics } from "../evaluate/metrics.js";
 import { fitFeatures } from "../features/feature-pipeline.js";

@@ -4,7 +4,7 @@
  * A model is addressed by its model name or its deployment name; `versions/N` must be the served version.
  */
 import { performance } from "node:perf_hooks";
-import { VERSION } from "@mlops/compiler";
+import { VERSION } from "@mlops/compiler/core";
 import { HttpError, readJsonBody, sendJson } from "./http-io.js";
 import type { LoadedModel } from "./model-loader.js";
 import { answerHeaders } from "./own-endpoint.js";

@@ -1,5 +1,5 @@
 /** batch_predict.D: scores the target's input source with the production model graph; the output file appears whole. */
-import { count } from "@mlops/compiler";
+import { count } from "@mlops/compiler/core";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";

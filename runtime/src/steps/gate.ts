@@ -3,7 +3,7 @@
  * metrics of the registry version aliased `production`. The verdict (each rule's value,
  * threshold and reason) is always written; a failed rule fails the step.
  */
-import { count } from "@mlops/compiler";
+import { count } from "@mlops/compiler/core";
 import type { Comparison, GateRule, GateSpec, PlanExpr } from "@mlops/compiler";
 import { StepFailure, jsonBytes, parseJson, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { evaluatePlanExpr } from "../plan-expr.js";

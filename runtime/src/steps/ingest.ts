@@ -1,5 +1,5 @@
 /** ingest.S: reads the source file, types every row by the schema, reports bad rows. */
-import { count } from "@mlops/compiler";
+import { count } from "@mlops/compiler/core";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { formatBadRowReport } from "../data/bad-rows.js";

@@ -6,7 +6,7 @@
  * `alert` posts to its notifier, `retrain` runs the training DAG, `rollback` moves `production`
  * back, each after its cooldown and exactly once across a crash.
  */
-import { count } from "@mlops/compiler";
+import { count } from "@mlops/compiler/core";
 import type { DriftRule, ModelSpec, MonitorSpec, PlanExpr, SourceSpec } from "@mlops/compiler";
 import { RowSink } from "../data/row-sink.js";
 import { readSource } from "../data/read-source.js";

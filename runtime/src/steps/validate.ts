@@ -1,5 +1,5 @@
 /** validate.S: evaluates the source's expectations and writes the data report (JSON + text). */
-import { count } from "@mlops/compiler";
+import { count } from "@mlops/compiler/core";
 import type { BadRowReport } from "../data/bad-rows.js";
 import { buildDataReport, formatDataReport } from "../data/expectations.js";
 import { decodeDataset } from "../executor/dataset-codec.js";

@@ -2,7 +2,8 @@ import { parseArgs } from "node:util";
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "../command.js";
 import { buildPlanFromSources, lastBuildPath } from "../build-plan.js";
-import { loadPlan } from "../../plan/validate.js";
+import { parsePlan } from "../../plan/schema-errors.js";
+import { planSchemaValidator } from "../plan-schema-validator.js";
 import type { Plan, Step } from "../../plan/types.js";
 
 const usage = `usage: mlops plan [FILE|DIR] [--env NAME]
@@ -29,7 +30,7 @@ export function readLastBuild(projectRoot: string): Plan | undefined {
   const path = lastBuildPath(projectRoot);
   if (!existsSync(path)) return undefined;
   try {
-    return loadPlan(readFileSync(path, "utf8"), path);
+    return parsePlan(readFileSync(path, "utf8"), path, planSchemaValidator());
   } catch {
     return undefined;
   }
