@@ -1,27 +1,39 @@
 /**
- * What a scoring request must send, from the served version's fitted columns (the source columns
- * its features read, typed by the source schema), and the strict check of one value against it.
+ * What a scoring request must send, from the served version's graph inputs (the source columns
+ * its features read, as typed when it was trained; ranges from the source's declaration), and the
+ * strict check of one value against it.
  * JSON types must match the column type — a number for int/float, a boolean for bool, a string
  * for string/enum; timestamps and dates as ISO text (or epoch numbers, as in JSONL sources). Out of
  * range, unknown enum values and nulls in non-nullable columns are refused. Every error names the
  * instance (0-based) and the column.
  */
 import type { ColumnSpec, SourceSpec } from "../plan.js";
+import type { GraphInput } from "../graph/graph-contract.js";
 import { coerceValue, describe } from "../data/coerce.js";
 import type { CellValue } from "../data/dataset.js";
 import { jsonKind } from "./http-io.js";
 
 export interface InstanceSchema {
-  /** The columns every instance carries (what the features read), in the fitted order. */
+  /** The columns every instance carries (what the features read), in the graph's input order. */
   columns: readonly ColumnSpec[];
   /** Other columns of the source an instance may also carry (ids, the target): checked, logged, not scored. */
   extra: ReadonlyMap<string, ColumnSpec>;
 }
 
-export function instanceSchema(fittedColumns: readonly ColumnSpec[], source: SourceSpec | undefined): InstanceSchema {
-  const used = new Set(fittedColumns.map((c) => c.name));
+/**
+ * The graph's input types are the served version's own; a source column of the same name and
+ * kind adds its declared range (a source edited since then cannot change what the version reads).
+ */
+export function instanceSchema(inputs: readonly GraphInput[], source: SourceSpec | undefined): InstanceSchema {
+  const declared = new Map((source?.columns ?? []).map((c) => [c.name, c] as const));
+  const columns = inputs.map((input): ColumnSpec => {
+    const column = declared.get(input.column);
+    const range = column?.type.kind === input.type.kind ? column.range : undefined;
+    return { name: input.column, type: input.type, unique: column?.unique ?? false, ...(range ? { range } : {}) };
+  });
+  const used = new Set(columns.map((c) => c.name));
   const extra = new Map((source?.columns ?? []).filter((c) => !used.has(c.name)).map((c) => [c.name, c] as const));
-  return { columns: fittedColumns, extra };
+  return { columns, extra };
 }
 
 /** A value that does not fit its column: 422 with this message. */

@@ -14,7 +14,7 @@ import type { LoadedModel } from "./model-loader.js";
 import { predictionAt, type Prediction } from "./predictions.js";
 
 export interface DecodedRequest {
-  /** Checked rows, values in the model's `fitted.columns` order. */
+  /** Checked rows, values in the order of the model graph's inputs (`schema.columns`). */
   rows: CellValue[][];
   /** Each instance's columns as sent (what the request log records). */
   records: Array<Record<string, unknown>>;

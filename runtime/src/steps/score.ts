@@ -7,11 +7,14 @@ import type * as ort from "onnxruntime-node";
 import type { ModelSpec } from "@mlops/compiler";
 import { sourceRowOf, type CellValue, type Dataset } from "../data/dataset.js";
 import type { FittedFeatures } from "../features/feature-pipeline.js";
-import { graphInputs } from "../graph/graph-contract.js";
+import { graphInputs, type GraphMetadata } from "../graph/graph-contract.js";
 import { feedsFromDataset, feedsFromRows, type Feeds } from "../graph/graph-feeds.js";
 import { runGraph, type Scores } from "../scoring/run-graph.js";
 import { classLabels } from "./model-data.js";
 import type { TaskScores } from "./model-outputs.js";
+
+/** What scoring needs to know of a model graph: its inputs and the layout of its model input vector. */
+export type GraphLayout = Pick<GraphMetadata, "inputs" | "slots" | "width">;
 
 export async function scoreDataset(
   session: ort.InferenceSession,
@@ -19,26 +22,27 @@ export async function scoreDataset(
   dataset: Dataset,
   model: Pick<ModelSpec, "task" | "target">,
 ): Promise<TaskScores> {
-  const feeds = feedsFromDataset(graphInputs(fitted.columns), dataset);
-  return score(session, fitted, feeds, dataset.rowCount, model, (i) => sourceRowOf(dataset, i));
+  const layout: GraphLayout = { inputs: graphInputs(fitted.columns), slots: fitted.inputs, width: fitted.width };
+  const feeds = feedsFromDataset(layout.inputs, dataset);
+  return score(session, layout, feeds, dataset.rowCount, model, (i) => sourceRowOf(dataset, i));
 }
 
 /**
- * Scores typed rows whose values are in `fitted.columns` order (already checked against the
+ * Scores typed rows whose values are in `layout.inputs` order (already checked against the
  * schema). Row i is numbered i + 1 in a `FeatureError`.
  */
 export async function scoreRows(
   session: ort.InferenceSession,
-  fitted: FittedFeatures,
+  layout: GraphLayout,
   rows: ReadonlyArray<readonly CellValue[]>,
   model: Pick<ModelSpec, "task" | "target">,
 ): Promise<TaskScores> {
-  return score(session, fitted, feedsFromRows(graphInputs(fitted.columns), rows), rows.length, model);
+  return score(session, layout, feedsFromRows(layout.inputs, rows), rows.length, model);
 }
 
 async function score(
   session: ort.InferenceSession,
-  fitted: FittedFeatures,
+  layout: GraphLayout,
   feeds: Feeds,
   rows: number,
   model: Pick<ModelSpec, "task" | "target">,
@@ -46,8 +50,8 @@ async function score(
 ): Promise<TaskScores> {
   const scores = await runGraph(session, feeds, rows, {
     task: model.task,
-    slots: fitted.inputs,
-    width: fitted.width,
+    slots: layout.slots,
+    width: layout.width,
     ...(rowOf ? { rowOf } : {}),
   });
   return taskScores(model.task, scores, classLabels(model).length);

@@ -1,7 +1,7 @@
 /**
  * The server's life as a real process (`mlops serve`, the built CLI): ready only once the model is
- * loaded and warm, a tampered or missing artifact keeps it not ready and says which, a taken port
- * is a clear error and exit 1, SIGTERM drains what is in flight and exits 0.
+ * loaded and warm, needing only the version's model graph; a tampered graph keeps it not ready and
+ * says which, a taken port is a clear error and exit 1, SIGTERM drains what is in flight and exits 0.
  */
 import { createServer, type Server } from "node:net";
 import { request as httpRequest } from "node:http";
@@ -138,16 +138,22 @@ describe("mlops serve (process)", () => {
     expect(await server.terminate()).toBe(0);
   });
 
-  it("a missing fitted-features artifact is named too", async () => {
+  it("serves a version from its graph alone: without the fitted-features artifact it is ready, answers as before, checks ranges", async () => {
     const dir = (await trainedProject("house-prices")).dir;
     const { features } = await productionArtifacts(dir);
     rmSync(features);
     const server = await serve(["."], dir);
-    expect(server.stdout()).toContain(
-      `NOT READY: cannot serve price_model v1: fitted features: artifact ${features.split("/").pop()} is missing: no file ${features}`,
-    );
-    expect((await send(`${server.url}/v2/health/ready`)).status).toBe(503);
+    const intact = await serve(["."]);
+    expect(server.stdout()).toContain("serving price_model v1, ready");
+    expect((await send(`${server.url}/v2/health/ready`)).status).toBe(200);
+    const answer = await postJson(`${server.url}/v1/price`, { instances: [instance] });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual((await postJson(`${intact.url}/v1/price`, { instances: [instance] })).json);
+    const outOfRange = await postJson(`${server.url}/v1/price`, { instances: [{ ...instance, sqft: 50 }] });
+    expect(outOfRange.status).toBe(422);
+    expect((outOfRange.json as { error: string }).error).toContain("instance 0, column sqft: 50 is out of range [100, 20000]");
     expect(await server.terminate()).toBe(0);
+    expect(await intact.terminate()).toBe(0);
   });
 
   it("with nothing registered yet it waits, not ready, and becomes ready when a run registers the model", async () => {
