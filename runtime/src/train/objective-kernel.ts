@@ -45,40 +45,99 @@ export function accumulateChunk(data: KernelData, chunk: number): void {
   else accumulateMultinomialChunk(data, chunk);
 }
 
-/** Squared `½ (f - y)²` or logistic loss; residual r = ∂loss/∂f. */
+/**
+ * Squared `½ (f - y)²` or logistic loss; residual r = ∂loss/∂f. Four rows at a time: their dot
+ * products are independent chains and each column's sum is read and written once per four rows
+ * (twice the speed of one row at a time); the rows left over go one by one.
+ */
 export function accumulateSingleOutputChunk(data: KernelData, chunk: number): void {
   const { x, y, nCols, params, rows } = data;
-  const logistic = data.loss === 1;
+  const squared = data.loss === 0;
   const begin = chunk * data.chunkRows;
   const end = Math.min(data.count, begin + data.chunkRows);
   const c = params[nCols]!;
   const sums = new Float64Array(nCols);
   let total = 0;
   let residualSum = 0;
-  // Σ log1p(e) taken as log Π (1 + e) over blocks of 512 rows (each factor is in [1, 2], so a
-  // block cannot overflow): one multiply per row instead of a logarithm, relative error ~1e-13.
+  // The logistic loss softplus(f) - y f needs Σ log1p(e) (e = exp(-|f|)): taken as log Π (1 + e)
+  // over blocks of 512 rows (each factor is in [1, 2], a block's product below 2^512): one multiply
+  // per row instead of a logarithm, relative error ~1e-13.
   let product = 1;
-  for (let r = begin; r < end; r++) {
+  let r = begin;
+  for (; r + 3 < end; r += 4) {
+    const ia = rows === null ? r : rows[r]!;
+    const ib = rows === null ? r + 1 : rows[r + 1]!;
+    const ic = rows === null ? r + 2 : rows[r + 2]!;
+    const id = rows === null ? r + 3 : rows[r + 3]!;
+    const oa = ia * nCols;
+    const ob = ib * nCols;
+    const oc = ic * nCols;
+    const od = id * nCols;
+    let fa = c;
+    let fb = c;
+    let fc = c;
+    let fd = c;
+    for (let j = 0; j < nCols; j++) {
+      const w = params[j]!;
+      fa += x[oa + j]! * w;
+      fb += x[ob + j]! * w;
+      fc += x[oc + j]! * w;
+      fd += x[od + j]! * w;
+    }
+    const ta = y[ia]!;
+    const tb = y[ib]!;
+    const tc = y[ic]!;
+    const td = y[id]!;
+    let ra: number;
+    let rb: number;
+    let rc: number;
+    let rd: number;
+    if (squared) {
+      ra = fa - ta;
+      rb = fb - tb;
+      rc = fc - tc;
+      rd = fd - td;
+      total += 0.5 * (ra * ra + rb * rb + (rc * rc + rd * rd));
+    } else {
+      // softplus(f) - y f and sigmoid(f) - y from one exp(-|f|), without overflow
+      const ea = Math.exp(-Math.abs(fa));
+      const eb = Math.exp(-Math.abs(fb));
+      const ec = Math.exp(-Math.abs(fc));
+      const ed = Math.exp(-Math.abs(fd));
+      const ua = 1 + ea;
+      const ub = 1 + eb;
+      const uc = 1 + ec;
+      const ud = 1 + ed;
+      product *= ua * ub * (uc * ud);
+      if (((r - begin) & 511) === 508) {
+        total += Math.log(product);
+        product = 1;
+      }
+      total += Math.max(fa, 0) - ta * fa + (Math.max(fb, 0) - tb * fb) + (Math.max(fc, 0) - tc * fc + (Math.max(fd, 0) - td * fd));
+      ra = (fa >= 0 ? 1 : ea) / ua - ta;
+      rb = (fb >= 0 ? 1 : eb) / ub - tb;
+      rc = (fc >= 0 ? 1 : ec) / uc - tc;
+      rd = (fd >= 0 ? 1 : ed) / ud - td;
+    }
+    residualSum += ra + rb + (rc + rd);
+    for (let j = 0; j < nCols; j++) sums[j]! += ra * x[oa + j]! + rb * x[ob + j]! + (rc * x[oc + j]! + rd * x[od + j]!);
+  }
+  for (; r < end; r++) {
     const i = rows === null ? r : rows[r]!;
     const offset = i * nCols;
     let f = c;
     for (let j = 0; j < nCols; j++) f += x[offset + j]! * params[j]!;
     const target = y[i]!;
     let residual: number;
-    if (logistic) {
-      // softplus(f) - y f and sigmoid(f) - y from one exp(-|f|), without overflow
+    if (squared) {
+      residual = f - target;
+      total += 0.5 * residual * residual;
+    } else {
       const e = Math.exp(-Math.abs(f));
       const u = 1 + e;
       product *= u;
-      if (((r - begin) & 511) === 511) {
-        total += Math.log(product);
-        product = 1;
-      }
       total += Math.max(f, 0) - target * f;
       residual = (f >= 0 ? 1 : e) / u - target;
-    } else {
-      residual = f - target;
-      total += 0.5 * residual * residual;
     }
     residualSum += residual;
     for (let j = 0; j < nCols; j++) sums[j]! += residual * x[offset + j]!;
