@@ -19,7 +19,24 @@ export function columnScaling(x: Float32Array, nRows: number, nCols: number): Co
   const sum = new Float64Array(nCols);
   const squares = new Float64Array(nCols);
   if (nRows > 0) for (let j = 0; j < nCols; j++) shift[j] = x[j]!;
-  for (let i = 0; i < nRows; i++) {
+  // four rows at a time: each column's sums are read and written once per four rows
+  let i = 0;
+  for (; i + 3 < nRows; i += 4) {
+    const a = i * nCols;
+    const b = a + nCols;
+    const c = b + nCols;
+    const d = c + nCols;
+    for (let j = 0; j < nCols; j++) {
+      const s = shift[j]!;
+      const da = x[a + j]! - s;
+      const db = x[b + j]! - s;
+      const dc = x[c + j]! - s;
+      const dd = x[d + j]! - s;
+      sum[j]! += da + db + (dc + dd);
+      squares[j]! += da * da + db * db + (dc * dc + dd * dd);
+    }
+  }
+  for (; i < nRows; i++) {
     const offset = i * nCols;
     for (let j = 0; j < nCols; j++) {
       const d = x[offset + j]! - shift[j]!;
