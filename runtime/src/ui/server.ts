@@ -159,7 +159,14 @@ async function monitorChecks(metadata: MetadataStore, artifacts: ArtifactStore, 
       if (!step.stepId.startsWith("monitor.")) continue;
       const hash = step.outputs[`${step.stepId}/report`];
       const report = hash ? await artifacts.getJson<MonitorReport>(hash).catch(() => null) : null;
-      checks.push({ runId: run.id, at: step.startedAt, status: step.status, report, error: step.error });
+      checks.push({
+        runId: run.id,
+        monitor: step.stepId.slice("monitor.".length),
+        at: step.startedAt,
+        status: step.status,
+        report,
+        error: step.error,
+      });
     }
   }
   return checks;

@@ -1,12 +1,13 @@
 /**
  * `mlops ui` over a deployed, monitored project: the iris example with a monitor on its batch
  * deployment, trained twice by `mlops run` (v1, then v2 with another `l2`), then checked by
- * `mlops monitor` twice — on input drawn like the training data (quiet) and on input with shifted
- * petals (drifted, so its policy starts a retrain). In chromium: both checks listed newest first
- * with their verdicts, each drift test's statistic and threshold, the drift share and the policy
- * that fired, and the drift-share chart; the two trainings compared (the test metric against
- * `l2`); the lineage graph reaching the deployment; the production alias and the audit trail.
- * Screenshots are saved in runtime/test-artifacts/ui/.
+ * `mlops monitor` three times — on input drawn like the training data (quiet), on input with
+ * shifted petals (drifted, so its policy starts a retrain), and on input with a bad row (failed).
+ * In chromium: the checks listed newest first with their verdicts or error, each drift test's
+ * statistic and threshold, the drift share and the policy that fired, and the drift-share chart;
+ * the two trainings compared (the test metric against `l2`); the lineage graph reaching the
+ * deployment; the production alias and the audit trail. Screenshots are saved in
+ * runtime/test-artifacts/ui/.
  */
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,7 +46,7 @@ function writeIncoming(dir: string, shift: number): void {
 }
 
 let server: ProjectUi;
-const checks: { quiet: string; drifted: string } = { quiet: "", drifted: "" };
+const checks: { quiet: string; drifted: string; failed: string } = { quiet: "", drifted: "", failed: "" };
 /** Two trainings that differ in `l2` only: v1 (the default) and v2 (0.01), which becomes production. */
 const trainings: string[] = [];
 
@@ -67,6 +68,11 @@ beforeAll(async () => {
     expect(code).toBe(0);
     checks[kind] = result.runId;
   }
+  // a bad input row fails the third check: it is listed with its error, and the chart skips it
+  appendFileSync(join(dir, "data/incoming.jsonl"), "not json\n");
+  const failed = await runJson(["monitor", dir]);
+  expect(failed.code).toBe(1);
+  checks.failed = failed.result.runId;
   server = await startProjectUi(dir);
 }, 300_000);
 
@@ -78,17 +84,20 @@ afterAll(async () => {
 describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", () => {
   const browserPage = useUiBrowser(() => server.url);
 
-  it("lists the quiet and the drifted check with their statistics, and draws the drift share", async () => {
+  it("lists the quiet, the drifted and the failed check with their statistics or error, and draws the drift share", async () => {
     const page = browserPage();
     await page.goto(server.url);
     await page.locator("nav a", { hasText: "Monitors" }).click();
     await page.waitForURL(/\/monitors$/);
     const rows = page.locator("table.monitors tbody tr");
     expect(await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute("data-run"), tr.getAttribute("data-verdict")]))).toEqual([
+      [checks.failed, "failed"],
       [checks.drifted, "drifted"],
       [checks.quiet, "quiet"],
     ]);
-    const [drifted, quiet] = [rows.nth(0), rows.nth(1)];
+    const [failed, drifted, quiet] = [rows.nth(0), rows.nth(1), rows.nth(2)];
+    expect(await failed.locator(".error").textContent()).toMatch(/^data\/incoming\.jsonl: 1 bad row/);
+    expect(await failed.locator("td").nth(1).textContent()).toBe("flower_watch");
     const cells = async (row: typeof drifted) => row.locator(":scope > td").allTextContents();
 
     const d = await cells(drifted);
@@ -139,7 +148,7 @@ describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", (
     await page.locator("#filter").fill("monitor flower_watch");
     await expect
       .poll(() => page.locator("#runs tbody tr:not([hidden])").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run"))))
-      .toEqual([checks.drifted, checks.quiet]);
+      .toEqual([checks.failed, checks.drifted, checks.quiet]);
     await page.screenshot({ path: join(UI_ARTIFACTS, "12-runs-monitor-checks.png"), fullPage: true });
     await page.locator("#filter").fill("flower_watch (drifted)");
     await expect.poll(() => page.locator("#runs tbody tr:not([hidden])").getAttribute("data-run")).toBe(checks.drifted);

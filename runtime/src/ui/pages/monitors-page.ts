@@ -11,6 +11,8 @@ import { uiPage } from "./layout.js";
 
 export interface MonitorCheck {
   runId: string;
+  /** The monitor's name (known even when the check failed before its report). */
+  monitor: string;
   at: string;
   status: string;
   report: MonitorReport | null;
@@ -41,7 +43,7 @@ function verdict(check: MonitorCheck): string {
 function checkRow(check: MonitorCheck): Markup {
   const r = check.report;
   const fired = r ? r.policies.filter((p) => p.triggered).map((p) => `${p.policy} → ${p.outcome ?? p.action}`) : [];
-  return html`<tr data-run="${check.runId}" data-verdict="${verdict(check)}"><td>${check.at.replace("T", " ").slice(0, 19)}</td><td><code>${r?.monitor ?? "?"}</code></td><td>${statusBadge(verdict(check))}</td><td>${r ? `${r.model} v${r.version}` : ""}</td><td>${r ? `${r.currentRows} / ${r.referenceRows}` : ""}</td><td class="num">${r ? num(r.signals.drift_share) : ""}</td><td>${r ? driftTests(r.drift) : html`<span class="error">${check.error ?? ""}</span>`}</td><td>${r ? measuredSignals(r) : ""}</td><td>${r ? fired.join("; ") || "none" : ""}</td><td><a href="/runs/${encodeURIComponent(check.runId)}"><code>${check.runId}</code></a></td></tr>`;
+  return html`<tr data-run="${check.runId}" data-verdict="${verdict(check)}"><td>${check.at.replace("T", " ").slice(0, 19)}</td><td><code>${check.monitor}</code></td><td>${statusBadge(verdict(check))}</td><td>${r ? `${r.model} v${r.version}` : ""}</td><td>${r ? `${r.currentRows} / ${r.referenceRows}` : ""}</td><td class="num">${r ? num(r.signals.drift_share) : ""}</td><td>${r ? driftTests(r.drift) : html`<span class="error">${check.error ?? ""}</span>`}</td><td>${r ? measuredSignals(r) : ""}</td><td>${r ? fired.join("; ") || "none" : ""}</td><td><a href="/runs/${encodeURIComponent(check.runId)}"><code>${check.runId}</code></a></td></tr>`;
 }
 
 /** One line per drift test: `petal_length psi = 5.562 (drifts when > 0.2)`, drifted ones marked. */
@@ -62,7 +64,7 @@ function driftShareFigures(checks: MonitorCheck[]): Array<{ id: string; caption:
   const byMonitor = new Map<string, MonitorCheck[]>();
   for (const c of checks) {
     if (typeof c.report?.signals.drift_share !== "number") continue;
-    byMonitor.set(c.report.monitor, [...(byMonitor.get(c.report.monitor) ?? []), c]);
+    byMonitor.set(c.monitor, [...(byMonitor.get(c.monitor) ?? []), c]);
   }
   return [...byMonitor.entries()].map(([name, list]) => {
     const points = [...list].reverse();
