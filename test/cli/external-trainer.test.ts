@@ -45,7 +45,13 @@ describe("external trainer", () => {
   }, 300_000);
 
   it("a failing command deletes nothing at its output path and leaves no CSV copies", () => {
-    const { dir } = withExternalTrainer("iris", "build/model.onnx", ["--fail"]);
+    const copy = withExternalTrainer("iris", "build/model.onnx", ["--fail"]);
+    copy.edit(
+      "iris.mlops",
+      'output = "build/model.onnx" }',
+      'output = "build/model.onnx" }\n  retries = 0 // a failing command is retried otherwise (test/cli/step-limits.test.ts)',
+    );
+    const { dir } = copy;
     mkdirSync(join(dir, "build"));
     writeFileSync(join(dir, "build/model.onnx"), "the user's own file");
     const r = runCli(["run", dir, "--only", "train"], { timeout: 240_000 });

@@ -12,7 +12,8 @@ const ms = (value: number): string => (value < 1000 ? `${Math.round(value)}ms` :
 function finishedLine(result: StepResult): string {
   const detail = result.status === "failed" ? "" : result.summary ? `  ${result.summary}` : "";
   const status = result.status === "cached" ? "cached" : result.status === "succeeded" ? "done" : result.status;
-  return `${status.padEnd(7)} ${result.stepId}  (${ms(result.durationMs)})${detail}`;
+  const attempts = result.attempts ? `, ${result.attempts} attempts` : "";
+  return `${status.padEnd(7)} ${result.stepId}  (${ms(result.durationMs)}${attempts})${detail}`;
 }
 
 function failureText(result: StepResult): string {

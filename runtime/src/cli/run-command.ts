@@ -18,6 +18,8 @@ and runs its step DAG on this machine: ingest, validate, split, fit features,
 train (to ONNX), evaluate, gate, register, deploy. Steps whose inputs did not
 change are taken from the cache (shown as "cached"). State lives in .mlops/
 under the project root unless --artifact-store / --database name shared stores.
+Each step runs under its declared timeout; one that times out, or whose external
+trainer fails, is retried as its retries and retry_delay say.
 
   --env NAME       resolve params for this env
   --only STEP      run this step (an id like train.fraud_clf, or a kind like train)

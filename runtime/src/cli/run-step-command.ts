@@ -21,7 +21,12 @@ FILE|DIR of sources (then --env NAME applies).
   --run-id ID           record the step under this run (the orchestrator's run id:
                         Airflow's run_id, a Kubernetes Job's name), so the steps of one
                         DAG run are one run in \`mlops runs\`; it ends when every step of
-                        the step's group has succeeded, or one failed
+                        the step's group has succeeded, or one failed. The orchestrator
+                        then retries the step: it gets one attempt here
+
+The step runs under its declared timeout (stopped, with an error naming the
+step and the limit, when it runs longer) and, without --run-id, is retried as
+its retries and retry_delay say.
 
 An external trainer with its own image runs between two stages of its train
 step: --stage prepare writes the training data into the exchange directory,
@@ -86,7 +91,8 @@ export const runStepCommand: Command = {
       }
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         exact: [values.step],
-        ...(runId ? { runId } : {}),
+        // with an orchestrator's run id, the orchestrator retries the step (Airflow task retries, the Job's backoffLimit)
+        ...(runId ? { runId, stepRetries: false } : {}),
         force: values.force === true,
         reporter: reporterFor(io, values),
         ...(exchangeDir !== undefined ? { exchange: { dir: exchangeDir, stage: "collect" as const } } : {}),

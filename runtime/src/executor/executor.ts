@@ -1,6 +1,7 @@
 /**
  * Runs a plan's step DAG on this machine: independent steps concurrently (bounded), a cacheable
- * step skipped when its effective key already has stored outputs, a failure stopping only its
+ * step skipped when its effective key already has stored outputs, each attempt under the step's
+ * `timeout` and retried as its `retries` say (`step-attempts.ts`), a failure stopping only its
  * dependents; every run and step recorded in the metadata store.
  *
  * Crash safety: an artifact is complete or absent (the store writes temp + rename) and a step's
@@ -20,6 +21,7 @@ import { gitState, runContext } from "./run-context.js";
 export { planHash } from "./cache-keys.js";
 import { silentReporter, type RunReporter, type RunResult, type StepResult } from "./reporter.js";
 import { StepFailure, type StepContext, type StepOutcome } from "./step-context.js";
+import { type AttemptFailure, type AttemptLimit, AttemptsFailed, durationText, runAttempts } from "./step-attempts.js";
 
 export interface RunOptions {
   /** Which schedule's steps to run (default `pipeline`). Ignored when `only` is given. */
@@ -40,6 +42,11 @@ export interface RunOptions {
   reporter?: RunReporter;
   /** `run-step --exchange DIR --stage collect`: an external trainer already ran in its own container. */
   exchange?: { dir: string; stage: "collect" };
+  /**
+   * Retry a failing step as its `retries` say (default true). False when an orchestrator retries
+   * the step itself (`run-step --run-id`): one attempt, still under the step's `timeout`.
+   */
+  stepRetries?: boolean;
   /** Directories outside the project the run may read from and write to (default: none). */
   grants?: PathGrants;
   /** The environment steps read secrets and `s3://` settings from (the CLI's; default `process.env`). */
@@ -230,33 +237,70 @@ class StepRunner {
     const start = performance.now();
     await metadata.startStep(this.runId, step.id, { cacheKey: key, inputs: this.knownInputs(step) });
     this.reporter.stepStarted(step);
-    const outputs: Record<string, string> = {};
+    let outputs: Record<string, string> = {};
     try {
       const cached = step.cacheable && !this.forced(step) ? await this.cached(step, key) : undefined;
       if (cached) return await this.finish(step, start, { status: "cached", outputs: cached.outputs, outcome: cached.outcome });
       const load = STEP_IMPLEMENTATIONS[step.kind];
       if (!load) throw new StepFailure(`the local runtime does not run ${step.kind} steps yet`);
       const implementation = await load();
-      const outcome = await implementation(this.context(step, outputs));
-      outputs[`${step.id}/${OUTCOME}`] = (await this.stores.artifacts.putJson(outcome)).hash;
-      const missing = step.outputs.filter((name) => outputs[name] === undefined);
-      if (missing.length > 0) throw new Error(`step ${step.id} did not write ${missing.join(", ")}`);
+      const done = await runAttempts(
+        step.id,
+        step.execution,
+        { retries: this.options.stepRetries !== false },
+        async (limit) => {
+          // each attempt writes its own outputs: one abandoned at its time limit cannot add to the next
+          const own: Record<string, string> = {};
+          outputs = own;
+          const outcome = await implementation(this.context(step, own, limit));
+          own[`${step.id}/${OUTCOME}`] = (await this.stores.artifacts.putJson(outcome)).hash;
+          const missing = step.outputs.filter((name) => own[name] === undefined);
+          if (missing.length > 0) throw new Error(`step ${step.id} did not write ${missing.join(", ")}`);
+          return outcome;
+        },
+        {
+          retrying: (failure, of, delayMs) =>
+            this.reporter.stepNote(
+              step,
+              `attempt ${failure.attempt} of ${of} failed: ${failure.error}; retrying in ${durationText(delayMs)}`,
+            ),
+        },
+      );
       await metadata.putCacheEntry(key, step.id, outputs, this.runId);
-      return await this.finish(step, start, { status: "succeeded", outputs, outcome });
+      return await this.finish(step, start, { status: "succeeded", outputs, outcome: done.value, attempts: done });
     } catch (error) {
+      if (error instanceof AttemptsFailed)
+        return this.finish(step, start, {
+          status: "failed",
+          outputs,
+          error: error.error,
+          attempts: { ...error, of: this.attemptsOf(step) },
+        });
       return this.finish(step, start, { status: "failed", outputs, error });
     }
+  }
+
+  /** How many attempts this run gives `step`. */
+  private attemptsOf(step: Step): number {
+    return this.options.stepRetries === false ? 1 : step.execution.retries + 1;
   }
 
   private async finish(
     step: Step,
     start: number,
-    end: { status: "succeeded" | "cached" | "failed"; outputs: Record<string, string>; outcome?: StepOutcome; error?: unknown },
+    end: {
+      status: "succeeded" | "cached" | "failed";
+      outputs: Record<string, string>;
+      outcome?: StepOutcome;
+      error?: unknown;
+      attempts?: { attempts: number; failures: AttemptFailure[]; of?: number };
+    },
   ): Promise<StepResult> {
     for (const [name, hash] of Object.entries(end.outputs)) this.produced.set(name, hash);
     const durationMs = performance.now() - start;
     const failure = end.error instanceof StepFailure ? end.error : undefined;
-    const message = end.error === undefined ? undefined : errorText(end.error);
+    const attempts = end.attempts?.attempts ?? 1;
+    const message = end.error === undefined ? undefined : attemptText(errorText(end.error), attempts, end.attempts?.of);
     const metrics = end.outcome?.metrics ?? failure?.metrics ?? {};
     const visible = Object.fromEntries(Object.entries(end.outputs).filter(([name]) => !name.endsWith(`/${OUTCOME}`)));
     await this.stores.metadata.finishStep(this.runId, step.id, {
@@ -268,6 +312,10 @@ class StepRunner {
     });
     if (Object.keys(metrics).length > 0) await this.stores.metadata.recordMetrics(this.runId, step.id, metrics);
     if (end.outcome?.details) await this.stores.metadata.recordStepDetails(this.runId, step.id, end.outcome.details);
+    if (attempts > 1)
+      await this.stores.metadata.recordStepDetails(this.runId, step.id, {
+        attempts: { count: attempts, failures: end.attempts?.failures ?? [] },
+      });
     const result: StepResult = {
       stepId: step.id,
       kind: step.kind,
@@ -278,6 +326,7 @@ class StepRunner {
       ...(message ? { error: message } : {}),
       reports: failure?.reports ?? [],
       outputs: visible,
+      ...(attempts > 1 ? { attempts } : {}),
     };
     this.reporter.stepFinished(step, result);
     return result;
@@ -341,8 +390,11 @@ class StepRunner {
     }
   }
 
-  private context(step: Step, outputs: Record<string, string>): StepContext {
+  private context(step: Step, outputs: Record<string, string>, limit: AttemptLimit): StepContext {
     const reportsDir = join(this.projectRoot, ".mlops", "reports", step.id);
+    const overTime = (): void => {
+      if (limit.signal.aborted || performance.now() > limit.deadline) throw limit.timeout;
+    };
     return {
       plan: this.plan,
       step,
@@ -361,6 +413,7 @@ class StepRunner {
       readArtifact: (artifactName) => this.read(artifactName),
       artifactHash: (artifactName) => this.hashOf(artifactName),
       writeOutput: async (name, content) => {
+        overTime();
         const ref = await this.stores.artifacts.put(content);
         outputs[`${step.id}/${name}`] = ref.hash;
       },
@@ -369,12 +422,25 @@ class StepRunner {
         writeFileAtomic(path, content);
         return relative(this.projectRoot, path);
       },
-      progress: (update) => this.reporter.stepProgress(step, update),
-      note: (text) => this.reporter.stepNote(step, text),
+      progress: (update) => {
+        overTime();
+        this.reporter.stepProgress(step, update);
+      },
+      note: (text) => {
+        if (!limit.signal.aborted) this.reporter.stepNote(step, text);
+      },
+      signal: limit.signal,
       env: this.options.env ?? process.env,
       ...(this.options.exchange ? { exchange: this.options.exchange } : {}),
     };
   }
+}
+
+/** The error, its first line saying which attempt it ended when the step was tried more than once. */
+function attemptText(message: string, attempts: number, of: number | undefined): string {
+  if (attempts <= 1) return message;
+  const [first, ...rest] = message.split("\n");
+  return [`${first} (attempt ${attempts} of ${of ?? attempts})`, ...rest].join("\n");
 }
 
 function errorText(error: unknown): string {

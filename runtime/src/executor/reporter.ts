@@ -16,6 +16,8 @@ export interface StepResult {
   reports: string[];
   /** Artifact name → content hash. */
   outputs: Record<string, string>;
+  /** Attempts made, when more than one (the step's `retries`). */
+  attempts?: number;
 }
 
 export interface RunResult {

@@ -42,6 +42,12 @@ export interface StepContext {
   note(text: string): void;
   /** The process environment: AWS settings for `s3://` data, secrets (`MLOPS_SECRET_NAME_KEY`); never logged. */
   env: Record<string, string | undefined>;
+  /**
+   * Aborted when the attempt reaches the step's `timeout` (its reason the timeout error): a child
+   * process is stopped on it; `progress` throws once the time is up, so in-process loops that
+   * report progress stop there.
+   */
+  signal: AbortSignal;
   /** Set when an external trainer ran in its own container: where it left the model (`run-step --exchange DIR --stage collect`). */
   exchange?: { dir: string; stage: "prepare" | "collect" };
 }
@@ -67,6 +73,9 @@ export class StepFailure extends Error {
     super(message);
   }
 }
+
+/** A failure another attempt may not repeat (a timeout, an external trainer that failed or was killed): retried as the step's `retries` say. */
+export class TransientStepFailure extends StepFailure {}
 
 export type StepImplementation = (ctx: StepContext) => Promise<StepOutcome>;
 

@@ -43,6 +43,7 @@ export class FitPool {
     this.closed = true;
     for (const pending of this.queue.splice(0)) pending.reject(new Error("the training pool was closed"));
     const all = [...this.idle.splice(0), ...this.busy.keys()];
+    for (const pending of this.busy.values()) pending.reject(new Error("the training pool was closed")); // mid-fit (a step's timeout)
     this.busy.clear();
     await Promise.all(all.map((w) => w.terminate()));
   }

@@ -20,6 +20,8 @@ export async function searchStep(ctx: StepContext): Promise<StepOutcome> {
   if (!featureSet) throw new Error(`the plan has no feature set \`${model.featureSet}\``);
   const train = decodeDataset(await ctx.readInput("train"), ctx.step.inputs.train);
   const pool = new FitPool();
+  const stop = (): void => void pool.close(); // the step's timeout: the workers stop mid-fit
+  ctx.signal.addEventListener("abort", stop, { once: true });
   let result: SearchResult;
   try {
     result = await runSearch({
@@ -37,6 +39,7 @@ export async function searchStep(ctx: StepContext): Promise<StepOutcome> {
     if (error instanceof Error && !(error instanceof StepFailure)) throw new StepFailure(`search of ${model.name}: ${error.message}`);
     throw error;
   } finally {
+    ctx.signal.removeEventListener("abort", stop);
     await pool.close();
   }
   const text = formatSearch(result);

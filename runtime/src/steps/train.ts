@@ -6,7 +6,7 @@
 import { mkdir, readFile, rm, rmdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ModelSpec, TrainerSpec } from "@mlops/compiler";
-import { StepFailure, type StepContext, type StepOutcome } from "../executor/step-context.js";
+import { StepFailure, TransientStepFailure, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { resolveInput, resolveOutput } from "../files/project-paths.js";
 import { train as trainBuiltin } from "../train/train.js";
 import { collectExchange, writeTrainingFiles } from "./external-exchange.js";
@@ -133,8 +133,11 @@ async function external(
       MLOPS_CLASSES: classLabels(model).join(","),
     };
     const command = trainer.command.join(" ");
-    const { code, tail } = await runTrainerCommand(trainer.command, ctx.projectRoot, env, (line) => ctx.note(line));
-    if (code !== 0) throw new StepFailure(`\`${command}\` exited with ${code}${tail ? `:\n${tail}` : ""}`);
+    const { code, signal, tail } = await runTrainerCommand(trainer.command, ctx.projectRoot, env, (line) => ctx.note(line), ctx.signal);
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    // the command's own failure: another attempt may succeed (memory, a preempted GPU, the network)
+    const ended = signal ? `was killed by ${signal}` : `exited with ${code}`;
+    if (code !== 0 || signal) throw new TransientStepFailure(`\`${command}\` ${ended}${tail ? `:\n${tail}` : ""}`);
     const after = await fileVersion(output);
     if (after === undefined) throw new StepFailure(`\`${command}\` succeeded but wrote no model at ${trainer.output} (MLOPS_OUTPUT)`);
     if (after === before)

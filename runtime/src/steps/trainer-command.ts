@@ -5,17 +5,31 @@ import { StepFailure } from "../executor/step-context.js";
 
 /** How many of the command's last lines a failure shows. */
 const TAIL_LINES = 20;
+/** After SIGTERM, how long the command has to exit before SIGKILL. */
+export const KILL_GRACE_MS = 5000;
 
+/**
+ * Runs the command; when `signal` aborts (the step's timeout) the command gets SIGTERM, and SIGKILL
+ * if it is still running `KILL_GRACE_MS` later. `signal` says by which signal it ended, if any.
+ */
 export function runTrainerCommand(
   command: readonly string[],
   cwd: string,
   env: Record<string, string>,
   onLine: (line: string) => void,
-): Promise<{ code: number; tail: string }> {
+  signal?: AbortSignal,
+): Promise<{ code: number; signal: NodeJS.Signals | null; tail: string }> {
   return new Promise((resolve, reject) => {
     const [program, ...args] = command;
     if (!program) return reject(new StepFailure("external trainer: empty command"));
+    if (signal?.aborted) return reject(signal.reason);
     const child = spawn(program, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let killer: ReturnType<typeof setTimeout> | undefined;
+    const stop = (): void => {
+      child.kill("SIGTERM");
+      killer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+    };
+    signal?.addEventListener("abort", stop, { once: true });
     const tail: string[] = [];
     const take = (line: string): void => {
       if (line.trim() === "") return;
@@ -25,9 +39,11 @@ export function runTrainerCommand(
     };
     const streams = [forEachLine(child.stdout, take), forEachLine(child.stderr, take)];
     child.on("error", (error) => reject(new StepFailure(`cannot run \`${command.join(" ")}\`: ${error.message}`)));
-    child.on("close", (code, signal) => {
+    child.on("close", (code, killedBy) => {
+      clearTimeout(killer);
+      signal?.removeEventListener("abort", stop);
       for (const flush of streams) flush();
-      resolve({ code: code ?? (signal ? 128 : 1), tail: tail.join("\n") });
+      resolve({ code: code ?? 128, signal: killedBy, tail: tail.join("\n") });
     });
   });
 }

@@ -43,6 +43,7 @@ describe("external and pretrained trainers", () => {
   it("external: a failing command fails the step with its output", { timeout: 120_000 }, async () => {
     const dir = copyExample("iris");
     externalTrainer(dir, ["--fail"]);
+    edit(dir, "iris.mlops", 'output = "build/model.onnx" }', 'output = "build/model.onnx" }\n  retries = 0'); // else retried 5 minutes later
     const { result } = await runJson(["run", dir]);
     const train = result.steps.find((s) => s.stepId === "train.species_clf")!;
     expect(train.error).toMatch(/exited with 3:\nexternal trainer: failing on purpose/);

@@ -1,0 +1,141 @@
+/**
+ * A step's `timeout`, `retries` and `retry_delay` when the runtime runs it itself (`mlops run`,
+ * `mlops run-step`): each attempt runs under an AbortSignal that fires at its time limit; an
+ * attempt over its limit, or one whose failure another attempt may not repeat (`TransientStepFailure`:
+ * an external trainer that failed or was killed), is tried again after the delay, up to `retries`
+ * more times. Any other failure ends the step at once: a step's verdict on its inputs (`StepFailure`:
+ * bad rows, a failed gate) is the same on the same inputs, and so is an error of the runtime's own
+ * steps; a run that failed resumes from what it completed on the next `mlops run`.
+ */
+import type { StepExecution } from "@mlops/compiler";
+import { TransientStepFailure } from "./step-context.js";
+
+/** How long a timed-out attempt may take to stop (an external trainer gets SIGTERM, then SIGKILL) before the step moves on. */
+export const STOP_GRACE_MS = 10_000;
+/** setTimeout's longest delay; a longer limit (over 24 days) is not timed. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration as the language writes it: `90s`, `2h`, `1500ms`. */
+export function durationText(ms: number): string {
+  if (ms === 0) return "0s";
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** An attempt stopped at its time limit. */
+export class StepTimeout extends TransientStepFailure {
+  constructor(stepId: string, timeoutMs: number) {
+    super(`${stepId} ran longer than its timeout of ${durationText(timeoutMs)} and was stopped`);
+  }
+}
+
+/** What one attempt gets: its signal (aborted at the time limit, with `timeout` as reason) and its deadline. */
+export interface AttemptLimit {
+  signal: AbortSignal;
+  timeout: StepTimeout;
+  /** `performance.now()` at which the attempt is over its time; in-process loops check it between units of work. */
+  deadline: number;
+  attempt: number;
+}
+
+export interface AttemptsResult<T> {
+  value: T;
+  attempts: number;
+  /** The attempts that failed before the one that succeeded. */
+  failures: AttemptFailure[];
+}
+
+/** Thrown when the last attempt failed: the error to report (a timeout as a StepTimeout) and how many attempts were made. */
+export class AttemptsFailed extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly attempts: number,
+    readonly failures: AttemptFailure[],
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** One failed attempt, as the run record keeps it. */
+export interface AttemptFailure {
+  attempt: number;
+  error: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface AttemptHooks {
+  /** Called before waiting `delayMs` to try again; `of` is the number of attempts the step may make. */
+  retrying(failure: AttemptFailure, of: number, delayMs: number): void;
+}
+
+/**
+ * Runs `attempt` until it succeeds or the step's retries are spent. `retries: false` makes one
+ * attempt (an orchestrator that retries the step itself runs it).
+ */
+export async function runAttempts<T>(
+  stepId: string,
+  execution: Pick<StepExecution, "timeoutMs" | "retries" | "retryDelayMs">,
+  options: { retries: boolean },
+  attempt: (limit: AttemptLimit) => Promise<T>,
+  hooks: AttemptHooks,
+): Promise<AttemptsResult<T>> {
+  const total = options.retries ? execution.retries + 1 : 1;
+  const failures: AttemptFailure[] = [];
+  for (let n = 1; ; n++) {
+    const started = performance.now();
+    try {
+      return { value: await withTimeLimit(stepId, execution.timeoutMs, n, attempt), attempts: n, failures };
+    } catch (error) {
+      const timedOut = error instanceof StepTimeout;
+      failures.push({ attempt: n, error: firstLine(error), timedOut, durationMs: performance.now() - started });
+      if (n >= total || !(error instanceof TransientStepFailure)) throw new AttemptsFailed(error, n, failures);
+      hooks.retrying(failures[failures.length - 1]!, total, execution.retryDelayMs);
+      await sleep(execution.retryDelayMs);
+    }
+  }
+}
+
+/** One attempt under its time limit: a failure after the deadline is the timeout, whatever the step threw. */
+async function withTimeLimit<T>(stepId: string, timeoutMs: number, n: number, attempt: (limit: AttemptLimit) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timeout = new StepTimeout(stepId, timeoutMs);
+  const deadline = performance.now() + timeoutMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    if (timeoutMs > LONGEST_TIMER_MS) return;
+    timer = setTimeout(() => {
+      controller.abort(timeout);
+      reject(timeout);
+    }, timeoutMs);
+  });
+  const work = attempt({ signal: controller.signal, timeout, deadline, attempt: n });
+  try {
+    return await Promise.race([work, expired]);
+  } catch (error) {
+    if (error !== timeout && performance.now() < deadline) throw error;
+    controller.abort(timeout);
+    // let the attempt stop (and clean up after itself) before the step is retried or recorded
+    await Promise.race([work.catch(() => {}), sleep(STOP_GRACE_MS)]);
+    throw timeout;
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => {}); // an attempt abandoned at its deadline may still fail later: nobody waits for it
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0]!;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
