@@ -3,7 +3,9 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type CliIO, UsageError, type Command } from "@mlops/compiler/cli";
 import { runPlan } from "../executor/executor.js";
-import type { RunResult } from "../executor/reporter.js";
+import { type RunResult, silentReporter } from "../executor/reporter.js";
+import type { MonitorReport } from "../steps/monitor.js";
+import type { Stores } from "../store/open-stores.js";
 import { loadRunnablePlan } from "./load-plan.js";
 import { PATH_GRANT_OPTIONS, PATH_GRANT_USAGE, pathGrants } from "./path-grant-options.js";
 import { reporterFor } from "./run-command.js";
@@ -23,8 +25,8 @@ DAG, rollback(deployment) moves production back. Same as
                 another process is checking it — one check of a monitor at a time)
   --report DIR  also write each monitor's drift report (HTML, readable offline)
                 as DIR/monitor.NAME.html
-  --json        print the run result as JSON (each monitor's report is
-                .mlops/reports/monitor.NAME/monitor.json)
+  --json        print the run result as JSON, with each monitor's report (drift
+                per target, signals, each policy's outcome) under "monitors"
 
 Secrets (a notifier's webhook) are read from MLOPS_SECRET_<NAME>_<KEY>.
 
@@ -68,10 +70,11 @@ export const monitorCommand: Command = {
     try {
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         exact: steps.map((s) => s.id),
-        reporter: reporterFor(io, values),
+        reporter: values.json ? silentReporter : reporterFor(io, values),
         grants: pathGrants(values, io),
         env: io.env,
       });
+      if (values.json) io.stdout(`${JSON.stringify({ ...result, monitors: await monitorReports(result, stores) }, null, 2)}\n`);
       if (values.report !== undefined)
         await copyDriftReports(result, loaded.projectRoot, resolve(io.cwd, values.report), values.json ? undefined : io);
       if (!values["exit-code"]) return result.status === "succeeded" ? 0 : 1;
@@ -93,4 +96,15 @@ async function copyDriftReports(result: RunResult, projectRoot: string, dir: str
     copyFileSync(written, target);
     io?.stdout(`drift report: ${target}\n`);
   }
+}
+
+/** The report of each monitor that ran (its step's `report` output), by monitor name. */
+async function monitorReports(result: RunResult, stores: Stores): Promise<Record<string, MonitorReport>> {
+  const reports: Record<string, MonitorReport> = {};
+  for (const step of result.steps) {
+    const hash = step.outputs[`${step.stepId}/report`];
+    if (step.kind === "monitor" && hash)
+      reports[step.stepId.slice("monitor.".length)] = await stores.artifacts.getJson<MonitorReport>(hash);
+  }
+  return reports;
 }

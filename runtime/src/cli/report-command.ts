@@ -14,6 +14,8 @@ facts (params, data and plan hashes, git commit, tool), per model its metrics (t
 gate's first), trainer, search candidates, ROC, precision-recall, calibration,
 confusion matrix, residuals and coefficients; each gate's verdict rule by rule;
 the data expectations; the steps. RUN is a run id, a unique prefix, or \`latest\`.
+For each monitor the run checked, also DIR/monitor.NAME.html: that check's drift
+report (verdicts and reference-vs-current histograms).
 
   -o, --out DIR    where to write index.html (created if needed)
   --project DIR    the project whose .mlops/ holds the run (default: the current directory)
@@ -43,6 +45,13 @@ export const reportCommand: Command = {
       const file = join(resolve(io.cwd, values.out), "index.html");
       writeFileAtomic(file, renderRunReport(view));
       io.stdout(`wrote ${relative(io.cwd, file) || file} (run ${view.run.id})\n`);
+      for (const step of view.run.steps) {
+        const hash = step.outputs[`${step.stepId}/drift_report`];
+        if (!hash) continue;
+        const page = join(resolve(io.cwd, values.out), `${step.stepId}.html`);
+        writeFileAtomic(page, await stores.artifacts.getText(hash));
+        io.stdout(`wrote ${relative(io.cwd, page) || page} (the drift report of ${step.stepId} in this run)\n`);
+      }
       return 0;
     } finally {
       await stores.close();

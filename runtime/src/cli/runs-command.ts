@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { escapeControl } from "@mlops/compiler";
 import { UsageError, type Command } from "@mlops/compiler/cli";
 import { table } from "./models-command.js";
 import { metricsShownPerStep } from "./run-metrics.js";
@@ -7,6 +8,7 @@ import { resolveRunRef } from "./run-ref.js";
 import { compareRecordedRuns, formatComparison } from "./runs-compare.js";
 import { loadRunView } from "../report/run-view.js";
 import type { Stores } from "../store/open-stores.js";
+import type { RunDetails } from "../store/metadata-store.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops runs list [--limit N] [--project DIR] [--json]
@@ -80,9 +82,7 @@ export const runsCommand: Command = {
         s.durationMs === null ? "-" : `${Math.round(s.durationMs)}ms`,
         s.error ? s.error.split("\n")[0]! : (metricsByStep.get(s.stepId) ?? []).join(", "),
       ]);
-      const driftReports = details.steps
-        .filter((s) => s.outputs[`${s.stepId}/drift_report`] !== undefined)
-        .map((s) => `${s.stepId}: drift report .mlops/reports/${s.stepId}/drift.html (of its latest check)\n`);
+      const driftReports = await monitorLines(stores, details);
       io.stdout(
         `${head}${details.error ? `\nerror: ${details.error}` : ""}\n\n${table(["step", "status", "time", "metrics / error"], rows)}${driftReports.length > 0 ? `\n${driftReports.join("")}` : ""}${await everyMetric(stores, details.id)}`,
       );
@@ -103,4 +103,18 @@ async function everyMetric(stores: Stores, runId: string): Promise<string> {
       return `\nmetrics of ${m.name} on the test split:\n${table(["metric", "value", ""], rows)}`;
     });
   return blocks.join("");
+}
+
+/**
+ * For each monitor step: what its policies did in this run (the outcome names a retrain's run), and
+ * where its drift report is — this check's through `mlops report`, the latest check's on disk.
+ */
+async function monitorLines(stores: Stores, details: RunDetails): Promise<string[]> {
+  const view = await loadRunView(stores, details.id);
+  return (view?.monitorReports ?? []).map(({ stepId, report }) => {
+    const fired = report.policies
+      .filter((p) => p.triggered)
+      .map((p) => `  ${escapeControl(`${p.policy} => ${p.action}: ${p.outcome ?? "acted"}`)}\n`);
+    return `${stepId}: ${fired.length === 0 ? "every policy quiet" : "policies fired:"}\n${fired.join("")}  drift report of this check: \`mlops report ${details.id} -o DIR\` writes DIR/${stepId}.html (the latest check's: .mlops/reports/${stepId}/drift.html)\n`;
+  });
 }

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { SECRET_PATH, monitorProgram, policies, writeTraffic } from "./support/monitor-project.js";
+import { type PolicyJson, SECRET_PATH, monitorProgram, policies, writeTraffic } from "./support/monitor-project.js";
 import { REPO, copyExample, mlops, removeProjects } from "./support/projects.js";
 import { runJson } from "./support/run-json.js";
 import { withStores } from "./support/stores.js";
@@ -41,9 +41,14 @@ describe("monitor actions", () => {
     expect(r.received).toEqual([]);
 
     writeTraffic(dir, 2.5);
-    const fired = await mlops(["monitor", dir, "--exit-code"], undefined, env);
+    const fired = await mlops(["monitor", dir, "--exit-code", "--json"], undefined, env);
     expect(fired.code).toBe(1);
     expect(r.received.map((x) => x.path)).toEqual([SECRET_PATH, SECRET_PATH]);
+    // --json: the run result with each monitor's report
+    const printed = JSON.parse(fired.stdout) as { status: string; monitors: Record<string, { drift: unknown[]; policies: PolicyJson[] }> };
+    expect(printed.status).toBe("succeeded");
+    expect(printed.monitors.iris_drift!.drift).toHaveLength(2);
+    expect(printed.monitors.iris_drift!.policies).toEqual(policies(dir));
     const [first, second] = r.received;
     expect(second!.headers["idempotency-key"]).toBe(first!.headers["idempotency-key"]);
     expect(second!.headers["content-type"]).toBe("application/json");
@@ -77,9 +82,15 @@ describe("monitor actions", () => {
         }),
       }),
     ]);
+    const check = String(actions[0]!.details.monitorRun);
     await withStores(dir, async ({ metadata }) => {
-      expect((await metadata.getRun(String(actions[0]!.details.monitorRun)))!.status).toBe("succeeded");
+      expect((await metadata.getRun(check))!.status).toBe("succeeded");
     });
+    // and runs show of that check says what its policies did
+    const shownRun = await mlops(["runs", "show", check, "--project", dir]);
+    expect(shownRun.stdout).toContain(
+      "monitor.iris_drift: policies fired:\n  drift_share >= 50% => alert(oncall): alert posted to oncall (HTTP 200, 2 attempts)\n",
+    );
   });
 
   it("reports an alert it cannot post (secret not set, receiver down) without failing the check", async () => {

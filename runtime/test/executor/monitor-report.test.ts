@@ -61,6 +61,16 @@ describe("the drift report", () => {
     expect(html).toMatch(/<td>sepal_width<\/td><td>ks<\/td><td>[\d.e-]+<\/td><td>&lt;=? 0.05<\/td><td class="ok">ok<\/td>/);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(result.stdout).toContain(`drift report: ${join(out, "monitor.iris_drift.html")}`);
+
+    // a later check overwrites .mlops/reports/; `mlops report RUN` still writes that run's own drift report
+    const first = (await mlops(["runs", "list", "--json", "--project", dir])).stdout;
+    const runId = (JSON.parse(first) as Array<{ id: string }>)[0]!.id;
+    writeTraffic(dir, 0);
+    expect((await mlops(["monitor", dir], undefined, {})).code).toBe(0);
+    expect(readFileSync(join(dir, ".mlops/reports/monitor.iris_drift/drift.html"), "utf8")).not.toBe(html);
+    const written = await mlops(["report", runId, "-o", join(dir, "old-check"), "--project", dir]);
+    expect(written.stdout).toContain("(the drift report of monitor.iris_drift in this run)");
+    expect(readFileSync(join(dir, "old-check/monitor.iris_drift.html"), "utf8")).toBe(html);
   });
 
   it.skipIf(missing !== undefined)("renders offline in chromium: one chart per target, two bars per bin", async () => {
@@ -71,7 +81,9 @@ describe("the drift report", () => {
     const checked = await runJson(["monitor", dir]);
     expect(checked.code).toBe(0);
     const shown = await mlops(["runs", "show", checked.result.runId, "--project", dir]);
-    expect(shown.stdout).toContain("monitor.iris_drift: drift report .mlops/reports/monitor.iris_drift/drift.html");
+    expect(shown.stdout).toContain(
+      `monitor.iris_drift: every policy quiet\n  drift report of this check: \`mlops report ${checked.result.runId} -o DIR\` writes DIR/monitor.iris_drift.html (the latest check's: .mlops/reports/monitor.iris_drift/drift.html)`,
+    );
     const path = join(dir, ".mlops/reports/monitor.iris_drift/drift.html");
     expect(existsSync(path)).toBe(true);
     const page = await browser!.newPage();
