@@ -24,7 +24,7 @@ table.facts th { width: 8rem; color: var(--muted); font-weight: 500; }
 .status-failed, .status-drifted, .status-interrupted { background: #ffebe9; border-color: #ffcecb; }
 .status-running { background: #fff8c5; border-color: #f5e0a0; }
 .status-skipped { color: var(--muted); }
-ul.drift-tests { list-style: none; margin: 0; padding: 0; }
+ul.drift-tests, ul.policies { list-style: none; margin: 0; padding: 0; }
 ul.drift-tests li { white-space: nowrap; }
 ul.drift-tests li.drifted { font-weight: 600; color: #cf222e; }
 table.monitors td:first-child, table.monitors td:last-child, table.runs td { white-space: nowrap; }

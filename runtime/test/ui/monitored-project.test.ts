@@ -114,6 +114,8 @@ describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", (
     expect(await drifted.locator("li.ok code").allTextContents()).toEqual(["sepal_width"]);
     expect(d[7]).toBe("none measured");
     expect(d[8]).toMatch(/^drift_share >= 50% → retrain run \d{8}-\d{6}-[0-9a-f]+: /);
+    const retrain = (d[8]!.match(/retrain run (\S+):/) ?? [])[1];
+    expect(await drifted.locator("a.action-run").getAttribute("href")).toBe(`/runs/${retrain}`);
 
     const q = await cells(quiet);
     expect(q[2]).toBe("quiet");
@@ -127,6 +129,11 @@ describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", (
     expect(await page.locator("[data-figure=drift-flower_watch] svg circle").count()).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: join(UI_ARTIFACTS, "8-monitor-history.png"), fullPage: true });
 
+    // the retrain the drifted check started: its run page
+    await drifted.locator("a.action-run").click();
+    await page.waitForURL(new RegExp(`/runs/${retrain}$`));
+    expect(await page.locator("main").textContent()).toContain("train.species_clf");
+    await page.goBack();
     await quiet.locator("a", { hasText: checks.quiet }).click();
     await page.waitForURL(new RegExp(`/runs/${checks.quiet}$`));
     expect(await page.locator("main").textContent()).toContain("monitor.flower_watch");

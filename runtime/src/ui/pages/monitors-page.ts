@@ -42,8 +42,7 @@ function verdict(check: MonitorCheck): string {
 
 function checkRow(check: MonitorCheck): Markup {
   const r = check.report;
-  const fired = r ? r.policies.filter((p) => p.triggered).map((p) => `${p.policy} → ${p.outcome ?? p.action}`) : [];
-  return html`<tr data-run="${check.runId}" data-verdict="${verdict(check)}"><td>${check.at.replace("T", " ").slice(0, 19)}</td><td><code>${check.monitor}</code></td><td>${statusBadge(verdict(check))}</td><td>${r ? `${r.model} v${r.version}` : ""}</td><td>${r ? `${r.currentRows} / ${r.referenceRows}` : ""}</td><td class="num">${r ? num(r.signals.drift_share) : ""}</td><td>${r ? driftTests(r.drift) : html`<span class="error">${check.error ?? ""}</span>`}</td><td>${r ? measuredSignals(r) : ""}</td><td>${r ? fired.join("; ") || "none" : ""}</td><td><a href="/runs/${encodeURIComponent(check.runId)}"><code>${check.runId}</code></a></td></tr>`;
+  return html`<tr data-run="${check.runId}" data-verdict="${verdict(check)}"><td>${check.at.replace("T", " ").slice(0, 19)}</td><td><code>${check.monitor}</code></td><td>${statusBadge(verdict(check))}</td><td>${r ? `${r.model} v${r.version}` : ""}</td><td>${r ? `${r.currentRows} / ${r.referenceRows}` : ""}</td><td class="num">${r ? num(r.signals.drift_share) : ""}</td><td>${r ? driftTests(r.drift) : html`<span class="error">${check.error ?? ""}</span>`}</td><td>${r ? measuredSignals(r) : ""}</td><td>${r ? firedPolicies(r) : ""}</td><td><a href="/runs/${encodeURIComponent(check.runId)}"><code>${check.runId}</code></a></td></tr>`;
 }
 
 /** One line per drift test: `petal_length psi = 5.562 (drifts when > 0.2)`, drifted ones marked. */
@@ -51,6 +50,16 @@ function driftTests(drift: DriftResult[]): Markup {
   return html`<ul class="drift-tests">${drift.map(
     (d) =>
       html`<li class="${d.drifted ? "drifted" : "ok"}"><code>${d.target}</code> ${d.method} = ${d.error ? html`<span class="error">${d.error}</span>` : num(d.value)} <span class="muted">(drifts when ${d.comparison} ${num(d.threshold)})</span></li>`,
+  )}</ul>`;
+}
+
+/** Each policy whose condition held, with what it did; a retrain links to the run it started. */
+function firedPolicies(report: MonitorReport): Markup | string {
+  const fired = report.policies.filter((p) => p.triggered);
+  if (fired.length === 0) return "none";
+  return html`<ul class="policies">${fired.map(
+    (p) =>
+      html`<li>${p.policy} → ${p.outcome ?? p.action}${p.run ? html` (<a class="action-run" href="/runs/${encodeURIComponent(p.run)}">run <code>${p.run}</code></a>)` : ""}</li>`,
   )}</ul>`;
 }
 
