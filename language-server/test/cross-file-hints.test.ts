@@ -11,7 +11,7 @@ import type { Diagnostic } from "vscode-languageserver-protocol";
 import { createProgram, LineMap } from "@mlops/compiler";
 import { NodeHost } from "@mlops/compiler/node";
 import { buildServer, repoRoot } from "./support/build-server.js";
-import { LspClient } from "./support/lsp-client.js";
+import { LspClient, messageText } from "./support/lsp-client.js";
 
 const main = `pipeline shop {
   owner = "shop@example.com"
@@ -96,7 +96,7 @@ function seen(diagnostics: Diagnostic[]): string[] {
 const same = (a: string[], b: string[]): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 const suggests = (name: string) => (p: { diagnostics: Diagnostic[] }) =>
-  p.diagnostics.some((d) => d.message.includes(`did you mean \`${name}\`?`));
+  p.diagnostics.some((d) => messageText(d).includes(`did you mean \`${name}\`?`));
 
 describe("did-you-mean hints built from an imported file", () => {
   it("follow a rename in the imported file, keystroke by keystroke, without the importer being edited", async () => {

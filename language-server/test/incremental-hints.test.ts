@@ -11,7 +11,7 @@ import type { CodeAction, Diagnostic } from "vscode-languageserver-protocol";
 import { LineMap } from "@mlops/compiler";
 import { buildServer, repoRoot } from "./support/build-server.js";
 import { expectedDiagnostics } from "./support/expected.js";
-import { LspClient } from "./support/lsp-client.js";
+import { LspClient, messageText } from "./support/lsp-client.js";
 
 const fraud = readFileSync(join(repoRoot, "test/corpus/valid/fraud.mlops"), "utf8");
 const typos = `${fraud}\nenv canary { replicai = 3 }\n\ngate g {\n  model = fraud_cl_\n  require auc >= 80%\n}\n`;
@@ -69,7 +69,7 @@ describe("did-you-mean hints after incremental edits", () => {
     expect(messages).not.toContain("did you mean `fraud_clf`?");
     expect(messages).not.toContain("did you mean `replicas`?");
 
-    const unknownModel = published.find((d) => d.message.includes("`fraud_cl_`"));
+    const unknownModel = published.find((d) => messageText(d).includes("`fraud_cl_`"));
     expect(unknownModel).toBeDefined();
     const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
       textDocument: { uri },

@@ -16,7 +16,7 @@ import { applyEdits } from "../src/util/text-diff.js";
 import { buildServer, repoRoot } from "./support/build-server.js";
 import { expectedDiagnostics } from "./support/expected.js";
 import { copyConformance, positionOf, read } from "./support/fixtures.js";
-import { LspClient } from "./support/lsp-client.js";
+import { LspClient, messageText } from "./support/lsp-client.js";
 
 let client: LspClient;
 let ws: string;
@@ -133,7 +133,7 @@ describe("diagnostics over stdio", () => {
       [2, "ignored-setting"],
       [2, "ignored-setting"],
     ]);
-    expect(diagnostics.map((d) => d.message.split(":")[0])).toEqual([
+    expect(diagnostics.map((d) => messageText(d).split(":")[0])).toEqual([
       "`learning_rate` has no effect without `batch_size`",
       "`replicas` has no effect under `autoscale`",
       'alert("ml-oncall") posts nowhere',

@@ -172,7 +172,7 @@ export default async function bench(): Promise<void> {
       yaml,
       join(dir, "missing-target.yaml"),
       withoutLine(yamlText, `  - name: ${mid}\n    task:`, "    target:"),
-      (d) => /target/.test(d.message),
+      (d) => /target/.test(typeof d.message === "string" ? d.message : d.message.value),
     );
     console.log(row("quick fix (missing field)", mlopsFix, yamlFix, 100));
     console.log(

@@ -165,3 +165,9 @@ export class LspClient {
     for (const w of waiters) w();
   }
 }
+
+/** A published diagnostic's message; ours are plain text (LSP 3.18 also allows markup, which we never send). */
+export function messageText(diagnostic: { message: string | { value: string } }): string {
+  if (typeof diagnostic.message !== "string") throw new Error(`a markup diagnostic message: ${diagnostic.message.value}`);
+  return diagnostic.message;
+}

@@ -134,9 +134,9 @@ describe.skipIf(missing !== undefined)("mlops ui in chromium", () => {
   it("the compare page without two runs offers the recent runs to pick, and compares the picked ones", async () => {
     await page.goto(new URL(`/compare?run=${runs[0]}`, server.url).href);
     expect(await page.locator("main h1").textContent()).toBe("Compare runs");
-    expect(await page.locator("input[name=run]:checked").evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value))).toEqual([
-      runs[0],
-    ]);
+    expect(
+      await page.locator("input[name=run]:checked").evaluateAll((boxes) => boxes.map((b) => (b as unknown as { value: string }).value)),
+    ).toEqual([runs[0]]);
     await page.screenshot({ path: join(ARTIFACTS, "2-compare-pick.png"), fullPage: true });
     await page.locator(`input[name=run][value="${runs[1]}"]`).check();
     await page.locator("main button[type=submit]").click();

@@ -9,7 +9,7 @@ export interface ProjectUi {
 }
 
 export async function startProjectUi(dir: string): Promise<ProjectUi> {
-  const stores = await openStores({ projectRoot: dir, env: {}, existing: true });
+  const stores = await openStores({ projectRoot: dir, cwd: dir, env: {}, existing: true });
   let server: UiServer;
   try {
     server = await startUi({ stores, project: dir, port: 0 });
