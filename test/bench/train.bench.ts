@@ -46,6 +46,7 @@ interface Timing {
   cpuSeconds: number;
   auc: number;
   iterations: number;
+  threads?: number;
 }
 
 const ROUNDS = 3;
@@ -85,7 +86,10 @@ function mlopsRound(x: Float32Array, y: Float64Array): { timing: Omit<Timing, "a
   );
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
-  return { timing: { seconds, cpuSeconds: (used.user + used.system) / 1e6, iterations: model.iterations }, model };
+  return {
+    timing: { seconds, cpuSeconds: (used.user + used.system) / 1e6, iterations: model.iterations, threads: model.threads },
+    model,
+  };
 }
 
 function medianOf(timings: Timing[], key: "seconds" | "cpuSeconds"): number {
@@ -117,7 +121,7 @@ export default async function bench(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const threads = Math.min(availableParallelism(), 4);
+  const threads = ours.map((t) => t.threads).join("/");
   const describeRun = (t: Timing[]): string =>
     `${medianOf(t, "seconds").toFixed(2)} s wall, ${medianOf(t, "cpuSeconds").toFixed(2)} s CPU  AUC ${t[0]!.auc.toFixed(5)}  (${t[0]!.iterations} iterations)`;
   console.log(
@@ -125,7 +129,7 @@ export default async function bench(): Promise<void> {
   );
   console.log(`  mlops    ${describeRun(ours)}`);
   console.log(
-    `           train() on the float32 matrix in memory: column statistics, L-BFGS to tolerance 1e-6 (${threads} threads), weights folded back`,
+    `           train() on the float32 matrix in memory: column statistics, L-BFGS to tolerance 1e-6 (threads per round: ${threads}, by idle cores of ${availableParallelism()}), weights folded back`,
   );
   if (peers.length > 0) {
     console.log(`  sklearn  ${describeRun(peers)}`);

@@ -14,9 +14,12 @@ export const LOSS_CODE = { squared: 0, logistic: 1, multinomial: 2 } as const;
 export interface KernelData {
   /** `LOSS_CODE` */
   loss: number;
-  /** Row-major [nRows, nCols]. */
+  /** Row-major [rows, nCols], from row `firstRow` on. */
   x: Float32Array;
+  /** The targets from row `firstRow` on. */
   y: Float64Array;
+  /** The first row `x` and `y` hold (a helper thread's copy holds only the rows it may take). */
+  firstRow: number;
   nCols: number;
   nOutputs: number;
   /** Column means (multinomial centres values on them). */
@@ -51,7 +54,7 @@ export function accumulateChunk(data: KernelData, chunk: number): void {
  * (twice the speed of one row at a time); the rows left over go one by one.
  */
 export function accumulateSingleOutputChunk(data: KernelData, chunk: number): void {
-  const { x, y, nCols, params, rows } = data;
+  const { x, y, nCols, params, rows, firstRow } = data;
   const squared = data.loss === 0;
   const begin = chunk * data.chunkRows;
   const end = Math.min(data.count, begin + data.chunkRows);
@@ -65,10 +68,10 @@ export function accumulateSingleOutputChunk(data: KernelData, chunk: number): vo
   let product = 1;
   let r = begin;
   for (; r + 3 < end; r += 4) {
-    const ia = rows === null ? r : rows[r]!;
-    const ib = rows === null ? r + 1 : rows[r + 1]!;
-    const ic = rows === null ? r + 2 : rows[r + 2]!;
-    const id = rows === null ? r + 3 : rows[r + 3]!;
+    const ia = (rows === null ? r : rows[r]!) - firstRow;
+    const ib = (rows === null ? r + 1 : rows[r + 1]!) - firstRow;
+    const ic = (rows === null ? r + 2 : rows[r + 2]!) - firstRow;
+    const id = (rows === null ? r + 3 : rows[r + 3]!) - firstRow;
     const oa = ia * nCols;
     const ob = ib * nCols;
     const oc = ic * nCols;
@@ -123,7 +126,7 @@ export function accumulateSingleOutputChunk(data: KernelData, chunk: number): vo
     for (let j = 0; j < nCols; j++) sums[j]! += ra * x[oa + j]! + rb * x[ob + j]! + (rc * x[oc + j]! + rd * x[od + j]!);
   }
   for (; r < end; r++) {
-    const i = rows === null ? r : rows[r]!;
+    const i = (rows === null ? r : rows[r]!) - firstRow;
     const offset = i * nCols;
     let f = c;
     for (let j = 0; j < nCols; j++) f += x[offset + j]! * params[j]!;
@@ -151,7 +154,7 @@ export function accumulateSingleOutputChunk(data: KernelData, chunk: number): vo
 
 /** Multinomial cross-entropy (softmax over K logits); residual r_k = p_k - [y = k]. */
 export function accumulateMultinomialChunk(data: KernelData, chunk: number): void {
-  const { x, y, nCols, nOutputs: k, mean, params, rows } = data;
+  const { x, y, nCols, nOutputs: k, mean, params, rows, firstRow } = data;
   const begin = chunk * data.chunkRows;
   const end = Math.min(data.count, begin + data.chunkRows);
   const interceptOffset = nCols * k;
@@ -160,7 +163,7 @@ export function accumulateMultinomialChunk(data: KernelData, chunk: number): voi
   const logits = new Float64Array(k);
   let total = 0;
   for (let r = begin; r < end; r++) {
-    const i = rows === null ? r : rows[r]!;
+    const i = (rows === null ? r : rows[r]!) - firstRow;
     const offset = i * nCols;
     for (let c = 0; c < k; c++) logits[c] = params[interceptOffset + c]!;
     for (let j = 0; j < nCols; j++) {
@@ -197,30 +200,42 @@ export function accumulateMultinomialChunk(data: KernelData, chunk: number): voi
   data.partials.set(sums, out + 1);
 }
 
+/** What a helper thread gets: its view of the data, the chunks it may take, the shared control slots. */
+export interface HelperData {
+  kernel: KernelData;
+  /** It may take chunks firstChunk .. chunks - 1 (its copy of the rows starts there). */
+  firstChunk: number;
+  chunks: number;
+  /** GENERATION 0, DONE_CHUNKS 1, STOP 2, FAILED 3 (see `objective-threads.ts`). */
+  control: Int32Array;
+  /** Per chunk, the generation (pass) that claimed it. */
+  claims: Int32Array;
+}
+
 /**
- * A helper thread's body: wait for a new generation, claim chunks until none is left, count each
- * one done. Control slots are literals here (see `objective-threads.ts`: GENERATION 0,
- * NEXT_CHUNK 1, DONE_CHUNKS 2, STOP 3, FAILED 4).
+ * A helper thread's body: wait for a new pass, claim chunks from the last one down (compare and
+ * swap: the caller claims from the first one up), count each one done. Control slots are literals
+ * here: the function runs alone in the worker.
  */
-export function helperLoop(workerData: { data: KernelData; control: Int32Array; chunks: number }): void {
-  const { data, control, chunks } = workerData;
+export function helperLoop(helper: HelperData): void {
+  const { kernel, firstChunk, chunks, control, claims } = helper;
   let seen = 0;
   for (;;) {
     Atomics.wait(control, 0, seen);
-    seen = Atomics.load(control, 0);
-    if (Atomics.load(control, 3) !== 0) return;
-    for (;;) {
-      const chunk = Atomics.add(control, 1, 1);
-      if (chunk >= chunks) break;
+    const generation = Atomics.load(control, 0);
+    seen = generation;
+    if (Atomics.load(control, 2) !== 0) return;
+    for (let chunk = chunks - 1; chunk >= firstChunk; chunk--) {
+      if (Atomics.compareExchange(claims, chunk, generation - 1, generation) !== generation - 1) continue;
       try {
-        accumulateChunk(data, chunk);
+        accumulateChunk(kernel, chunk);
       } catch {
-        Atomics.store(control, 4, 1);
-        Atomics.notify(control, 2);
+        Atomics.store(control, 3, 1);
+        Atomics.notify(control, 1);
         return;
       }
-      Atomics.add(control, 2, 1);
-      Atomics.notify(control, 2);
+      Atomics.add(control, 1, 1);
+      Atomics.notify(control, 1);
     }
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { ColumnScaling } from "./feature-scaling.js";
 import { accumulateChunk, chunkStride, LOSS_CODE, type KernelData } from "./objective-kernel.js";
-import { ObjectiveThreads, sharedKernelData } from "./objective-threads.js";
+import { ObjectiveThreads } from "./objective-threads.js";
 
 export type LossKind = "squared" | "logistic" | "multinomial";
 
@@ -41,6 +41,7 @@ export function makeProblem(fields: Omit<Problem, "kernel" | "threads">): Proble
     loss: LOSS_CODE[fields.loss],
     x,
     y,
+    firstRow: 0,
     nCols,
     nOutputs,
     mean: fields.scaling.mean,
@@ -54,13 +55,13 @@ export function makeProblem(fields: Omit<Problem, "kernel" | "threads">): Proble
 }
 
 /**
- * Moves the problem's data to shared memory and starts `helpers` threads that share its full
- * passes; `stopThreads` ends them. The objective's values do not depend on the thread count.
+ * Starts `helpers` threads that share the problem's full passes (`stopThreads` ends them). The
+ * objective's values do not depend on the thread count.
  */
 export function startThreads(problem: Problem, helpers: number): void {
   if (helpers < 1 || problem.threads) return;
-  problem.kernel = sharedKernelData(problem.kernel);
   problem.threads = new ObjectiveThreads(problem.kernel, chunkCount(problem.kernel), helpers);
+  problem.kernel = problem.threads.kernel;
 }
 
 export function stopThreads(problem: Problem): void {

@@ -14,7 +14,7 @@
  *   (stops when the epoch loss improves by less than `tolerance` 5 times in a row).
  */
 import type { Task, TrainerSpec } from "@mlops/compiler";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { columnScaling, type ColumnScaling } from "./feature-scaling.js";
 import { minimizeLbfgs } from "./lbfgs.js";
 import { minimizeMinibatch } from "./minibatch-descent.js";
@@ -42,9 +42,10 @@ export interface TrainOptions {
   /** Number of classes for multiclass (default: max label + 1). */
   nClasses?: number;
   /**
-   * Threads sharing L-BFGS's passes over the data (1: this thread only). Default: the cores
-   * available (at most 4) when the data holds at least 4M values (rows × columns × classes),
-   * else 1. The fitted model is bit-identical for every thread count.
+   * Threads sharing L-BFGS's passes over the data (1: this thread only). Default: when the data
+   * holds at least 4M values (rows × columns × classes), the cores that are idle (the cores
+   * available less the 1-minute load average, which counts this process), 1 to 4; else 1.
+   * The fitted model is bit-identical for every thread count.
    */
   threads?: number;
 }
@@ -79,7 +80,8 @@ export function train(
     l2: spec.l2,
   });
   const solver = chooseSolver(spec, options.solver ?? "auto", nRows, nCols);
-  if (solver === "lbfgs") startThreads(problem, helperThreads(options.threads, nRows * nCols * problem.nOutputs));
+  const helpers = solver === "lbfgs" ? helperThreads(options.threads, nRows * nCols * problem.nOutputs) : 0;
+  startThreads(problem, helpers);
   let fit: Fit;
   try {
     fit = runSolver(solver, problem, spec, options);
@@ -98,6 +100,7 @@ export function train(
     iterations: fit.iterations,
     converged: fit.converged,
     solver,
+    threads: 1 + helpers,
     scaling: problem.scaling,
     standardized: {
       weights: fit.theta.slice(0, nCols * problem.nOutputs),
@@ -112,7 +115,11 @@ function helperThreads(requested: number | undefined, values: number): number {
     if (!Number.isInteger(requested) || requested < 1) throw new Error(`threads must be a positive integer, got ${requested}`);
     return requested - 1;
   }
-  return values >= THREADED_MIN_VALUES ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) - 1 : 0;
+  if (values < THREADED_MIN_VALUES) return 0;
+  // a thread on a core that other work keeps busy only waits: results are the same either way
+  const cores = availableParallelism();
+  const idle = Math.round(cores - loadavg()[0]!);
+  return Math.max(0, Math.min(cores, MAX_DEFAULT_THREADS, idle + 1) - 1);
 }
 
 function chooseSolver(

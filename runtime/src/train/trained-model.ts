@@ -23,6 +23,8 @@ export interface TrainedModel {
   iterations: number;
   converged: boolean;
   solver: "lbfgs" | "minibatch" | "closed_form";
+  /** Threads that shared the solver's passes over the data (the model does not depend on it). */
+  threads: number;
   /** The column centring/scaling used in training (population mean and std; std 1 for constant columns). */
   scaling: { mean: Float64Array; scale: Float64Array };
   /** The same model on standardised columns ((x - mean) / scale): weights [nFeatures, nOutputs], intercepts [nOutputs]. */

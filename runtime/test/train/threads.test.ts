@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { train, type BuiltinTrainerSpec } from "../../src/index.js";
 import { columnScaling } from "../../src/train/feature-scaling.js";
 import { accumulateChunk, chunkStride, LOSS_CODE, type KernelData } from "../../src/train/objective-kernel.js";
-import { ObjectiveThreads, sharedKernelData } from "../../src/train/objective-threads.js";
+import { ObjectiveThreads } from "../../src/train/objective-threads.js";
 import { generate } from "./generated-data.js";
 
 function kernelData(kind: "binary" | "multiclass", nRows: number, chunkRows: number): KernelData {
@@ -17,6 +17,7 @@ function kernelData(kind: "binary" | "multiclass", nRows: number, chunkRows: num
     loss: kind === "binary" ? LOSS_CODE.logistic : LOSS_CODE.multinomial,
     x,
     y,
+    firstRow: 0,
     nCols,
     nOutputs: classes,
     mean: columnScaling(x, nRows, nCols).mean,
@@ -30,14 +31,14 @@ function kernelData(kind: "binary" | "multiclass", nRows: number, chunkRows: num
 
 describe("helper threads", () => {
   for (const kind of ["binary", "multiclass"] as const) {
-    it(`${kind}: the helpers alone compute exactly this thread's partial sums, pass after pass`, () => {
+    it(`${kind}: the helpers compute exactly this thread's partial sums on their copy of the rows, pass after pass`, () => {
       const data = kernelData(kind, 5000, 700);
       const chunks = Math.ceil(5000 / 700);
-      const shared = sharedKernelData(data);
-      const threads = new ObjectiveThreads(shared, chunks, 2, false);
+      // the caller takes chunks 0..2 only, two helpers (copy from row 2100 on) the other five
+      const threads = new ObjectiveThreads(data, chunks, 2, { callerComputes: false });
       try {
         for (let pass = 0; pass < 3; pass++) {
-          for (let i = 0; i < data.params.length; i++) shared.params[i] = data.params[i] = data.params[i]! + 0.003 * pass;
+          for (let i = 0; i < data.params.length; i++) threads.kernel.params[i] = data.params[i] = data.params[i]! + 0.003 * pass;
           for (let chunk = 0; chunk < chunks; chunk++) accumulateChunk(data, chunk);
           expect(Array.from(threads.run())).toEqual(Array.from(data.partials));
           expect(threads.helping).toBe(true);
@@ -74,6 +75,7 @@ describe("training with helper threads", () => {
         { threads, nClasses: 4 },
       ),
     }));
+    fits.forEach((fit, i) => expect(fit.binary.threads).toBe(i + 1));
     for (const fit of fits.slice(1)) {
       for (const task of ["binary", "multiclass"] as const) {
         expect(Array.from(fit[task].weights), task).toEqual(Array.from(fits[0]![task].weights));
