@@ -8,14 +8,16 @@
  */
 import { StepFailure, type StepContext } from "../executor/step-context.js";
 import { describeHolder } from "../store/named-leases.js";
+import { currentProcess, formatIdentity } from "../store/process-identity.js";
 
 export async function withCheckLease<T>(ctx: StepContext, monitor: string, check: () => Promise<T>): Promise<T> {
   const name = `monitor:${monitor}`;
   const taken = await ctx.metadata.acquireLease(name);
-  if (!taken.acquired)
-    throw new StepFailure(
-      `monitor ${monitor} is being checked by another process: ${describeHolder(taken.holder)}; this check did not run`,
-    );
+  if (!taken.acquired) {
+    // an earlier attempt of this step, abandoned at its timeout, may still be finishing its action
+    const who = taken.holder.owner === formatIdentity(currentProcess()) ? "another check in this process" : "another process";
+    throw new StepFailure(`monitor ${monitor} is being checked by ${who}: ${describeHolder(taken.holder)}; this check did not run`);
+  }
   const { token } = taken;
   let lost = false;
   const renewal = setInterval(

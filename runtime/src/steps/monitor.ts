@@ -144,6 +144,8 @@ async function checkMonitor(ctx: StepContext, monitor: MonitorSpec): Promise<Ste
   };
   const policies: PolicyResult[] = [];
   for (const policy of monitor.policies) {
+    // past the step's timeout no further action starts (the one under way finishes: none is cut in half)
+    ctx.signal.throwIfAborted();
     const value = condition(policy.condition, signals, drift);
     policies.push(
       await applyPolicy({
