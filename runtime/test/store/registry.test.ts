@@ -35,6 +35,31 @@ describeBackends("model registry", (backend) => {
   });
   afterAll(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+  it("keeps what a monitor did in the audit trail, in order with the alias moves, through the artifact check", async () => {
+    const { registry } = await open("monitor-bot", async () => {});
+    await registry.registerVersion({ model: "fraud", artifactHash: "m1", reason: "passed gate" });
+    await registry.promote("fraud", 1, "production");
+    const details = { monitor: "drift", action: "alert(oncall)", monitorRun: "r9", outcome: "alert posted", nested: { n: [1, 2] } };
+    await registry.recordAudit({
+      action: "monitor",
+      model: "fraud",
+      version: 1,
+      reason: "drift: psi > 0.2 => alert(oncall) → alert posted",
+      details,
+    });
+    const audit = (await registry.showModel("fraud")).audit;
+    expect(audit.map((a) => a.action)).toEqual(["register", "promote", "monitor"]);
+    expect(audit[2]).toMatchObject({
+      user: "monitor-bot",
+      model: "fraud",
+      version: 1,
+      alias: null,
+      reason: "drift: psi > 0.2 => alert(oncall) → alert posted",
+      details,
+    });
+    expect(audit[2]!.at > audit[1]!.at).toBe(true);
+  });
+
   it("numbers versions per model and does not duplicate a re-registration", async () => {
     const { registry } = await open("alice");
     const v1 = await registry.registerVersion({
