@@ -144,3 +144,24 @@ describe("a step that fails", () => {
     expect(r.stdout).not.toContain("retrying");
   }, 300_000);
 });
+
+describe("an in-process step over its timeout", () => {
+  it("stops too (a built-in trainer at its next epoch), and leaves no cache entry behind", () => {
+    const copy = copyExample("iris");
+    copies.push(copy);
+    copy.edit(
+      "iris.mlops",
+      "trainer  = softmax_regression { epochs = 300 }",
+      "trainer  = softmax_regression { epochs = 300 }\n  timeout  = 1ms\n  retries  = 0",
+    );
+    const r = runCli(["run", copy.dir, "--only", "train"], { timeout: 240_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain(`${STEP} ran longer than its timeout of 1ms and was stopped`);
+    // the timeout is not part of the cache key: had the stopped attempt left a cache entry, this run would find it
+    copy.edit("iris.mlops", "timeout  = 1ms", "timeout  = 5m");
+    const again = runCli(["run", copy.dir, "--only", "train"], { timeout: 240_000 });
+    expect(again.status, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/cached +fit_features\.species_clf/);
+    expect(again.stdout).toMatch(/done +train\.species_clf/);
+  }, 300_000);
+});
