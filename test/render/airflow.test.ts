@@ -66,7 +66,8 @@ describe.each(plans)("Airflow DAGs for %s", (_, plan) => {
           expect(task).toMatchObject({
             retries: step.execution.retries,
             retry_delay: { timedelta_ms: step.execution.retryDelayMs },
-            execution_timeout: { timedelta_ms: step.execution.timeoutMs },
+            // the step's own limit plus the pod's start-up allowance (run-step keeps the step's limit itself)
+            execution_timeout: { timedelta_ms: step.execution.timeoutMs + 600_000 },
             startup_timeout_seconds: 600,
           });
         }
@@ -164,7 +165,7 @@ describe("Airflow DAG details", () => {
     expect(train.tolerations).toEqual([
       { model: "V1Toleration", fields: { effect: "NoSchedule", key: "nvidia.com/gpu", operator: "Exists" } },
     ]);
-    expect(train).toMatchObject({ retries: 0, execution_timeout: { timedelta_ms: 21_600_000 } });
+    expect(train).toMatchObject({ retries: 0, execution_timeout: { timedelta_ms: 21_600_000 + 600_000 } });
   });
 
   it.skipIf(!hasPython)("sets catchup, pools and the start-up timeout from the options; a step's declared pool wins", () => {

@@ -185,7 +185,8 @@ def step_pod(
         on_finish_action="delete_pod",
         retries=retries,
         retry_delay=timedelta(milliseconds=retry_delay_ms),
-        execution_timeout=timedelta(milliseconds=timeout_ms),
+        # the step's own limit is kept by run-step inside the pod; Airflow's also covers the pod's start
+        execution_timeout=timedelta(milliseconds=timeout_ms, seconds=STARTUP_TIMEOUT_SECONDS),
         **({"pool": pool} if pool else {}),
         pool_slots=pool_slots,
         # a declared priority is the task's own, not summed over its downstream tasks
