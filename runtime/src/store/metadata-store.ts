@@ -169,6 +169,8 @@ export interface MetadataStore {
   listRuns(options?: { limit?: number }): Promise<RunRecord[]>;
   /** A run with its steps and metrics; `runId` may be a unique prefix of the id. */
   showRun(runId: string): Promise<RunDetails | null>;
+  /** Steps whose id starts with `prefix` (every `monitor.` check, say), across runs, newest first. */
+  listSteps(options: { prefix: string; limit?: number }): Promise<StepRecord[]>;
 
   startStep(runId: string, stepId: string, step?: StartStepInput): Promise<void>;
   finishStep(runId: string, stepId: string, result: FinishStepInput): Promise<StepRecord>;

@@ -136,38 +136,33 @@ function hostName(header: string): string {
   return header.replace(/:\d+$/, "");
 }
 
-/** The latest release of each deployment, from the deploy steps of recent runs. */
+/** The latest release of each deployment, from the newest deploy steps of any run. */
 async function latestReleases(metadata: MetadataStore, artifacts: ArtifactStore, limit: number): Promise<Release[]> {
-  const seen = new Map<string, Release>();
-  for (const run of await metadata.listRuns({ limit })) {
-    const details = await metadata.showRun(run.id);
-    for (const step of details?.steps ?? []) {
-      const hash = step.stepId.startsWith("deploy.") ? step.outputs[`${step.stepId}/release`] : undefined;
-      if (!hash) continue;
-      const release = await artifacts.getJson<Release>(hash).catch(() => null);
-      if (release && !seen.has(release.deployment)) seen.set(release.deployment, release);
-    }
+  const latest = new Map<string, Release>();
+  for (const step of await metadata.listSteps({ prefix: "deploy.", limit })) {
+    const hash = step.outputs[`${step.stepId}/release`];
+    if (!hash || latest.has(step.stepId.slice("deploy.".length))) continue;
+    const release = await artifacts.getJson<Release>(hash).catch(() => null);
+    if (release && !latest.has(release.deployment)) latest.set(release.deployment, release);
   }
-  return [...seen.values()];
+  return [...latest.values()];
 }
 
+/** The latest monitor checks, newest first, however many other runs came between them. */
 async function monitorChecks(metadata: MetadataStore, artifacts: ArtifactStore, limit: number): Promise<MonitorCheck[]> {
-  const checks: MonitorCheck[] = [];
-  for (const run of await metadata.listRuns({ limit })) {
-    const details = await metadata.showRun(run.id);
-    for (const step of details?.steps ?? []) {
-      if (!step.stepId.startsWith("monitor.")) continue;
+  const steps = await metadata.listSteps({ prefix: "monitor.", limit });
+  return Promise.all(
+    steps.map(async (step) => {
       const hash = step.outputs[`${step.stepId}/report`];
       const report = hash ? await artifacts.getJson<MonitorReport>(hash).catch(() => null) : null;
-      checks.push({
-        runId: run.id,
+      return {
+        runId: step.runId,
         monitor: step.stepId.slice("monitor.".length),
         at: step.startedAt,
         status: step.status,
         report,
         error: step.error,
-      });
-    }
-  }
-  return checks;
+      };
+    }),
+  );
 }

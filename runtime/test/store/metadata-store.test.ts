@@ -75,6 +75,32 @@ describeBackends("metadata store", (backend) => {
     expect((await store.showRun(r2.id.slice(0, 20)))?.id).toBe(r2.id);
   });
 
+  it("lists the steps whose id starts with a prefix across runs, newest first, however many other runs came between", async () => {
+    const store = await open();
+    const checkRuns: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const check = await store.startRun({ planHash: "p" });
+      await store.startStep(check.id, "monitor.watch");
+      await store.finishStep(check.id, "monitor.watch", { status: i === 2 ? "failed" : "succeeded", outputs: { report: `r${i}` } });
+      await store.finishRun(check.id, i === 2 ? "failed" : "succeeded");
+      checkRuns.push(check.id);
+      const training = await store.startRun({ planHash: "p" });
+      await store.startStep(training.id, "train.clf");
+      await store.finishStep(training.id, "train.clf", { status: "succeeded" });
+      await store.startStep(training.id, "monitorish.x");
+      await store.finishStep(training.id, "monitorish.x", { status: "succeeded" });
+      await store.finishRun(training.id, "succeeded");
+    }
+    const checks = await store.listSteps({ prefix: "monitor." });
+    expect(checks.map((s) => [s.runId, s.stepId, s.status, s.outputs.report])).toEqual([
+      [checkRuns[2], "monitor.watch", "failed", "r2"],
+      [checkRuns[1], "monitor.watch", "succeeded", "r1"],
+      [checkRuns[0], "monitor.watch", "succeeded", "r0"],
+    ]);
+    expect((await store.listSteps({ prefix: "monitor.", limit: 2 })).map((s) => s.runId)).toEqual([checkRuns[2], checkRuns[1]]);
+    expect(await store.listSteps({ prefix: "deploy." })).toEqual([]);
+  });
+
   it("keeps a cache index from step cache keys to output artifacts", async () => {
     const store = await open();
     expect(await store.getCacheEntry("k1")).toBeNull();

@@ -168,6 +168,14 @@ export class PostgresMetadataStore implements MetadataStore {
     return result.rows.map(toRun);
   }
 
+  async listSteps(options: { prefix: string; limit?: number }): Promise<StepRecord[]> {
+    const result = await this.db.query<StepRow>(
+      "SELECT * FROM step_executions WHERE left(step_id, $1) = $2 ORDER BY started_at DESC, seq DESC LIMIT $3",
+      [options.prefix.length, options.prefix, options.limit ?? 50],
+    );
+    return result.rows.map(toStep);
+  }
+
   async showRun(idOrPrefix: string): Promise<RunDetails | null> {
     const matches = await this.db.query<RunRow>(
       "SELECT * FROM runs WHERE id = $1 UNION ALL (SELECT * FROM runs WHERE left(id, length($1)) = $1 AND id <> $1 LIMIT 2)",

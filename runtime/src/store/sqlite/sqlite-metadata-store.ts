@@ -190,6 +190,13 @@ export class SqliteMetadataStore implements MetadataStore {
     return rows.map(toRun);
   }
 
+  async listSteps(options: { prefix: string; limit?: number }): Promise<StepRecord[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM step_executions WHERE substr(step_id, 1, ?) = ? ORDER BY started_at DESC, rowid DESC LIMIT ?")
+      .all(options.prefix.length, options.prefix, options.limit ?? 50) as StepRow[];
+    return rows.map(toStep);
+  }
+
   async showRun(idOrPrefix: string): Promise<RunDetails | null> {
     const run = this.runOf(idOrPrefix) ?? this.runByPrefix(idOrPrefix);
     if (!run) return null;
