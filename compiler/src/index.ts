@@ -43,28 +43,7 @@ export { validateCron } from "./checker/cron.js";
 export { normalizeQuantity, describeQuantity, validUnits, UNIT_DOCS } from "./checker/units.js";
 export type { QuantityKind } from "./checker/units.js";
 export { editDistance, closestMatch } from "./checker/edit-distance.js";
-export { readOnnxSignature, onnxRoot, tensorToString } from "./checker/onnx-signature.js";
-export {
-  encodeModel,
-  decodeModel,
-  elementTypeName,
-  int64ToNumber,
-  OnnxDataType,
-  AttributeType,
-  ModelProtoType,
-  type OnnxElementType,
-  type Int64,
-  type ModelMessage,
-  type GraphMessage,
-  type NodeMessage,
-  type TensorMessage,
-  type ValueInfoMessage,
-  type AttributeMessage,
-  type FunctionMessage,
-  type TypeMessage,
-  type TensorTypeMessage,
-  type DimensionMessage,
-} from "./onnx/onnx-proto.js";
+export * from "./onnx/index.js";
 export * from "./services/index.js";
 // The portable plan.
 export * from "./plan/types.js";
@@ -88,6 +67,7 @@ export { secretVariable } from "./plan/secret-variables.js";
 export { diffPlans, isEmptyDiff } from "./plan/diff.js";
 export type { PlanDiff } from "./plan/diff.js";
 export { MemoryHost } from "./host/memory-host.js";
+export { OverlayHost } from "./host/overlay-host.js";
 export type { CompilerHost, FileInfo } from "./host/host.js";
 /** POSIX path helpers (the compiler names files by POSIX path): for code that must not import node:path. */
 export * as posixPath from "./host/paths.js";

@@ -1,7 +1,7 @@
 import { TextDocument, type TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import { LineMap, parse, type Diagnostic, type SourceFile } from "@mlops/compiler";
 import type { ServerFiles } from "./files.js";
-import { OverlayHost } from "./util/overlay-host.js";
+import { OverlayHost } from "@mlops/compiler";
 import { pathToUri, uriToPath } from "./util/uri.js";
 
 /** One file's text with its syntax tree: everything the AST-only features need. */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diagnostic } from "vscode-languageserver-protocol";
-import { createProgram, LineMap } from "@mlops/compiler";
+import { createProgram, LineMap, OverlayHost } from "@mlops/compiler";
 import { NodeHost } from "@mlops/compiler/node";
 import { buildServer, repoRoot } from "./support/build-server.js";
 import { LspClient, messageText } from "./support/lsp-client.js";
@@ -65,15 +65,10 @@ afterAll(async () => {
 
 /** What a fresh compilation of the two texts reports for main.mlops: code, message, hints and fixes. */
 function fresh(modelsText: string): string[] {
-  const host = new (class extends NodeHost {
-    override readFile(p: string): string | undefined {
-      return p === modelsPath ? modelsText : super.readFile(p);
-    }
-    // the compiler reads sources as bytes (it checks their encoding and size itself)
-    override readBinaryFile(p: string, maxBytes?: number): Uint8Array | undefined {
-      return p === modelsPath ? new TextEncoder().encode(modelsText) : super.readBinaryFile(p, maxBytes);
-    }
-  })({ stdlibDir: join(repoRoot, "stdlib/std") });
+  const host = new OverlayHost(
+    (p) => (p === modelsPath ? modelsText : undefined),
+    new NodeHost({ stdlibDir: join(repoRoot, "stdlib/std") }),
+  );
   const program = createProgram({ host, rootFiles: [mainPath] });
   return program
     .diagnostics()

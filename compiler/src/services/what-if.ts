@@ -6,52 +6,28 @@
  * incrementally from one question to the next.
  */
 import type { Diagnostic, Fix } from "../diagnostics/diagnostic.js";
-import type { CompilerHost, FileInfo } from "../host/host.js";
+import type { CompilerHost } from "../host/host.js";
+import { OverlayHost } from "../host/overlay-host.js";
 import { normalizePath } from "../host/paths.js";
 import type { Program } from "../program/program.js";
 import { createProgram } from "../program/program.js";
 import type { DeclSymbol } from "../checker/symbols.js";
 import { LineMap } from "../syntax/line-map.js";
 
-/** The host of `base` with one file's text replaced. */
-class ReplacedFileHost implements CompilerHost {
+/** The host of a program with one file's text replaced; `replace` moves the replacement. */
+class ReplacedFile {
+  readonly host: OverlayHost;
   constructor(
-    private readonly base: CompilerHost,
+    base: CompilerHost,
     private path: string,
     private text: string,
-  ) {}
+  ) {
+    this.host = new OverlayHost((p) => (normalizePath(p) === this.path ? this.text : undefined), base);
+  }
 
   replace(path: string, text: string): void {
     this.path = path;
     this.text = text;
-  }
-
-  readFile(path: string): string | undefined {
-    return normalizePath(path) === this.path ? this.text : this.base.readFile(path);
-  }
-
-  readBinaryFile(path: string, maxBytes?: number): Uint8Array | undefined {
-    if (normalizePath(path) !== this.path) return this.base.readBinaryFile(path, maxBytes);
-    const bytes = new TextEncoder().encode(this.text);
-    return maxBytes === undefined || bytes.length <= maxBytes ? bytes : undefined;
-  }
-
-  stat(path: string): FileInfo | undefined {
-    if (normalizePath(path) !== this.path) return this.base.stat(path);
-    const size = new TextEncoder().encode(this.text).length;
-    return { kind: "file", size, realPath: this.base.stat(path)?.realPath ?? this.path };
-  }
-
-  fileExists(path: string): boolean {
-    return normalizePath(path) === this.path || this.base.fileExists(path);
-  }
-
-  stdlibModulePath(module: string): string | undefined {
-    return this.base.stdlibModulePath(module);
-  }
-
-  stdlibModules(): string[] {
-    return this.base.stdlibModules();
   }
 }
 
@@ -60,7 +36,7 @@ class ReplacedFileHost implements CompilerHost {
  * with the original by incremental `updateFile`s, so a what-if costs about what an edit costs (a window
  * re-parsed, the dependents of the edited declaration re-checked) instead of a whole new compilation.
  */
-const scratchPrograms = new WeakMap<Program, { host: ReplacedFileHost; program: Program }>();
+const scratchPrograms = new WeakMap<Program, { replaced: ReplacedFile; program: Program }>();
 
 /**
  * `program`'s compilation with `path` reading `text`. The program returned is a scratch copy, reused and
@@ -70,7 +46,7 @@ export function programWithText(program: Program, path: string, text: string): P
   const p = normalizePath(path);
   const scratch = scratchPrograms.get(program);
   if (scratch && sameFiles(scratch.program, program)) {
-    scratch.host.replace(p, text);
+    scratch.replaced.replace(p, text);
     if (scratch.program.env !== program.env) scratch.program.setEnv(program.env);
     for (const file of program.files()) {
       const wanted = file.path === p ? text : file.text;
@@ -78,15 +54,15 @@ export function programWithText(program: Program, path: string, text: string): P
     }
     if (sameFiles(scratch.program, program)) return scratch.program;
   }
-  const host = new ReplacedFileHost(program.host, p, text);
+  const replaced = new ReplacedFile(program.host, p, text);
   const fresh = createProgram({
-    host,
+    host: replaced.host,
     rootFiles: [...program.rootFiles],
     ...(program.projectRoot !== undefined ? { projectRoot: program.projectRoot } : {}),
     allowRead: [...program.allowRead],
     ...(program.env !== undefined ? { env: program.env } : {}),
   });
-  scratchPrograms.set(program, { host, program: fresh });
+  scratchPrograms.set(program, { replaced, program: fresh });
   return fresh;
 }
 

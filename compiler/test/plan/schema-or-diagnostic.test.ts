@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createProgram, emitPlan, hasErrors, parse, validatePlan, walk, type FileInfo } from "@mlops/compiler";
+import { createProgram, emitPlan, hasErrors, OverlayHost, parse, validatePlan, walk } from "@mlops/compiler";
 import { NodeHost } from "@mlops/compiler/node";
 import { dirname, join } from "node:path";
 import { corpusPrograms, repoRoot } from "./compile-plan.js";
@@ -26,23 +26,8 @@ function mutants(text: string, file: string): string[] {
 }
 
 /** The disk, with one file's text replaced. */
-class OneFileOverlay extends NodeHost {
-  constructor(
-    private readonly path: string,
-    private readonly text: string,
-  ) {
-    super({ stdlibDir: join(repoRoot, "stdlib/std") });
-  }
-  override readFile(p: string): string | undefined {
-    return p === this.path ? this.text : super.readFile(p);
-  }
-  override readBinaryFile(p: string, maxBytes?: number): Uint8Array | undefined {
-    return p === this.path ? new TextEncoder().encode(this.text) : super.readBinaryFile(p, maxBytes);
-  }
-  override stat(p: string): FileInfo | undefined {
-    return p === this.path ? { kind: "file", size: this.text.length, realPath: p } : super.stat(p);
-  }
-}
+const withText = (path: string, text: string) =>
+  new OverlayHost((p) => (p === path ? text : undefined), new NodeHost({ stdlibDir: join(repoRoot, "stdlib/std") }));
 
 describe("a program the checker accepts", () => {
   it("has a plan its schema accepts, for every literal of the valid corpus set to an edge value", () => {
@@ -51,7 +36,7 @@ describe("a program the checker accepts", () => {
     for (const file of corpusPrograms(join(repoRoot, "test/corpus/valid"))) {
       const text = readFileSync(file, "utf8");
       for (const mutant of mutants(text, file)) {
-        const program = createProgram({ host: new OneFileOverlay(file, mutant), rootFiles: [file] });
+        const program = createProgram({ host: withText(file, mutant), rootFiles: [file] });
         if (hasErrors(program.diagnostics())) continue;
         accepted++;
         const errors = validatePlan(emitPlan(program, { projectRoot: dirname(file), env: null }));

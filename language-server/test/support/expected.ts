@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Diagnostic } from "vscode-languageserver-protocol";
-import { createProgram, type FileInfo } from "@mlops/compiler";
+import { createProgram, OverlayHost } from "@mlops/compiler";
 import { NodeHost } from "@mlops/compiler/node";
 import { repoRoot } from "./build-server.js";
 
@@ -10,18 +10,7 @@ import { repoRoot } from "./build-server.js";
  * compilation's diagnostics of that file, hints appended to the message, hints and fixes in `data`.
  */
 export function expectedDiagnostics(path: string, text: string): Diagnostic[] {
-  const bytes = new TextEncoder().encode(text);
-  const host = new (class extends NodeHost {
-    override readFile(p: string): string | undefined {
-      return p === path ? text : super.readFile(p);
-    }
-    override readBinaryFile(p: string, maxBytes?: number): Uint8Array | undefined {
-      return p === path ? bytes : super.readBinaryFile(p, maxBytes);
-    }
-    override stat(p: string): FileInfo | undefined {
-      return p === path ? { kind: "file", size: bytes.length, realPath: super.stat(p)?.realPath ?? p } : super.stat(p);
-    }
-  })({ stdlibDir: join(repoRoot, "stdlib/std") });
+  const host = new OverlayHost((p) => (p === path ? text : undefined), new NodeHost({ stdlibDir: join(repoRoot, "stdlib/std") }));
   const program = createProgram({ host, rootFiles: [path] });
   return program
     .diagnostics()

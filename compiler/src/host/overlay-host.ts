@@ -1,10 +1,10 @@
-import type { CompilerHost, FileInfo } from "@mlops/compiler";
+import type { CompilerHost, FileInfo } from "./host.js";
 
 /**
- * A compiler host with open editor buffers laid over another host (the CLI's
- * `NodeHost`, or a `MemoryHost` in a browser): what the compiler reads is what
- * the editor shows, and everything else resolves exactly as `mlops check`
- * resolves it.
+ * A compiler host with texts laid over another host (the CLI's `NodeHost`, or a `MemoryHost`
+ * in a browser): the editor's open buffers, a what-if's replaced file, a test's edited file.
+ * What the compiler reads of an overlaid path is that text (a regular file at its own path, even
+ * if it does not exist on disk yet); everything else resolves exactly as `mlops check` resolves it.
  */
 export class OverlayHost implements CompilerHost {
   constructor(
