@@ -125,6 +125,8 @@ describe.skipIf(missing !== undefined)("mlops ui in chromium", () => {
     // the search's metric against the searched hyperparameter, one line per run
     await expectPlot(page, "[data-figure=compare-search-default_clf-l2]");
     expect(await page.locator("[data-figure=compare-search-default_clf-l2] svg").textContent()).toContain(runs[1]);
+    // strict changes only the gate: the search is the same in both runs, and the caption says so
+    expect(await page.locator("[data-figure=compare-search-default_clf-l2] figcaption").textContent()).toContain("the lines coincide");
     await page.screenshot({ path: join(ARTIFACTS, "2-compare.png"), fullPage: true });
     // `MLOPS_UPDATE_DOCS_IMAGES=1 npx vitest run runtime/test/ui/ui.test.ts` refreshes the README's picture
     if (process.env.MLOPS_UPDATE_DOCS_IMAGES === "1")

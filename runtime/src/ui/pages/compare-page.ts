@@ -97,9 +97,10 @@ function searchAcrossRuns(name: string, runs: RunView[], per: Array<RunView["mod
       };
     });
     const values = series.flatMap((s) => s.x);
+    const same = series.every((s) => sameNumbers(s.x, series[0]!.x) && sameNumbers(s.y, series[0]!.y));
     return {
       id: `compare-search-${name}-${field}`,
-      caption: `${name}: the search metric against ${field}, one line per run`,
+      caption: `${name}: the search metric against ${field}, one line per run${same ? " (the same in every run: the lines coincide)" : ""}`,
       svg: lineChart({
         title: `${name}: search metric against ${field}`,
         series,
@@ -109,6 +110,10 @@ function searchAcrossRuns(name: string, runs: RunView[], per: Array<RunView["mod
       }),
     };
   });
+}
+
+function sameNumbers(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i]!)));
 }
 
 /** Across runs: the first metric against a numeric hyperparameter whose value differs between them. */
