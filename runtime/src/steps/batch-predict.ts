@@ -10,11 +10,11 @@ import { readSource } from "../data/read-source.js";
 import { DataError } from "../data/errors.js";
 import { StepFailure, jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { FeatureError } from "../features/evaluate.js";
-import type { FittedFeatures } from "../features/feature-pipeline.js";
 import { hashFile } from "../data/file-hash.js";
 import { classLabels } from "./model-data.js";
 import { predictedClass, type TaskScores } from "./model-outputs.js";
-import { openModelSession } from "../scoring/model-session.js";
+import { loadRegisteredScorer } from "../scoring/registered-scorer.js";
+import { ScorerError } from "../scoring/scorer.js";
 import { scoreDataset } from "./score.js";
 import { deploymentOf, modelOf, sourceOf } from "./plan-lookup.js";
 import type { CellValue } from "../data/dataset.js";
@@ -29,10 +29,9 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
   const localPath = remote ? undefined : await resolveOutput(ctx.projectRoot, output, ctx.grants, `deployment ${deployment.name}`);
   const model = modelOf(ctx.plan, deployment.model);
   const production = await ctx.metadata.registry.getAlias(model.name, "production");
-  if (!production?.featuresHash) {
+  if (!production) {
     throw new StepFailure(`model ${model.name} has no production version to score with (run \`mlops run\` to train, gate and deploy it)`);
   }
-  const fitted = await ctx.artifacts.getJson<FittedFeatures>(production.featuresHash);
   const source = sourceOf(ctx.plan, deployment.target.input);
   const classes = classLabels(model);
   let dataset;
@@ -48,16 +47,17 @@ export async function batchPredictStep(ctx: StepContext): Promise<StepOutcome> {
     if (error instanceof DataError) throw new StepFailure(error.message);
     throw error;
   }
-  const session = await openModelSession(await ctx.artifacts.get(production.artifactHash), fitted, model);
+  // the version's model graph is all it takes (a bare model registered before graphs is composed with its fitted features)
+  const scorer = await asStepFailure(() => loadRegisteredScorer(ctx.artifacts, production, { spec: model }));
   let scores;
   try {
     ctx.progress({ label: "scoring", done: 0, total: dataset.rowCount });
-    scores = await scoreDataset(session, fitted, dataset, model);
+    scores = await scoreDataset(scorer.session, scorer.metadata, dataset, model);
   } catch (error) {
     if (error instanceof FeatureError) throw new StepFailure(error.message);
     throw error;
   } finally {
-    await session.release();
+    await scorer.release();
   }
   const format: OutputFormat = output.endsWith(".csv") ? "csv" : "jsonl";
   const extra =
@@ -107,4 +107,13 @@ function predictionFields(task: string, scores: TaskScores, i: number, classes: 
   const fields: Record<string, CellValue> = { prediction: classes[best] ?? best, probability: values[i * width + best]! };
   classes.forEach((c, k) => (fields[`probability_${c}`] = values[i * width + k]!));
   return fields;
+}
+
+async function asStepFailure<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ScorerError) throw new StepFailure(error.message);
+    throw error;
+  }
 }

@@ -16,13 +16,19 @@ import type { TaskScores } from "./model-outputs.js";
 /** What scoring needs to know of a model graph: its inputs and the layout of its model input vector. */
 export type GraphLayout = Pick<GraphMetadata, "inputs" | "slots" | "width">;
 
+/** The layout of the graph composed from `fitted` (what the fitted features say of it). */
+export function fittedLayout(fitted: FittedFeatures): GraphLayout {
+  return { inputs: graphInputs(fitted.columns), slots: fitted.inputs, width: fitted.width };
+}
+
+/** Scores a dataset holding the graph's input columns; the layout from the graph's metadata, or from its fitted features. */
 export async function scoreDataset(
   session: ort.InferenceSession,
-  fitted: FittedFeatures,
+  graph: GraphLayout | FittedFeatures,
   dataset: Dataset,
   model: Pick<ModelSpec, "task" | "target">,
 ): Promise<TaskScores> {
-  const layout: GraphLayout = { inputs: graphInputs(fitted.columns), slots: fitted.inputs, width: fitted.width };
+  const layout = "slots" in graph ? graph : fittedLayout(graph);
   const feeds = feedsFromDataset(layout.inputs, dataset);
   return score(session, layout, feeds, dataset.rowCount, model, (i) => sourceRowOf(dataset, i));
 }
