@@ -88,6 +88,24 @@ describe("mlops diff", () => {
     expect(same.stdout).toBe("no semantic changes\n");
     expect(same.status).toBe(0);
   });
+
+  it("shows how steps run changing, one line per change with the steps it applies to", () => {
+    const dir = fraudCopy();
+    const before = join(dir, "before.json");
+    expect(runCli(["build", dir, "-o", before]).status).toBe(0);
+    writeFileSync(
+      join(dir, "fraud.mlops"),
+      readFileSync(join(dir, "fraud.mlops"), "utf8").replace(
+        'tags        = ["finance", "pci"]',
+        'tags        = ["finance", "pci"]\n  queue = { priority = 5 }',
+      ),
+    );
+    const text = runCli(["diff", before, dir, "--exit-code"]);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(
+      /^execution\n {2}priorityWeight: \(none\) → 5 \(ingest\.transactions, validate\.transactions, split\.fraud_clf and \d+ more steps\)$/m,
+    );
+  });
 });
 
 describe("mlops render from sources", () => {

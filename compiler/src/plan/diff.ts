@@ -2,6 +2,7 @@ import { canonicalJson } from "../util/canonical-json.js";
 import { printPlanExpr } from "./expr.js";
 import { constant, keysOf, same } from "./diff-support.js";
 import { diffModels, diffMonitors, type ModelChange, type MonitorChange } from "./diff-training.js";
+import { diffExecution, type ExecutionChange } from "./diff-execution.js";
 import type { ColumnSpec, GateRule, ParamValue, Plan, TargetSpec, ValueType } from "./types.js";
 import { count } from "../util/count.js";
 
@@ -20,10 +21,12 @@ export interface PlanDiff {
   models: ModelChange[];
   /** Drift thresholds and policies: a loosened drift threshold matters as much as a loosened gate. */
   monitors: MonitorChange[];
+  /** Resources, retries, timeout, placement and queue of the steps both plans have (no cache key sees them). */
+  execution: ExecutionChange[];
   steps: StepChange[];
 }
 
-export type { ModelChange, MonitorChange };
+export type { ExecutionChange, ModelChange, MonitorChange };
 
 export interface ParamChange {
   param: string;
@@ -76,6 +79,7 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
     deployments: diffDeployments(before, after),
     models: diffModels(before, after),
     monitors: diffMonitors(before, after),
+    execution: diffExecution(before, after),
     steps: diffSteps(before, after),
   };
 }

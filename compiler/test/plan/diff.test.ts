@@ -152,4 +152,25 @@ describe("mlops diff classifies changes", () => {
       "deploy.fraud_api",
     ]);
   });
+
+  it("reports how steps run (resources, retries, queue), which no cache key sees", () => {
+    const diff = diffPlans(
+      before,
+      fraudWith(
+        ['tags        = ["finance", "pci"]', 'tags        = ["finance", "pci"]\n  retries = 0'],
+        [
+          "trainer  = logistic_regression { epochs = 200, l2 = 0.001 }",
+          'trainer  = logistic_regression { epochs = 200, l2 = 0.001 }\n  resources = { memory = 8Gi }\n  queue = { pool = "gpu" }',
+        ],
+      ),
+    );
+    expect(diff.steps).toEqual([]);
+    const train = diff.execution.filter((c) => c.step === "train.fraud_clf");
+    expect(train).toEqual([
+      { step: "train.fraud_clf", field: "memoryBytes", before: String(2 * 1024 ** 3), after: String(8 * 1024 ** 3) },
+      { step: "train.fraud_clf", field: "pool", after: "gpu" },
+      { step: "train.fraud_clf", field: "retries", before: "2", after: "0" },
+    ]);
+    expect(diff.execution.filter((c) => c.field === "retries")).toHaveLength(before.steps.length);
+  });
 });

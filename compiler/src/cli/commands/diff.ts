@@ -3,13 +3,15 @@ import type { Command } from "../command.js";
 import { UsageError } from "../command.js";
 import { planFromInput } from "../build-plan.js";
 import { diffPlans, isEmptyDiff, type PlanDiff } from "../../plan/diff.js";
+import { groupExecutionChanges } from "../../plan/diff-execution.js";
 
 const usage = `usage: mlops diff OLD NEW [--format text|json] [--exit-code]
        mlops diff FILE|DIR --env A --env B
 
 OLD and NEW are plan.json files or source trees. Reports params changed, gate
 rules tightened or loosened, schema changes (breaking or compatible), features
-added/removed/changed, deployment changes and steps whose cache keys change.
+added/removed/changed, deployment changes, how steps run (resources, retries,
+timeout, placement, queue) and steps whose cache keys change.
 With --exit-code: exit 1 when there are changes, 0 when there are none.`;
 
 export const diffCommand: Command = {
@@ -49,6 +51,11 @@ export const diffCommand: Command = {
     return values["exit-code"] && !isEmptyDiff(diff) ? 1 : 0;
   },
 };
+
+/** `a, b, c` or, for many, the first three and how many more. */
+function stepList(steps: string[]): string {
+  return steps.length <= 3 ? steps.join(", ") : `${steps.slice(0, 3).join(", ")} and ${steps.length - 3} more steps`;
+}
 
 export function formatDiffText(diff: PlanDiff, color: boolean): string {
   if (isEmptyDiff(diff)) return "no semantic changes\n";
@@ -100,6 +107,10 @@ export function formatDiffText(diff: PlanDiff, color: boolean): string {
   section(
     "monitors",
     diff.monitors.map((m) => `${effectLabel(m.effect)} monitor ${m.monitor}, ${m.rule}${beforeAfter(m)}`),
+  );
+  section(
+    "execution",
+    groupExecutionChanges(diff.execution).map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)} (${stepList(c.steps)})`),
   );
   section(
     "steps",
