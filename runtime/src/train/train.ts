@@ -14,7 +14,7 @@
  *   (stops when the epoch loss improves by less than `tolerance` 5 times in a row).
  */
 import type { Task, TrainerSpec } from "@mlops/compiler";
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism, freemem, loadavg } from "node:os";
 import { columnScaling, type ColumnScaling } from "./feature-scaling.js";
 import { minimizeLbfgs } from "./lbfgs.js";
 import { minimizeMinibatch } from "./minibatch-descent.js";
@@ -44,7 +44,8 @@ export interface TrainOptions {
   /**
    * Threads sharing L-BFGS's passes over the data (1: this thread only). Default: when the data
    * holds at least 4M values (rows × columns × classes), the cores that are idle (the cores
-   * available less the 1-minute load average, which counts this process), 1 to 4; else 1.
+   * available less the 1-minute load average, which counts this process), 1 to 4, if the
+   * helpers' copy of their share of the rows fits in a quarter of the free memory; else 1.
    * The fitted model is bit-identical for every thread count.
    */
   threads?: number;
@@ -80,7 +81,7 @@ export function train(
     l2: spec.l2,
   });
   const solver = chooseSolver(spec, options.solver ?? "auto", nRows, nCols);
-  const helpers = solver === "lbfgs" ? helperThreads(options.threads, nRows * nCols * problem.nOutputs) : 0;
+  const helpers = solver === "lbfgs" ? helperThreads(options.threads, nRows * nCols * problem.nOutputs, x.byteLength) : 0;
   startThreads(problem, helpers);
   let fit: Fit;
   try {
@@ -110,7 +111,7 @@ export function train(
 }
 
 /** Helper threads besides this one. */
-function helperThreads(requested: number | undefined, values: number): number {
+function helperThreads(requested: number | undefined, values: number, rowBytes: number): number {
   if (requested !== undefined) {
     if (!Number.isInteger(requested) || requested < 1) throw new Error(`threads must be a positive integer, got ${requested}`);
     return requested - 1;
@@ -119,7 +120,9 @@ function helperThreads(requested: number | undefined, values: number): number {
   // a thread on a core that other work keeps busy only waits: results are the same either way
   const cores = availableParallelism();
   const idle = Math.round(cores - loadavg()[0]!);
-  return Math.max(0, Math.min(cores, MAX_DEFAULT_THREADS, idle + 1) - 1);
+  const helpers = Math.max(0, Math.min(cores, MAX_DEFAULT_THREADS, idle + 1) - 1);
+  // the helpers' copy of their share of the rows must leave most of the free memory free
+  return helpers > 0 && (rowBytes * helpers) / (helpers + 1) <= freemem() / 4 ? helpers : 0;
 }
 
 function chooseSolver(
