@@ -123,7 +123,7 @@ async function withTimeLimit<T>(stepId: string, timeoutMs: number, n: number, at
     if (error !== timeout && performance.now() < deadline) throw error;
     controller.abort(timeout);
     // let the attempt stop (and clean up after itself) before the step is retried or recorded
-    await Promise.race([work.catch(() => {}), sleep(STOP_GRACE_MS)]);
+    await settledWithin(work, STOP_GRACE_MS);
     throw timeout;
   } finally {
     clearTimeout(timer);
@@ -134,6 +134,13 @@ async function withTimeLimit<T>(stepId: string, timeoutMs: number, n: number, at
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split("\n")[0]!;
+}
+
+/** Waits until `work` settles or `ms` pass, whichever comes first, leaving no timer behind. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([work.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function sleep(ms: number): Promise<void> {
