@@ -1,5 +1,6 @@
 /** Parts of a run's page, shared by `mlops report` (a file) and `mlops ui` (a server). */
 import { METRICS } from "@mlops/compiler/core";
+import { fieldsUnusedBySolver } from "../train/solver-fields.js";
 import type { DataReport } from "../data/expectations.js";
 import type { SearchResult } from "../search/run-search.js";
 import type { GateVerdict } from "../steps/gate.js";
@@ -84,7 +85,11 @@ export function metricsTable(model: ModelRunView): Markup {
 export function hyperparametersTable(model: ModelRunView): Markup {
   const hp = model.hyperparameters;
   if (!hp) return html`<p class="muted">No trainer recorded in this run.</p>`;
-  const rows = Object.entries(hp).map(([k, v]) => [html`<code>${k}</code>`, typeof v === "object" ? JSON.stringify(v) : String(v)]);
+  const unused = fieldsUnusedBySolver(model.fit?.solver ?? "");
+  const rows: Array<[Markup | string, Markup | string]> = Object.entries(hp).map(([k, v]) => [
+    html`<code>${k}</code>`,
+    html`${typeof v === "object" ? JSON.stringify(v) : String(v)}${unused.has(k) ? html` <span class="muted unused">no effect with the ${model.fit!.solver.replace("_", "-")} solver</span>` : ""}`,
+  ]);
   if (model.fit)
     rows.push(
       ["solver", model.fit.solver],

@@ -1,7 +1,8 @@
 /**
  * A regression's pictures, from a real run of the house-prices example: `runs show --json` holds
  * the residual histogram and the prediction sample of the test split, and `mlops report` draws
- * them (predicted against actual, residuals) with the coefficients, checked in chromium from disk.
+ * them (predicted against actual, residuals) with the coefficients, checked in chromium from disk;
+ * the trainer settings the closed-form solver does not read are marked.
  * The screenshot lands in runtime/test-artifacts/report/ (gitignored).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -73,6 +74,9 @@ describe("a regression's run record and report", () => {
       for (const figure of ["predicted", "residuals", "coefficients"]) await expectPlot(page, `[data-figure="${figure}"]`);
       expect(await page.locator("[data-figure=roc]").count()).toBe(0);
       expect(await page.locator("table.metrics").first().textContent()).toContain("r2");
+      // the normal equations read only l2: the iterative settings are marked as having no effect
+      const unused = await page.locator("table.hyperparameters tr:has(.unused) code").allTextContents();
+      expect(unused.sort()).toEqual(["batch_size", "epochs", "learning_rate", "tolerance"]);
       await page.screenshot({ path: join(ARTIFACTS, "report-regression.png"), fullPage: true });
       expect(requests).toEqual([url]);
     } finally {

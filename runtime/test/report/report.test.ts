@@ -50,6 +50,9 @@ describe("mlops report", () => {
     expect(page).toMatch(/<table class="metrics">.*?<code>auc<\/code>.*?gate/s);
     expect(page).toContain("row_count &gt;= 1000");
     expect(page).toMatch(/<table class="candidates">/);
+    // the refit is L-BFGS over the whole split: no step size, no batches
+    const unused = [...page.matchAll(/<code>(\w+)<\/code><\/td><td>[^<]*<span class="muted unused">/g)].map((m) => m[1]);
+    expect(unused.sort()).toEqual(["batch_size", "learning_rate"]);
     const missingRun = await mlops(["report", "nope", "-o", out, "--project", dir]);
     expect(missingRun).toMatchObject({ code: 1, stderr: "mlops report: no run nope\n" });
   });
