@@ -137,6 +137,10 @@ describe.skipIf(missing !== undefined)("mlops ui monitor history in chromium", (
     await quiet.locator("a", { hasText: checks.quiet }).click();
     await page.waitForURL(new RegExp(`/runs/${checks.quiet}$`));
     expect(await page.locator("main").textContent()).toContain("monitor.flower_watch");
+    // the check's own page: its monitor report
+    expect(await page.locator("section.monitor h2").textContent()).toBe("Monitor flower_watch");
+    expect(await page.locator("section.monitor").textContent()).toContain("150 current rows against 105 reference rows");
+    await page.screenshot({ path: join(UI_ARTIFACTS, "13-run-monitor-check.png"), fullPage: true });
   });
 
   it("draws the lineage through to the deployment the monitor watches", async () => {
