@@ -152,45 +152,87 @@ export function accumulateSingleOutputChunk(data: KernelData, chunk: number): vo
   data.partials[out + 1 + nCols] = residualSum;
 }
 
-/** Multinomial cross-entropy (softmax over K logits); residual r_k = p_k - [y = k]. */
+/**
+ * Multinomial cross-entropy (softmax over K logits); residual r_k = p_k - [y = k]. Four rows at a
+ * time, as above: each weight and each gradient sum is touched once per four rows (half the time
+ * of one row at a time); the rows left over go one by one.
+ */
 export function accumulateMultinomialChunk(data: KernelData, chunk: number): void {
   const { x, y, nCols, nOutputs: k, mean, params, rows, firstRow } = data;
   const begin = chunk * data.chunkRows;
   const end = Math.min(data.count, begin + data.chunkRows);
   const interceptOffset = nCols * k;
   const sums = new Float64Array((nCols + 1) * k);
-  const centred = new Float64Array(nCols);
-  const logits = new Float64Array(k);
+  // four rows' centred values [4, nCols] and logits, then residuals [4, K]
+  const centred = new Float64Array(4 * nCols);
+  const logits = new Float64Array(4 * k);
+  const k2 = 2 * k;
+  const k3 = 3 * k;
   let total = 0;
-  for (let r = begin; r < end; r++) {
+  let r = begin;
+  for (; r + 3 < end; r += 4) {
+    const ia = (rows === null ? r : rows[r]!) - firstRow;
+    const ib = (rows === null ? r + 1 : rows[r + 1]!) - firstRow;
+    const ic = (rows === null ? r + 2 : rows[r + 2]!) - firstRow;
+    const id = (rows === null ? r + 3 : rows[r + 3]!) - firstRow;
+    const oa = ia * nCols;
+    const ob = ib * nCols;
+    const oc = ic * nCols;
+    const od = id * nCols;
+    for (let c = 0; c < k; c++) {
+      const intercept = params[interceptOffset + c]!;
+      logits[c] = intercept;
+      logits[k + c] = intercept;
+      logits[k2 + c] = intercept;
+      logits[k3 + c] = intercept;
+    }
+    for (let j = 0; j < nCols; j++) {
+      const m = mean[j]!;
+      const va = x[oa + j]! - m;
+      const vb = x[ob + j]! - m;
+      const vc = x[oc + j]! - m;
+      const vd = x[od + j]! - m;
+      centred[j] = va;
+      centred[nCols + j] = vb;
+      centred[2 * nCols + j] = vc;
+      centred[3 * nCols + j] = vd;
+      const row = j * k;
+      for (let c = 0; c < k; c++) {
+        const w = params[row + c]!;
+        logits[c]! += va * w;
+        logits[k + c]! += vb * w;
+        logits[k2 + c]! += vc * w;
+        logits[k3 + c]! += vd * w;
+      }
+    }
+    total += softmaxResiduals(logits, 0, k, y[ia]!, sums, interceptOffset);
+    total += softmaxResiduals(logits, k, k, y[ib]!, sums, interceptOffset);
+    total += softmaxResiduals(logits, k2, k, y[ic]!, sums, interceptOffset);
+    total += softmaxResiduals(logits, k3, k, y[id]!, sums, interceptOffset);
+    for (let j = 0; j < nCols; j++) {
+      const va = centred[j]!;
+      const vb = centred[nCols + j]!;
+      const vc = centred[2 * nCols + j]!;
+      const vd = centred[3 * nCols + j]!;
+      const row = j * k;
+      for (let c = 0; c < k; c++) {
+        sums[row + c]! += va * logits[c]! + vb * logits[k + c]! + (vc * logits[k2 + c]! + vd * logits[k3 + c]!);
+      }
+    }
+  }
+  for (; r < end; r++) {
     const i = (rows === null ? r : rows[r]!) - firstRow;
     const offset = i * nCols;
     for (let c = 0; c < k; c++) logits[c] = params[interceptOffset + c]!;
     for (let j = 0; j < nCols; j++) {
       const value = x[offset + j]! - mean[j]!;
       centred[j] = value;
-      if (value === 0) continue;
       const row = j * k;
       for (let c = 0; c < k; c++) logits[c]! += value * params[row + c]!;
     }
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) if (logits[c]! > max) max = logits[c]!;
-    let sum = 0;
-    for (let c = 0; c < k; c++) {
-      logits[c] = Math.exp(logits[c]! - max);
-      sum += logits[c]!;
-    }
-    const target = y[i]!;
-    const targetProbability = logits[target]! / sum;
-    total += -Math.log(targetProbability > 0 ? targetProbability : Number.MIN_VALUE);
-    for (let c = 0; c < k; c++) {
-      const residual = logits[c]! / sum - (c === target ? 1 : 0);
-      logits[c] = residual;
-      sums[interceptOffset + c]! += residual;
-    }
+    total += softmaxResiduals(logits, 0, k, y[i]!, sums, interceptOffset);
     for (let j = 0; j < nCols; j++) {
       const value = centred[j]!;
-      if (value === 0) continue;
       const row = j * k;
       for (let c = 0; c < k; c++) sums[row + c]! += value * logits[c]!;
     }
@@ -198,6 +240,35 @@ export function accumulateMultinomialChunk(data: KernelData, chunk: number): voi
   const out = chunk * (1 + (nCols + 1) * k);
   data.partials[out] = total;
   data.partials.set(sums, out + 1);
+}
+
+/**
+ * One row's logits `logits[base .. base + k)` become its residuals p_c - [target = c] (softmax
+ * with the maximum subtracted); adds them to the intercepts' sums and returns the row's loss.
+ */
+export function softmaxResiduals(
+  logits: Float64Array,
+  base: number,
+  k: number,
+  target: number,
+  sums: Float64Array,
+  interceptOffset: number,
+): number {
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) if (logits[base + c]! > max) max = logits[base + c]!;
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    const e = Math.exp(logits[base + c]! - max);
+    logits[base + c] = e;
+    sum += e;
+  }
+  const targetProbability = logits[base + target]! / sum;
+  for (let c = 0; c < k; c++) {
+    const residual = logits[base + c]! / sum - (c === target ? 1 : 0);
+    logits[base + c] = residual;
+    sums[interceptOffset + c]! += residual;
+  }
+  return -Math.log(targetProbability > 0 ? targetProbability : Number.MIN_VALUE);
 }
 
 /** What a helper thread gets: its view of the data, the chunks it may take, the shared control slots. */

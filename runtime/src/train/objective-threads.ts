@@ -19,6 +19,7 @@ import {
   accumulateMultinomialChunk,
   accumulateSingleOutputChunk,
   helperLoop,
+  softmaxResiduals,
   type HelperData,
   type KernelData,
 } from "./objective-kernel.js";
@@ -151,6 +152,7 @@ const HELPER_SOURCE = [
   accumulateChunk,
   accumulateSingleOutputChunk,
   accumulateMultinomialChunk,
+  softmaxResiduals,
   helperLoop,
   'helperLoop(require("node:worker_threads").workerData);',
 ].join("\n");
