@@ -2,8 +2,11 @@
  * A `kserve` deployment: one KServe `InferenceService` (serving.kserve.io/v1beta1).
  * With `storage_uri`, KServe's own ONNX runtime serves the self-contained model exported there
  * (`modelFormat: onnx`, V2 protocol). Without it, a custom predictor runs `mlops serve`, which
- * speaks the same V2 protocol. A canary rollout sets `canaryTrafficPercent` to its first step
- * (KServe's Serverless mode splits traffic between the previous and the latest revision).
+ * speaks the same V2 protocol. The object is the steady state (one revision serving production);
+ * a canary rollout is a revision serving the canary (KServe splits traffic between the previous and
+ * the latest revision by `canaryTrafficPercent`), started and ended by the patches the README lists
+ * (`kserve-readme.ts`): a standing `canaryTrafficPercent` would hold back any later change of the
+ * object, a new plan included, at the first step's share.
  */
 import type { DeploymentSpec, Plan } from "../plan/types.js";
 import { kubeletLiteral } from "./escape.js";
@@ -27,7 +30,14 @@ export function inferenceServiceObjects(plan: Plan, settings: Settings, deployme
   const namespace = requireNamespace(target.namespace, where);
   const name = dnsLabel(deployment.name, 45);
   const port = deployment.endpoint.port;
-  const exact = annotations(plan, { "mlops.dev/deployment": deployment.name, "mlops.dev/model": deployment.model });
+  const canary: Record<string, string> =
+    deployment.rollout.kind === "canary"
+      ? {
+          "mlops.dev/canary-percents": deployment.rollout.steps.map((step) => String(Math.round(step * 100))).join(","),
+          "mlops.dev/canary-interval-seconds": String(Math.round(deployment.rollout.intervalMs / 1000)),
+        }
+      : {};
+  const exact = annotations(plan, { "mlops.dev/deployment": deployment.name, "mlops.dev/model": deployment.model, ...canary });
   const amounts = resources(target.cpuMillis, target.memoryBytes);
   const storage = serverStorage(plan, settings, deployment.name);
   const predictor =
@@ -48,7 +58,11 @@ export function inferenceServiceObjects(plan: Plan, settings: Settings, deployme
               image: requirePinnedImage(target.image, where),
               imagePullPolicy: "IfNotPresent",
               command: ["mlops"],
-              args: serveArgs(deployment, "production").map(kubeletLiteral),
+              // with a canary rollout the alias is spelled out: the README's patch replaces it with `canary`
+              args: [
+                ...serveArgs(deployment, "production"),
+                ...(deployment.rollout.kind === "canary" ? ["--alias", "production"] : []),
+              ].map(kubeletLiteral),
               env: serverEnv(deployment, target.cpuMillis, where, storage.env),
               ports: [{ name: "http1", containerPort: port, protocol: "TCP" }],
               readinessProbe: { ...(SERVER_PROBES.readinessProbe as object), httpGet: { path: "/v2/health/ready", port } },
@@ -69,7 +83,6 @@ export function inferenceServiceObjects(plan: Plan, settings: Settings, deployme
         predictor: {
           minReplicas: target.minReplicas,
           maxReplicas: target.maxReplicas,
-          ...(deployment.rollout.kind === "canary" ? { canaryTrafficPercent: Math.round((deployment.rollout.steps[0] ?? 1) * 100) } : {}),
           serviceAccountName: name,
           securityContext: podSecurityContext(settings),
           ...predictor,

@@ -1,3 +1,4 @@
+import { kserveSection } from "./kserve-readme.js";
 import type { Plan } from "../plan/types.js";
 import { hashComment, headerLine, planText } from "./header.js";
 import { canaryWeights, type KubeObject, kubernetesObjects, planNamespaces } from "./k8s-objects.js";
@@ -132,6 +133,7 @@ function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays:
     `The pipeline's schedule is a CronJob (\`concurrencyPolicy: ${CRON_POLICY.concurrencyPolicy}\`, \`startingDeadlineSeconds: ${CRON_POLICY.startingDeadlineSeconds}\`, ${CRON_POLICY.successfulJobsHistoryLimit} successful and ${CRON_POLICY.failedJobsHistoryLimit} failed Jobs kept); without a`,
     "schedule it is a Job whose name carries the plan hash (a Job's pod template is immutable).",
     ...canarySection(objects),
+    ...kserveSection(objects),
   ];
   lines.push("", "## Overlays", "");
   if (overlays.length === 0) lines.push("No env plans were given, so there are no overlays.");

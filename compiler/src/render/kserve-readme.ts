@@ -1,0 +1,100 @@
+/**
+ * The Kubernetes README's KServe section: how each InferenceService gets its model and how a new
+ * version reaches it. A custom predictor (`mlops serve`) follows the `production` alias by itself;
+ * a canary is a second revision serving the `canary` alias, started, stepped and ended with the
+ * `kubectl patch` lines written here. KServe's ONNX runtime serves a file, not an alias: the model
+ * is exported to `storage_uri` and a new version is a new folder there.
+ */
+import type { Json, KubeObject } from "./k8s-common.js";
+
+function predictorOf(object: KubeObject): Json {
+  return ((object.spec as Json).predictor ?? {}) as Json;
+}
+
+function patchLine(ns: string, name: string, kind: "json" | "merge", patch: unknown): string {
+  return `    kubectl -n ${ns} patch inferenceservice ${name} --type=${kind} -p '${JSON.stringify(patch)}'`;
+}
+
+/** The JSON-patch path of the value after `--alias` in the predictor's container args. */
+function aliasArgPath(predictor: Json): string | undefined {
+  const container = ((predictor.containers as Json[] | undefined) ?? [])[0];
+  const args = (container?.args as string[] | undefined) ?? [];
+  const at = args.indexOf("--alias");
+  return at < 0 ? undefined : `/spec/predictor/containers/0/args/${at + 1}`;
+}
+
+function customPredictorLines(object: KubeObject, ns: string, name: string, deployment: string, percents: string[]): string[] {
+  const lines = [
+    `\`${ns}/${name}\` runs \`mlops serve\` as a custom predictor: it serves the registry alias \`production\` and follows`,
+    "its moves by itself (a new version passing the gate is served without a new revision).",
+  ];
+  const aliasPath = aliasArgPath(predictorOf(object));
+  if (percents.length === 0 || aliasPath === undefined) return lines;
+  const interval = object.metadata.annotations?.["mlops.dev/canary-interval-seconds"];
+  const [first, ...rest] = percents;
+  lines.push(
+    "",
+    `Its canary (every ${interval}s): after the deploy step points \`canary\` at the new version, start a revision serving it`,
+    "(KServe sends it the given share, the previous revision the rest):",
+    "",
+    patchLine(ns, name, "json", [
+      { op: "replace", path: aliasPath, value: "canary" },
+      { op: "add", path: "/spec/predictor/canaryTrafficPercent", value: Number(first) },
+    ]),
+    ...rest.map((percent) => patchLine(ns, name, "merge", { spec: { predictor: { canaryTrafficPercent: Number(percent) } } })),
+    "",
+    `then \`mlops rollout promote ${deployment}\` (production := the canary version; both revisions now serve it) and back to`,
+    "one revision serving production:",
+    "",
+    patchLine(ns, name, "json", [
+      { op: "replace", path: aliasPath, value: "production" },
+      { op: "remove", path: "/spec/predictor/canaryTrafficPercent" },
+    ]),
+    "",
+    `To abort: send all traffic back to the previous revision with this patch, run \`mlops rollout abort ${deployment}\`, then`,
+    "apply the same last patch:",
+    "",
+    patchLine(ns, name, "merge", { spec: { predictor: { canaryTrafficPercent: 0 } } }),
+  );
+  return lines;
+}
+
+function onnxRuntimeLines(object: KubeObject, ns: string, name: string, model: string, percents: string[]): string[] {
+  const storageUri = String((predictorOf(object).model as Json).storageUri).replace(/\/+$/, "");
+  const lines = [
+    `\`${ns}/${name}\` is served by KServe's ONNX runtime from \`${storageUri}\`: the model graph (raw columns in), not an alias.`,
+    "Export the production version there before applying, and again for each new version, into a new folder:",
+    "",
+    `    mlops models export ${model}@production -o out/${name}   # then copy out/${name}/model.onnx to ${storageUri}/model.onnx`,
+    `    kubectl -n ${ns} patch inferenceservice ${name} --type=merge -p '${JSON.stringify({ spec: { predictor: { model: { storageUri: `${storageUri}/vN` } } } })}'`,
+  ];
+  if (percents.length > 0)
+    lines.push(
+      "",
+      `For its canary, export \`${model}@canary\` to a new folder and set \`canaryTrafficPercent\` (${percents.join(", ")}) in the`,
+      "same patch as the new `storageUri`; remove it once the new revision has all traffic (0 sends it all back).",
+    );
+  return lines;
+}
+
+export function kserveSection(objects: KubeObject[]): string[] {
+  const services = objects.filter((o) => o.kind === "InferenceService");
+  if (services.length === 0) return [];
+  const lines = ["", "## KServe", ""];
+  for (const object of services) {
+    const ns = object.metadata.namespace;
+    const name = object.metadata.name;
+    const a = object.metadata.annotations ?? {};
+    const percents = a["mlops.dev/canary-percents"] ? a["mlops.dev/canary-percents"].split(",") : [];
+    const deployment = a["mlops.dev/deployment"] ?? name;
+    const model = a["mlops.dev/model"] ?? name;
+    const predictor = predictorOf(object);
+    lines.push(
+      ...(predictor.model
+        ? onnxRuntimeLines(object, ns, name, model, percents)
+        : customPredictorLines(object, ns, name, deployment, percents)),
+      "",
+    );
+  }
+  return lines.slice(0, -1);
+}
