@@ -126,6 +126,8 @@ describe("a step that fails", () => {
     expect(train.stdout).toMatch(/train\.species_clf: attempt 1 of 3 failed: `.*` exited with 3:; retrying in 1s/);
     expect(train.stdout).toMatch(/done +train\.species_clf +\([\d.]+s, 2 attempts\)/);
     expect(starts(copy.dir)).toBe(2);
+    const shown = runCli(["runs", "show", runIdOf(train.stdout), "--project", copy.dir]);
+    expect(shown.stdout).toMatch(/train\.species_clf +succeeded \(2 attempts\)/);
     const run = runJson(copy.dir, runIdOf(train.stdout));
     expect(run.details.find((d) => d.stepId === STEP && d.name === "attempts")!.value).toMatchObject({
       count: 2,

@@ -8,7 +8,7 @@ import { resolveRunRef } from "./run-ref.js";
 import { compareRecordedRuns, formatComparison } from "./runs-compare.js";
 import { loadRunView } from "../report/run-view.js";
 import type { Stores } from "../store/open-stores.js";
-import type { RunDetails } from "../store/metadata-store.js";
+import type { RunDetails, StepDetail } from "../store/metadata-store.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
 const usage = `usage: mlops runs list [--limit N] [--project DIR] [--json]
@@ -76,9 +76,10 @@ export const runsCommand: Command = {
       }
       const head = `run ${details.id}: ${details.status}, ${details.pipeline ?? "-"}${details.env ? ` (env ${details.env})` : ""}, by ${details.user}@${details.host}, ${details.startedAt}${details.finishedAt ? ` → ${details.finishedAt}` : ""}`;
       const metricsByStep = await metricsShownPerStep(details, stores.artifacts);
+      const attempts = attemptCounts(details.details);
       const rows = details.steps.map((s) => [
         s.stepId,
-        s.cacheHit ? "cached" : s.status,
+        `${s.cacheHit ? "cached" : s.status}${attempts.has(s.stepId) ? ` (${attempts.get(s.stepId)} attempts)` : ""}`,
         s.durationMs === null ? "-" : `${Math.round(s.durationMs)}ms`,
         s.error ? s.error.split("\n")[0]! : (metricsByStep.get(s.stepId) ?? []).join(", "),
       ]);
@@ -117,4 +118,14 @@ async function monitorLines(stores: Stores, details: RunDetails): Promise<string
       .map((p) => `  ${escapeControl(`${p.policy} => ${p.action}: ${p.outcome ?? "acted"}`)}\n`);
     return `${stepId}: ${fired.length === 0 ? "every policy quiet" : "policies fired:"}\n${fired.join("")}  drift report of this check: \`mlops report ${details.id} -o DIR\` writes DIR/${stepId}.html (the latest check's: .mlops/reports/${stepId}/drift.html)\n`;
   });
+}
+
+/** Steps tried more than once (the `attempts` step detail the executor records), by step id. */
+function attemptCounts(details: StepDetail[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const detail of details) {
+    const count = (detail.value as { count?: unknown } | null)?.count;
+    if (detail.name === "attempts" && typeof count === "number") counts.set(detail.stepId, count);
+  }
+  return counts;
 }
