@@ -38,11 +38,42 @@ function fieldTable(fields: readonly FieldSpec[]): string[] {
   ];
 }
 
+/**
+ * A table for each record field (and record-list field) of `fields`, recursively, titled by its
+ * path (`model.queue`, `pipeline.placement.tolerations[]`); a record whose fields were already
+ * listed points to that table.
+ */
+function recordTables(prefix: string, fields: readonly FieldSpec[], seen: Map<readonly FieldSpec[], string>): string[] {
+  const lines: string[] = [];
+  for (const field of fields) {
+    const slot = field.slot.kind === "list" ? field.slot.element : field.slot;
+    if (slot.kind !== "record" || slot.fields.length === 0) continue;
+    const path = `${prefix}.${field.name}${field.slot.kind === "list" ? "[]" : ""}`;
+    const earlier = seen.get(slot.fields);
+    lines.push(`#### \`${path}\``, "");
+    if (earlier) {
+      lines.push(`The fields of \`${earlier}\`.`, "");
+      continue;
+    }
+    seen.set(slot.fields, path);
+    lines.push(...fieldTable(slot.fields), "", ...recordTables(path, slot.fields, seen));
+  }
+  return lines;
+}
+
 function constructors(title: string, specs: Record<string, ConstructorSpec>): string[] {
   return [
     `## ${title}`,
     "",
-    ...Object.entries(specs).flatMap(([name, spec]) => [`### \`${name} { ... }\``, "", spec.doc, "", ...fieldTable(spec.fields), ""]),
+    ...Object.entries(specs).flatMap(([name, spec]) => [
+      `### \`${name} { ... }\``,
+      "",
+      spec.doc,
+      "",
+      ...fieldTable(spec.fields),
+      "",
+      ...recordTables(name, spec.fields, new Map()),
+    ]),
   ];
 }
 
@@ -55,9 +86,10 @@ export function referenceMarkdown(): string {
     "## Block fields",
     "",
   ];
+  const seen = new Map<readonly FieldSpec[], string>();
   for (const [kind, fields] of Object.entries(BLOCK_FIELDS)) {
     if (kind === "env" || kind === "features") continue;
-    lines.push(`### \`${kind}\``, "", ...fieldTable(fields), "");
+    lines.push(`### \`${kind}\``, "", ...fieldTable(fields), "", ...recordTables(kind, fields, seen));
   }
   lines.push(...constructors("Trainers", TRAINERS), ...constructors("Deployment targets", TARGETS), ...constructors("Rollouts", ROLLOUTS));
   lines.push("## Feature functions", "", "| function | signature | stateful | meaning |", "|---|---|---|---|");
