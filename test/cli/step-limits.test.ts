@@ -2,7 +2,7 @@
  * A step's declared `timeout` and `retries` when the runtime runs it itself (`mlops run`, `mlops
  * run-step`), through the real CLI with an external trainer that sleeps or fails on purpose.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "../support/cli.js";
@@ -119,8 +119,13 @@ describe("a step over its timeout", () => {
 });
 
 describe("a step that fails", () => {
-  it("is retried as its retries say, the attempts shown and recorded", () => {
+  it("is retried as its retries say, the attempts shown and recorded; --no-retry fails at once", () => {
     const copy = iris((dir) => ["--fail-first", "1", "--attempts-file", join(dir, "attempts.txt")], "  retries = 2\n  retry_delay = 1s");
+    const once = runCli(["run", copy.dir, "--only", "train", "--no-retry"], { timeout: 240_000 });
+    expect(once.status, once.stdout + once.stderr).toBe(1);
+    expect(once.stdout).not.toContain("retrying");
+    expect(once.stdout).toMatch(/failed +train\.species_clf +\([\d.]+m?s\)/);
+    rmSync(join(copy.dir, "attempts.txt"));
     const train = runCli(["run", copy.dir, "--only", "train"], { timeout: 240_000 });
     expect(train.status, train.stdout + train.stderr).toBe(0);
     expect(train.stdout).toMatch(/train\.species_clf: attempt 1 of 3 failed: `.*` exited with 3:; retrying in 1s/);

@@ -10,7 +10,7 @@ import { jsonReporter, lineReporter, quietReporter, ttyReporter } from "./report
 import { sharedStateWarning } from "./shared-state-warning.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
-const usage = `usage: mlops run [FILE|DIR|plan.json] [--env NAME] [--only STEP...] [--group NAME] [--force] [--quiet] [--json]
+const usage = `usage: mlops run [FILE|DIR|plan.json] [--env NAME] [--only STEP...] [--group NAME] [--force] [--no-retry] [--quiet] [--json]
        [--allow-read DIR] [--allow-write DIR]
 
 Compiles the program (default: the current directory), or reads a built plan,
@@ -26,6 +26,8 @@ trainer fails, is retried as its retries and retry_delay say.
                    and what it needs; repeatable
   --group NAME     run another schedule's steps (batch.NAME, monitor.NAME)
   --force          ignore the cache
+  --no-retry       one attempt per step: fail at once instead of retrying as
+                   the steps' retries say (timeouts still apply)
   --concurrency N  steps at once (default 2)
   --root DIR       project root for a plan.json (default: the plan's folder)
   --quiet          print only failures
@@ -55,6 +57,7 @@ export const runCommand: Command = {
         only: { type: "string", multiple: true },
         group: { type: "string" },
         force: { type: "boolean" },
+        "no-retry": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
         ...PATH_GRANT_OPTIONS,
@@ -81,6 +84,7 @@ export const runCommand: Command = {
         ...(only.length > 0 ? { only } : {}),
         force: values.force === true,
         concurrency,
+        stepRetries: values["no-retry"] !== true,
         reporter: reporterFor(io, values),
         grants: pathGrants(values, io),
         env: io.env,

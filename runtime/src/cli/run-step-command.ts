@@ -10,7 +10,7 @@ import { PATH_GRANT_OPTIONS, PATH_GRANT_USAGE, pathGrants } from "./path-grant-o
 import { reporterFor } from "./run-command.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 
-const usage = `usage: mlops run-step --plan plan.json --step ID [--run-id ID] [--root DIR] [--force] [--quiet] [--json]
+const usage = `usage: mlops run-step --plan plan.json --step ID [--run-id ID] [--root DIR] [--force] [--no-retry] [--quiet] [--json]
                      [--exchange DIR --stage prepare|collect]
 
 Runs one step of a plan, reading its inputs from the project's artifact store
@@ -25,8 +25,8 @@ FILE|DIR of sources (then --env NAME applies).
                         then retries the step: it gets one attempt here
 
 The step runs under its declared timeout (stopped, with an error naming the
-step and the limit, when it runs longer) and, without --run-id, is retried as
-its retries and retry_delay say.
+step and the limit, when it runs longer) and, without --run-id or --no-retry,
+is retried as its retries and retry_delay say.
 
 An external trainer with its own image runs between two stages of its train
 step: --stage prepare writes the training data into the exchange directory,
@@ -49,6 +49,7 @@ export const runStepCommand: Command = {
         env: { type: "string" },
         root: { type: "string" },
         force: { type: "boolean" },
+        "no-retry": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         json: { type: "boolean" },
         ...STORE_OPTIONS,
@@ -92,7 +93,8 @@ export const runStepCommand: Command = {
       const result = await runPlan(loaded.plan, loaded.projectRoot, stores, {
         exact: [values.step],
         // with an orchestrator's run id, the orchestrator retries the step (Airflow task retries, the Job's backoffLimit)
-        ...(runId ? { runId, stepRetries: false } : {}),
+        ...(runId ? { runId } : {}),
+        stepRetries: runId === undefined && values["no-retry"] !== true,
         force: values.force === true,
         reporter: reporterFor(io, values),
         ...(exchangeDir !== undefined ? { exchange: { dir: exchangeDir, stage: "collect" as const } } : {}),
