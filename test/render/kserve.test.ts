@@ -72,8 +72,7 @@ describe("KServe InferenceServices", () => {
     expect(predictor.model).toMatchObject({ modelFormat: { name: "onnx" }, protocolVersion: "v2", storageUri: "s3://models/iris/species" });
     expect(predictor).not.toHaveProperty("containers");
     expect(predictor).toMatchObject({ minReplicas: 0, maxReplicas: 4 });
-    expect(readme).toContain("mlops models export species_clf@production -o out/species-onnx");
-    expect(readme).toContain("s3://models/iris/species/model.onnx");
+    expect(readme).toContain("mlops models export species_clf@production -o s3://models/iris/species\n");
   });
 
   it("runs mlops serve as a custom predictor otherwise, with no standing canary share", () => {

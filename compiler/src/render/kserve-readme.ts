@@ -63,10 +63,16 @@ function onnxRuntimeLines(object: KubeObject, ns: string, name: string, model: s
   const storageUri = String((predictorOf(object).model as Json).storageUri).replace(/\/+$/, "");
   const lines = [
     `\`${ns}/${name}\` is served by KServe's ONNX runtime from \`${storageUri}\`: the model graph (raw columns in), not an alias.`,
-    "Export the production version there before applying, and again for each new version, into a new folder:",
+    "Export the production version there before applying it; a new version goes to a folder of its own, and moving",
+    "`storageUri` there starts a new revision (`mlops models export` writes to `s3://` with the `AWS_*` settings):",
     "",
-    `    mlops models export ${model}@production -o out/${name}   # then copy out/${name}/model.onnx to ${storageUri}/model.onnx`,
-    `    kubectl -n ${ns} patch inferenceservice ${name} --type=merge -p '${JSON.stringify({ spec: { predictor: { model: { storageUri: `${storageUri}/vN` } } } })}'`,
+    ...(storageUri.startsWith("s3://")
+      ? [`    mlops models export ${model}@production -o ${storageUri}`, `    mlops models export ${model}:N -o ${storageUri}-vN`]
+      : [
+          `    mlops models export ${model}@production -o out/${name}   # then copy out/${name}/ to ${storageUri}/`,
+          `    mlops models export ${model}:N -o out/${name}-vN         # then copy it to ${storageUri}-vN/`,
+        ]),
+    `    kubectl -n ${ns} patch inferenceservice ${name} --type=merge -p '${JSON.stringify({ spec: { predictor: { model: { storageUri: `${storageUri}-vN` } } } })}'`,
   ];
   if (percents.length > 0)
     lines.push(

@@ -10,14 +10,16 @@ const usage = `usage: mlops models list [--project DIR] [--json]
        mlops models show NAME [--project DIR] [--json]
        mlops models promote NAME VERSION [--alias production] [--reason TEXT] [--project DIR]
        mlops models rollback NAME [--alias production] [--reason TEXT] [--project DIR]
-       mlops models export NAME[@ALIAS|:VERSION] -o DIR [--project DIR] [--json]
+       mlops models export NAME[@ALIAS|:VERSION] -o DIR|s3://BUCKET/PREFIX [--project DIR] [--json]
 
 The model registry of a project (default: the current directory): versions,
 aliases (production, staging...), their metrics and lineage, and the audit trail
 of every registration, promotion and rollback. \`export\` writes a version's model
 graph (raw columns in, prediction out) as DIR/model.onnx with its model card
 (model-card.md, model-card.json); without @ALIAS or :VERSION it takes production,
-else the latest version.
+else the latest version. -o s3://BUCKET/PREFIX writes them to an S3-compatible
+object store (the AWS_* settings, as for the artifact store): the folder a KServe
+InferenceService's storageUri names.
 
 ${STORE_USAGE}`;
 

@@ -1,12 +1,11 @@
 /**
- * `mlops models export NAME[@alias|:version] -o DIR`: a registered version's model graph as
- * `DIR/model.onnx` with its model card (`model-card.md`, `model-card.json`). The file alone
- * serves the model on any onnxruntime-based server.
+ * `mlops models export NAME[@alias|:version] -o DIR|s3://BUCKET/PREFIX`: a registered version's model
+ * graph as `model.onnx` with its model card (`model-card.md`, `model-card.json`). The file alone
+ * serves the model on any onnxruntime-based server (KServe's ONNX runtime reads it from `s3://`).
  */
 import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { decodeModel, int64ToNumber } from "@mlops/compiler/onnx";
-import { writeFileAtomic } from "@mlops/compiler/cli";
+import { type ExportDestination, writeExportFiles } from "./export-destination.js";
 import type { GraphMetadata } from "../graph/graph-contract.js";
 import { composeModelGraph } from "../graph/compose-model.js";
 import type { FittedFeatures } from "../features/feature-pipeline.js";
@@ -63,7 +62,7 @@ export async function resolveVersion(metadata: MetadataStore, ref: ModelRef): Pr
 export async function exportModel(
   stores: { metadata: MetadataStore; artifacts: ArtifactStore },
   ref: ModelRef,
-  outDir: string,
+  destination: ExportDestination,
 ): Promise<ExportResult> {
   const version = await resolveVersion(stores.metadata, ref);
   const { bytes, metadata } = await modelGraphOf(stores.artifacts, version);
@@ -73,10 +72,13 @@ export async function exportModel(
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const gates = await gateVerdicts(stores, version);
   const card = buildModelCard(bytes, sha256, metadata, version, gates, opsets, operators);
-  const files = [join(outDir, "model.onnx"), join(outDir, "model-card.json"), join(outDir, "model-card.md")];
-  writeFileAtomic(files[0]!, bytes);
-  writeFileAtomic(files[1]!, `${JSON.stringify(card, null, 2)}\n`);
-  writeFileAtomic(files[2]!, modelCardMarkdown(card));
+  const files = await writeExportFiles(destination, [
+    ["model.onnx", bytes],
+    ["model-card.json", `${JSON.stringify(card, null, 2)}\n`],
+    ["model-card.md", modelCardMarkdown(card)],
+  ]).catch((error: Error) => {
+    throw destination.kind === "s3" ? new ExportError(error.message) : error;
+  });
   return { version, files, card };
 }
 

@@ -5,6 +5,9 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ModelCard } from "../../src/export/model-card.js";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { startS3 } from "../../../test/support/s3-server.js";
+import { s3ClientConfig, s3SettingsFromEnv } from "../../src/store/s3/s3-client-config.js";
 import { PYTHON } from "../support/python-reference.js";
 import { copyExample, mlops, removeProjects } from "./support/projects.js";
 import { runJson } from "./support/run-json.js";
@@ -96,5 +99,41 @@ const ort = require(${JSON.stringify(ortPath)});
     expect(missing.stderr).toContain("model fraud_clf has no version 7");
     const usage = await mlops(["models", "export", "fraud_clf", "--project", dir]);
     expect(usage.code).toBe(2);
+  });
+
+  it("writes to an S3-compatible object store with -o s3://BUCKET/PREFIX (what a KServe storageUri names)", {
+    timeout: 180_000,
+  }, async () => {
+    const dir = copyExample("iris");
+    expect((await runJson(["run", dir])).code).toBe(0);
+    const s3 = await startS3(["models"]);
+    try {
+      const exported = await mlops(
+        ["models", "export", "species_clf@production", "-o", "s3://models/iris/species/v1/", "--project", dir],
+        dir,
+        s3.env,
+      );
+      expect(exported.stderr).toBe("");
+      expect(exported.code).toBe(0);
+      expect(exported.stdout).toContain(
+        "exported species_clf v1: s3://models/iris/species/v1/model.onnx, s3://models/iris/species/v1/model-card.json",
+      );
+      const local = join(dir, "exported");
+      expect((await mlops(["models", "export", "species_clf@production", "-o", local, "--project", dir], dir)).code).toBe(0);
+      const client = new S3Client(s3ClientConfig(s3SettingsFromEnv(s3.env)));
+      for (const name of ["model.onnx", "model-card.json", "model-card.md"]) {
+        const object = await client.send(new GetObjectCommand({ Bucket: "models", Key: `iris/species/v1/${name}` }));
+        expect(Buffer.from(await object.Body!.transformToByteArray()).equals(readFileSync(join(local, name))), name).toBe(true);
+      }
+      client.destroy();
+      const missing = await mlops(["models", "export", "species_clf", "-o", "s3://no-such-bucket/x", "--project", dir], dir, s3.env);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain("mlops models export: cannot write s3://no-such-bucket/x/model.onnx:");
+      const other = await mlops(["models", "export", "species_clf", "-o", "gs://models/x", "--project", dir], dir, s3.env);
+      expect(other.code).toBe(2);
+      expect(other.stderr).toContain("give a folder or an s3://bucket/prefix");
+    } finally {
+      await s3.stop();
+    }
   });
 });
