@@ -26,7 +26,7 @@ function applyPatch(object: Obj, patch: Patch[] | Obj): Obj {
   for (const { op, path, value } of patch) {
     const keys = path.split("/").slice(1);
     const last = keys.pop()!;
-    const parent = keys.reduce((at: Obj, key) => at[key], copy);
+    const parent = keys.reduce((at: Obj, key: string) => at[key] as Obj, copy);
     if (op !== "add" && !(last in parent)) throw new Error(`${op} ${path}: nothing there`);
     if (op === "remove") delete parent[last];
     else parent[last] = value;
