@@ -3,9 +3,10 @@
  * `mlops run-step`): each attempt runs under an AbortSignal that fires at its time limit; an
  * attempt over its limit, or one whose failure another attempt may not repeat (`TransientStepFailure`:
  * an external trainer that failed or was killed), is tried again after the delay, up to `retries`
- * more times. Any other failure ends the step at once: a step's verdict on its inputs (`StepFailure`:
- * bad rows, a failed gate) is the same on the same inputs, and so is an error of the runtime's own
- * steps; a run that failed resumes from what it completed on the next `mlops run`.
+ * more times, and so is one that lost its connection to a store (`isTransient`). Any other failure
+ * ends the step at once: a step's verdict on its inputs (`StepFailure`: bad rows, a failed gate) is
+ * the same on the same inputs, and so is an error of the runtime's own steps; a run that failed
+ * resumes from what it completed on the next `mlops run`.
  */
 import type { StepExecution } from "@mlops/compiler";
 import { TransientStepFailure } from "./step-context.js";
@@ -96,7 +97,7 @@ export async function runAttempts<T>(
     } catch (error) {
       const timedOut = error instanceof StepTimeout;
       failures.push({ attempt: n, error: firstLine(error), timedOut, durationMs: performance.now() - started });
-      if (n >= total || !(error instanceof TransientStepFailure)) throw new AttemptsFailed(error, n, failures);
+      if (n >= total || !isTransient(error)) throw new AttemptsFailed(error, n, failures);
       hooks.retrying(failures[failures.length - 1]!, total, execution.retryDelayMs);
       await sleep(execution.retryDelayMs);
     }
@@ -129,6 +130,39 @@ async function withTimeLimit<T>(stepId: string, timeoutMs: number, n: number, at
     clearTimeout(timer);
     work.catch(() => {}); // an attempt abandoned at its deadline may still fail later: nobody waits for it
   }
+}
+
+/** Node's codes of a connection that failed or broke (the network, a store restarting). */
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+/** PostgreSQL SQLSTATEs another attempt may not meet: a lost connection, a server shutting down, a conflict. */
+const POSTGRES_TRANSIENT = /^(08...|57P0[123]|40001|40P01|53300)$/;
+
+/**
+ * Whether another attempt may succeed: a timeout or a failed external trainer, or — anywhere in the
+ * error's `cause` chain — a broken connection, a PostgreSQL connection or conflict error, or an S3
+ * error the SDK marks retryable (throttling, 5xx) after its own retries.
+ */
+export function isTransient(error: unknown): boolean {
+  let at: unknown = error;
+  for (let depth = 0; depth < 5 && at !== null && typeof at === "object"; depth++) {
+    if (at instanceof TransientStepFailure) return true;
+    const e = at as { code?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: unknown }; cause?: unknown };
+    if (typeof e.code === "string" && (NETWORK_CODES.has(e.code) || POSTGRES_TRANSIENT.test(e.code))) return true;
+    if (e.$retryable) return true;
+    const status = e.$metadata?.httpStatusCode;
+    if (typeof status === "number" && (status >= 500 || status === 429)) return true;
+    at = e.cause;
+  }
+  return false;
 }
 
 function firstLine(error: unknown): string {
