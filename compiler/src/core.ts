@@ -8,6 +8,7 @@ export { foldPlanExpr, literalExpr, planExprChildren, planExprRefs, planExprRoot
 export { planHash } from "./plan/emit.js";
 export { secretVariable } from "./plan/secret-variables.js";
 export { METRICS } from "./checker/catalog.js";
+export { durationLiteral } from "./checker/units.js";
 export { canonicalJson } from "./util/canonical-json.js";
 export { count } from "./util/count.js";
 export { sha256Hex } from "./util/sha256.js";

@@ -40,7 +40,7 @@ export { typeToString, toValueType, toFeatureType } from "./checker/types.js";
 export type { SemanticSymbol, DeclSymbol, BlockSymbol, ParamSymbol } from "./checker/symbols.js";
 export type { DeclResult, SymbolReference, Annotation } from "./checker/context.js";
 export { validateCron } from "./checker/cron.js";
-export { normalizeQuantity, describeQuantity, validUnits, UNIT_DOCS } from "./checker/units.js";
+export { normalizeQuantity, describeQuantity, durationLiteral, validUnits, UNIT_DOCS } from "./checker/units.js";
 export type { QuantityKind } from "./checker/units.js";
 export { editDistance, closestMatch } from "./checker/edit-distance.js";
 export * from "./onnx/index.js";

@@ -72,6 +72,21 @@ export function normalizeQuantity(kind: QuantityKind, value: number, unit: strin
   return Number(result.toPrecision(12));
 }
 
+/** A duration in milliseconds as the language writes it: `0s`, `90s`, `2h`, `1w`, `1500ms`. */
+export function durationLiteral(ms: number): string {
+  if (ms === 0) return "0s";
+  for (const [unit, size] of [
+    ["w", 604_800_000],
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 /** Human text of a normalised quantity for hover: `536,870,912 bytes`, `600,000 ms (10 min)`. */
 export function describeQuantity(kind: QuantityKind, normalised: number): string {
   const n = groupThousands(normalised);

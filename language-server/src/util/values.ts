@@ -1,4 +1,4 @@
-import type { ConstValue } from "@mlops/compiler";
+import { type ConstValue, durationLiteral } from "@mlops/compiler";
 
 /** A normalised constant written back in the language's notation for its declared type (`0.9` ratio → `90%`). */
 export function formatConstValue(value: ConstValue, typeText?: string): string {
@@ -7,7 +7,7 @@ export function formatConstValue(value: ConstValue, typeText?: string): string {
       case "ratio":
         return `${round(value * 100)}%`;
       case "duration":
-        return formatDuration(value);
+        return durationLiteral(value);
       case "memory":
         return formatMemory(value);
       case "cpu":
@@ -35,19 +35,6 @@ export function formatConstValue(value: ConstValue, typeText?: string): string {
 
 function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
-}
-
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of [
-    ["w", 604_800_000],
-    ["d", 86_400_000],
-    ["h", 3_600_000],
-    ["m", 60_000],
-    ["s", 1000],
-  ] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
 }
 
 export function formatMemory(bytes: number): string {

@@ -8,6 +8,7 @@
  * cache entry is written only after all its outputs, in one statement. A run killed at any point
  * leaves at worst a `running` row (marked `interrupted` by the next open) and steps that re-run.
  */
+import { durationLiteral } from "@mlops/compiler/core";
 import { join, relative } from "node:path";
 import type { Plan, Step } from "@mlops/compiler";
 import { writeFileAtomic } from "@mlops/compiler/cli";
@@ -21,7 +22,7 @@ import { gitState, runContext } from "./run-context.js";
 export { planHash } from "./cache-keys.js";
 import { silentReporter, type RunReporter, type RunResult, type StepResult } from "./reporter.js";
 import { StepFailure, type StepContext, type StepOutcome } from "./step-context.js";
-import { type AttemptFailure, type AttemptLimit, AttemptsFailed, durationText, runAttempts } from "./step-attempts.js";
+import { type AttemptFailure, type AttemptLimit, AttemptsFailed, runAttempts } from "./step-attempts.js";
 
 export interface RunOptions {
   /** Which schedule's steps to run (default `pipeline`). Ignored when `only` is given. */
@@ -262,7 +263,7 @@ class StepRunner {
           retrying: (failure, of, delayMs) =>
             this.reporter.stepNote(
               step,
-              `attempt ${failure.attempt} of ${of} failed: ${failure.error}; retrying in ${durationText(delayMs)}`,
+              `attempt ${failure.attempt} of ${of} failed: ${failure.error}; retrying in ${durationLiteral(delayMs)}`,
             ),
         },
       );

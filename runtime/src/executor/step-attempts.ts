@@ -10,30 +10,17 @@
  */
 import type { StepExecution } from "@mlops/compiler";
 import { TransientStepFailure } from "./step-context.js";
+import { durationLiteral } from "@mlops/compiler/core";
 
 /** How long a timed-out attempt may take to stop (an external trainer gets SIGTERM, then SIGKILL) before the step moves on. */
 export const STOP_GRACE_MS = 10_000;
 /** setTimeout's longest delay; a longer limit (over 24 days) is not timed. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
-/** A duration as the language writes it: `90s`, `2h`, `1500ms`. */
-export function durationText(ms: number): string {
-  if (ms === 0) return "0s";
-  for (const [unit, size] of [
-    ["d", 86_400_000],
-    ["h", 3_600_000],
-    ["m", 60_000],
-    ["s", 1000],
-  ] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
-
 /** An attempt stopped at its time limit. */
 export class StepTimeout extends TransientStepFailure {
   constructor(stepId: string, timeoutMs: number) {
-    super(`${stepId} ran longer than its timeout of ${durationText(timeoutMs)} and was stopped`);
+    super(`${stepId} ran longer than its timeout of ${durationLiteral(timeoutMs)} and was stopped`);
   }
 }
 
