@@ -5,13 +5,9 @@
  * ready-made tensors, and beside the bare model's `session.run` on the feature matrix, on the
  * fraud example's model (trained by `runPlan` first) and its data repeated to 200,000 rows.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
-import { buildPlanFromSources } from "../../compiler/src/cli/build-plan.js";
 import { runPlan } from "../../runtime/src/executor/executor.js";
 import { openStores } from "../../runtime/src/store/open-stores.js";
 import { logisticRegressionOnnx } from "../../runtime/src/onnx/linear-models.js";
@@ -24,6 +20,7 @@ import {
   toRecords,
   type FittedFeatures,
 } from "../../runtime/src/index.js";
+import { copyFraudExample, compileProject } from "./support/fraud-project.js";
 
 const ROWS = 200_000;
 const REPEATS = 9;
@@ -52,15 +49,9 @@ async function timed(contenders: Array<() => Promise<unknown>>): Promise<number[
 }
 
 export default async function bench(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "mlops-batch-bench-"));
+  const dir = copyFraudExample("batch-bench");
   try {
-    cpSync(fileURLToPath(new URL("../../examples/fraud", import.meta.url)), dir, {
-      recursive: true,
-      filter: (src) => !/[\\/]\.mlops$/.test(src),
-    });
-    const io = { stdout: () => {}, stderr: (t: string) => void process.stderr.write(t), isTTY: false, cwd: dir, env: {} };
-    const built = buildPlanFromSources(dir, undefined, io);
-    if (!built) throw new Error("examples/fraud does not compile");
+    const built = compileProject(dir);
     const stores = await openStores({ projectRoot: built.projectRoot, cwd: dir, env: {} });
     const trainStart = performance.now();
     const run = await runPlan(built.plan, built.projectRoot, stores);

@@ -4,11 +4,11 @@
  * loop. Runs the built CLI (`compiler/bin/mlops.js`, after `npm run build`), as `npx mlops` does.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { copyFraudExample } from "./support/fraud-project.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(REPO, "compiler/bin/mlops.js");
@@ -29,9 +29,8 @@ function wall(args: string[], cwd: string): number {
 
 export default async function bench(): Promise<void> {
   execFileSync("npm", ["run", "build", "--silent"], { cwd: REPO, stdio: "inherit" });
-  const dir = mkdtempSync(join(tmpdir(), "mlops-cold-start-"));
+  const dir = copyFraudExample("cold-start");
   try {
-    cpSync(join(REPO, "examples/fraud"), dir, { recursive: true, filter: (src) => !/[\\/]\.mlops$/.test(src) });
     wall([BIN, "run", ".", "--quiet"], dir);
     const run: number[] = [];
     const node: number[] = [];

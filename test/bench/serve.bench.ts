@@ -8,14 +8,12 @@
  * computed inside) at the best batch size as the ceiling.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import * as ort from "onnxruntime-node";
-import { buildPlanFromSources } from "../../compiler/src/cli/build-plan.js";
 import { runPlan } from "../../runtime/src/executor/executor.js";
 import { openStores } from "../../runtime/src/store/open-stores.js";
 import {
@@ -29,6 +27,7 @@ import {
   type FittedFeatures,
   type GraphInput,
 } from "../../runtime/src/index.js";
+import { copyFraudExample, compileProject } from "./support/fraud-project.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const CONCURRENCY = [1, 16, 64];
@@ -99,13 +98,10 @@ async function rawCeiling(
 export default async function bench(): Promise<void> {
   const built = spawnSync("npm", ["run", "build", "--silent"], { cwd: REPO, encoding: "utf8" });
   if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
-  const dir = mkdtempSync(join(tmpdir(), "mlops-serve-bench-"));
+  const dir = copyFraudExample("serve-bench");
   const children: ChildProcess[] = [];
   try {
-    cpSync(join(REPO, "examples/fraud"), dir, { recursive: true, filter: (src) => !/[\\/]\.mlops$/.test(src) });
-    const io = { stdout: () => {}, stderr: (t: string) => void process.stderr.write(t), isTTY: false, cwd: dir, env: {} };
-    const plan = buildPlanFromSources(dir, undefined, io);
-    if (!plan) throw new Error("examples/fraud does not compile");
+    const plan = compileProject(dir);
     const stores = await openStores({ projectRoot: plan.projectRoot, cwd: plan.projectRoot, env: {} });
     if ((await runPlan(plan.plan, plan.projectRoot, stores)).status !== "succeeded") throw new Error("the fraud pipeline failed");
     const production = (await stores.metadata.registry.getAlias("fraud_clf", "production"))!;

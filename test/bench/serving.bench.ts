@@ -5,13 +5,9 @@
  * one-row feature vector — on the fraud example's registered model (trained by `runPlan` first).
  * When `mlops serve` is built, its HTTP round trip adds the server's own cost on top of this.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
-import { buildPlanFromSources } from "../../compiler/src/cli/build-plan.js";
 import { runPlan } from "../../runtime/src/executor/executor.js";
 import {
   featureMatrix,
@@ -23,6 +19,7 @@ import {
 } from "../../runtime/src/index.js";
 import { logisticRegressionOnnx } from "../../runtime/src/onnx/linear-models.js";
 import { openStores } from "../../runtime/src/store/open-stores.js";
+import { copyFraudExample, compileProject } from "./support/fraud-project.js";
 
 const SAMPLES = 2000;
 
@@ -40,15 +37,9 @@ async function sample(run: (i: number) => Promise<unknown>): Promise<{ p50: numb
 const us = (ms: number): string => `${(ms * 1000).toFixed(0)} µs`;
 
 export default async function bench(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "mlops-serving-bench-"));
+  const dir = copyFraudExample("serving-bench");
   try {
-    cpSync(fileURLToPath(new URL("../../examples/fraud", import.meta.url)), dir, {
-      recursive: true,
-      filter: (src) => !/[\\/]\.mlops$/.test(src),
-    });
-    const io = { stdout: () => {}, stderr: (t: string) => void process.stderr.write(t), isTTY: false, cwd: dir, env: {} };
-    const built = buildPlanFromSources(dir, undefined, io);
-    if (!built) throw new Error("examples/fraud does not compile");
+    const built = compileProject(dir);
     const stores = await openStores({ projectRoot: built.projectRoot, cwd: dir, env: {} });
     const run = await runPlan(built.plan, built.projectRoot, stores);
     if (run.status !== "succeeded") throw new Error("the fraud pipeline failed");

@@ -5,12 +5,8 @@
  * Prints the wall time (median of several runs) and the round trips to the servers (SQL statements +
  * S3 requests) beside the store operations the executor made, and the ratios.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-import { buildPlanFromSources } from "../../compiler/src/cli/build-plan.js";
 import type { Plan } from "../../compiler/src/index.js";
 import { runPlan } from "../../runtime/src/executor/executor.js";
 import type { ArtifactStore } from "../../runtime/src/store/artifact-store.js";
@@ -20,6 +16,7 @@ import type { PostgresMetadataStore } from "../../runtime/src/store/postgres/pg-
 import type { S3ArtifactStore } from "../../runtime/src/store/s3/s3-artifact-store.js";
 import { postgresBinDir, startPostgres } from "../support/postgres-server.js";
 import { startS3 } from "../support/s3-server.js";
+import { copyFraudExample, compileProject } from "./support/fraud-project.js";
 
 const REPEATS = 5;
 
@@ -76,16 +73,10 @@ export default async function bench(): Promise<void> {
     console.log("skipped: PostgreSQL not installed (apt-get install -y postgresql)");
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), "mlops-stores-bench-"));
+  const dir = copyFraudExample("stores-bench");
   const [postgres, s3] = await Promise.all([startPostgres(), startS3(["bench"])]);
   try {
-    cpSync(fileURLToPath(new URL("../../examples/fraud", import.meta.url)), dir, {
-      recursive: true,
-      filter: (src) => !/[\\/]\.mlops$/.test(src),
-    });
-    const io = { stdout: () => {}, stderr: (t: string) => void process.stderr.write(t), isTTY: false, cwd: dir, env: {} };
-    const built = buildPlanFromSources(dir, undefined, io);
-    if (!built) throw new Error("examples/fraud does not compile");
+    const built = compileProject(dir);
 
     const embedded = await openStores({ projectRoot: dir, cwd: dir, env: {} });
     const local = await cachedRuns(built.plan, dir, embedded, () => 0);
