@@ -4,37 +4,21 @@
  * steps at once — make one run; two whole runs at once register consistent versions; no
  * credential is printed or stored.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "@mlops/compiler";
 import pg from "pg";
 import { postgresAvailable, startPostgres, type PostgresServer } from "../../../test/support/postgres-server.js";
+import { runCliAsync } from "../../../test/support/cli.js";
 import { startS3, type S3Server } from "../../../test/support/s3-server.js";
 import { openStores } from "../../src/store/open-stores.js";
-import { REPO, copyExample, edit, mlops, removeProjects } from "./support/projects.js";
+import { copyExample, edit, mlops, removeProjects } from "./support/projects.js";
 
-/** The built CLI (the global setup rebuilds dist/): a process per task starts in a fraction of the time tsx takes. */
-const CLI = join(REPO, "compiler/bin/mlops.js");
-
-function spawnMlops(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: REPO,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-/** Runs every step of `group` as its own process, in dependency order, independent steps concurrently. */
+/**
+ * Runs every step of `group` as its own process of the built CLI (a process per task starts in a fraction
+ * of the time tsx takes), in dependency order, independent steps concurrently.
+ */
 async function runAsOrchestrator(plan: Plan, planDir: string, runId: string, env: Record<string, string>): Promise<string[]> {
   const steps = plan.steps.filter((s) => s.group === "pipeline");
   const done = new Map<string, Promise<void>>();
@@ -44,8 +28,8 @@ async function runAsOrchestrator(plan: Plan, planDir: string, runId: string, env
     done.set(
       step.id,
       Promise.all(needs).then(async () => {
-        const r = await spawnMlops(["run-step", "--plan", planDir, "--step", step.id, "--run-id", runId, "--quiet"], env);
-        if (r.code !== 0) failures.push(`${step.id}: ${r.stdout}${r.stderr}`);
+        const r = await runCliAsync(["run-step", "--plan", planDir, "--step", step.id, "--run-id", runId, "--quiet"], { env });
+        if (r.status !== 0) failures.push(`${step.id}: ${r.stdout}${r.stderr}`);
       }),
     );
   }
@@ -123,9 +107,9 @@ describe.skipIf(!postgresAvailable())("shared stores [postgres + s3]", () => {
     const b = copyExample("iris");
     const c = copyExample("iris");
     edit(b, "iris.mlops", "epochs = 300 }", "epochs = 300, l2 = 0.01 }");
-    const results = await Promise.all([a, b, c].map((dir) => spawnMlops(["run", dir], env)));
-    for (const r of results) expect(r.code, r.stdout + r.stderr).toBe(0);
-    const again = await spawnMlops(["run", a], env);
+    const results = await Promise.all([a, b, c].map((dir) => runCliAsync(["run", dir], { env })));
+    for (const r of results) expect(r.status, r.stdout + r.stderr).toBe(0);
+    const again = await runCliAsync(["run", a], { env });
     expect(again.stdout).toMatch(/cached\s+train\.species_clf/);
     const outputs = [...results, again].map((r) => r.stdout + r.stderr).join("\n");
     for (const secret of [PASSWORD, s3.env.AWS_SECRET_ACCESS_KEY!]) {
