@@ -10,7 +10,6 @@
  * the registered model.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -23,6 +22,7 @@ import { repoRoot, runCli, runCliAsync } from "../support/cli.js";
 import { type ContainerSpec, type PodWorld, podDir, runContainer, startContainer } from "../support/pod-process.js";
 import { POSTGRES_MISSING, postgresAvailable, startPostgres, type PostgresServer } from "../support/postgres-server.js";
 import { startS3, type S3Server } from "../support/s3-server.js";
+import { freePort } from "../support/free-port.js";
 
 type Json = Obj;
 
@@ -30,17 +30,6 @@ const PASSWORD = "cluster-pw-5d1e";
 const WORKDIR = "/srv/mlops";
 
 if (!postgresAvailable()) console.log(`skipped: ${POSTGRES_MISSING}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** An Airflow `KubernetesPodOperator`'s recorded arguments (from the authoring-API stub) as the container it starts. */
 function airflowContainer(taskId: string, task: Json): ContainerSpec {

@@ -11,11 +11,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { DockerfileParser } from "dockerfile-ast";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "../support/cli.js";
+import { freePort } from "../support/free-port.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "image-build-"));
 const context = join(scratch, "context");
@@ -41,17 +41,6 @@ interface Stage {
   /** The last CMD and HEALTHCHECK CMD, exec form. */
   cmd: string[];
   healthcheck: string[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function replay(dockerfile: string): Stage {
