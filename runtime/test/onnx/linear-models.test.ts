@@ -6,6 +6,7 @@ import { readOnnxSignature as compilerReadSignature } from "@mlops/compiler";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { linearRegressionOnnx, logisticRegressionOnnx, readOnnxSignature, softmaxRegressionOnnx } from "../../src/index.js";
+import { requiredInCi } from "../../../test/support/required-in-ci.js";
 
 const rows = new Float32Array([1, 2, 3, -1, 0, 0.5, 2, 2, -2]);
 const nRows = 3;
@@ -107,8 +108,11 @@ describe("readOnnxSignature", () => {
 });
 
 const python = "/usr/bin/python3";
-const hasOnnx = spawnSync(python, ["-c", "import onnx"], { stdio: "ignore" }).status === 0;
-if (!hasOnnx) console.warn("onnx.checker test skipped: /usr/bin/python3 cannot import onnx (apt-get install -y python3-onnx)");
+const hasOnnx = requiredInCi(
+  spawnSync(python, ["-c", "import onnx"], { stdio: "ignore" }).status === 0,
+  "onnx.checker: /usr/bin/python3 with onnx",
+  "apt-get install -y python3-onnx",
+);
 
 describe.skipIf(!hasOnnx)("onnx.checker (python3-onnx)", () => {
   it("accepts every model kind with full checks and shape inference", () => {

@@ -6,15 +6,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { requiredInCi } from "../../../test/support/required-in-ci.js";
 
 export const PYTHON = "/usr/bin/python3";
 
 export function pythonHas(modules: string[], purpose: string): boolean {
   const ok = spawnSync(PYTHON, ["-c", `import ${modules.join(", ")}`], { stdio: "ignore" }).status === 0;
-  if (!ok) {
-    console.warn(`${purpose}: skipped, ${PYTHON} cannot import ${modules.join(", ")} (apt-get install -y python3-sklearn python3-scipy)`);
-  }
-  return ok;
+  return requiredInCi(ok, `${purpose}: ${PYTHON} with ${modules.join(", ")}`, "apt-get install -y python3-sklearn python3-scipy");
 }
 
 /** Writes each array as a raw little-endian float64 file; the script gets the paths as sys.argv[1:]. */

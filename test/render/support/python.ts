@@ -3,12 +3,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { requiredInCi } from "../../support/required-in-ci.js";
 
 export const PYTHON = "/usr/bin/python3";
 /** Debian's python3 with python3-jinja2 (the stub renders templated fields as Airflow does). */
-export const hasPython = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import jinja2"]).status === 0;
-if (existsSync(PYTHON) && !hasPython)
-  console.warn("python3-jinja2 is missing (apt-get install python3-jinja2): skipping the Airflow stub checks");
+export const hasPython = requiredInCi(
+  existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import jinja2"]).status === 0,
+  "the Airflow stub checks: python3 with jinja2",
+  "apt-get install -y python3-jinja2",
+);
 
 const here = dirname(fileURLToPath(import.meta.url));
 
