@@ -7,7 +7,7 @@ export { DataError, type DataErrorCode } from "./data/errors.js";
 export { formatBadRow, formatBadRowReport, type BadRow, type BadRowReport } from "./data/bad-rows.js";
 export { readSource, type ReadOptions, type ReadResult } from "./data/read-source.js";
 export type { ReadProgress, ProgressListener } from "./data/progress.js";
-export { hashFile } from "./data/file-hash.js";
+export { hashFile } from "./files/file-hash.js";
 export { NO_GRANTS, PathError, resolveInput, resolveOutput, type PathErrorCode, type PathGrants } from "./files/project-paths.js";
 export { createRecordWriter, outputRecord, writeRecords, type OutputFormat, type RecordWriter } from "./data/record-writer.js";
 export { train, type BuiltinTrainerSpec, type TrainOptions } from "./train/train.js";

@@ -29,7 +29,7 @@ function loadedModules(args: string[]): string[] {
 }
 
 describe("a cached no-op `mlops run`", () => {
-  it("loads no renderer, editor service, store client, data reader, model runtime or schema compiler", () => {
+  it("loads no compiler, renderer, editor service, store client, data reader, model runtime or schema compiler", () => {
     expect(runCli(["run", "."], { cwd: project.dir }).status).toBe(0);
     const loaded = loadedModules(["run", ".", "--quiet"]);
     expect(loaded.some((url) => url.includes("/runtime/dist/executor/"))).toBe(true);
@@ -37,6 +37,11 @@ describe("a cached no-op `mlops run`", () => {
       "/compiler/dist/render/",
       "/compiler/dist/services/",
       "/compiler/dist/index.js",
+      "/compiler/dist/syntax/",
+      "/compiler/dist/checker/declarations.js",
+      "/compiler/dist/program/",
+      "/compiler/dist/plan/plan-schema-validator.cjs",
+      "/node_modules/protobufjs/",
       "/node_modules/handlebars/",
       "/node_modules/yaml/",
       "/node_modules/ajv/",

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from "node:path";
 export { writeFileAtomic } from "./write-atomic.js";
 import type { CliIO } from "./command.js";
 import { UsageError } from "./command.js";
-import { compilationInput, displayPath } from "./inputs.js";
+import { type CompilationInput, compilationInput, displayPath } from "./inputs.js";
+import type { CompilerHost } from "../host/host.js";
 import { compile } from "./compile.js";
 import { printDiagnostics } from "./print-diagnostics.js";
 import { emitPlan } from "../plan/emit.js";
@@ -27,8 +28,18 @@ export interface BuiltPlan {
  * diff, render and the runtime's run.
  */
 export function buildPlanFromSources(arg: string, env: string | undefined, io: CliIO): BuiltPlan | undefined {
-  const input = compilationInput(arg, io.cwd);
-  const { program } = compile(input, env, io.allowRead);
+  return buildPlanFromInput(compilationInput(arg, io.cwd), env, io);
+}
+
+/** `buildPlanFromSources` for an input already resolved, through `host` (the Node host by default). */
+export function buildPlanFromInput(
+  input: CompilationInput,
+  env: string | undefined,
+  io: CliIO,
+  host?: CompilerHost,
+): BuiltPlan | undefined {
+  const arg = input.label;
+  const { program } = compile(input, env, io.allowRead, host);
   const diagnostics = program.diagnostics();
   if (env !== undefined && !program.model().envs[env]) {
     throw new UsageError(`no env '${env}' in ${arg} (declared: ${Object.keys(program.model().envs).join(", ") || "none"})`);

@@ -1,4 +1,5 @@
 import { createProgram, type Program } from "../program/program.js";
+import type { CompilerHost } from "../host/host.js";
 import { NodeHost } from "../node/node-host.js";
 import type { CompilationInput } from "./inputs.js";
 
@@ -7,9 +8,14 @@ import type { CompilationInput } from "./inputs.js";
  * the input's project root (the folder given, or the folder of the file given) and the
  * folders allowed with `--allow-read`.
  */
-export function compile(input: CompilationInput, env?: string, allowRead: readonly string[] = []): { program: Program } {
+export function compile(
+  input: CompilationInput,
+  env?: string,
+  allowRead: readonly string[] = [],
+  host: CompilerHost = new NodeHost(),
+): { program: Program } {
   const program = createProgram({
-    host: new NodeHost(),
+    host,
     rootFiles: input.rootFiles,
     projectRoot: input.projectRoot,
     allowRead: [...allowRead],

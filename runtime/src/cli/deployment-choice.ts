@@ -1,6 +1,6 @@
 /** Which deployment of a plan a command works on: the one named, or the only one that fits. */
 import type { DeploymentSpec, Plan } from "@mlops/compiler";
-import { UsageError } from "@mlops/compiler/cli";
+import { UsageError } from "@mlops/compiler/cli-core";
 
 /** A deployment served by `mlops serve` (every target but `batch`). */
 export function isServed(deployment: DeploymentSpec): boolean {

@@ -3,7 +3,7 @@
  * imported only when it runs, so `mlops run` never loads the model server and `mlops runs` never
  * loads onnxruntime.
  */
-import type { Command } from "@mlops/compiler/cli";
+import type { Command } from "@mlops/compiler/cli-core";
 
 export const commandLoaders: Record<string, () => Promise<Command>> = {
   run: async () => (await import("./run-command.js")).runCommand,

@@ -1,7 +1,7 @@
-/** The plan a runtime command works on: compiled from sources, or a validated plan.json. */
+/** The plan a runtime command works on: compiled from sources (or the plan cache), or a validated plan.json. */
 import { resolve } from "node:path";
 import type { Plan } from "@mlops/compiler";
-import { UsageError, planFromInput, type CliIO } from "@mlops/compiler/cli";
+import { UsageError, loadPlan, type CliIO } from "@mlops/compiler/cli-core";
 
 export interface LoadedPlan {
   plan: Plan;
@@ -10,14 +10,18 @@ export interface LoadedPlan {
 
 /**
  * Undefined (after printing why) when the sources have errors or a plan.json breaks its schema.
- * A plan.json is validated against the schema as it is read (`loadPlan`); a plan the compiler has
- * just emitted is not validated again here (the compiler's tests hold every emitted plan to the
- * schema), which keeps a cached `mlops run` from compiling the schema validator on every start.
+ * A plan.json is validated against the schema as it is read; a plan from sources was checked
+ * against it when it was emitted (and only such plans enter the plan cache).
  */
-export function loadRunnablePlan(arg: string, env: string | undefined, root: string | undefined, io: CliIO): LoadedPlan | undefined {
+export async function loadRunnablePlan(
+  arg: string,
+  env: string | undefined,
+  root: string | undefined,
+  io: CliIO,
+): Promise<LoadedPlan | undefined> {
   let built;
   try {
-    built = planFromInput(arg, env, io);
+    built = await loadPlan(arg, env, io);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     io.stderr(`${(error as Error).message}\n`);

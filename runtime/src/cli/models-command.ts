@@ -1,7 +1,7 @@
 import { count } from "@mlops/compiler/core";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli";
+import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli-core";
 import { RegistryError, type ModelRegistry } from "../store/model-registry.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 import { exportModelCommand } from "./models-export-command.js";

@@ -1,6 +1,6 @@
 /** `mlops models export NAME[@alias|:version] -o DIR|s3://BUCKET/PREFIX`: the model graph and its model card. */
 import { relative, resolve } from "node:path";
-import { UsageError, type CliIO } from "@mlops/compiler/cli";
+import { UsageError, type CliIO } from "@mlops/compiler/cli-core";
 import { exportDestination } from "../export/export-destination.js";
 import { ExportError, exportModel, parseModelRef } from "../export/export-model.js";
 import { openCommandStores } from "./store-options.js";

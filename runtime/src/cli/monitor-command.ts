@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type CliIO, UsageError, type Command } from "@mlops/compiler/cli";
+import { type CliIO, UsageError, type Command } from "@mlops/compiler/cli-core";
 import { runPlan } from "../executor/executor.js";
 import { type RunResult, silentReporter } from "../executor/reporter.js";
 import type { MonitorReport } from "../steps/monitor.js";
@@ -53,7 +53,7 @@ export const monitorCommand: Command = {
         ...PATH_GRANT_OPTIONS,
       },
     });
-    const loaded = loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
+    const loaded = await loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
     if (!loaded) return 1;
     const all = loaded.plan.steps.filter((s) => s.kind === "monitor");
     const wanted = values.name ?? [];

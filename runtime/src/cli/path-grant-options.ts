@@ -1,6 +1,6 @@
 /** `--allow-read DIR` / `--allow-write DIR` (and MLOPS_ALLOW_READ / MLOPS_ALLOW_WRITE): what a run may touch outside the project. */
 import { delimiter, resolve } from "node:path";
-import type { CliIO } from "@mlops/compiler/cli";
+import type { CliIO } from "@mlops/compiler/cli-core";
 import type { PathGrants } from "../files/project-paths.js";
 
 /** parseArgs options every command that runs steps accepts. */

@@ -1,6 +1,6 @@
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { UsageError, type Command, writeFileAtomic } from "@mlops/compiler/cli";
+import { UsageError, type Command, writeFileAtomic } from "@mlops/compiler/cli-core";
 import { renderRunReport } from "../report/run-report.js";
 import { resolveRunRef } from "./run-ref.js";
 import { loadRunView } from "../report/run-view.js";

@@ -1,6 +1,6 @@
 /** How `mlops run` shows a run: a live view on a TTY, plain lines on a pipe, nothing (`--quiet`) or JSON. */
 import { count } from "@mlops/compiler/core";
-import type { CliIO } from "@mlops/compiler/cli";
+import type { CliIO } from "@mlops/compiler/cli-core";
 import type { Step } from "@mlops/compiler";
 import { escapeControl } from "@mlops/compiler/core";
 import type { RunReporter, RunResult, StepResult } from "../executor/reporter.js";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli";
+import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli-core";
 import { RegistryError, type ModelRegistry } from "../store/model-registry.js";
 import { chooseServedDeployment } from "./deployment-choice.js";
 import { loadRunnablePlan } from "./load-plan.js";
@@ -34,7 +34,7 @@ export const rolloutCommand: Command = {
     const [action, name, input] = positionals;
     if (action !== "promote" && action !== "abort" && action !== "status") throw new UsageError("expected promote, abort or status");
     if (!name) throw new UsageError(`rollout ${action} needs a DEPLOYMENT`);
-    const loaded = loadRunnablePlan(input ?? ".", values.env, values.root, io);
+    const loaded = await loadRunnablePlan(input ?? ".", values.env, values.root, io);
     if (!loaded) return 1;
     const deployment = chooseServedDeployment(loaded.plan, name);
     const stores = await openCommandStores(values, io, loaded.projectRoot, { existing: true });

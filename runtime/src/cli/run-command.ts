@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { escapeControl } from "@mlops/compiler/core";
-import type { Command, CliIO } from "@mlops/compiler/cli";
+import type { Command, CliIO } from "@mlops/compiler/cli-core";
 import { runPlan } from "../executor/executor.js";
 import type { RunReporter } from "../executor/reporter.js";
 import { loadRunnablePlan } from "./load-plan.js";
@@ -66,7 +66,7 @@ export const runCommand: Command = {
         ...STORE_OPTIONS,
       },
     });
-    const loaded = loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
+    const loaded = await loadRunnablePlan(positionals[0] ?? ".", values.env, values.root, io);
     if (!loaded) return 1;
     const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) {

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { UsageError, type Command } from "@mlops/compiler/cli";
+import { UsageError, type Command } from "@mlops/compiler/cli-core";
 import { runPlan } from "../executor/executor.js";
 import { resolve } from "node:path";
 import { StepFailure } from "../executor/step-context.js";
@@ -63,7 +63,7 @@ export const runStepCommand: Command = {
     const runId = values["run-id"];
     const problem = runId === undefined ? null : runIdProblem(runId);
     if (problem) throw new UsageError(`--run-id: ${problem}`);
-    const loaded = loadRunnablePlan(values.plan, values.env, values.root, io);
+    const loaded = await loadRunnablePlan(values.plan, values.env, values.root, io);
     if (!loaded) return 1;
     if (!loaded.plan.steps.some((s) => s.id === values.step)) {
       throw new UsageError(`no step ${values.step} in the plan (steps: ${loaded.plan.steps.map((s) => s.id).join(", ")})`);

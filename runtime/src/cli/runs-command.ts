@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { escapeControl } from "@mlops/compiler";
-import { UsageError, type Command } from "@mlops/compiler/cli";
+import { UsageError, type Command } from "@mlops/compiler/cli-core";
 import { table } from "./models-command.js";
 import { metricsShownPerStep } from "./run-metrics.js";
 import { resolveRunRef } from "./run-ref.js";

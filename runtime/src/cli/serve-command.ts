@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli";
+import { UsageError, type Command, type CliIO } from "@mlops/compiler/cli-core";
 import { DEFAULT_BATCH_OPTIONS } from "../serve/batcher.js";
 import { ModelServer, ServeError, type ServeOptions } from "../serve/server.js";
 import { serverLog, type LogFormat } from "../serve/server-log.js";
@@ -94,7 +94,7 @@ export const serveCommand: Command = {
         throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
       return n;
     };
-    const loaded = loadRunnablePlan(values.plan ?? positionals[0] ?? ".", values.env, values.root, io);
+    const loaded = await loadRunnablePlan(values.plan ?? positionals[0] ?? ".", values.env, values.root, io);
     if (!loaded) return 1;
     const deployment = chooseServedDeployment(loaded.plan, values.deployment);
     const model = modelOf(loaded.plan, deployment.model);

@@ -1,6 +1,6 @@
 /** The exact `mlops serve` command that starts each `local` deployment a run just deployed. */
 import type { Plan } from "@mlops/compiler";
-import type { CliIO } from "@mlops/compiler/cli";
+import type { CliIO } from "@mlops/compiler/cli-core";
 import type { RunResult } from "../executor/reporter.js";
 import { redactUrl } from "../store/store-config.js";
 import { isServed } from "./deployment-choice.js";

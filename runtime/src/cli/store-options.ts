@@ -1,5 +1,5 @@
 /** The `--artifact-store` and `--database` flags every command that touches the stores takes. */
-import type { CliIO } from "@mlops/compiler/cli";
+import type { CliIO } from "@mlops/compiler/cli-core";
 import { openStores, type Stores } from "../store/open-stores.js";
 import { StoreConfigError } from "../store/store-config.js";
 

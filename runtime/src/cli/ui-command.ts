@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { UsageError, type Command } from "@mlops/compiler/cli";
+import { UsageError, type Command } from "@mlops/compiler/cli-core";
 import { startUi } from "../ui/server.js";
 import { STORE_OPTIONS, STORE_USAGE, openCommandStores } from "./store-options.js";
 

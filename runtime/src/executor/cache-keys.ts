@@ -2,12 +2,12 @@
  * Effective cache keys: a step's static `cacheKey` from the plan, and for `dataDependent` steps
  * also the content hash of the data it reads (an ingest's source file) or the effective keys of
  * the steps it needs — so editing a data file re-runs exactly what depends on it. Data files are
- * hashed through the project's stat-keyed cache (`data/file-hash-cache.ts`): an unchanged file is
+ * hashed through the project's stat-keyed cache (`files/file-hash-cache.ts`): an unchanged file is
  * not read again.
  */
 import { createHash } from "node:crypto";
 import type { Plan } from "@mlops/compiler";
-import { FileHashCache } from "../data/file-hash-cache.js";
+import { FileHashCache } from "../files/file-hash-cache.js";
 import { isRemoteSource, remoteDataHash } from "../data/remote-source.js";
 import { NO_GRANTS, resolveInput, type PathGrants } from "../files/project-paths.js";
 

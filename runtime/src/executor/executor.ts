@@ -11,7 +11,7 @@
 import { durationLiteral } from "@mlops/compiler/core";
 import { join, relative } from "node:path";
 import type { Plan, Step } from "@mlops/compiler";
-import { writeFileAtomic } from "@mlops/compiler/cli";
+import { writeFileAtomic } from "@mlops/compiler/cli-core";
 import { NO_GRANTS, type PathGrants } from "../files/project-paths.js";
 import { STEP_IMPLEMENTATIONS } from "../steps/index.js";
 import { ArtifactError } from "../store/artifact-store.js";

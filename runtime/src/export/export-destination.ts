@@ -4,7 +4,7 @@
  * the same `AWS_*` settings as the artifact store. The S3 client is loaded only for an `s3://` output.
  */
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "@mlops/compiler/cli";
+import { writeFileAtomic } from "@mlops/compiler/cli-core";
 
 export type ExportDestination =
   | { kind: "dir"; dir: string }

@@ -10,7 +10,7 @@ import { readSource } from "../data/read-source.js";
 import { DataError } from "../data/errors.js";
 import { StepFailure, jsonBytes, type StepContext, type StepOutcome } from "../executor/step-context.js";
 import { FeatureError } from "../features/evaluate.js";
-import { hashFile } from "../data/file-hash.js";
+import { hashFile } from "../files/file-hash.js";
 import { classLabels } from "./model-data.js";
 import { predictedClass, type TaskScores } from "./model-outputs.js";
 import { loadRegisteredScorer } from "../scoring/registered-scorer.js";

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { getColumn, toRecords, type Dataset } from "../../src/data/dataset.js";
 import { DataError } from "../../src/data/errors.js";
-import { hashFile } from "../../src/data/file-hash.js";
+import { hashFile } from "../../src/files/file-hash.js";
 import { readSource } from "../../src/data/read-source.js";
 import { transactionsSource } from "../fixtures/sources.js";
 

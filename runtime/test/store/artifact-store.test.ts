@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -150,6 +150,25 @@ describe("file artifact store specifics", () => {
     expect(await store.verifiedPath(hash)).toBe(store.pathOf(hash));
     expect(() => store.pathOf("../../etc/passwd")).toThrow(/not a sha256 artifact hash/);
     expect(readdirSync(join(store.dir, "incoming"))).toEqual([]);
+  });
+
+  it("verify remembers intact objects by stat, and still finds one rewritten in place with its mtime restored", async () => {
+    const store = await freshStore();
+    const { hash } = await store.put("model bytes");
+    const path = store.pathOf(hash);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(path, hourAgo, hourAgo); // older than the racy window: remembered once verified
+    await store.verify(hash);
+    await store.close();
+    expect(Object.keys(JSON.parse(readFileSync(join(store.dir, "verified.json"), "utf8")))).toEqual([path]);
+
+    chmodSync(path, 0o644);
+    writeFileSync(path, "model bytez");
+    utimesSync(path, hourAgo, hourAgo);
+    const reopened = await FileArtifactStore.open(store.dir);
+    const error = await artifactError(reopened.verify(hash));
+    expect(error.code).toBe("corrupt");
+    expect(error.message).toContain(path);
   });
 
   it("a writer killed mid-write leaves no artifact, only a temp file that opening the store removes", async () => {

@@ -11,6 +11,7 @@ import {
   isArtifactHash,
   type ArtifactRef,
 } from "../artifact-store.js";
+import { FileHashCache } from "../../files/file-hash-cache.js";
 import { ownedName, ownerIsGone } from "../process-identity.js";
 
 const TEMP_PREFIX = ".tmp-";
@@ -24,13 +25,21 @@ const ABANDONED_AFTER_MS = 15 * 60 * 1000;
  * replaced; a damaged one is) and the directory fsynced, so an artifact is either absent or complete. Opening the store removes the
  * temp files of writers that died: at once when the writer was a process of this host and pid
  * namespace, otherwise when the file has not been written to for 15 minutes.
+ *
+ * `verify` (what a cached step asks of its outputs) re-reads an object only when its stamp changed
+ * since it was last found intact: `<dir>/verified.json` remembers the hash of each object file by
+ * its stat, with the data file hash cache's rules (`files/file-hash-cache.ts`). Rewriting a file in
+ * place changes its ctime, which no user process can set back, so a tampered object is still found.
+ * Reads (`get`, `stream`) always check the bytes they return.
  */
 export class FileArtifactStore extends ArtifactStoreBase {
   readonly location: string;
+  private readonly verified: FileHashCache;
 
   private constructor(readonly dir: string) {
     super();
     this.location = pathToFileURL(dir).href;
+    this.verified = new FileHashCache(join(dir, "verified.json"));
   }
 
   /** Opens (creating nothing yet) the store in `dir` and removes what killed writers left there. */
@@ -110,6 +119,21 @@ export class FileArtifactStore extends ArtifactStoreBase {
     }
     const actual = hasher.digest("hex");
     if (actual !== hash) throw corruptArtifact(hash, path, actual);
+  }
+
+  override async verify(hash: string): Promise<void> {
+    const path = this.pathOf(hash);
+    let actual: string;
+    try {
+      actual = await this.verified.hash(path);
+    } catch (error) {
+      throw missing(hash, path, error as NodeJS.ErrnoException);
+    }
+    if (actual !== hash) throw corruptArtifact(hash, path, actual);
+  }
+
+  override async close(): Promise<void> {
+    await this.verified.save();
   }
 
   /** Checks the file and returns its path, for readers that want a path. */

@@ -1,7 +1,8 @@
 /**
- * Content hashes of data files, remembered by their stat (size, modification and change times in
- * nanoseconds, inode, device) in `.mlops/cache/file-hashes.json`, so a run whose data did not
- * change reads no data to know it. A file modified less than two seconds before it was hashed is
+ * Content hashes of files, remembered by their stat (size, modification and change times in
+ * nanoseconds, inode, device) in a JSON file — data files in `.mlops/cache/file-hashes.json`, so a
+ * run whose data did not change reads no data to know it; artifact objects in the file store's
+ * `verified.json`, so a cached step does not re-read its outputs. A file modified less than two seconds before it was hashed is
  * not remembered (a write in the same clock tick could leave the stat unchanged; git's "racy clean"
  * rule), and any stat difference re-hashes it. The cache is local to the machine (stats are) and
  * only a shortcut: losing or corrupting it costs a re-hash, never a wrong answer beyond that rule.
