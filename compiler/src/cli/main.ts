@@ -23,16 +23,22 @@ const compilerCommands: Record<string, () => Promise<Command>> = {
 
 const runtimeCommandNames = ["run", "run-step", "monitor", "models", "runs", "serve", "rollout", "report", "ui"];
 
-async function loadRuntimeCommand(name: string): Promise<Command | undefined> {
+/** The runtime's command table (`@mlops/runtime/cli`), or undefined when the runtime is not installed. */
+export type RuntimeCommands = () => Promise<{ commandLoaders: Record<string, () => Promise<Command>> } | undefined>;
+
+/** Finds `@mlops/runtime/cli` at run time; the bundled CLI passes a static import instead. */
+const installedRuntime: RuntimeCommands = async () => {
   const specifier = "@mlops/runtime/cli";
-  let module: { commandLoaders: Record<string, () => Promise<Command>> };
   try {
-    module = (await import(specifier)) as typeof module;
+    return (await import(specifier)) as Awaited<ReturnType<RuntimeCommands>>;
   } catch (error) {
     if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND") return undefined;
     throw error;
   }
-  return module.commandLoaders[name]?.();
+};
+
+async function loadRuntimeCommand(runtime: RuntimeCommands, name: string): Promise<Command | undefined> {
+  return (await runtime())?.commandLoaders[name]?.();
 }
 
 export function defaultIO(): CliIO {
@@ -72,7 +78,7 @@ function takeAllowRead(argv: string[], cwd: string): { args: string[]; allowRead
   return { args, allowRead };
 }
 
-export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+export async function main(argv: string[], io: CliIO = defaultIO(), runtime: RuntimeCommands = installedRuntime): Promise<number> {
   const taken = takeAllowRead(argv, io.cwd);
   if ("error" in taken) {
     io.stderr(`mlops: ${taken.error}\n`);
@@ -89,7 +95,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     return 0;
   }
   const wanted = name === "help" ? args[0]! : name;
-  const command = await findCommand(wanted);
+  const command = await findCommand(wanted, runtime);
   if (!command) {
     io.stderr(`mlops: unknown command '${wanted}' (run \`mlops --help\` for the list)\n`);
     return 2;
@@ -119,13 +125,13 @@ function withoutFirst(list: string[], item: string): string[] {
 /** Commands the runtime extends when it is installed (`plan` then compares with the stored cache). */
 const runtimeFirstNames = ["plan"];
 
-async function findCommand(name: string): Promise<Command | undefined> {
+async function findCommand(name: string, runtime: RuntimeCommands): Promise<Command | undefined> {
   if (runtimeFirstNames.includes(name)) {
-    const extended = await loadRuntimeCommand(name);
+    const extended = await loadRuntimeCommand(runtime, name);
     if (extended) return extended;
   }
   const load = compilerCommands[name];
   if (load) return load();
-  if (runtimeCommandNames.includes(name)) return loadRuntimeCommand(name);
+  if (runtimeCommandNames.includes(name)) return loadRuntimeCommand(runtime, name);
   return undefined;
 }

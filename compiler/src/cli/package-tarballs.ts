@@ -7,8 +7,8 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { compilerPackageDir } from "../node/package-dir.js";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
 /** The folder of an installed package: the nearest package.json above its resolved entry point. */
 function packageDir(entry: string, name: string): string {
@@ -36,7 +36,7 @@ function workspaceLock(compilerDir: string): string | undefined {
 /** Writes `packages/*.tgz` and `package-lock.json` into `outDir`, which already holds the image's package.json. */
 export function writeImagePackages(outDir: string): string[] {
   const require = createRequire(import.meta.url);
-  const compilerDir = packageDir(fileURLToPath(import.meta.url), "@mlops/compiler");
+  const compilerDir = compilerPackageDir();
   const runtimeDir = packageDir(require.resolve("@mlops/runtime"), "@mlops/runtime");
   const packages = join(outDir, "packages");
   mkdirSync(packages, { recursive: true });

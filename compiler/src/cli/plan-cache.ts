@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CompilerHost } from "../host/host.js";
+import { compilerPackageDir } from "../node/package-dir.js";
 import type { Plan } from "../plan/types.js";
 import { VERSION } from "../version.js";
 import type { CompilationInput } from "./inputs.js";
@@ -97,6 +98,6 @@ export function nowNs(): bigint {
 function compilerBuild(): string | undefined {
   const here = fileURLToPath(import.meta.url);
   if (!here.endsWith(".js")) return undefined;
-  const buildInfo = fileStamp(join(dirname(here), "../../tsconfig.tsbuildinfo"));
+  const buildInfo = fileStamp(join(compilerPackageDir(), "tsconfig.tsbuildinfo"));
   return buildInfo ? `${VERSION}+${buildInfo.mtimeNs}.${buildInfo.size}.${buildInfo.ino}` : VERSION;
 }

@@ -1,6 +1,6 @@
 /**
  * The plan schema's validator for the CLI. `npm run build` precompiles it (ajv standalone code,
- * `scripts/precompile-plan-validator.mjs`) next to this module's build output, which saves
+ * `scripts/precompile-plan-validator.mjs`) into the package's `dist/plan/`, which saves
  * compiling the schema on every command (~200 ms of a cached `mlops run`); from sources, when
  * the build step did not run, or when the file was made from another version of the schema
  * (it records the schema's hash), the schema is compiled here with the same options.
@@ -11,8 +11,9 @@ import type { ValidateFunction } from "ajv";
 import { PLAN_SCHEMA_OPTIONS } from "../plan/schema-options.js";
 import { canonicalJson } from "../util/canonical-json.js";
 
-/** Where the build writes the precompiled validator, relative to this module. */
-export const PRECOMPILED_VALIDATOR = "../plan/plan-schema-validator.cjs";
+/** The precompiled validator and the schema, by package name (this code also runs bundled elsewhere). */
+const PRECOMPILED_VALIDATOR = "@mlops/compiler/plan-schema-validator.cjs";
+const PLAN_SCHEMA = "@mlops/compiler/plan.schema.json";
 
 const require = createRequire(import.meta.url);
 let validator: ValidateFunction | undefined;
@@ -22,7 +23,7 @@ export function planSchemaValidator(): ValidateFunction {
   return validator;
 }
 
-const schema = (): object => require("../plan/plan.schema.json") as object;
+const schema = (): object => require(PLAN_SCHEMA) as object;
 
 /** sha256 of the schema's canonical JSON: what the precompiled file records it was made from. */
 export function planSchemaHash(): string {

@@ -2,14 +2,12 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CompilerHost, FileInfo } from "../host/host.js";
+import { compilerPackageDir } from "./package-dir.js";
 
 /** The folder holding `NAME.mlops` stdlib modules: `stdlib/std` of the repo, else the installed @mlops/stdlib. */
 export function findStdlibDir(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // compiler/src/node or compiler/dist/node → ../../../stdlib/std
-  const candidates = [resolve(here, "../../../stdlib/std")];
+  const candidates = [resolve(compilerPackageDir(), "../stdlib/std")];
   try {
     const require = createRequire(import.meta.url);
     candidates.push(join(dirname(require.resolve("@mlops/stdlib/package.json")), "std"));

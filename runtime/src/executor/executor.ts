@@ -106,15 +106,16 @@ export async function runPlan(
   const { keys, dataHashes } = await effectiveKeys(plan, projectRoot, { grants: options.grants, env: options.env ?? process.env });
   const { metadata } = stores;
   const interrupted = await metadata.markInterrupted();
+  const hash = planHash(plan);
   const run = await metadata.startRun({
-    planHash: planHash(plan),
+    planHash: hash,
     pipeline: plan.pipeline.name,
     env: plan.env,
     ...(options.runId ? { id: options.runId } : {}),
   });
-  await metadata.recordRunContext(run.id, await runContext(plan, dataHashes, git));
+  await metadata.recordRunContext(run.id, await runContext(plan, hash, dataHashes, git));
   reporter.runStarted({ runId: run.id, pipeline: plan.pipeline.name, group, steps: selected, interrupted });
-  const executor = new StepRunner(plan, projectRoot, stores, run.id, keys, dataHashes, options, reporter);
+  const executor = new StepRunner(plan, hash, projectRoot, stores, run.id, keys, dataHashes, options, reporter);
   const heartbeat = setInterval(() => void metadata.heartbeat(run.id).catch(() => {}), Math.max(metadata.leaseMs / 3, 50));
   heartbeat.unref();
   let results: StepResult[];
@@ -198,6 +199,7 @@ class StepRunner {
 
   constructor(
     private readonly plan: Plan,
+    private readonly planHash: string,
     private readonly projectRoot: string,
     private readonly stores: Pick<Stores, "artifacts" | "metadata">,
     private readonly runId: string,
@@ -398,6 +400,7 @@ class StepRunner {
     };
     return {
       plan: this.plan,
+      planHash: this.planHash,
       step,
       projectRoot: this.projectRoot,
       grants: this.options.grants ?? NO_GRANTS,

@@ -4,19 +4,23 @@
  * the git commit and whether the work tree was dirty (when the project is in a git repository),
  * and the tool that ran it.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { platform } from "node:os";
 import type { Plan } from "@mlops/compiler";
-import { VERSION, planHash } from "@mlops/compiler/core";
+import { VERSION } from "@mlops/compiler/core";
 import type { RunContext } from "../store/metadata-store.js";
 
-export async function runContext(plan: Plan, dataHashes: Record<string, string>, git: Promise<RunContext["git"]>): Promise<RunContext> {
+export async function runContext(
+  plan: Plan,
+  planHash: string,
+  dataHashes: Record<string, string>,
+  git: Promise<RunContext["git"]>,
+): Promise<RunContext> {
   return {
     env: plan.env,
     params: Object.fromEntries(Object.entries(plan.params).map(([name, p]) => [name, p.value])),
-    planHash: planHash(plan),
+    planHash,
     sourceHash: plan.sourceHash,
     data: dataHashes,
     models: Object.fromEntries(
@@ -62,8 +66,12 @@ function insideGitWorkTree(dir: string): boolean {
   }
 }
 
-/** `git ARGS` in `dir`, trimmed; undefined when git is missing, fails or takes over 5 s. */
-function git(dir: string, args: string[]): Promise<string | undefined> {
+/**
+ * `git ARGS` in `dir`, trimmed; undefined when git is missing, fails or takes over 5 s.
+ * node:child_process is imported here, not above: loading it costs a run outside git ~20 ms.
+ */
+async function git(dir: string, args: string[]): Promise<string | undefined> {
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     execFile("git", args, { cwd: dir, timeout: 5000, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" } }, (error, stdout) =>
       resolve(error ? undefined : stdout.trim()),

@@ -16,6 +16,8 @@ export interface StepProgress {
 
 export interface StepContext {
   plan: Plan;
+  /** `planHash(plan)`, computed once per run. */
+  planHash: string;
   step: Step;
   projectRoot: string;
   /** Directories outside the project this run may read from and write to (see `files/project-paths.ts`). */

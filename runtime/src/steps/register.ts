@@ -4,7 +4,6 @@
  * returns the existing version, so a resumed run does not add one.
  */
 import type { ModelSpec } from "@mlops/compiler";
-import { planHash } from "../executor/cache-keys.js";
 import type { SearchResult } from "../search/run-search.js";
 import { hyperparameters } from "../train/trained-details.js";
 import { StepFailure, jsonBytes, parseJson, type StepContext, type StepOutcome } from "../executor/step-context.js";
@@ -32,10 +31,9 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
   const metrics = parseJson<MetricsReport>(await ctx.readInput("metrics")).metrics;
   const artifactHash = await ctx.artifactHash(ctx.step.inputs.model!);
   const featuresHash = await ctx.artifactHash(ctx.step.inputs.transforms!);
-  const plan = planHash(ctx.plan);
   const lineage = {
     pipeline: ctx.plan.pipeline.name,
-    planHash: plan,
+    planHash: ctx.planHash,
     sourceHash: ctx.plan.sourceHash,
     env: ctx.plan.env,
     source: model.source,
@@ -59,14 +57,14 @@ export async function registerStep(ctx: StepContext): Promise<StepOutcome> {
     artifactHash,
     featuresHash,
     runId: ctx.runId,
-    planHash: plan,
+    planHash: ctx.planHash,
     metrics,
     lineage,
     reason: gates.length > 0 ? `passed gate ${gates.map((g) => g.name).join(", ")}` : "no gate",
   });
   await ctx.metadata.recordLineage(
     [
-      { from: { kind: "plan", id: plan }, to: { kind: "model", id: artifactHash } },
+      { from: { kind: "plan", id: ctx.planHash }, to: { kind: "model", id: artifactHash } },
       ...(ctx.dataHashes[model.source]
         ? [{ from: { kind: "data", id: ctx.dataHashes[model.source]! }, to: { kind: "features", id: featuresHash } }]
         : []),
