@@ -1,9 +1,11 @@
 /**
  * The server's Prometheus metrics (prom-client, one registry per server). Latency histograms use
  * KServe's names (`request_preprocess_seconds`, `request_predict_seconds`,
- * `request_postprocess_seconds`, label `model_name`); the rest are prefixed `mlops_`.
+ * `request_postprocess_seconds`, label `model_name`); the rest are prefixed `mlops_`. The
+ * histograms observed on every request are `BucketHistogram`s (same text, a fraction of the cost).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { BucketHistogram, type HistogramSeries } from "./bucket-histogram.js";
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096];
@@ -18,11 +20,8 @@ export interface ServedVersionLabels {
 export class ServerMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<"route" | "status">;
-  private readonly duration: Histogram<"route">;
-  private readonly preprocess: Histogram<"model_name">;
-  private readonly predict: Histogram<"model_name">;
-  private readonly postprocess: Histogram<"model_name">;
-  private readonly batchRows: Histogram;
+  private readonly duration: BucketHistogram<"route">;
+  private readonly batchRows: HistogramSeries;
   private readonly inFlight: Gauge;
   private readonly modelInfo: Gauge<"deployment" | "model" | "version" | "alias">;
   private readonly ready: Gauge;
@@ -30,8 +29,8 @@ export class ServerMetrics {
   private readonly logRecords: Counter;
   private readonly logDropped: Counter;
   private readonly requestCounters = new Map<string, Counter.Internal>();
-  private readonly durations = new Map<string, Histogram.Internal<"route">>();
-  private readonly stageTimers: [Histogram.Internal<"model_name">, Histogram.Internal<"model_name">, Histogram.Internal<"model_name">];
+  private readonly durations = new Map<string, HistogramSeries>();
+  private readonly stageTimers: [HistogramSeries, HistogramSeries, HistogramSeries];
 
   constructor(modelName: string) {
     const registers = [this.registry];
@@ -42,25 +41,26 @@ export class ServerMetrics {
       labelNames: ["route", "status"],
       registers,
     });
-    this.duration = new Histogram({
+    this.duration = new BucketHistogram({
       name: "mlops_http_request_duration_seconds",
       help: "Time from the request's arrival to its answer, by route",
       labelNames: ["route"],
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    const stage = (name: string, help: string): Histogram<"model_name"> =>
-      new Histogram({ name, help, labelNames: ["model_name"], buckets: LATENCY_BUCKETS, registers });
-    this.preprocess = stage("request_preprocess_seconds", "Reading and checking a scoring request (body, JSON, schema)");
-    this.predict = stage("request_predict_seconds", "Waiting for and running the model on a request's batch (features + ONNX)");
-    this.postprocess = stage("request_postprocess_seconds", "Building a scoring response");
-    this.stageTimers = [this.preprocess.labels(modelName), this.predict.labels(modelName), this.postprocess.labels(modelName)];
-    this.batchRows = new Histogram({
+    const stage = (name: string, help: string): HistogramSeries =>
+      new BucketHistogram({ name, help, labelNames: ["model_name"], buckets: LATENCY_BUCKETS, registers }).series(modelName);
+    this.stageTimers = [
+      stage("request_preprocess_seconds", "Reading and checking a scoring request (body, JSON, schema)"),
+      stage("request_predict_seconds", "Waiting for and running the model on a request's batch (features + ONNX)"),
+      stage("request_postprocess_seconds", "Building a scoring response"),
+    ];
+    this.batchRows = new BucketHistogram({
       name: "mlops_batch_size",
       help: "Instances per model run (micro-batch size)",
       buckets: BATCH_BUCKETS,
       registers,
-    });
+    }).series();
     this.inFlight = new Gauge({ name: "mlops_requests_in_flight", help: "Scoring requests being handled", registers });
     this.modelInfo = new Gauge({
       name: "mlops_model_info",
@@ -93,7 +93,7 @@ export class ServerMetrics {
     counter.inc();
     let duration = this.durations.get(route);
     if (!duration) {
-      duration = this.duration.labels(route);
+      duration = this.duration.series(route);
       this.durations.set(route, duration);
     }
     duration.observe(seconds);
