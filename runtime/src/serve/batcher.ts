@@ -1,10 +1,13 @@
 /**
  * Micro-batching: the rows of concurrent requests are scored in one model run. A request queued
- * while the model is idle is flushed on the next turn of the event loop (`setImmediate`), so every
- * request read in the same I/O turn shares a run and a lone request waits for nothing; requests
- * that arrive while a run is going wait for it and form the next batch. `maxWaitMs` > 0 also holds
- * a batch that is not full for up to that long. A batch never exceeds `maxRows` unless one request
- * alone is larger (it then runs alone).
+ * is flushed on the next turn of the event loop (`setImmediate`), so every request read in the
+ * same I/O turn shares a run and a lone request waits for nothing. A flush does not wait for the
+ * previous run to resolve: onnxruntime-node runs a session on the main thread (its `run` defers
+ * to the next turn and then runs synchronously), so runs never overlap in time anyway, and holding
+ * the requests read meanwhile until the previous run resolved only made them wait one more turn
+ * (the 64-connection benchmark's p99). `maxWaitMs` > 0 also holds a batch that is not full for
+ * up to that long. A batch never exceeds `maxRows` unless one request alone is larger (it then
+ * runs alone).
  *
  * When a batch fails (a `FeatureError` from one request's values), each of its requests is scored
  * alone, so only the request at fault gets the error and every row's result is the same as
@@ -33,7 +36,8 @@ interface Job {
 export class MicroBatcher {
   private queue: Job[] = [];
   private queuedRows = 0;
-  private running = false;
+  /** Runs handed to the model and not yet resolved. */
+  private running = 0;
   private scheduled: NodeJS.Immediate | NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
 
@@ -54,7 +58,7 @@ export class MicroBatcher {
 
   /** True when nothing is queued or running. */
   get idle(): boolean {
-    return !this.running && this.queue.length === 0;
+    return this.running === 0 && this.queue.length === 0;
   }
 
   /** Resolves once nothing is queued or running. */
@@ -64,7 +68,7 @@ export class MicroBatcher {
   }
 
   private schedule(): void {
-    if (this.running || this.queue.length === 0) return;
+    if (this.queue.length === 0) return;
     const full = this.queuedRows >= this.options.maxRows;
     if (this.scheduled !== null) {
       if (!full) return;
@@ -83,14 +87,14 @@ export class MicroBatcher {
 
   private flush(): void {
     this.scheduled = null;
-    if (this.running || this.queue.length === 0) return;
+    if (this.queue.length === 0) return;
     const jobs = this.take();
-    this.running = true;
+    this.running++;
     void this.run(jobs).finally(() => {
-      this.running = false;
-      if (this.queue.length > 0) this.scheduled = setImmediate(() => this.flush());
-      else for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.running--;
+      if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
     });
+    this.schedule(); // what is left beyond maxRows goes in the next turn's batch
   }
 
   /** Jobs from the front of the queue up to `maxRows` rows (at least one job). */
