@@ -19,7 +19,9 @@ describe("SQLite specifics", () => {
     try {
       const wal = await SqliteMetadataStore.open(join(dir, "a.db"));
       expect(wal.db.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(wal.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get()).toEqual({ v: 4 });
+      expect(wal.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get()).toEqual({ v: 5 });
+      const unfinished = "SELECT run_id, step_id FROM step_executions WHERE status = 'running'";
+      expect(JSON.stringify(wal.db.prepare(`EXPLAIN QUERY PLAN ${unfinished}`).all())).toContain("step_executions_running");
       await wal.close();
       const journal = await SqliteMetadataStore.open(join(dir, "b.db"), { journal: "delete" });
       expect(journal.db.pragma("journal_mode", { simple: true })).toBe("delete");

@@ -149,6 +149,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // every command start looks for unfinished steps (markInterrupted): only those, not every step
+    // of every run ever recorded (PostgreSQL has had the same partial index from its start)
+    version: 5,
+    sql: `
+      CREATE INDEX step_executions_running ON step_executions (run_id) WHERE status = 'running';
+    `,
+  },
 ];
 
 /** Brings the database to the latest schema inside one write transaction (safe when several processes open it at once). */
