@@ -54,6 +54,19 @@ export class FileArtifactStore extends ArtifactStoreBase {
     return join(this.dir, hash.slice(0, 2), hash);
   }
 
+  /**
+   * Content in memory whose object is already stored intact is not written again (no temp file,
+   * fsync or link): most of what a cached run's gate, register and deploy steps store is exactly
+   * what the last run stored.
+   */
+  override async put(data: Uint8Array | string): Promise<ArtifactRef> {
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const hash = createHash("sha256").update(bytes).digest("hex");
+    const stored = await readFile(this.pathOf(hash)).catch(() => undefined);
+    if (stored?.equals(bytes)) return { hash, size: bytes.length };
+    return super.put(bytes);
+  }
+
   async putStream(source: AsyncIterable<Uint8Array | string>): Promise<ArtifactRef> {
     const incoming = join(this.dir, "incoming");
     await mkdir(incoming, { recursive: true });
