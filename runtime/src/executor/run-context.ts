@@ -47,16 +47,27 @@ export async function runContext(
   };
 }
 
-/** The project's git commit, dirty flag and branch; null outside a git work tree (then no git process is started). */
+/**
+ * The project's git commit, dirty flag and branch; null outside a git work tree (then no git
+ * process is started) and before the first commit. One `git status --porcelain=v2 --branch`
+ * answers all three: its header names the commit and branch, and any entry below it means a
+ * tracked file under the project changed.
+ */
 export async function gitState(dir: string): Promise<RunContext["git"]> {
   if (!insideGitWorkTree(dir)) return null;
-  const [commit, status, branch] = await Promise.all([
-    git(dir, ["rev-parse", "--verify", "HEAD"]),
-    git(dir, ["status", "--porcelain", "--untracked-files=no", "--", "."]),
-    git(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"]),
-  ]);
-  if (!commit) return null;
-  return { commit, dirty: status !== undefined && status !== "", branch: branch || null };
+  const status = await git(dir, ["status", "--porcelain=v2", "--branch", "--untracked-files=no", "--", "."]);
+  if (status === undefined) return null;
+  const lines = status.split("\n");
+  const header = (name: string): string | undefined =>
+    lines.find((line) => line.startsWith(`# branch.${name} `))?.slice(`# branch.${name} `.length);
+  const commit = header("oid");
+  if (!commit || !/^[0-9a-f]{40,64}$/.test(commit)) return null;
+  const branch = header("head");
+  return {
+    commit,
+    dirty: lines.some((line) => line !== "" && !line.startsWith("#")),
+    branch: branch && branch !== "(detached)" ? branch : null,
+  };
 }
 
 function insideGitWorkTree(dir: string): boolean {

@@ -80,7 +80,7 @@ describe("run records", () => {
     expect(models.stdout).toMatch(/^v1\s.*logistic_regression epochs=200 learning_rate=0\.1 l2=0\.001/m);
   });
 
-  it("records the git commit, and the dirty flag once a project file changes", { timeout: 180_000 }, async () => {
+  it("records the git commit, the dirty flag once a project file changes, and no branch when detached", { timeout: 180_000 }, async () => {
     const dir = copyExample("iris");
     git(dir, "init", "-q", "-b", "main");
     git(dir, "add", ".");
@@ -93,5 +93,9 @@ describe("run records", () => {
     const run = await showRun(dir, dirty.result.runId);
     expect(run.context!.git).toEqual({ commit, dirty: true, branch: "main" });
     expect(detail(run, "train.species_clf", "hyperparameters")).toMatchObject({ trainer: "softmax_regression", l2: 0.01 });
+    git(dir, "checkout", "-q", "--", "iris.mlops");
+    git(dir, "checkout", "-q", "--detach");
+    const detached = await runJson(["run", dir]);
+    expect((await showRun(dir, detached.result.runId)).context!.git).toEqual({ commit, dirty: false, branch: null });
   });
 });
