@@ -98,6 +98,11 @@ export function nowNs(): bigint {
 function compilerBuild(): string | undefined {
   const here = fileURLToPath(import.meta.url);
   if (!here.endsWith(".js")) return undefined;
-  const buildInfo = fileStamp(join(compilerPackageDir(), "tsconfig.tsbuildinfo"));
+  let buildInfo: ReturnType<typeof fileStamp> = null;
+  try {
+    buildInfo = fileStamp(join(compilerPackageDir(), "tsconfig.tsbuildinfo"));
+  } catch {
+    // the package cannot be found by name: its version alone names the code
+  }
   return buildInfo ? `${VERSION}+${buildInfo.mtimeNs}.${buildInfo.size}.${buildInfo.ino}` : VERSION;
 }

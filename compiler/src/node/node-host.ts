@@ -7,12 +7,14 @@ import { compilerPackageDir } from "./package-dir.js";
 
 /** The folder holding `NAME.mlops` stdlib modules: `stdlib/std` of the repo, else the installed @mlops/stdlib. */
 export function findStdlibDir(): string | undefined {
-  const candidates = [resolve(compilerPackageDir(), "../stdlib/std")];
+  const candidates: string[] = [];
   try {
+    candidates.push(resolve(compilerPackageDir(), "../stdlib/std"));
     const require = createRequire(import.meta.url);
     candidates.push(join(dirname(require.resolve("@mlops/stdlib/package.json")), "std"));
   } catch {
-    // not installed as a package: the repo layout above is the only place
+    // not installed as a package (the repo layout is then the only place), or bundled into an
+    // editor extension, which passes its own `stdlibDir`
   }
   return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
 }
