@@ -53,6 +53,22 @@ describe("the plan cache", () => {
     for (const name of readdirSync(cacheDir)) expect(() => JSON.parse(readFileSync(join(cacheDir, name), "utf8"))).not.toThrow();
   });
 
+  it("is bound to these very files: an entry whose sources match only by content is not used", () => {
+    expect(validate().status).toBe(0);
+    const [name] = readdirSync(cacheDir);
+    const path = join(cacheDir, name!);
+    const entry = JSON.parse(readFileSync(path, "utf8"));
+    entry.plan.pipeline.name = "planted";
+    writeFileSync(path, JSON.stringify(entry));
+    // the entry is what a run uses while the files are untouched (so this test can see it) …
+    expect(validate().stdout).toMatch(/: planted,/);
+    // … but the same bytes written again (as a clone of a repository shipping the entry would
+    // have them) are other files: the sources are compiled
+    const source = join(project.dir, "iris.mlops");
+    writeFileSync(source, readFileSync(source));
+    expect(validate().stdout).toMatch(/: iris_species,/);
+  });
+
   it("is not used or written with MLOPS_PLAN_CACHE=off", () => {
     const other = copyExample("iris");
     try {

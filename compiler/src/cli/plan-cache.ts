@@ -7,7 +7,7 @@ import { compilerPackageDir } from "../node/package-dir.js";
 import type { Plan } from "../plan/types.js";
 import { VERSION } from "../version.js";
 import type { CompilationInput } from "./inputs.js";
-import { answersUnchanged, fileStamp, type HostQuestion } from "./recording-host.js";
+import { answersUnchanged, fileStamp, readWithStamp, type HostQuestion } from "./recording-host.js";
 import { writeFileAtomic } from "./write-atomic.js";
 
 /**
@@ -15,7 +15,10 @@ import { writeFileAtomic } from "./write-atomic.js";
  * `serve`, `monitor`, `rollout`, `run-step`) skips the compiler when the compiler build, the
  * options and every answer its host gave at the last compilation are still the same — like
  * `tsc --incremental`, but for the whole program. Only plans that compiled without errors and
- * passed the plan schema are stored. `MLOPS_PLAN_CACHE=off` turns it off.
+ * passed the plan schema are stored. An entry is bound to this checkout by the exact stamps of the
+ * files read (inode, device and ctime cannot be copied along with a repository), so a
+ * `.mlops/plan-cache/` shipped inside a project is never used instead of its sources.
+ * `MLOPS_PLAN_CACHE=off` turns it off.
  */
 const FORMAT = 1;
 
@@ -71,6 +74,8 @@ export class PlanCache {
       return undefined;
     }
     if (entry.format !== FORMAT || JSON.stringify(entry.key) !== JSON.stringify(this.key)) return undefined;
+    // every root file must have been read here, stamp and all: an entry made elsewhere never is
+    if (!this.key.rootFiles.every((file) => readWithStamp(entry.questions, file))) return undefined;
     return answersUnchanged(host, entry.questions, BigInt(entry.recordedAtNs)) ? entry.plan : undefined;
   }
 

@@ -87,22 +87,25 @@ export class RecordingHost implements CompilerHost {
 }
 
 /**
- * Whether `host` answers every recorded question as it was answered then. A file whose stamp
- * is unchanged is taken as unchanged without reading it, unless it was modified so shortly
- * before it was recorded that a second write in the same clock tick could have kept its stamp
- * (git's "racily clean" case); then, and whenever the stamp differs, its bytes are compared.
+ * Whether `host` answers every recorded question as it was answered then. A file read must still
+ * have the very stamp it had (size, mtime and ctime in ns, inode, device): a copy of the entry on
+ * another machine or checkout never matches, so an entry shipped inside a repository cannot stand
+ * in for compiling its sources. A file modified so shortly before it was recorded that a second
+ * write in the same clock tick could have kept its stamp (git's "racily clean" case) has its bytes
+ * compared as well.
  */
 export function answersUnchanged(host: CompilerHost, questions: readonly HostQuestion[], recordedAtNs: bigint): boolean {
   return questions.every((question) => answerUnchanged(host, question, recordedAtNs));
 }
 
-/** Files modified less than this before they were recorded are compared by content. */
+/** Files modified less than this before they were recorded are compared by content too. */
 const RACY_WINDOW_NS = 100_000_000n;
 
 function answerUnchanged(host: CompilerHost, question: HostQuestion, recordedAtNs: bigint): boolean {
   switch (question.ask) {
     case "read": {
-      if (question.stamp && question.sha256 !== null && sameStamp(question.stamp, fileStamp(question.path))) {
+      if (question.stamp && question.sha256 !== null) {
+        if (!sameStamp(question.stamp, fileStamp(question.path))) return false;
         if (recordedAtNs - BigInt(question.stamp.mtimeNs) > RACY_WINDOW_NS) return true;
       }
       const now = question.text ? host.readFile(question.path) : host.readBinaryFile(question.path, question.maxBytes ?? undefined);
@@ -117,6 +120,11 @@ function answerUnchanged(host: CompilerHost, question: HostQuestion, recordedAtN
     case "stdlibModules":
       return JSON.stringify(host.stdlibModules()) === JSON.stringify(question.answer);
   }
+}
+
+/** Whether the questions include a successful, stamped read of `path`. */
+export function readWithStamp(questions: readonly HostQuestion[], path: string): boolean {
+  return questions.some((q) => q.ask === "read" && q.path === path && q.stamp !== null && q.sha256 !== null);
 }
 
 function questionKey(question: HostQuestion): string {
