@@ -101,24 +101,24 @@ export function serviceAccount(plan: Plan, name: string, namespace: string, comp
   };
 }
 
-/** Egress to the cluster DNS and to the stores: PostgreSQL (5432) and S3-compatible object storage over HTTPS (443). */
-export const STORE_EGRESS: Json[] = [
-  {
-    to: [
-      {
-        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-      },
-    ],
-    ports: [
-      { protocol: "UDP", port: 53 },
-      { protocol: "TCP", port: 53 },
-    ],
-  },
-  {
-    ports: [
-      { protocol: "TCP", port: 443 },
-      { protocol: "TCP", port: 5432 },
-    ],
-  },
-];
+/**
+ * Egress to the cluster DNS and to the stores' TCP ports (`Settings.storePorts`: by default
+ * PostgreSQL 5432 and S3-compatible object storage over HTTPS 443).
+ */
+export function storeEgress(settings: Pick<Settings, "storePorts">): Json[] {
+  return [
+    {
+      to: [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+          podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+        },
+      ],
+      ports: [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+      ],
+    },
+    { ports: settings.storePorts.map((port) => ({ protocol: "TCP", port })) },
+  ];
+}

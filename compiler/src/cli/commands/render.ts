@@ -27,6 +27,8 @@ directory; Kubernetes overlays for every declared env) or from a built plan.json
   --store-claim NAME       the claim of --stores volume (default PIPELINE-store), or of batch file outputs
                            with shared stores (default PIPELINE-outputs)
   --request-log-claim NAME ReadWriteMany claim servers write the request log to, monitors read (PIPELINE-requests)
+  --store-ports P,P...     TCP ports of the stores pods may reach (NetworkPolicy egress; default 443,5432 —
+                           add e.g. 9000 for MinIO on its own port)
   --gateway [NS/]NAME      the Gateway canary HTTPRoutes attach to (default mlops-gateway)
   --airflow-version 2|3    Airflow imports to write (default 3)
   --start-date YYYY-MM-DD  Airflow start_date (default 2024-01-01)
@@ -94,6 +96,12 @@ function parseStores(value: string): "shared" | "volume" {
   throw new UsageError(`--stores must be shared or volume, got ${value}`);
 }
 
+function parsePorts(value: string): number[] {
+  if (!/^[0-9]{1,5}(,[0-9]{1,5})*$/.test(value))
+    throw new UsageError(`--store-ports must be a comma-separated list of ports, got ${value}`);
+  return value.split(",").map(Number);
+}
+
 function parseSeconds(value: string): number {
   if (!/^[0-9]{1,7}$/.test(value)) throw new UsageError(`--startup-timeout must be a number of seconds, got ${value}`);
   return Number(value);
@@ -118,6 +126,7 @@ export const renderCommand: Command = {
         stores: { type: "string" },
         "stores-secret": { type: "string" },
         "request-log-claim": { type: "string" },
+        "store-ports": { type: "string" },
         gateway: { type: "string" },
         "airflow-version": { type: "string" },
         "start-date": { type: "string" },
@@ -144,6 +153,7 @@ export const renderCommand: Command = {
       ...(values.stores !== undefined ? { stores: parseStores(values.stores) } : {}),
       ...(values["stores-secret"] !== undefined ? { storesSecret: values["stores-secret"] } : {}),
       ...(values["request-log-claim"] !== undefined ? { requestLogClaim: values["request-log-claim"] } : {}),
+      ...(values["store-ports"] !== undefined ? { storePorts: parsePorts(values["store-ports"]) } : {}),
       ...(values.gateway !== undefined ? { gateway: values.gateway } : {}),
       ...(values["airflow-version"] !== undefined ? { airflowVersion: parseAirflowVersion(values["airflow-version"])! } : {}),
       ...(values["start-date"] !== undefined ? { startDate: values["start-date"] } : {}),
