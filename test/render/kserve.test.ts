@@ -75,6 +75,19 @@ describe("KServe InferenceServices", () => {
     expect(readme).toContain("mlops models export species_clf@production -o s3://models/iris/species\n");
   });
 
+  it("gives KServe's storage initializer the stores Secret's keys for an s3:// storage_uri, and says how to name an endpoint", () => {
+    const account = (name: string) => objects.find((o) => o.kind === "ServiceAccount" && o.metadata.name === name)!;
+    expect(service("species-onnx").spec.predictor.serviceAccountName).toBe("species-onnx");
+    expect(account("species-onnx").secrets).toEqual([{ name: "iris-kserve-stores" }]);
+    expect(account("species-api")).not.toHaveProperty("secrets");
+    expect(readme).toContain("kubectl -n botany annotate secret iris-kserve-stores serving.kserve.io/s3-endpoint=");
+    const volume = renderKubernetes({ base: plan, envs: {} }, { stores: "volume" });
+    const volumeAccount = baseObjectFiles(volume)
+      .flatMap((f) => parseYaml11(f.content))
+      .find((o) => o.kind === "ServiceAccount" && o.metadata.name === "species-onnx")!;
+    expect(volumeAccount).not.toHaveProperty("secrets");
+  });
+
   it("runs mlops serve as a custom predictor otherwise, with no standing canary share", () => {
     const predictor = service("species-api").spec.predictor;
     const [container] = predictor.containers;

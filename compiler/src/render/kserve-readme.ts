@@ -59,7 +59,14 @@ function customPredictorLines(object: KubeObject, ns: string, name: string, depl
   return lines;
 }
 
-function onnxRuntimeLines(object: KubeObject, ns: string, name: string, model: string, percents: string[]): string[] {
+function onnxRuntimeLines(
+  object: KubeObject,
+  ns: string,
+  name: string,
+  model: string,
+  percents: string[],
+  secret: string | undefined,
+): string[] {
   const storageUri = String((predictorOf(object).model as Json).storageUri).replace(/\/+$/, "");
   const lines = [
     `\`${ns}/${name}\` is served by KServe's ONNX runtime from \`${storageUri}\`: the model graph (raw columns in), not an alias.`,
@@ -74,6 +81,15 @@ function onnxRuntimeLines(object: KubeObject, ns: string, name: string, model: s
         ]),
     `    kubectl -n ${ns} patch inferenceservice ${name} --type=merge -p '${JSON.stringify({ spec: { predictor: { model: { storageUri: `${storageUri}-vN` } } } })}'`,
   ];
+  if (storageUri.startsWith("s3://") && secret)
+    lines.push(
+      "",
+      `KServe's storage initializer reads the bucket with the keys of the Secret \`${ns}/${secret}\` (listed on the`,
+      `predictor's ServiceAccount: \`AWS_ACCESS_KEY_ID\`, \`AWS_SECRET_ACCESS_KEY\`). For storage other than AWS S3, give it the`,
+      "endpoint the way KServe reads it, as annotations:",
+      "",
+      `    kubectl -n ${ns} annotate secret ${secret} serving.kserve.io/s3-endpoint=minio.example.com:9000 serving.kserve.io/s3-usehttps=1 serving.kserve.io/s3-region=us-east-1`,
+    );
   if (percents.length > 0)
     lines.push(
       "",
@@ -97,10 +113,19 @@ export function kserveSection(objects: KubeObject[]): string[] {
     const predictor = predictorOf(object);
     lines.push(
       ...(predictor.model
-        ? onnxRuntimeLines(object, ns, name, model, percents)
+        ? onnxRuntimeLines(object, ns, name, model, percents, storageSecret(objects, object))
         : customPredictorLines(object, ns, name, deployment, percents)),
       "",
     );
   }
   return lines.slice(0, -1);
+}
+
+/** The Secret the predictor's ServiceAccount lists for KServe's storage initializer, if any. */
+function storageSecret(objects: KubeObject[], service: KubeObject): string | undefined {
+  const accountName = predictorOf(service).serviceAccountName;
+  const account = objects.find(
+    (o) => o.kind === "ServiceAccount" && o.metadata.name === accountName && o.metadata.namespace === service.metadata.namespace,
+  );
+  return ((account?.secrets as Array<{ name: string }> | undefined) ?? [])[0]?.name;
 }

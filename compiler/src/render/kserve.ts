@@ -74,7 +74,7 @@ export function inferenceServiceObjects(plan: Plan, settings: Settings, deployme
           volumes: storage.volumes,
         };
   return [
-    serviceAccount(plan, name, namespace, "model-server"),
+    storageServiceAccount(plan, settings, name, namespace, target.storageUri),
     {
       apiVersion: "serving.kserve.io/v1beta1",
       kind: "InferenceService",
@@ -90,4 +90,22 @@ export function inferenceServiceObjects(plan: Plan, settings: Settings, deployme
       },
     },
   ];
+}
+
+/**
+ * The predictor's ServiceAccount. KServe's storage initializer downloads an `s3://` storageUri with
+ * the credentials of a Secret listed on the predictor's ServiceAccount (keys `AWS_ACCESS_KEY_ID` and
+ * `AWS_SECRET_ACCESS_KEY`, endpoint and TLS from the Secret's `serving.kserve.io/s3-*` annotations):
+ * the stores Secret already has those keys, so with shared stores it is the one listed.
+ */
+function storageServiceAccount(
+  plan: Plan,
+  settings: Settings,
+  name: string,
+  namespace: string,
+  storageUri: string | undefined,
+): KubeObject {
+  const account = serviceAccount(plan, name, namespace, "model-server");
+  if (storageUri?.startsWith("s3://") && settings.stores.kind === "shared") account.secrets = [{ name: settings.stores.secret }];
+  return account;
 }
