@@ -65,12 +65,12 @@ describe("mlops render", () => {
       ["render", "docker"],
       ["render", "docker", "src/main.mlops", "-o", "x"],
       ["render", "docker", "-o", "x", "--env", "prod"],
-      ["render", "kubernetes", "plan.json", "-o", "x", "--store-ports", "443;9000"],
+      ["render", "kubernetes", "plan.json", "-o", "x", "--egress-ports", "443;9000"],
     ]) {
       const sink = io(dir);
       expect(await main(args, sink), args.join(" ")).toBe(2);
       expect(sink.err).toMatch(/^mlops render: /);
-      if (args.includes("--store-ports")) expect(sink.err).toMatch(/--store-ports must be a comma-separated list of ports/);
+      if (args.includes("--egress-ports")) expect(sink.err).toMatch(/--egress-ports must be a comma-separated list of ports/);
     }
   });
 

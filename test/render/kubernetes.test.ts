@@ -276,8 +276,8 @@ describe("Kubernetes manifests", () => {
     expect(checkObjects(baseObjects(single))).toEqual([]);
   });
 
-  it("lets pods reach the stores on the ports --store-ports lists (MinIO on 9000), and refuses what is not a port", () => {
-    const minio = renderKubernetes(plans, { storePorts: [5432, 9000] });
+  it("lets pods connect to the ports --egress-ports lists (MinIO on 9000), and refuses what is not a port", () => {
+    const minio = renderKubernetes(plans, { egressPorts: [5432, 9000] });
     const policies = baseObjects(minio).filter((o) => o.kind === "NetworkPolicy");
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(["fraud-api", "fraud-detection-steps", "fraud-internal"]);
     for (const policy of policies)
@@ -288,9 +288,9 @@ describe("Kubernetes manifests", () => {
         "TCP/9000",
       ]);
     expect(checkObjects(baseObjects(minio))).toEqual([]);
-    expect(minio.find((f) => f.path === "README.md")!.content).toContain("the stores (TCP 5432, 9000;");
-    expect(() => renderKubernetes(plans, { storePorts: [70000] })).toThrow(/70000 is not a TCP port/);
-    expect(() => renderKubernetes(plans, { storePorts: [] })).toThrow(/at least one port/);
+    expect(minio.find((f) => f.path === "README.md")!.content).toContain("TCP 5432, 9000 (the stores, webhooks;");
+    expect(() => renderKubernetes(plans, { egressPorts: [70000] })).toThrow(/70000 is not a TCP port/);
+    expect(() => renderKubernetes(plans, { egressPorts: [] })).toThrow(/at least one port/);
   });
 
   it("puts the plan in a content-hashed ConfigMap (configMapGenerator) in every namespace that mounts it", () => {

@@ -102,10 +102,10 @@ export function serviceAccount(plan: Plan, name: string, namespace: string, comp
 }
 
 /**
- * Egress to the cluster DNS and to the stores' TCP ports (`Settings.storePorts`: by default
- * PostgreSQL 5432 and S3-compatible object storage over HTTPS 443).
+ * Egress to the cluster DNS and to `Settings.egressPorts` (by default 443 — S3-compatible object
+ * storage and webhooks over HTTPS — and PostgreSQL's 5432).
  */
-export function storeEgress(settings: Pick<Settings, "storePorts">): Json[] {
+export function podEgress(settings: Pick<Settings, "egressPorts">): Json[] {
   return [
     {
       to: [
@@ -119,6 +119,6 @@ export function storeEgress(settings: Pick<Settings, "storePorts">): Json[] {
         { protocol: "TCP", port: 53 },
       ],
     },
-    { ports: settings.storePorts.map((port) => ({ protocol: "TCP", port })) },
+    { ports: settings.egressPorts.map((port) => ({ protocol: "TCP", port })) },
   ];
 }

@@ -1,5 +1,5 @@
 import type { Plan } from "../plan/types.js";
-import { type KubeObject, serviceAccount, storeEgress } from "./k8s-common.js";
+import { type KubeObject, serviceAccount, podEgress } from "./k8s-common.js";
 import { stepGroupObject, stepsNetworkPolicy, stepsServiceAccount } from "./k8s-steps.js";
 import { servingObjects } from "./k8s-serving.js";
 import { inferenceServiceObjects } from "./kserve.js";
@@ -26,7 +26,7 @@ export function kubernetesObjects(plan: Plan, settings: Settings): KubeObject[] 
   const groups = stepGroups(plan);
   if (groups.length > 0) {
     steps.push(serviceAccount(plan, stepsServiceAccount(plan), settings.namespace, "step"));
-    steps.push(stepsNetworkPolicy(plan, settings, storeEgress(settings)));
+    steps.push(stepsNetworkPolicy(plan, settings, podEgress(settings)));
   }
   for (const group of groups) steps.push(stepGroupObject(plan, settings, group));
   return [...steps, ...serving];

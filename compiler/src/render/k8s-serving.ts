@@ -14,7 +14,7 @@ import {
   labels,
   podSecurityContext,
   resources,
-  storeEgress,
+  podEgress,
   selectorLabels,
   serviceAccount,
   storageEnvVar,
@@ -215,7 +215,7 @@ export function servingObjects(plan: Plan, settings: Settings, deployment: Deplo
       podSelector: { matchLabels: selectorLabels(plan, name) },
       policyTypes: ["Ingress", "Egress"],
       ingress: [{ ports: [{ protocol: "TCP", port }] }],
-      egress: storeEgress(settings),
+      egress: podEgress(settings),
     },
   });
   return objects;

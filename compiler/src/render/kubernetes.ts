@@ -114,7 +114,7 @@ function readme(base: Plan, settings: Settings, objects: KubeObject[], overlays:
     "- The plan is a ConfigMap made by kustomize's `configMapGenerator`: its name carries a hash of its content, so a",
     "  running Job keeps the plan it started with and a new plan rolls out the servers.",
     "- Pods run under their own ServiceAccounts (no API token mounted); NetworkPolicies let them reach the cluster DNS",
-    `  and the stores (TCP ${settings.storePorts.join(", ")}; \`--store-ports\` lists others) only: narrow the \`to:\` of those`,
+    `  and TCP ${settings.egressPorts.join(", ")} (the stores, webhooks; \`--egress-ports\` lists others) only: narrow the \`to:\` of those`,
     "  rules to your stores' addresses in an overlay.",
     "",
     "## Steps",

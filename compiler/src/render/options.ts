@@ -38,11 +38,11 @@ export interface RenderOptions {
   /** With shared stores: the ReadWriteMany claim servers write their request log to and monitors read it from. Default `<pipeline>-requests`. */
   requestLogClaim?: string;
   /**
-   * TCP ports of the stores that pods may open connections to (their NetworkPolicies' egress, beside
-   * the cluster DNS). Default `[443, 5432]`: S3-compatible object storage over HTTPS and PostgreSQL;
-   * list every port your stores listen on, e.g. `[5432, 9000]` for MinIO on its own port.
+   * TCP ports pods may open connections to beside the cluster DNS (their NetworkPolicies' egress):
+   * the stores and the monitors' webhooks. Default `[443, 5432]`: S3-compatible object storage and
+   * webhooks over HTTPS, and PostgreSQL; e.g. `[443, 5432, 9000]` for a MinIO on its own port.
    */
-  storePorts?: number[];
+  egressPorts?: number[];
   /** Numeric uid (and gid) every container runs as. Default 10001. */
   uid?: number;
   /** Airflow major version the DAG files import for: 3 (`airflow.sdk`, default) or 2 (2.10+). */
@@ -78,7 +78,7 @@ export interface Settings {
   startupTimeoutSeconds: number;
   gateway: { name: string; namespace?: string };
   planConfigMap: string;
-  storePorts: number[];
+  egressPorts: number[];
 }
 
 export type StoreSettings =
@@ -180,7 +180,7 @@ export function resolveSettings(plan: Plan, options: RenderOptions = {}): Settin
     startupTimeoutSeconds: positiveInteger(options.startupTimeoutSeconds ?? 600, "startupTimeoutSeconds"),
     gateway: parseGateway(options.gateway),
     planConfigMap: dnsLabel(`${plan.pipeline.name}-plan`, 63),
-    storePorts: storePorts(options.storePorts ?? [443, 5432]),
+    egressPorts: egressPorts(options.egressPorts ?? [443, 5432]),
   };
 }
 
@@ -198,11 +198,11 @@ function storeSettings(plan: Plan, options: RenderOptions): StoreSettings {
   };
 }
 
-function storePorts(ports: number[]): number[] {
-  if (ports.length === 0) throw new RenderError("option storePorts must name at least one port");
+function egressPorts(ports: number[]): number[] {
+  if (ports.length === 0) throw new RenderError("option egressPorts must name at least one port");
   for (const port of ports)
     if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw new RenderError(`option storePorts: ${port} is not a TCP port (1-65535)`);
+      throw new RenderError(`option egressPorts: ${port} is not a TCP port (1-65535)`);
   return [...new Set(ports)];
 }
 

@@ -27,8 +27,9 @@ directory; Kubernetes overlays for every declared env) or from a built plan.json
   --store-claim NAME       the claim of --stores volume (default PIPELINE-store), or of batch file outputs
                            with shared stores (default PIPELINE-outputs)
   --request-log-claim NAME ReadWriteMany claim servers write the request log to, monitors read (PIPELINE-requests)
-  --store-ports P,P...     TCP ports of the stores pods may reach (NetworkPolicy egress; default 443,5432 —
-                           add e.g. 9000 for MinIO on its own port)
+  --egress-ports P,P...    TCP ports pods may connect to beside DNS (NetworkPolicy egress; default 443,5432:
+                           the stores over HTTPS and PostgreSQL, HTTPS webhooks) — add e.g. 9000 for a MinIO
+                           on its own port, 80 for plain-http webhooks
   --gateway [NS/]NAME      the Gateway canary HTTPRoutes attach to (default mlops-gateway)
   --airflow-version 2|3    Airflow imports to write (default 3)
   --start-date YYYY-MM-DD  Airflow start_date (default 2024-01-01)
@@ -98,7 +99,7 @@ function parseStores(value: string): "shared" | "volume" {
 
 function parsePorts(value: string): number[] {
   if (!/^[0-9]{1,5}(,[0-9]{1,5})*$/.test(value))
-    throw new UsageError(`--store-ports must be a comma-separated list of ports, got ${value}`);
+    throw new UsageError(`--egress-ports must be a comma-separated list of ports, got ${value}`);
   return value.split(",").map(Number);
 }
 
@@ -126,7 +127,7 @@ export const renderCommand: Command = {
         stores: { type: "string" },
         "stores-secret": { type: "string" },
         "request-log-claim": { type: "string" },
-        "store-ports": { type: "string" },
+        "egress-ports": { type: "string" },
         gateway: { type: "string" },
         "airflow-version": { type: "string" },
         "start-date": { type: "string" },
@@ -153,7 +154,7 @@ export const renderCommand: Command = {
       ...(values.stores !== undefined ? { stores: parseStores(values.stores) } : {}),
       ...(values["stores-secret"] !== undefined ? { storesSecret: values["stores-secret"] } : {}),
       ...(values["request-log-claim"] !== undefined ? { requestLogClaim: values["request-log-claim"] } : {}),
-      ...(values["store-ports"] !== undefined ? { storePorts: parsePorts(values["store-ports"]) } : {}),
+      ...(values["egress-ports"] !== undefined ? { egressPorts: parsePorts(values["egress-ports"]) } : {}),
       ...(values.gateway !== undefined ? { gateway: values.gateway } : {}),
       ...(values["airflow-version"] !== undefined ? { airflowVersion: parseAirflowVersion(values["airflow-version"])! } : {}),
       ...(values["start-date"] !== undefined ? { startDate: values["start-date"] } : {}),
