@@ -6,10 +6,11 @@
  * not read again.
  */
 import { createHash } from "node:crypto";
-import type { Plan } from "@mlops/compiler";
+import type { Plan, Step } from "@mlops/compiler";
 import { FileHashCache } from "../files/file-hash-cache.js";
 import { isRemoteSource, remoteDataHash } from "../data/remote-source.js";
 import { NO_GRANTS, resolveInput, type PathGrants } from "../files/project-paths.js";
+import { withUpstream } from "./upstream.js";
 
 export interface EffectiveKeys {
   keys: Map<string, string>;
@@ -24,10 +25,27 @@ export interface DataAccess {
   env?: Record<string, string | undefined>;
 }
 
-export async function effectiveKeys(plan: Plan, projectRoot: string, access: DataAccess = {}): Promise<EffectiveKeys> {
+/**
+ * The keys of every step, or with `forSteps` of those steps and what they need, transitively: a
+ * monitor's or a batch's run then hashes no training data it does not read (a `postgres` source's
+ * hash is a streamed pass over the query), and its run records only the data it did read.
+ */
+export async function effectiveKeys(
+  plan: Plan,
+  projectRoot: string,
+  access: DataAccess = {},
+  forSteps?: readonly Step[],
+): Promise<EffectiveKeys> {
+  const wanted = forSteps
+    ? withUpstream(
+        plan,
+        forSteps.map((step) => step.id),
+      )
+    : undefined;
+  const steps = wanted ? plan.steps.filter((step) => wanted.has(step.id)) : plan.steps;
   const dataHashes: Record<string, string> = {};
   const cache = FileHashCache.forProject(projectRoot);
-  for (const step of plan.steps) {
+  for (const step of steps) {
     if (step.kind !== "ingest") continue;
     const source = plan.sources[step.subject.name];
     if (!source) continue;
@@ -42,7 +60,7 @@ export async function effectiveKeys(plan: Plan, projectRoot: string, access: Dat
   }
   await cache.save();
   const keys = new Map<string, string>();
-  for (const step of plan.steps) {
+  for (const step of steps) {
     if (!step.dataDependent) {
       keys.set(step.id, step.cacheKey);
       continue;

@@ -17,6 +17,7 @@ import { STEP_IMPLEMENTATIONS } from "../steps/index.js";
 import { ArtifactError } from "../store/artifact-store.js";
 import type { Stores } from "../store/open-stores.js";
 import { effectiveKeys, planHash, producerOf } from "./cache-keys.js";
+import { withUpstream } from "./upstream.js";
 import { gitState, runContext } from "./run-context.js";
 
 export { planHash } from "./cache-keys.js";
@@ -72,16 +73,8 @@ export function selectSteps(plan: Plan, options: Pick<RunOptions, "group" | "onl
       if (matches.length === 0) throw new Error(`no step ${name} in the plan (steps: ${plan.steps.map((s) => s.id).join(", ")})`);
       for (const step of matches) wanted.add(step.id);
     }
-    const queue = [...wanted];
-    while (queue.length > 0) {
-      for (const need of byId.get(queue.pop()!)?.needs ?? []) {
-        if (!wanted.has(need)) {
-          wanted.add(need);
-          queue.push(need);
-        }
-      }
-    }
-    return plan.steps.filter((s) => wanted.has(s.id));
+    const closure = withUpstream(plan, wanted);
+    return plan.steps.filter((s) => closure.has(s.id));
   }
   const group = options.group ?? "pipeline";
   const steps = plan.steps.filter((s) => s.group === group);
@@ -103,7 +96,8 @@ export async function runPlan(
   const group = options.exact?.length ? "step" : options.only?.length ? "only" : (options.group ?? "pipeline");
   const started = performance.now();
   const git = gitState(projectRoot);
-  const { keys, dataHashes } = await effectiveKeys(plan, projectRoot, { grants: options.grants, env: options.env ?? process.env });
+  const access = { grants: options.grants, env: options.env ?? process.env };
+  const { keys, dataHashes } = await effectiveKeys(plan, projectRoot, access, selected);
   const { metadata } = stores;
   const interrupted = await metadata.markInterrupted();
   const hash = planHash(plan);

@@ -59,6 +59,9 @@ describe("monitor", () => {
     expect(r.drift.map((d) => d.target).sort()).toEqual(["petal_length", "petal_width", "prediction", "sepal_length", "sepal_width"]);
     expect(r.drift.find((d) => d.target === "sepal_width")!.method).toBe("ks");
     expect(r.policies.find((p) => p.policy === "error_rate > 1%")).toMatchObject({ triggered: false, outcome: "signal not measured" });
+    // the check hashed no training data it does not ingest, and its run says so
+    const training = await withStores(dir, async ({ metadata }) => (await metadata.showRun(result.runId))!.context!.data);
+    expect(training).toEqual({});
   });
 
   it("shifted traffic with errors drifts, requests a retrain and rolls production back to the previous version", async () => {
