@@ -22,7 +22,7 @@ export async function deployStep(ctx: StepContext): Promise<StepOutcome> {
   const current = canary ? await registry.getAlias(registered.model, "canary") : production;
   let previous: number | null = current?.version ?? null;
   let heldBack: RolledBack | undefined;
-  const changed = current?.version !== registered.version;
+  let changed = current?.version !== registered.version;
   if (changed) {
     heldBack = canary ? await rolledBackFromProduction(registry, registered.model, registered.version) : undefined;
     if (!heldBack) {
@@ -32,6 +32,8 @@ export async function deployStep(ctx: StepContext): Promise<StepOutcome> {
       });
       previous = change.previousVersion;
       heldBack = change.heldBack;
+      // another deployment of the model moved the alias between our read and our promote
+      changed = previous !== registered.version;
     }
   }
   if (heldBack) return heldBackOutcome(ctx, deployment.name, registered, heldBack, production?.version ?? null);
