@@ -9,6 +9,7 @@ export { planHash } from "./plan/emit.js";
 export { secretVariable } from "./plan/secret-variables.js";
 export { METRICS } from "./checker/catalog.js";
 export { durationLiteral } from "./checker/units.js";
+export { CLOSED_FORM_MAX_INPUTS, fieldsUnusedBySolver, type Solver } from "./plan/solvers.js";
 export { canonicalJson } from "./util/canonical-json.js";
 export { count } from "./util/count.js";
 export { sha256Hex } from "./util/sha256.js";

@@ -1,14 +1,12 @@
 /**
  * Settings that type-check but change nothing where they are written. The language says so
  * (an `ignored-setting` warning at the setting) instead of letting a user tune a knob that is
- * not connected. Each rule follows what the runtime does: `runtime/src/train/train.ts`
- * chooses the solver, the renderers let an autoscaler own the replica count.
+ * not connected. Each rule follows what the runtime does: `plan/solvers.ts` says which settings
+ * each solver reads, the renderers let an autoscaler own the replica count.
  */
 import type { DeclContext } from "./context.js";
 import type { MergedEntry, MergedValue } from "./merge.js";
-
-/** `linear_regression` is solved by the normal equations up to this many inputs, by L-BFGS above. */
-const CLOSED_FORM_MAX_INPUTS = 2000;
+import { CLOSED_FORM_MAX_INPUTS, fieldsUnusedBySolver } from "../plan/solvers.js";
 
 export function checkIgnoredTrainerSettings(ctx: DeclContext, trainer: MergedValue, inputWidth: number | null): void {
   const fields = trainer.fields;
@@ -16,8 +14,7 @@ export function checkIgnoredTrainerSettings(ctx: DeclContext, trainer: MergedVal
   const present = (name: string): MergedEntry | undefined => fields.get(name);
   if (trainer.constructorName === "linear_regression") {
     const closedForm = inputWidth !== null && inputWidth <= CLOSED_FORM_MAX_INPUTS;
-    const unused = closedForm ? ["epochs", "learning_rate", "batch_size", "tolerance"] : ["learning_rate", "batch_size"];
-    for (const name of unused) {
+    for (const name of fieldsUnusedBySolver(closedForm ? "closed_form" : "lbfgs")) {
       const entry = present(name);
       if (!entry) continue;
       const why = closedForm

@@ -1,6 +1,5 @@
 /** Parts of a run's page, shared by `mlops report` (a file) and `mlops ui` (a server). */
-import { METRICS } from "@mlops/compiler/core";
-import { fieldsUnusedBySolver } from "../train/solver-fields.js";
+import { METRICS, fieldsUnusedBySolver } from "@mlops/compiler/core";
 import type { DataReport } from "../data/expectations.js";
 import type { SearchResult } from "../search/run-search.js";
 import type { GateVerdict } from "../steps/gate.js";

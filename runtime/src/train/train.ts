@@ -14,6 +14,7 @@
  *   (stops when the epoch loss improves by less than `tolerance` 5 times in a row).
  */
 import type { Task, TrainerSpec } from "@mlops/compiler";
+import { CLOSED_FORM_MAX_INPUTS } from "@mlops/compiler/core";
 import { availableParallelism, freemem, loadavg } from "node:os";
 import { columnScaling, type ColumnScaling } from "./feature-scaling.js";
 import { minimizeLbfgs } from "./lbfgs.js";
@@ -51,7 +52,6 @@ export interface TrainOptions {
   threads?: number;
 }
 
-const CLOSED_FORM_MAX_FEATURES = 2000;
 /** Below this many values a pass takes a few ms: starting a thread would cost about as much as it saves. */
 const THREADED_MIN_VALUES = 1 << 22;
 const MAX_DEFAULT_THREADS = 4;
@@ -133,7 +133,7 @@ function chooseSolver(
 ): TrainedModel["solver"] {
   if (requested === "lbfgs") return "lbfgs";
   if (requested === "minibatch") return "minibatch";
-  if (spec.kind === "linear_regression") return nCols <= CLOSED_FORM_MAX_FEATURES ? "closed_form" : "lbfgs";
+  if (spec.kind === "linear_regression") return nCols <= CLOSED_FORM_MAX_INPUTS ? "closed_form" : "lbfgs";
   return spec.batchSize > 0 && spec.batchSize < nRows ? "minibatch" : "lbfgs";
 }
 

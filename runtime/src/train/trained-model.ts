@@ -1,5 +1,6 @@
 /** A fitted built-in linear model: weights in the caller's feature space, prediction and ONNX export. */
 import type { Task } from "@mlops/compiler";
+import type { Solver } from "@mlops/compiler/core";
 import { linearRegressionOnnx, logisticRegressionOnnx, softmaxRegressionOnnx, type OnnxModelOptions } from "../onnx/linear-models.js";
 
 export type BuiltinTrainerKind = "logistic_regression" | "softmax_regression" | "linear_regression";
@@ -22,7 +23,7 @@ export interface TrainedModel {
   /** Optimizer iterations (L-BFGS) or epochs (mini-batch); 1 for the closed-form ridge. */
   iterations: number;
   converged: boolean;
-  solver: "lbfgs" | "minibatch" | "closed_form";
+  solver: Solver;
   /** Threads that shared the solver's passes over the data (the model does not depend on it). */
   threads: number;
   /** The column centring/scaling used in training (population mean and std; std 1 for constant columns). */
