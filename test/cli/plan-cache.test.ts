@@ -50,6 +50,12 @@ describe("the plan cache", () => {
     for (const name of readdirSync(cacheDir)) writeFileSync(join(cacheDir, name), "{ not json");
     const result = validate();
     expect(result.status, result.stderr).toBe(0);
+    for (const name of readdirSync(cacheDir)) {
+      const entry = JSON.parse(readFileSync(join(cacheDir, name), "utf8"));
+      writeFileSync(join(cacheDir, name), JSON.stringify({ ...entry, recordedAtNs: "soon", questions: 7 }));
+    }
+    const again = validate();
+    expect(again.status, again.stderr).toBe(0);
     for (const name of readdirSync(cacheDir)) expect(() => JSON.parse(readFileSync(join(cacheDir, name), "utf8"))).not.toThrow();
   });
 

@@ -67,16 +67,16 @@ export class PlanCache {
 
   /** The stored plan when `host` still answers every question as it did; undefined otherwise. */
   read(host: CompilerHost): Plan | undefined {
-    let entry: PlanCacheEntry;
     try {
-      entry = JSON.parse(readFileSync(this.path, "utf8")) as PlanCacheEntry;
+      const entry = JSON.parse(readFileSync(this.path, "utf8")) as PlanCacheEntry;
+      if (entry.format !== FORMAT || JSON.stringify(entry.key) !== JSON.stringify(this.key)) return undefined;
+      // every root file must have been read here, stamp and all: an entry made elsewhere never is
+      if (!this.key.rootFiles.every((file) => readWithStamp(entry.questions, file))) return undefined;
+      return answersUnchanged(host, entry.questions, BigInt(entry.recordedAtNs)) ? entry.plan : undefined;
     } catch {
+      // missing, unreadable or not an entry this code wrote: compile
       return undefined;
     }
-    if (entry.format !== FORMAT || JSON.stringify(entry.key) !== JSON.stringify(this.key)) return undefined;
-    // every root file must have been read here, stamp and all: an entry made elsewhere never is
-    if (!this.key.rootFiles.every((file) => readWithStamp(entry.questions, file))) return undefined;
-    return answersUnchanged(host, entry.questions, BigInt(entry.recordedAtNs)) ? entry.plan : undefined;
   }
 
   /** Best effort: a project folder that cannot be written to is compiled every time. */
