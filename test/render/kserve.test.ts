@@ -95,6 +95,7 @@ describe("KServe InferenceServices", () => {
     expect(container.args.slice(0, 1)).toEqual(["serve"]);
     expect(container.args.slice(-2)).toEqual(["--alias", "production"]);
     expect(container.readinessProbe.httpGet).toEqual({ path: "/v2/health/ready", port: 8080 });
+    expect(container.env).toContainEqual({ name: "MLOPS_REQUEST_LOG_WRITER", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } });
     // a standing canaryTrafficPercent would hold any later change of the object (a new plan) at 10%
     expect(predictor).not.toHaveProperty("canaryTrafficPercent");
     expect(service("species-api").metadata.annotations["mlops.dev/canary-percents"]).toBe("10,50,100");

@@ -113,6 +113,11 @@ describe("Kubernetes manifests", () => {
       ["kubernetes.io/hostname", "DoNotSchedule"],
       ["topology.kubernetes.io/zone", "ScheduleAnyway"],
     ]);
+    // each replica appends to its own request-log file on the shared volume: its pod's name
+    expect(byName("Deployment", "fraud-api").spec.template.spec.containers[0].env).toContainEqual({
+      name: "MLOPS_REQUEST_LOG_WRITER",
+      valueFrom: { fieldRef: { fieldPath: "metadata.name" } },
+    });
     const internal = byName("Deployment", "fraud-internal").spec.template.spec.containers[0];
     expect(internal.env).toContainEqual({ name: "ORT_INTRA_OP_THREADS", value: "2" });
     expect(byName("HorizontalPodAutoscaler", "fraud-api").spec).toMatchObject({ minReplicas: 2, maxReplicas: 10 });

@@ -86,10 +86,15 @@ export const SERVER_PROBES: Json = {
   livenessProbe: probe("/v2/health/live", 20, 3),
 };
 
+/**
+ * A server's environment: the deployment's variables, its ONNX threads, the stores, and its pod's
+ * name as its request-log writer (replicas share the log's volume, each appends to its own file).
+ */
 export function serverEnv(deployment: DeploymentSpec, cpuMillis: number, where: string, storeEnv: Json[]): Json[] {
   return [
     ...sortedEnv(deployment.envVars, where).map(([key, value]) => envVar(key, value)),
     { name: "ORT_INTRA_OP_THREADS", value: String(Math.max(1, Math.floor(cpuMillis / 1000))) },
+    { name: "MLOPS_REQUEST_LOG_WRITER", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
     ...storeEnv,
   ];
 }

@@ -40,6 +40,9 @@ drains in-flight requests and exits 0.
   --request-log-rotate-bytes N   rotate the request log at this size (default 67108864)
   --request-log-rotate-ms N      rotate the request log at this age (default 86400000)
   --request-log-keep N           rotated request-log files kept (default 14)
+  --request-log-writer NAME      this server's name among replicas sharing the log's folder: it writes
+                                 DEPLOYMENT~NAME.jsonl (default $MLOPS_REQUEST_LOG_WRITER; rendered pods
+                                 set it to the pod's name); the monitor reads every writer's files
   --log-format text|json one line per start, reload and stop (default text)
 ${STORE_USAGE}
 
@@ -74,6 +77,7 @@ export const serveCommand: Command = {
         "request-log-rotate-bytes": { type: "string" },
         "request-log-rotate-ms": { type: "string" },
         "request-log-keep": { type: "string" },
+        "request-log-writer": { type: "string" },
         "log-format": { type: "string" },
         ...STORE_OPTIONS,
       },
@@ -101,6 +105,7 @@ export const serveCommand: Command = {
     const port = int("port", deployment.endpoint.port, 0);
     if (port > 65535) throw new UsageError(`--port ${port} is not a TCP port`);
     const envThreads = Number(io.env.ORT_INTRA_OP_THREADS);
+    const writer = values["request-log-writer"] ?? io.env.MLOPS_REQUEST_LOG_WRITER;
     const options: ServeOptions = {
       host: values.host ?? "127.0.0.1",
       port,
@@ -121,6 +126,7 @@ export const serveCommand: Command = {
         ? null
         : {
             projectRoot: loaded.projectRoot,
+            ...(writer ? { writer } : {}),
             options: {
               rotateBytes: int("request-log-rotate-bytes", 64 * 1024 * 1024, 1),
               rotateMs: int("request-log-rotate-ms", 24 * 3_600_000, 1),

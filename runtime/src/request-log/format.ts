@@ -2,8 +2,11 @@
  * The request log: what `mlops serve` records of its traffic and `mlops monitor` reads back.
  * One JSON object per line, one line per scored instance, in
  * `.mlops/requests/DEPLOYMENT.jsonl` (the `production` alias; a server of another alias writes
- * `DEPLOYMENT@ALIAS.jsonl`). Full files are renamed to `DEPLOYMENT.<UTC stamp>.jsonl` (the time
- * they were closed) and a new one is started. The format is documented in runtime/README.md.
+ * `DEPLOYMENT@ALIAS.jsonl`). A server given a writer name (each replica of a Deployment: its pod's
+ * name) writes `DEPLOYMENT[@ALIAS]~WRITER.jsonl`, so replicas sharing one volume never append to
+ * one file; the monitor reads every writer's files. Full files are renamed to
+ * `<live name>.<UTC stamp>.jsonl` (the time they were closed) and a new one is started. The
+ * format is documented in runtime/README.md.
  */
 import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -35,9 +38,14 @@ export interface RequestLogEntry {
   v?: number;
 }
 
-/** The live log of a deployment's `alias` (the monitor reads `production`'s). */
-export function requestLogPath(projectRoot: string, deployment: string, alias = "production"): string {
-  return join(projectRoot, ".mlops", "requests", alias === "production" ? `${deployment}.jsonl` : `${deployment}@${alias}.jsonl`);
+/**
+ * The live log of a deployment's `alias` (the monitor reads `production`'s), or of one `writer` of
+ * it. A writer name keeps `[A-Za-z0-9_.-]` (anything else becomes `_`) and 100 characters.
+ */
+export function requestLogPath(projectRoot: string, deployment: string, alias = "production", writer?: string): string {
+  const log = alias === "production" ? deployment : `${deployment}@${alias}`;
+  const suffix = writer ? `~${writer.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100)}` : "";
+  return join(projectRoot, ".mlops", "requests", `${log}${suffix}.jsonl`);
 }
 
 /** Where a full live log is moved when it is rotated at `closedAt`. */
@@ -54,19 +62,44 @@ export interface RotatedSegment {
 
 const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/;
 
-/** The rotated segments of a live log, oldest first. */
+/** The rotated segments of one writer's live log, oldest first (what its retention counts). */
 export async function rotatedSegments(livePath: string): Promise<RotatedSegment[]> {
   const prefix = `${stem(livePath)}.`;
   const names = await readdir(dirname(livePath)).catch(() => [] as string[]);
   const segments: RotatedSegment[] = [];
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith(".jsonl")) continue;
-    const match = STAMP.exec(name.slice(prefix.length, -".jsonl".length));
-    if (!match) continue;
-    const [, y, mo, d, h, mi, s, ms] = match.map(Number) as number[];
-    segments.push({ path: join(dirname(livePath), name), closedAt: Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!) });
+    const stamp = name.slice(prefix.length, -".jsonl".length);
+    if (!STAMP.test(stamp)) continue;
+    segments.push({ path: join(dirname(livePath), name), closedAt: stampTime(stamp) });
   }
   return segments.sort((a, b) => a.closedAt - b.closedAt || (a.path < b.path ? -1 : 1));
+}
+
+/**
+ * Every file of the log `livePath` belongs to, whichever writer wrote it: each writer's live file,
+ * and every rotated segment (oldest first).
+ */
+export async function logFiles(livePath: string): Promise<{ live: string[]; rotated: RotatedSegment[] }> {
+  const dir = dirname(livePath);
+  const log = stem(livePath).replace(/~.*$/, "");
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const live: string[] = [];
+  const rotated: RotatedSegment[] = [];
+  for (const name of names.sort()) {
+    if (!name.startsWith(log) || !name.endsWith(".jsonl")) continue;
+    const rest = name.slice(log.length, -".jsonl".length);
+    const match = /^(?:~[A-Za-z0-9_.-]+?)?(?:\.(\d{8}T\d{9}Z))?$/.exec(rest);
+    if (!match) continue;
+    if (match[1] === undefined) live.push(join(dir, name));
+    else rotated.push({ path: join(dir, name), closedAt: stampTime(match[1]) });
+  }
+  return { live, rotated: rotated.sort((a, b) => a.closedAt - b.closedAt || (a.path < b.path ? -1 : 1)) };
+}
+
+function stampTime(stamp: string): number {
+  const [, y, mo, d, h, mi, s, ms] = STAMP.exec(stamp)!.map(Number) as number[];
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!);
 }
 
 function stem(livePath: string): string {

@@ -1,25 +1,36 @@
-/** Reads a deployment's request log back (the monitor's current traffic): the live file and its rotated segments. */
+/** Reads a deployment's request log back (the monitor's current traffic): every writer's live file and rotated segments. */
 import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { rotatedSegments, type RequestLogEntry } from "./format.js";
+import { logFiles, type RequestLogEntry } from "./format.js";
 
 /**
- * Entries with `at` within `windowMs` before `now`, oldest segment first; undefined when there is
- * no log at all. Lines that are not JSON objects with a valid `at` are skipped (a line cut by a
- * crash, another tool's noise).
+ * Entries with `at` within `windowMs` before `now` from every file of the log `livePath` belongs
+ * to (all writers), oldest segment first, then the live files; undefined when there is no log at
+ * all. Lines that are not JSON objects with a valid `at` are skipped (a line cut by a crash,
+ * another tool's noise).
  */
 export async function readRequestLog(livePath: string, windowMs: number, now: number): Promise<RequestLogEntry[] | undefined> {
   const since = now - windowMs;
-  const segments = (await rotatedSegments(livePath)).filter((s) => s.closedAt >= since).map((s) => s.path);
+  const files = await logFiles(livePath);
+  const segments = files.rotated.filter((s) => s.closedAt >= since).map((s) => s.path);
   const entries: RequestLogEntry[] = [];
   let found = false;
-  for (const path of [...segments, livePath]) {
-    const read = await readEntries(path, since, now, entries);
-    found ||= read;
+  for (const path of segments) found = (await readEntries(path, since, now, entries)) || found;
+  for (const path of files.live) {
+    // a live file not written since the window began (a replica that is gone) holds nothing in it
+    const modified = await stat(path).then(
+      (info) => info.mtimeMs,
+      () => undefined,
+    );
+    if (modified === undefined) continue;
+    found = true;
+    if (modified >= since) await readEntries(path, since, now, entries);
   }
   return found ? entries : undefined;
 }
 
+/** False when the file cannot be opened. */
 async function readEntries(path: string, since: number, now: number, into: RequestLogEntry[]): Promise<boolean> {
   const stream = createReadStream(path, { encoding: "utf8" });
   const opened = await new Promise<boolean>((resolve) => {

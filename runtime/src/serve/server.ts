@@ -38,7 +38,8 @@ export interface ServeOptions {
   /** How long `stop` waits for in-flight requests. */
   drainTimeoutMs: number;
   /** The project root whose `.mlops/requests/` receives the request log, or null for no log. */
-  requestLog: { projectRoot: string; options?: RequestLogWriterOptions } | null;
+  /** `writer`: this server's name among the replicas writing one log (`DEPLOYMENT~WRITER.jsonl`). */
+  requestLog: { projectRoot: string; writer?: string; options?: RequestLogWriterOptions } | null;
   log: ServerLog;
 }
 
@@ -84,7 +85,7 @@ export class ModelServer {
   ) {
     this.metrics = new ServerMetrics(target.model.name);
     this.ownPath = target.deployment.endpoint.path;
-    this.requestLog = options.requestLog ? this.openRequestLog(options.requestLog.projectRoot, options.requestLog.options ?? {}) : null;
+    this.requestLog = options.requestLog ? this.openRequestLog(options.requestLog) : null;
     const writer = this.requestLog;
     this.state = {
       target,
@@ -232,10 +233,10 @@ export class ModelServer {
     });
   }
 
-  private openRequestLog(projectRoot: string, options: RequestLogWriterOptions): RequestLogWriter {
-    const path = requestLogPath(projectRoot, this.target.deployment.name, this.target.alias);
+  private openRequestLog(log: NonNullable<ServeOptions["requestLog"]>): RequestLogWriter {
+    const path = requestLogPath(log.projectRoot, this.target.deployment.name, this.target.alias, log.writer);
     return new RequestLogWriter(path, {
-      ...options,
+      ...log.options,
       onWritten: (n) => this.metrics.logWritten(n),
       onDropped: (n) => this.onLogDropped(n),
       onError: (error) => this.options.log.write("error", "request-log", `cannot write ${path}: ${error.message}`),

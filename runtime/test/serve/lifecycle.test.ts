@@ -45,7 +45,7 @@ function productionArtifacts(dir: string): Promise<{ model: string; features: st
 
 describe("mlops serve (process)", () => {
   it("is ready once loaded, logs one line at start and at stop, and SIGTERM exits 0", async () => {
-    const server = await serve(["."]);
+    const server = await serve([".", "--request-log-writer", "price-api-0"]);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.stdout()).toMatch(
       / info start: listening on http:\/\/127\.0\.0\.1:\d+ — deployment price_api .*serving price_model v1, ready\n$/,
@@ -57,6 +57,8 @@ describe("mlops serve (process)", () => {
     expect(await server.terminate()).toBe(0);
     expect(server.stdout()).toMatch(/ info stop: stopped after draining in \d+ ms \(1 request-log records written, 0 dropped\)\n$/);
     expect(server.stderr()).toBe("");
+    // a replica's own file (rendered pods pass their name through MLOPS_REQUEST_LOG_WRITER)
+    expect(readFileSync(join(project.dir, ".mlops/requests/price_api~price-api-0.jsonl"), "utf8").trim().split("\n")).toHaveLength(1);
   });
 
   it("logs JSON lines with --log-format json", async () => {

@@ -2,7 +2,7 @@
  * The request log: what the server writes is what `mlops monitor` reads; writes are off the request
  * path with a bounded queue (drops counted), rotated by size and age, old segments pruned.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -140,4 +140,60 @@ describe("serve → monitor", () => {
     expect(report.signals.error_rate).toBe(0);
     expect(report.signals.latency_p50).toBeGreaterThan(0);
   }, 180_000);
+
+  it("replicas sharing the log's folder each write their own file; the monitor reads them all", async () => {
+    const project = await trainedProject("fraud");
+    const replicas = await Promise.all(
+      ["fraud-api-7d9c-a", "fraud-api-7d9c-b"].map((writer) =>
+        serveProject(project, "fraud_api", { requestLog: { projectRoot: project.dir, writer } }),
+      ),
+    );
+    const source = project.plan.sources.transactions!;
+    const { dataset } = await readSource(source, project.dir);
+    const records = jsonRecords(
+      dataset,
+      source.columns.filter((c) => c.name !== "is_fraud"),
+    ).slice(0, 400);
+    await pool(40, 8, (k) => postJson(`${replicas[k % 2]!.url}/v1/fraud`, { instances: records.slice(k * 10, k * 10 + 10) }));
+    await Promise.all(replicas.map((r) => r.stop()));
+    const logs = readdirSync(join(project.dir, ".mlops/requests")).sort();
+    expect(logs).toEqual(["fraud_api~fraud-api-7d9c-a.jsonl", "fraud_api~fraud-api-7d9c-b.jsonl"]);
+    for (const log of logs)
+      expect(
+        readFileSync(join(project.dir, ".mlops/requests", log), "utf8")
+          .trim()
+          .split("\n"),
+      ).toHaveLength(200);
+    const monitor = await mlops(["monitor", project.dir, "--quiet"]);
+    expect(monitor.code, monitor.stdout + monitor.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(project.dir, ".mlops/reports/monitor.fraud_drift/monitor.json"), "utf8")) as {
+      currentRows: number;
+    };
+    expect(report.currentRows).toBe(400);
+  }, 180_000);
+});
+
+describe("request-log files", () => {
+  it("the reader reads every writer's live file and rotated segments of one log, and no other log", async () => {
+    const path = tempLog();
+    const dir = join(path, "..");
+    const at = Date.parse("2026-11-27T10:00:00Z");
+    const line = (x: number) => `${JSON.stringify(entry(at + x * 1000, x))}\n`;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "api.jsonl"), line(1));
+    writeFileSync(join(dir, "api~pod-a.jsonl"), line(2));
+    writeFileSync(join(dir, "api~pod-a.20261127T100010000Z.jsonl"), line(0));
+    writeFileSync(join(dir, "api~pod.b.jsonl"), line(3));
+    writeFileSync(join(dir, "api@canary~pod-c.jsonl"), line(50));
+    writeFileSync(join(dir, "api2.jsonl"), line(51));
+    writeFileSync(join(dir, "api~pod-a.jsonl.bak"), line(52));
+    const read = (await readRequestLog(path, 3_600_000, at + 60_000))!;
+    expect(read.map((e) => e.record.x).sort()).toEqual([0, 1, 2, 3]);
+    // a live file nobody wrote to since the window began (a replica that is gone) is not read
+    const before = new Date(at - 7_200_000);
+    writeFileSync(join(dir, "api~gone.jsonl"), line(4));
+    utimesSync(join(dir, "api~gone.jsonl"), before, before);
+    expect((await readRequestLog(path, 3_600_000, at + 60_000))!.map((e) => e.record.x).sort()).toEqual([0, 1, 2, 3]);
+    expect(requestLogPath(dir, "api", "canary", "pod/c d")).toBe(join(dir, ".mlops", "requests", "api@canary~pod_c_d.jsonl"));
+  });
 });
