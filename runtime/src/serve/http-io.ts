@@ -53,6 +53,7 @@ export async function readJsonBody(request: IncomingMessage, limits: BodyLimits)
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 function requireJsonContentType(header: string | undefined): void {
+  if (header === "application/json") return; // what nearly every client sends: no parsing
   if (header === undefined) throw new HttpError(415, "missing Content-Type: send the body as application/json");
   const [type, ...params] = header.split(";").map((p) => p.trim().toLowerCase());
   if (type !== "application/json") throw new HttpError(415, `unsupported Content-Type ${quoteHeader(header)}: send application/json`);
