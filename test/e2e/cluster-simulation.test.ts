@@ -207,7 +207,7 @@ describe.skipIf(!postgresAvailable() || !hasPython)("rendered artifacts on a sim
     const serverContainer = deployment.spec.template.spec.containers[0] as ContainerSpec;
     const port = await freePort();
     const server = startContainer(serverContainer, {
-      ...world(k8sPlan),
+      ...world(k8sPlan, { "metadata.name": "fraud-api-5d8f7c9b4-x7k2p" }),
       // a pod has its own network: here the server listens on 127.0.0.1 and a free port
       rewriteArgs: (args) => args.map((arg, i) => (args[i - 1] === "--host" ? "127.0.0.1" : args[i - 1] === "--port" ? String(port) : arg)),
     });
@@ -240,7 +240,8 @@ describe.skipIf(!postgresAvailable() || !hasPython)("rendered artifacts on a sim
       roots.push(server.root);
     }
     expect(server.output()).not.toContain(PASSWORD);
-    // stopped gracefully, the server has written its request log to the claim the monitors mount
-    expect(readFileSync(join(requests, "fraud_api.jsonl"), "utf8")).toContain('"tx_id":"t-1"');
+    // stopped gracefully, the server has written its request log to the claim the monitors mount,
+    // in a file of its own (its pod's name): replicas never append to one file
+    expect(readFileSync(join(requests, "fraud_api~fraud-api-5d8f7c9b4-x7k2p.jsonl"), "utf8")).toContain('"tx_id":"t-1"');
   });
 });
