@@ -1,9 +1,10 @@
 /** `mlops run` with an external trainer (the real CLI): its interface, its output lines, what it leaves behind. */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "../support/cli.js";
 import { copyExample, type ExampleCopy } from "../support/example-copy.js";
+import { workFiles } from "../support/work-files.js";
 
 const TRAINER = join(repoRoot, "test/cli/fixtures/external-trainer.mjs");
 const copies: ExampleCopy[] = [];
@@ -21,16 +22,6 @@ function withExternalTrainer(example: "fraud" | "iris", output: string, flags: s
     `trainer  = external { command = [${command}], output = ${JSON.stringify(output)} }`,
   );
   return copy;
-}
-
-/** Every file left under `.mlops/work/`. */
-function workFiles(dir: string): string[] {
-  const work = join(dir, ".mlops", "work");
-  return existsSync(work)
-    ? readdirSync(work, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => e.name)
-    : [];
 }
 
 describe("external trainer", () => {

@@ -2,11 +2,12 @@
  * A step's declared `timeout` and `retries` when the runtime runs it itself (`mlops run`, `mlops
  * run-step`), through the real CLI with an external trainer that sleeps or fails on purpose.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "../support/cli.js";
 import { copyExample, type ExampleCopy } from "../support/example-copy.js";
+import { workFiles } from "../support/work-files.js";
 
 const TRAINER = join(repoRoot, "test/cli/fixtures/external-trainer.mjs");
 const STEP = "train.species_clf";
@@ -40,15 +41,6 @@ function isRunning(pid: number): boolean {
 function starts(dir: string): number {
   const file = join(dir, "attempts.txt");
   return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").length : 0;
-}
-
-function workFiles(dir: string): string[] {
-  const work = join(dir, ".mlops", "work");
-  return existsSync(work)
-    ? readdirSync(work, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => e.name)
-    : [];
 }
 
 function runJson(
