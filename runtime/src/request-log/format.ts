@@ -58,22 +58,16 @@ export interface RotatedSegment {
   path: string;
   /** When the segment was closed: every record in it is older. */
   closedAt: number;
+  /** The name of the live file it was rotated from, without `.jsonl` (`api`, `api~pod-a`): its writer's. */
+  live: string;
 }
 
 const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/;
 
 /** The rotated segments of one writer's live log, oldest first (what its retention counts). */
 export async function rotatedSegments(livePath: string): Promise<RotatedSegment[]> {
-  const prefix = `${stem(livePath)}.`;
-  const names = await readdir(dirname(livePath)).catch(() => [] as string[]);
-  const segments: RotatedSegment[] = [];
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith(".jsonl")) continue;
-    const stamp = name.slice(prefix.length, -".jsonl".length);
-    if (!STAMP.test(stamp)) continue;
-    segments.push({ path: join(dirname(livePath), name), closedAt: stampTime(stamp) });
-  }
-  return segments.sort((a, b) => a.closedAt - b.closedAt || (a.path < b.path ? -1 : 1));
+  const own = stem(livePath);
+  return (await logFiles(livePath)).rotated.filter((segment) => segment.live === own);
 }
 
 /**
@@ -89,10 +83,11 @@ export async function logFiles(livePath: string): Promise<{ live: string[]; rota
   for (const name of names.sort()) {
     if (!name.startsWith(log) || !name.endsWith(".jsonl")) continue;
     const rest = name.slice(log.length, -".jsonl".length);
-    const match = /^(?:~[A-Za-z0-9_.-]+?)?(?:\.(\d{8}T\d{9}Z))?$/.exec(rest);
+    const match = /^(~[A-Za-z0-9_.-]+?)?(?:\.(\d{8}T\d{9}Z))?$/.exec(rest);
     if (!match) continue;
-    if (match[1] === undefined) live.push(join(dir, name));
-    else rotated.push({ path: join(dir, name), closedAt: stampTime(match[1]) });
+    const [, writer = "", stamp] = match;
+    if (stamp === undefined) live.push(join(dir, name));
+    else rotated.push({ path: join(dir, name), closedAt: stampTime(stamp), live: `${log}${writer}` });
   }
   return { live, rotated: rotated.sort((a, b) => a.closedAt - b.closedAt || (a.path < b.path ? -1 : 1)) };
 }

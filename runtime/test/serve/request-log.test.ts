@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readSource } from "../../src/data/read-source.js";
-import { requestLogPath, type RequestLogEntry } from "../../src/request-log/format.js";
+import { requestLogPath, rotatedSegments, type RequestLogEntry } from "../../src/request-log/format.js";
 import { readRequestLog } from "../../src/request-log/reader.js";
 import { RequestLogWriter } from "../../src/request-log/writer.js";
 import { mlops, removeProjects } from "../executor/support/projects.js";
@@ -195,5 +195,9 @@ describe("request-log files", () => {
     utimesSync(join(dir, "api~gone.jsonl"), before, before);
     expect((await readRequestLog(path, 3_600_000, at + 60_000))!.map((e) => e.record.x).sort()).toEqual([0, 1, 2, 3]);
     expect(requestLogPath(dir, "api", "canary", "pod/c d")).toBe(join(dir, ".mlops", "requests", "api@canary~pod_c_d.jsonl"));
+    // a writer's retention counts its own segments only, not those of a writer whose name extends its own
+    writeFileSync(join(dir, "api~pod-a.x.20261127T100011000Z.jsonl"), line(5));
+    const own = await rotatedSegments(join(dir, "api~pod-a.jsonl"));
+    expect(own.map((segment) => segment.path)).toEqual([join(dir, "api~pod-a.20261127T100010000Z.jsonl")]);
   });
 });
